@@ -1,0 +1,74 @@
+package nps.embedded;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+
+/**
+ * Starts mongo-java-server on 127.0.0.1 and prints one line "LISTENING port" when it accepts connections.
+ *
+ * Usage: Launcher [--port N] [--file path/to/db.mv]   (no --file: in-memory backend)
+ *
+ * The server stops when its standard input closes, so it never outlives the Node process that started it,
+ * even when that process is killed with SIGKILL.
+ */
+public final class Launcher {
+
+    /**
+     * The Node.js driver 7 refuses servers below MongoDB 4.4 (wire version 9); mongo-java-server reports
+     * wire version 8 by default. It speaks OP_MSG and the commands the driver sends, so it announces 5.0.
+     */
+    private static final MongoVersion VERSION = new MongoVersion() {
+        @Override
+        public List<Integer> getVersionArray() {
+            return List.of(5, 0, 0);
+        }
+
+        @Override
+        public int getWireVersion() {
+            return 13;
+        }
+    };
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        int port = 0;
+        String file = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--file" -> file = args[++i];
+                default -> {
+                    System.err.println("unknown argument: " + args[i]);
+                    System.exit(2);
+                }
+            }
+        }
+
+        MongoBackend backend = file == null ? new MemoryBackend() : new H2Backend(file);
+        backend.version(VERSION);
+        MongoServer server = new MongoServer(backend);
+        server.bind(new InetSocketAddress("127.0.0.1", port));
+
+        Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow));
+        System.out.println("LISTENING " + server.getLocalAddress().getPort());
+        System.out.flush();
+
+        InputStream in = System.in;
+        byte[] buffer = new byte[256];
+        while (in.read(buffer) >= 0) {
+            // Ignore input; we only wait for end-of-file.
+        }
+        server.shutdownNow();
+        System.exit(0);
+    }
+}

@@ -1,0 +1,108 @@
+import { Router, type Request, type RequestHandler } from 'express';
+import { ConflictError } from '../lib/errors.js';
+import { requireRole } from '../web/auth.js';
+import { flash } from '../web/flash.js';
+import { renderInvalid, typedValues } from '../web/forms.js';
+import { parseInput } from '../web/validate.js';
+import { messages } from './accounts.messages.js';
+import { loginInputSchema, roleChangeSchema, safeNextPath, setupInputSchema, userInputSchema } from './accounts.schemas.js';
+import type { AccountsService } from './accounts.service.js';
+import { ROLES } from './user.model.js';
+import type { CurrentUser } from '../web/auth.js';
+
+/** Starts a fresh session for the user: a new id at every sign-in defeats session fixation. */
+async function signIn(req: Request, user: CurrentUser, now: Date): Promise<void> {
+  await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err as Error) : resolve())));
+  req.session.userId = user.id;
+  req.session.authenticatedAt = now.getTime();
+  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err as Error) : resolve())));
+}
+
+export function accountsRouter(deps: { accounts: AccountsService; loginLimiter: RequestHandler; now: () => Date }): Router {
+  const { accounts, loginLimiter, now } = deps;
+  const router = Router();
+
+  router.get('/setup', async (_req, res) => {
+    if (await accounts.hasAnyUser()) return res.redirect(303, '/login');
+    res.render('accounts/setup', { title: 'Set up your admin account', values: {} });
+  });
+
+  router.post('/setup', async (req, res) => {
+    if (await accounts.hasAnyUser()) return res.redirect(303, '/login');
+    try {
+      const input = parseInput(setupInputSchema, req.body);
+      const user = await accounts.createFirstAdmin(input);
+      await signIn(req, { id: user.id, email: user.email, name: user.name, role: user.role }, now());
+      flash(req, 'success', messages.setupWelcome);
+      res.redirect(303, '/');
+    } catch (err) {
+      renderInvalid(res, 'accounts/setup', err, { title: 'Set up your admin account', values: typedValues(req.body) });
+    }
+  });
+
+  router.get('/login', async (req, res) => {
+    if (req.user) return res.redirect(303, '/');
+    if (!(await accounts.hasAnyUser())) return res.redirect(303, '/setup');
+    const next = typeof req.query.next === 'string' ? safeNextPath(req.query.next) : '';
+    res.render('accounts/login', { title: 'Sign in', values: { next }, signedOut: req.query.signedOut === '1' });
+  });
+
+  router.post('/login', loginLimiter, async (req, res) => {
+    try {
+      const input = parseInput(loginInputSchema, req.body);
+      const user = await accounts.authenticate(input.email, input.password);
+      await signIn(req, user, now());
+      res.redirect(303, safeNextPath(input.next));
+    } catch (err) {
+      const values = typedValues(req.body);
+      if (err instanceof Error && 'code' in err && err.code === 'INVALID_CREDENTIALS') {
+        return res.status(401).render('accounts/login', { title: 'Sign in', values, formError: err.message });
+      }
+      renderInvalid(res, 'accounts/login', err, { title: 'Sign in', values });
+    }
+  });
+
+  router.post('/logout', (req, res, next) => {
+    req.session.destroy((err) => {
+      if (err) return next(err);
+      res.clearCookie('nps.sid', { path: '/' });
+      res.redirect(303, '/login?signedOut=1');
+    });
+  });
+
+  const roleOptions = ROLES.map((role) => ({ value: role }));
+
+  router.get('/users', requireRole('admin'), async (_req, res) => {
+    res.render('accounts/users', { title: 'Users', users: await accounts.listUsers(), roleOptions, values: { role: 'viewer' } });
+  });
+
+  router.post('/users', requireRole('admin'), async (req, res) => {
+    try {
+      const input = parseInput(userInputSchema, req.body);
+      const user = await accounts.createUser(input);
+      flash(req, 'success', messages.userCreated(user.email));
+      res.redirect(303, '/users');
+    } catch (err) {
+      renderInvalid(res, 'accounts/users', err, {
+        title: 'Users',
+        users: await accounts.listUsers(),
+        roleOptions,
+        values: typedValues(req.body),
+      });
+    }
+  });
+
+  router.post('/users/:id/role', requireRole('admin'), async (req, res) => {
+    const { role } = parseInput(roleChangeSchema, req.body);
+    try {
+      const user = await accounts.changeRole(req.params.id as string, role);
+      flash(req, 'success', messages.roleChanged(user.email, user.role));
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      flash(req, 'error', err.message);
+    }
+    res.redirect(303, '/users');
+  });
+
+  return router;
+}

@@ -1,0 +1,100 @@
+import mongoose from 'mongoose';
+import type { Models } from '../db/models.js';
+import type { CurrentUser } from '../web/auth.js';
+import type { Clock } from '../lib/clock.js';
+import { ConflictError, NotFoundError, UnauthorizedError, ValidationError, isDuplicateKeyError } from '../lib/errors.js';
+import { messages } from './accounts.messages.js';
+import type { SetupInput, UserInput } from './accounts.schemas.js';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
+import type { Role, User } from './user.model.js';
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: Date | undefined;
+  lastLoginAt: Date | undefined;
+}
+
+export function createAccountsService(deps: { users: Models['users']; clock: Clock }) {
+  const { users, clock } = deps;
+
+  function toView(doc: User & { _id: unknown }): UserView {
+    return {
+      id: String(doc._id),
+      email: doc.email,
+      name: doc.name ?? '',
+      role: doc.role,
+      createdAt: doc.createdAt ?? undefined,
+      lastLoginAt: doc.lastLoginAt ?? undefined,
+    };
+  }
+
+  /** Creates a user with a hashed password; ConflictError (with an `email` field) if the email is taken. */
+  async function createUser(input: UserInput, extra: Partial<Pick<User, 'firstAdmin'>> = {}): Promise<UserView> {
+    const passwordHash = await hashPassword(input.password);
+    try {
+      const doc = await users.create({ email: input.email, name: input.name, role: input.role, passwordHash, ...extra });
+      return toView(doc.toObject());
+    } catch (err) {
+      if (isDuplicateKeyError(err)) {
+        const duplicate = err as { keyPattern?: Record<string, unknown> };
+        if (duplicate.keyPattern && 'firstAdmin' in duplicate.keyPattern) throw new ConflictError(messages.setupDone, 'SETUP_ALREADY_DONE');
+        throw new ValidationError(messages.emailTaken, { email: messages.emailTaken }, 'EMAIL_TAKEN');
+      }
+      throw err;
+    }
+  }
+
+  return {
+    /** True once any account exists: the setup page is then closed for good. */
+    async hasAnyUser(): Promise<boolean> {
+      return (await users.exists({})) !== null;
+    },
+
+    /** The one-time setup: creates the first admin. Of two racing submissions exactly one succeeds. */
+    async createFirstAdmin(input: SetupInput): Promise<UserView> {
+      if ((await users.exists({})) !== null) throw new ConflictError(messages.setupDone, 'SETUP_ALREADY_DONE');
+      return createUser({ email: input.email, name: input.name, password: input.password, role: 'admin' }, { firstAdmin: true });
+    },
+
+    createUser: (input: UserInput) => createUser(input),
+
+    /** Checks an email and password. The same error and the same work for an unknown email as for a wrong password. */
+    async authenticate(email: string, password: string): Promise<CurrentUser> {
+      const doc = await users.findOne({ email, disabledAt: null }).select('+passwordHash').lean();
+      const ok = await verifyPassword(doc?.passwordHash ?? (await dummyPasswordHash()), password);
+      if (!doc || !ok) throw new UnauthorizedError(messages.invalidCredentials, 'INVALID_CREDENTIALS');
+      await users.updateOne({ _id: doc._id }, { $set: { lastLoginAt: clock.now() } });
+      return { id: String(doc._id), email: doc.email, name: doc.name ?? '', role: doc.role };
+    },
+
+    async findActiveUser(id: string): Promise<CurrentUser | null> {
+      if (!mongoose.isValidObjectId(id)) return null;
+      const doc = await users.findOne({ _id: id, disabledAt: null }).lean();
+      return doc ? { id: String(doc._id), email: doc.email, name: doc.name ?? '', role: doc.role } : null;
+    },
+
+    async listUsers(): Promise<UserView[]> {
+      const docs = await users.find({}).sort({ email: 1 }).lean();
+      return docs.map(toView);
+    },
+
+    /** Changes a user's role. The last admin cannot be demoted, so the deployment always has one. */
+    async changeRole(id: string, role: Role): Promise<UserView> {
+      if (!mongoose.isValidObjectId(id)) throw new NotFoundError('That user does not exist.');
+      const target = await users.findById(id).lean();
+      if (!target) throw new NotFoundError('That user does not exist.');
+      if (target.role === 'admin' && role !== 'admin') {
+        const admins = await users.countDocuments({ role: 'admin', disabledAt: null });
+        if (admins <= 1) throw new ConflictError(messages.lastAdmin, 'LAST_ADMIN');
+      }
+      const updated = await users.findOneAndUpdate({ _id: id }, { $set: { role } }, { returnDocument: 'after' }).lean();
+      if (!updated) throw new NotFoundError('That user does not exist.');
+      return toView(updated);
+    },
+  };
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;

@@ -1,0 +1,119 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import { create as createHandlebars } from 'express-handlebars';
+import Handlebars from 'handlebars';
+import type { Connection } from 'mongoose';
+import { pinoHttp } from 'pino-http';
+import { accountsRouter } from './accounts/accounts.routes.js';
+import { createAccountsService } from './accounts/accounts.service.js';
+import type { Config } from './config.js';
+import { contactsRouter } from './contacts/contacts.routes.js';
+import { createContactsService } from './contacts/contacts.service.js';
+import { pingDatabase } from './db/connect.js';
+import type { Models } from './db/models.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import type { Logger } from './lib/logger.js';
+import { publicDir, viewsDir } from './lib/paths.js';
+import { surveysRouter } from './surveys/surveys.routes.js';
+import { createSurveysService } from './surveys/surveys.service.js';
+import { loadUser, requireUser } from './web/auth.js';
+import { createCsrf } from './web/csrf.js';
+import { errorHandler, notFound } from './web/error-handler.js';
+import { flashMiddleware } from './web/flash.js';
+import { helpers } from './web/helpers/index.js';
+import { loginRateLimit } from './web/rate-limit.js';
+import { securityHeaders } from './web/security.js';
+import { createSessionMiddleware } from './web/session.js';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  connection: Connection;
+  models: Models;
+  clock?: Clock;
+}
+
+const require = createRequire(import.meta.url);
+const chartJsDir = path.dirname(require.resolve('chart.js'));
+
+/** Builds the Express app: views, middleware, routers, error handler. Does no I/O until a request arrives. */
+export function createApp(deps: AppDeps): Express {
+  const { config, logger, connection, models } = deps;
+  const clock = deps.clock ?? systemClock;
+
+  const accounts = createAccountsService({ users: models.users, clock });
+  const surveys = createSurveysService({ surveys: models.surveys });
+  const contacts = createContactsService({ contacts: models.contacts });
+
+  const app = express();
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+
+  const hbs = createHandlebars({
+    handlebars: Handlebars.create(),
+    extname: '.hbs',
+    defaultLayout: 'main',
+    layoutsDir: path.join(viewsDir, 'layouts'),
+    partialsDir: path.join(viewsDir, 'partials'),
+    helpers,
+  });
+  app.engine('hbs', hbs.engine);
+  app.set('view engine', 'hbs');
+  app.set('views', viewsDir);
+  app.set('view cache', config.env !== 'development');
+
+  app.use(
+    pinoHttp({
+      logger,
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+
+  // Probes for orchestrators and load balancers: no session, no auth, no logging.
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ready = await pingDatabase(connection);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unreachable' });
+  });
+
+  app.use(securityHeaders({ https: config.baseUrl.startsWith('https://') }));
+  // Browser libraries come from node_modules through this app: no CDN sees our users.
+  app.use('/static/vendor/chart.js', express.static(chartJsDir, { maxAge: '7d', index: false }));
+  app.use('/static', express.static(publicDir, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
+
+  const { middleware: sessionMiddleware } = createSessionMiddleware(config, connection);
+  app.use(sessionMiddleware);
+  app.use(flashMiddleware);
+  app.use(loadUser({ findActiveUser: (id) => accounts.findActiveUser(id), absoluteMs: config.sessionAbsoluteMs, clock }));
+
+  const csrf = createCsrf();
+  app.use(csrf.protect);
+  app.use(csrf.exposeToken);
+  app.use((req, res, next) => {
+    res.locals.section = req.path.split('/')[1] ?? '';
+    next();
+  });
+
+  app.get('/', requireUser, (_req, res) => {
+    res.redirect(303, '/surveys');
+  });
+  app.use(
+    accountsRouter({
+      accounts,
+      loginLimiter: loginRateLimit({ counters: models.rateLimits, clock, max: config.loginMaxFailures }),
+      now: () => clock.now(),
+    }),
+  );
+  app.use(surveysRouter({ surveys }));
+  app.use(contactsRouter({ contacts }));
+
+  app.use(notFound);
+  app.use(errorHandler({ logger, showStack: config.env === 'development' }));
+  return app;
+}

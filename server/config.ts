@@ -1,0 +1,158 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every variable is parsed here, once, with Zod; the result is frozen.
+ * Defaults are chosen so that `npm start` on a fresh clone needs nothing set (see .env.example).
+ */
+
+const DEV_SESSION_SECRET = 'development-only-secret-change-me-in-production-0000';
+
+const bool = (name: string) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: `${name}: expected true or false` })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const trustProxySchema = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((value, ctx): boolean | number | string => {
+    if (value === 'true') return true;
+    if (value === 'false') return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    // Express accepts names (loopback, linklocal, uniquelocal), addresses and subnets, comma separated.
+    if (/^[\w.:/,\s-]+$/.test(value)) return value;
+    ctx.addIssue({ code: 'custom', message: 'TRUST_PROXY: expected false, true, a hop count, or addresses/subnets' });
+    return z.NEVER;
+  });
+
+const envSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], { error: 'NODE_ENV: expected development, production or test' })
+    .default('development'),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: z
+    .string()
+    .regex(/^\d+$/, { error: 'PORT: expected a whole number from 0 to 65535' })
+    .transform(Number)
+    .refine((n) => n <= 65535, { error: 'PORT: expected a whole number from 0 to 65535' })
+    .default(3000),
+  BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'BASE_URL: expected an http:// or https:// URL such as https://nps.example.com' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  MONGODB_URI: z
+    .string()
+    .trim()
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, { error: 'MONGODB_URI: expected a mongodb:// or mongodb+srv:// connection string' })
+    .optional(),
+  EMBEDDED_DB: z
+    .enum(['auto', 'mongod', 'java'], { error: 'EMBEDDED_DB: expected auto, mongod or java' })
+    .default('auto'),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  SMTP_URL: z
+    .string()
+    .trim()
+    .regex(/^smtps?:\/\/\S+$/, { error: 'SMTP_URL: expected smtp://user:pass@host:587 or smtps://...' })
+    .optional(),
+  MAIL_FROM: z.string().trim().min(3).default('NPS Surveys <surveys@localhost>'),
+  SESSION_SECRET: z
+    .string()
+    .min(32, { error: 'SESSION_SECRET: expected at least 32 characters (use: openssl rand -base64 48)' })
+    .optional(),
+  SESSION_IDLE_MINUTES: z
+    .string()
+    .regex(/^\d+$/, { error: 'SESSION_IDLE_MINUTES: expected a whole number of minutes' })
+    .transform(Number)
+    .refine((n) => n >= 1, { error: 'SESSION_IDLE_MINUTES: expected at least 1' })
+    .default(60),
+  SESSION_ABSOLUTE_HOURS: z
+    .string()
+    .regex(/^\d+$/, { error: 'SESSION_ABSOLUTE_HOURS: expected a whole number of hours' })
+    .transform(Number)
+    .refine((n) => n >= 1, { error: 'SESSION_ABSOLUTE_HOURS: expected at least 1' })
+    .default(12),
+  LOGIN_MAX_FAILURES: z
+    .string()
+    .regex(/^\d+$/, { error: 'LOGIN_MAX_FAILURES: expected a whole number' })
+    .transform(Number)
+    .refine((n) => n >= 1, { error: 'LOGIN_MAX_FAILURES: expected at least 1' })
+    .default(10),
+  TRUST_PROXY: trustProxySchema.default(false),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'LOG_LEVEL: expected fatal, error, warn, info, debug, trace or silent',
+    })
+    .default('info'),
+  SECURE_COOKIES: bool('SECURE_COOKIES').optional(),
+});
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly baseUrl: string;
+  readonly mongodbUri: string | undefined;
+  readonly embeddedDb: 'auto' | 'mongod' | 'java';
+  readonly dataDir: string;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly sessionSecrets: readonly string[];
+  readonly sessionIdleMs: number;
+  readonly sessionAbsoluteMs: number;
+  readonly loginMaxFailures: number;
+  readonly trustProxy: boolean | number | string;
+  readonly logLevel: string;
+  /** Cookies get the Secure flag: on when BASE_URL is https, unless SECURE_COOKIES says otherwise. */
+  readonly secureCookies: boolean;
+  /** True when SESSION_SECRET was not set and the development default is in use. */
+  readonly usingDevSessionSecret: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment. Throws one ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as in most .env tooling.
+  const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '');
+      const message = issue.message.startsWith(`${name}:`) ? issue.message : `${name}: ${issue.message}`;
+      const got = env[name];
+      return got === undefined ? message : `${message} (got ${JSON.stringify(got)})`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
+    throw new ConfigError(['SESSION_SECRET: required when NODE_ENV=production (use: openssl rand -base64 48)']);
+  }
+  const baseUrl = e.BASE_URL ?? `http://localhost:${e.PORT || 3000}`;
+  return Object.freeze({
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    baseUrl,
+    mongodbUri: e.MONGODB_URI,
+    embeddedDb: e.EMBEDDED_DB,
+    dataDir: path.resolve(e.DATA_DIR),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    sessionSecrets: Object.freeze([e.SESSION_SECRET ?? DEV_SESSION_SECRET]),
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    secureCookies: e.SECURE_COOKIES ?? baseUrl.startsWith('https://'),
+    usingDevSessionSecret: !e.SESSION_SECRET,
+  });
+}

@@ -1,0 +1,30 @@
+import type { Connection } from 'mongoose';
+import { userSchema } from '../accounts/user.model.js';
+import { contactSchema } from '../contacts/contact.model.js';
+import { followUpSchema } from '../followups/followup.model.js';
+import { orderSchema } from '../orders/order.model.js';
+import { responseSchema } from '../responses/response.model.js';
+import { invitationSchema } from '../sending/invitation.model.js';
+import { surveySchema } from '../surveys/survey.model.js';
+import { rateLimitSchema } from '../web/rate-limit.model.js';
+
+/** Every model, bound to one connection. Services receive the ones they touch. */
+export function createModels(connection: Connection) {
+  return {
+    users: connection.model('User', userSchema),
+    surveys: connection.model('Survey', surveySchema),
+    contacts: connection.model('Contact', contactSchema),
+    invitations: connection.model('Invitation', invitationSchema),
+    responses: connection.model('Response', responseSchema),
+    followUps: connection.model('FollowUp', followUpSchema),
+    orders: connection.model('Order', orderSchema),
+    rateLimits: connection.model('RateLimit', rateLimitSchema),
+  };
+}
+
+export type Models = ReturnType<typeof createModels>;
+
+/** Creates every index the flows rely on. Run at start-up; idempotent. */
+export async function ensureIndexes(models: Models): Promise<void> {
+  for (const model of Object.values(models)) await model.createIndexes();
+}

@@ -1,0 +1,54 @@
+import { Schema, type InferSchemaType } from 'mongoose';
+
+export const NPS_CATEGORIES = ['promoter', 'passive', 'detractor'] as const;
+export type NpsCategory = (typeof NPS_CATEGORIES)[number];
+
+export const REPURCHASE_ANSWERS = [
+  'definitely_would',
+  'probably_would',
+  'not_sure',
+  'probably_would_not',
+  'definitely_would_not',
+] as const;
+export type RepurchaseAnswer = (typeof REPURCHASE_ANSWERS)[number];
+
+export const RESPONSE_CHANNELS = ['email', 'link', 'api'] as const;
+export const REVIEW_STATES = ['none', 'flagged', 'accepted', 'discarded'] as const;
+
+export const responseSchema = new Schema(
+  {
+    surveyId: { type: Schema.Types.ObjectId, ref: 'Survey', required: true },
+    // Absent for anonymous web-link responses; unique where present (sparse, which every engine honours,
+    // unlike partialFilterExpression): at most one response per invitation.
+    invitationId: { type: Schema.Types.ObjectId, ref: 'Invitation' },
+    contactId: { type: Schema.Types.ObjectId, ref: 'Contact' },
+    score: { type: Number, required: true, min: 0, max: 10 },
+    category: { type: String, enum: NPS_CATEGORIES, required: true },
+    repurchase: { type: String, enum: REPURCHASE_ANSWERS },
+    comment: { type: String, maxlength: 5000, default: '' },
+    channel: { type: String, enum: RESPONSE_CHANNELS, required: true },
+    tags: { type: [String], default: [] },
+    submittedAt: { type: Date, required: true },
+    // Contact properties as they were when the customer answered, for segmenting.
+    contactSnapshot: { type: Map, of: String, default: () => new Map<string, string>() },
+    botSignals: {
+      secondsToFirstClick: { type: Number },
+      secondsOnPage: { type: Number },
+      honeypot: { type: Boolean, default: false },
+    },
+    // Flagged responses are kept but excluded from every figure until a manager accepts them.
+    review: { type: String, enum: REVIEW_STATES, required: true, default: 'none' },
+  },
+  { timestamps: true },
+);
+responseSchema.index({ invitationId: 1 }, { unique: true, sparse: true });
+responseSchema.index({ surveyId: 1, submittedAt: -1 });
+responseSchema.index({ contactId: 1, submittedAt: -1 });
+
+export type SurveyResponse = InferSchemaType<typeof responseSchema>;
+
+/** Promoter 9-10, passive 7-8, detractor 0-6 (PRODUCT.md). */
+export function categoryOf(score: number): NpsCategory {
+  if (!Number.isInteger(score) || score < 0 || score > 10) throw new RangeError(`score must be an integer 0-10, got ${score}`);
+  return score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor';
+}

@@ -1,0 +1,36 @@
+import { Schema, type InferSchemaType } from 'mongoose';
+
+/**
+ * queued -> sending -> sent | failed | uncertain; queued -> suppressed. Each move is one atomic
+ * findOneAndUpdate whose filter names the allowed previous state (see server/sending/README.md).
+ */
+export const INVITATION_STATUSES = ['queued', 'sending', 'sent', 'failed', 'suppressed', 'uncertain'] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+
+export const invitationSchema = new Schema(
+  {
+    surveyId: { type: Schema.Types.ObjectId, ref: 'Survey', required: true },
+    contactId: { type: Schema.Types.ObjectId, ref: 'Contact', required: true },
+    // SHA-256 of the link token; the token itself exists only in the email.
+    tokenHash: { type: String, required: true },
+    status: { type: String, enum: INVITATION_STATUSES, required: true, default: 'queued' },
+    attempts: { type: Number, required: true, default: 0 },
+    lastError: { type: String, maxlength: 2000 },
+    nextAttemptAt: { type: Date },
+    claimedBy: { type: String },
+    claimedAt: { type: Date },
+    messageId: { type: String },
+    queuedAt: { type: Date, required: true },
+    sentAt: { type: Date },
+    remindedAt: { type: Date },
+    firstClickedAt: { type: Date },
+    respondedAt: { type: Date },
+  },
+  { timestamps: true },
+);
+invitationSchema.index({ tokenHash: 1 }, { unique: true });
+invitationSchema.index({ status: 1, nextAttemptAt: 1 });
+invitationSchema.index({ surveyId: 1, status: 1 });
+invitationSchema.index({ contactId: 1, queuedAt: -1 });
+
+export type Invitation = InferSchemaType<typeof invitationSchema>;

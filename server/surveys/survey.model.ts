@@ -1,0 +1,38 @@
+import { Schema, type InferSchemaType } from 'mongoose';
+
+export const SURVEY_STATUSES = ['draft', 'active', 'paused', 'closed'] as const;
+export type SurveyStatus = (typeof SURVEY_STATUSES)[number];
+
+export const surveySchema = new Schema(
+  {
+    name: { type: String, required: true, trim: true, maxlength: 200 },
+    companyName: { type: String, required: true, trim: true, maxlength: 200 },
+    // Question wording; {company} is replaced by companyName when shown.
+    questions: {
+      recommend: { type: String, required: true, maxlength: 500 },
+      repurchase: { type: String, required: true, maxlength: 500 },
+      reason: { type: String, required: true, maxlength: 500 },
+    },
+    senderName: { type: String, trim: true, maxlength: 200, default: '' },
+    replyTo: { type: String, trim: true, lowercase: true, maxlength: 254, default: '' },
+    emailSubject: { type: String, trim: true, maxlength: 300, default: '' },
+    emailIntro: { type: String, maxlength: 2000, default: '' },
+    language: { type: String, trim: true, maxlength: 35, default: 'en' },
+    reminder: {
+      enabled: { type: Boolean, default: true },
+      afterDays: { type: Number, min: 1, max: 60, default: 3 },
+    },
+    status: { type: String, enum: SURVEY_STATUSES, required: true, default: 'draft' },
+    ownerId: { type: Schema.Types.ObjectId, ref: 'User' },
+  },
+  { timestamps: true },
+);
+surveySchema.index({ status: 1, createdAt: -1 });
+
+export type Survey = InferSchemaType<typeof surveySchema>;
+
+export const DEFAULT_QUESTIONS = Object.freeze({
+  recommend: 'How likely are you to recommend {company} to a friend or colleague?',
+  repurchase: 'Would you buy from {company} again?',
+  reason: 'What is the main reason for your score?',
+});

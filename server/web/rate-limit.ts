@@ -1,0 +1,93 @@
+import { rateLimit, type ClientRateLimitInfo, type Options, type RateLimitRequestHandler, type Store } from 'express-rate-limit';
+import mongoose from 'mongoose';
+import type { Models } from '../db/models.js';
+import type { Clock } from '../lib/clock.js';
+import { isDuplicateKeyError } from '../lib/errors.js';
+
+/**
+ * An express-rate-limit Store kept in MongoDB, so every app instance behind a load balancer counts
+ * against the same limit. Each window is one document; increments are atomic ($inc), and an expired
+ * window is replaced atomically, so correctness never depends on the TTL index.
+ * Operator filters are wrapped in mongoose.trusted(): sanitizeFilter is on globally (server/db/connect.ts).
+ */
+export class MongoRateLimitStore implements Store {
+  private windowMs = 60_000;
+
+  constructor(
+    private readonly counters: Models['rateLimits'],
+    private readonly keyPrefix: string,
+    private readonly clock: Clock,
+  ) {}
+
+  init(options: Options): void {
+    this.windowMs = options.windowMs;
+  }
+
+  async get(key: string): Promise<ClientRateLimitInfo | undefined> {
+    const doc = await this.counters.findOne({ _id: this.id(key), resetAt: mongoose.trusted({ $gt: this.clock.now() }) }).lean();
+    return doc ? { totalHits: doc.hits, resetTime: doc.resetAt } : undefined;
+  }
+
+  async increment(key: string): Promise<ClientRateLimitInfo> {
+    const id = this.id(key);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const now = this.clock.now();
+      const current = await this.counters
+        .findOneAndUpdate({ _id: id, resetAt: mongoose.trusted({ $gt: now }) }, { $inc: { hits: 1 } }, { returnDocument: 'after' })
+        .lean();
+      if (current) return { totalHits: current.hits, resetTime: current.resetAt };
+      try {
+        // No live window: start one. The filter only matches a missing or expired window; if another
+        // instance started one meanwhile, the upsert collides on _id and we loop to increment it.
+        const resetAt = new Date(now.getTime() + this.windowMs);
+        const fresh = await this.counters
+          .findOneAndUpdate(
+            { _id: id, resetAt: mongoose.trusted({ $lte: now }) },
+            { $set: { hits: 1, resetAt } },
+            { upsert: true, returnDocument: 'after' },
+          )
+          .lean();
+        if (fresh) return { totalHits: fresh.hits, resetTime: fresh.resetAt };
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+      }
+    }
+    throw new Error(`rate limit counter ${id} kept changing under us`);
+  }
+
+  async decrement(key: string): Promise<void> {
+    await this.counters.updateOne(
+      { _id: this.id(key), resetAt: mongoose.trusted({ $gt: this.clock.now() }), hits: mongoose.trusted({ $gt: 0 }) },
+      { $inc: { hits: -1 } });
+  }
+
+  async resetKey(key: string): Promise<void> {
+    await this.counters.deleteOne({ _id: this.id(key) });
+  }
+
+  private id(key: string): string {
+    return `${this.keyPrefix}:${key}`;
+  }
+}
+
+/**
+ * Failed sign-ins per client address: after `max` failures in 15 minutes the next attempt gets 429.
+ * Successful sign-ins do not count. The client address honours the explicit TRUST_PROXY setting.
+ */
+export function loginRateLimit(options: { counters: Models['rateLimits']; clock: Clock; max: number }): RateLimitRequestHandler {
+  return rateLimit({
+    windowMs: 15 * 60_000,
+    limit: options.max,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode < 400,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    store: new MongoRateLimitStore(options.counters, 'login', options.clock),
+    handler: (_req, res, _next, opts) => {
+      res.status(opts.statusCode).render('errors/429', {
+        title: 'Too many attempts',
+        retryMinutes: Math.ceil(opts.windowMs / 60_000),
+      });
+    },
+  });
+}

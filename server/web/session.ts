@@ -1,0 +1,48 @@
+import MongoStore from 'connect-mongo';
+import session from 'express-session';
+import type { RequestHandler } from 'express';
+import type { Connection } from 'mongoose';
+import type { Config } from '../config.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: string;
+    /** When the user signed in (ms since epoch): the absolute timeout counts from here. */
+    authenticatedAt?: number;
+  }
+}
+
+export const SESSION_COOKIE = 'nps.sid';
+
+/**
+ * Sessions live in MongoDB (collection "sessions"), never in process memory, so any app instance can
+ * serve any request. The cookie's max age is the idle timeout and is renewed on every request
+ * (rolling); the absolute timeout is enforced in auth.ts from `authenticatedAt`. An expired session is
+ * never returned by the store even where TTL indexes do not run.
+ */
+export function createSessionMiddleware(config: Config, connection: Connection): { middleware: RequestHandler; store: MongoStore } {
+  const store = MongoStore.create({
+    client: connection.getClient(),
+    collectionName: 'sessions',
+    ttl: Math.ceil(config.sessionIdleMs / 1000),
+    autoRemove: 'native',
+    stringify: false,
+  });
+  const middleware = session({
+    name: SESSION_COOKIE,
+    secret: [...config.sessionSecrets],
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    proxy: config.trustProxy !== false,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.secureCookies,
+      maxAge: config.sessionIdleMs,
+      path: '/',
+    },
+  });
+  return { middleware, store };
+}

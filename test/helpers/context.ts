@@ -1,0 +1,62 @@
+import { Writable } from 'node:stream';
+import type { Express } from 'express';
+import type { Connection } from 'mongoose';
+import { createApp } from '../../server/app.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import { connectDatabase } from '../../server/db/connect.js';
+import { createModels, ensureIndexes, type Models } from '../../server/db/models.js';
+import { createLogger, type Logger } from '../../server/lib/logger.js';
+import { TestClock } from './clock.js';
+import { testDatabaseUri } from './database.js';
+
+export interface TestContext {
+  app: Express;
+  config: Config;
+  logger: Logger;
+  /** Every log line the app wrote, as raw JSON text. */
+  logs: string[];
+  clock: TestClock;
+  connection: Connection;
+  models: Models;
+  /** Empties every collection, sessions included. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app against the test database, with captured logs and a movable clock.
+ * `env` overrides configuration the way environment variables would.
+ */
+export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', ...env });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logs.push(chunk.toString());
+      callback();
+    },
+  });
+  const logger = createLogger({ level: config.logLevel, destination: sink });
+  const connection = await connectDatabase(testDatabaseUri());
+  const models = createModels(connection);
+  await ensureIndexes(models);
+  const clock = new TestClock();
+  const app = createApp({ config, logger, connection, models, clock });
+  return {
+    app,
+    config,
+    logger,
+    logs,
+    clock,
+    connection,
+    models,
+    async reset() {
+      const collections = await connection.db!.collections();
+      await Promise.all(collections.map((c) => c.deleteMany({})));
+      logs.length = 0;
+    },
+    async close() {
+      await connection.close();
+    },
+  };
+}
