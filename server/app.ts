@@ -24,7 +24,7 @@ import { flashMiddleware } from './web/flash.js';
 import { helpers } from './web/helpers/index.js';
 import { loginRateLimit } from './web/rate-limit.js';
 import { securityHeaders } from './web/security.js';
-import { createSessionMiddleware } from './web/session.js';
+import { createSessionMiddleware, sessionTerminator } from './web/session.js';
 
 export interface AppDeps {
   config: Config;
@@ -108,6 +108,7 @@ export function createApp(deps: AppDeps): Express {
       accounts,
       loginLimiter: loginRateLimit({ counters: models.rateLimits, clock, max: config.loginMaxFailures }),
       now: () => clock.now(),
+      endSessions: sessionTerminator(connection),
     }),
   );
   app.use(surveysRouter({ surveys }));

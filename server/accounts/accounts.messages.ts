@@ -8,6 +8,11 @@ export const messages = {
   roleChanged: (email: string, role: string) => `${email} is now ${role === 'admin' ? 'an' : 'a'} ${role}.`,
   lastAdmin: 'You cannot remove the last admin. Make someone else an admin first.',
   signedOut: 'You are signed out.',
+  wrongCurrentPassword: 'That is not your current password.',
+  passwordChanged: 'Your password is changed. Other devices signed in as you have been signed out.',
+  cannotDisableSelf: 'You cannot disable your own account.',
+  userDisabled: (email: string) => `${email} is disabled and signed out everywhere.`,
+  userEnabled: (email: string) => `${email} can sign in again.`,
   passwordMismatch: 'The two passwords are not the same.',
   passwordLength: 'Use at least 12 characters (a short sentence works well).',
 } as const;

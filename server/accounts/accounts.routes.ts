@@ -5,7 +5,7 @@ import { flash } from '../web/flash.js';
 import { renderInvalid, typedValues } from '../web/forms.js';
 import { parseInput } from '../web/validate.js';
 import { messages } from './accounts.messages.js';
-import { loginInputSchema, roleChangeSchema, safeNextPath, setupInputSchema, userInputSchema } from './accounts.schemas.js';
+import { disableSchema, loginInputSchema, passwordChangeSchema, roleChangeSchema, safeNextPath, setupInputSchema, userInputSchema } from './accounts.schemas.js';
 import type { AccountsService } from './accounts.service.js';
 import { ROLES } from './user.model.js';
 import type { CurrentUser } from '../web/auth.js';
@@ -18,8 +18,14 @@ async function signIn(req: Request, user: CurrentUser, now: Date): Promise<void>
   await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err as Error) : resolve())));
 }
 
-export function accountsRouter(deps: { accounts: AccountsService; loginLimiter: RequestHandler; now: () => Date }): Router {
-  const { accounts, loginLimiter, now } = deps;
+export function accountsRouter(deps: {
+  accounts: AccountsService;
+  loginLimiter: RequestHandler;
+  now: () => Date;
+  /** Ends a user's stored sessions, except the one given. */
+  endSessions: (userId: string, keepSessionId?: string) => Promise<number>;
+}): Router {
+  const { accounts, loginLimiter, now, endSessions } = deps;
   const router = Router();
 
   router.get('/setup', async (_req, res) => {
@@ -70,6 +76,22 @@ export function accountsRouter(deps: { accounts: AccountsService; loginLimiter: 
     });
   });
 
+  router.get('/account', requireRole('viewer'), (_req, res) => {
+    res.render('accounts/account', { title: 'Your account' });
+  });
+
+  router.post('/account/password', requireRole('viewer'), async (req, res) => {
+    try {
+      const input = parseInput(passwordChangeSchema, req.body);
+      await accounts.changePassword(req.user!.id, input.currentPassword, input.password);
+      await endSessions(req.user!.id, req.sessionID);
+      flash(req, 'success', messages.passwordChanged);
+      res.redirect(303, '/account');
+    } catch (err) {
+      renderInvalid(res, 'accounts/account', err, { title: 'Your account' });
+    }
+  });
+
   const roleOptions = ROLES.map((role) => ({ value: role }));
 
   router.get('/users', requireRole('admin'), async (_req, res) => {
@@ -97,6 +119,19 @@ export function accountsRouter(deps: { accounts: AccountsService; loginLimiter: 
     try {
       const user = await accounts.changeRole(req.params.id as string, role);
       flash(req, 'success', messages.roleChanged(user.email, user.role));
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      flash(req, 'error', err.message);
+    }
+    res.redirect(303, '/users');
+  });
+
+  router.post('/users/:id/disabled', requireRole('admin'), async (req, res) => {
+    const { disabled } = parseInput(disableSchema, req.body);
+    try {
+      const user = await accounts.setDisabled(req.params.id as string, disabled, req.user!.id);
+      if (disabled) await endSessions(user.id);
+      flash(req, 'success', disabled ? messages.userDisabled(user.email) : messages.userEnabled(user.email));
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
       flash(req, 'error', err.message);

@@ -35,6 +35,16 @@ export type UserInput = z.infer<typeof userInputSchema>;
 
 export const roleChangeSchema = z.object({ role: roleSchema });
 
+export const passwordChangeSchema = z
+  .object({
+    currentPassword: z.string({ error: 'Enter your current password.' }).min(1, { error: 'Enter your current password.' }).max(256),
+    password,
+    passwordConfirm: z.string({ error: 'Repeat the new password.' }),
+  })
+  .refine((v) => v.password === v.passwordConfirm, { path: ['passwordConfirm'], error: messages.passwordMismatch });
+
+export const disableSchema = z.object({ disabled: z.enum(['true', 'false'], { error: 'disabled must be true or false' }).transform((v) => v === 'true') });
+
 /** A path on this site to return to after sign-in; anything else (other hosts, //evil) becomes "/". */
 export function safeNextPath(next: string | undefined): string {
   return next && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : '/';

@@ -15,6 +15,7 @@ export interface UserView {
   role: Role;
   createdAt: Date | undefined;
   lastLoginAt: Date | undefined;
+  disabled: boolean;
 }
 
 export function createAccountsService(deps: { users: Models['users']; clock: Clock }) {
@@ -28,6 +29,7 @@ export function createAccountsService(deps: { users: Models['users']; clock: Clo
       role: doc.role,
       createdAt: doc.createdAt ?? undefined,
       lastLoginAt: doc.lastLoginAt ?? undefined,
+      disabled: Boolean(doc.disabledAt),
     };
   }
 
@@ -79,6 +81,34 @@ export function createAccountsService(deps: { users: Models['users']; clock: Clo
     async listUsers(): Promise<UserView[]> {
       const docs = await users.find({}).sort({ email: 1 }).lean();
       return docs.map(toView);
+    },
+
+    /**
+     * Changes the signed-in user's password after checking the current one. Returns nothing; the caller
+     * ends the user's other sessions.
+     */
+    async changePassword(id: string, currentPassword: string, newPassword: string): Promise<void> {
+      const doc = await users.findOne({ _id: id, disabledAt: null }).select('+passwordHash').lean();
+      if (!doc) throw new NotFoundError('That user does not exist.');
+      if (!(await verifyPassword(doc.passwordHash, currentPassword))) {
+        throw new ValidationError(messages.wrongCurrentPassword, { currentPassword: messages.wrongCurrentPassword }, 'WRONG_PASSWORD');
+      }
+      await users.updateOne({ _id: id }, { $set: { passwordHash: await hashPassword(newPassword) } });
+    },
+
+    /** Disables or re-enables an account. A disabled user is signed out at their next request. */
+    async setDisabled(id: string, disabled: boolean, actingUserId: string): Promise<UserView> {
+      if (!mongoose.isValidObjectId(id)) throw new NotFoundError('That user does not exist.');
+      if (disabled && id === actingUserId) throw new ConflictError(messages.cannotDisableSelf, 'CANNOT_DISABLE_SELF');
+      const target = await users.findById(id).lean();
+      if (!target) throw new NotFoundError('That user does not exist.');
+      if (disabled && target.role === 'admin' && (await users.countDocuments({ role: 'admin', disabledAt: null })) <= 1) {
+        throw new ConflictError(messages.lastAdmin, 'LAST_ADMIN');
+      }
+      const update = disabled ? { $set: { disabledAt: clock.now() } } : { $unset: { disabledAt: 1 } };
+      const updated = await users.findOneAndUpdate({ _id: id }, update, { returnDocument: 'after' }).lean();
+      if (!updated) throw new NotFoundError('That user does not exist.');
+      return toView(updated);
     },
 
     /** Changes a user's role. The last admin cannot be demoted, so the deployment always has one. */

@@ -54,12 +54,6 @@ export class ConflictError extends AppError {
   }
 }
 
-export class GoneError extends AppError {
-  readonly status = 410;
-  constructor(message: string, code = 'GONE') {
-    super(code, message);
-  }
-}
 
 /** MongoDB's duplicate key error (E11000), as raised by a unique index. Works the same on every engine we run. */
 export function isDuplicateKeyError(err: unknown): boolean {

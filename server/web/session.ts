@@ -46,3 +46,16 @@ export function createSessionMiddleware(config: Config, connection: Connection):
   });
   return { middleware, store };
 }
+
+/**
+ * Deletes every stored session of a user except `keepSessionId`: used when a password changes or an
+ * account is disabled, so a stolen or forgotten session stops working at once.
+ */
+export function sessionTerminator(connection: Connection) {
+  return async (userId: string, keepSessionId?: string): Promise<number> => {
+    const filter: Record<string, unknown> = { 'session.userId': userId };
+    if (keepSessionId) filter._id = { $ne: keepSessionId };
+    const result = await connection.db!.collection<{ _id: string }>('sessions').deleteMany(filter);
+    return result.deletedCount;
+  };
+}

@@ -5,7 +5,11 @@ import { createTestContext, type TestContext } from '../helpers/context.js';
 
 /** Every route that changes or reveals something, with the lowest role allowed to use it. */
 const ROUTES = {
-  viewer: [{ method: 'get', path: '/surveys' }, { method: 'get', path: '/contacts' }],
+  viewer: [
+    { method: 'get', path: '/surveys' },
+    { method: 'get', path: '/contacts' },
+    { method: 'get', path: '/account' },
+  ],
   manager: [
     { method: 'get', path: '/surveys/new' },
     { method: 'post', path: '/surveys', body: { name: 'Q1', companyName: 'Acme' } },
@@ -14,6 +18,7 @@ const ROUTES = {
     { method: 'get', path: '/users' },
     { method: 'post', path: '/users', body: { email: 'x@example.com', role: 'admin', password: 'twelve chars at least' } },
     { method: 'post', path: '/users/000000000000000000000000/role', body: { role: 'admin' } },
+    { method: 'post', path: '/users/000000000000000000000000/disabled', body: { disabled: 'true' } },
   ],
 } as const;
 

@@ -139,6 +139,33 @@ describe('accounts: setup, sign-in and sessions', () => {
       expect(await ctx.models.rateLimits.countDocuments({})).to.equal(1);
     });
 
+    it('shares the failed sign-in count between app instances', async () => {
+      await createUser(ctx, 'viewer');
+      const other = await createTestContext();
+      try {
+        const statuses: number[] = [];
+        for (let i = 0; i < 11; i++) {
+          const agent = browser((i % 2 === 0 ? ctx : other).app);
+          const token = await formToken(agent, '/login');
+          statuses.push((await agent.post('/login').type('form').send({ _csrf: token, email: 'viewer@example.com', password: `guess ${i} wrong` })).status);
+        }
+        expect(statuses.slice(0, 10)).to.deep.equal(Array(10).fill(401));
+        expect(statuses[10]).to.equal(429);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('lets sign-in attempts through again once the 15-minute window has passed', async () => {
+      await createUser(ctx, 'viewer');
+      const agent = browser(ctx.app);
+      const token = await formToken(agent, '/login');
+      for (let i = 0; i < 10; i++) await agent.post('/login').type('form').send({ _csrf: token, email: 'viewer@example.com', password: `guess ${i} wrong` }).expect(401);
+      await agent.post('/login').type('form').send({ _csrf: token, email: 'viewer@example.com', password: DEFAULT_PASSWORD }).expect(429);
+      ctx.clock.advance(15 * 60_000 + 1000);
+      await agent.post('/login').type('form').send({ _csrf: token, email: 'viewer@example.com', password: DEFAULT_PASSWORD }).expect(303);
+    });
+
     it('never stores or logs a password in clear', async () => {
       const secret = 'my very secret passphrase 42';
       const admin = await createUser(ctx, 'admin', 'admin@example.com', secret);
@@ -164,6 +191,65 @@ describe('accounts: setup, sign-in and sessions', () => {
       const page = await agent.get('/surveys').expect(200);
       await agent.post('/logout').type('form').send({ _csrf: csrfTokenOf(page.text) }).expect(303).expect('location', '/login?signedOut=1');
       await agent.get('/surveys').expect(303);
+    });
+  });
+
+  describe('own account and admin controls', () => {
+    it('changes the password after checking the current one, and signs out the other devices', async () => {
+      await createUser(ctx, 'viewer');
+      const phone = browser(ctx.app);
+      await signIn(phone, 'viewer@example.com');
+      const laptop = browser(ctx.app);
+      await signIn(laptop, 'viewer@example.com');
+
+      const token = await formToken(laptop, '/account');
+      const wrong = await laptop
+        .post('/account/password')
+        .type('form')
+        .send({ _csrf: token, currentPassword: 'not my password', password: 'a brand new passphrase', passwordConfirm: 'a brand new passphrase' })
+        .expect(400);
+      expect(wrong.text).to.contain('That is not your current password.');
+
+      await laptop
+        .post('/account/password')
+        .type('form')
+        .send({ _csrf: token, currentPassword: DEFAULT_PASSWORD, password: 'a brand new passphrase', passwordConfirm: 'a brand new passphrase' })
+        .expect(303)
+        .expect('location', '/account');
+      expect((await laptop.get('/account').expect(200)).text).to.contain('Your password is changed');
+      await phone.get('/surveys').expect(303);
+
+      const old = browser(ctx.app);
+      const t = await formToken(old, '/login');
+      await old.post('/login').type('form').send({ _csrf: t, email: 'viewer@example.com', password: DEFAULT_PASSWORD }).expect(401);
+      await signIn(browser(ctx.app), 'viewer@example.com', 'a brand new passphrase');
+    });
+
+    it('lets an admin disable an account: its sessions end at once and it cannot sign in until enabled', async () => {
+      const viewer = await createUser(ctx, 'viewer');
+      const viewerBrowser = browser(ctx.app);
+      await signIn(viewerBrowser, viewer.email);
+      const admin = await signedInAs(ctx, 'admin');
+      const token = await formToken(admin, '/users');
+
+      await admin.post(`/users/${viewer.id}/disabled`).type('form').send({ _csrf: token, disabled: 'true' }).expect(303);
+      expect(await ctx.connection.db!.collection('sessions').countDocuments({ 'session.userId': viewer.id })).to.equal(0);
+      await viewerBrowser.get('/surveys').expect(303);
+      const again = browser(ctx.app);
+      const t = await formToken(again, '/login');
+      await again.post('/login').type('form').send({ _csrf: t, email: viewer.email, password: DEFAULT_PASSWORD }).expect(401);
+
+      await admin.post(`/users/${viewer.id}/disabled`).type('form').send({ _csrf: token, disabled: 'false' }).expect(303);
+      await signIn(browser(ctx.app), viewer.email);
+    });
+
+    it('does not let an admin disable their own account', async () => {
+      const admin = await signedInAs(ctx, 'admin');
+      const self = await ctx.models.users.findOne({ role: 'admin' }).lean();
+      const token = await formToken(admin, '/users');
+      await admin.post(`/users/${String(self!._id)}/disabled`).type('form').send({ _csrf: token, disabled: 'true' }).expect(303);
+      expect((await admin.get('/users').expect(200)).text).to.contain('You cannot disable your own account.');
+      expect((await ctx.models.users.findById(self!._id).lean())?.disabledAt).to.equal(undefined);
     });
   });
 
