@@ -13,6 +13,16 @@ const bool = (name: string) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: `${name}: expected true or false` })
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** A whole number in [min, max], named in its error: "PORT: expected a whole number from 0 to 65535". */
+const wholeNumber = (name: string, min: number, max: number) => {
+  const message = `${name}: expected a whole number from ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^\d+$/, { error: message })
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { error: message });
+};
+
 const trustProxySchema = z
   .string()
   .trim()
@@ -32,12 +42,7 @@ const envSchema = z.object({
     .enum(['development', 'production', 'test'], { error: 'NODE_ENV: expected development, production or test' })
     .default('development'),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
-  PORT: z
-    .string()
-    .regex(/^\d+$/, { error: 'PORT: expected a whole number from 0 to 65535' })
-    .transform(Number)
-    .refine((n) => n <= 65535, { error: 'PORT: expected a whole number from 0 to 65535' })
-    .default(3000),
+  PORT: wholeNumber('PORT', 0, 65535).default(3000),
   BASE_URL: z
     .url({ protocol: /^https?$/, error: 'BASE_URL: expected an http:// or https:// URL such as https://nps.example.com' })
     .transform((u) => u.replace(/\/+$/, ''))
@@ -61,24 +66,9 @@ const envSchema = z.object({
     .string()
     .min(32, { error: 'SESSION_SECRET: expected at least 32 characters (use: openssl rand -base64 48)' })
     .optional(),
-  SESSION_IDLE_MINUTES: z
-    .string()
-    .regex(/^\d+$/, { error: 'SESSION_IDLE_MINUTES: expected a whole number of minutes' })
-    .transform(Number)
-    .refine((n) => n >= 1, { error: 'SESSION_IDLE_MINUTES: expected at least 1' })
-    .default(60),
-  SESSION_ABSOLUTE_HOURS: z
-    .string()
-    .regex(/^\d+$/, { error: 'SESSION_ABSOLUTE_HOURS: expected a whole number of hours' })
-    .transform(Number)
-    .refine((n) => n >= 1, { error: 'SESSION_ABSOLUTE_HOURS: expected at least 1' })
-    .default(12),
-  LOGIN_MAX_FAILURES: z
-    .string()
-    .regex(/^\d+$/, { error: 'LOGIN_MAX_FAILURES: expected a whole number' })
-    .transform(Number)
-    .refine((n) => n >= 1, { error: 'LOGIN_MAX_FAILURES: expected at least 1' })
-    .default(10),
+  SESSION_IDLE_MINUTES: wholeNumber('SESSION_IDLE_MINUTES', 1, 525_600).default(60),
+  SESSION_ABSOLUTE_HOURS: wholeNumber('SESSION_ABSOLUTE_HOURS', 1, 8760).default(12),
+  LOGIN_MAX_FAILURES: wholeNumber('LOGIN_MAX_FAILURES', 1, 1000).default(10),
   TRUST_PROXY: trustProxySchema.default(false),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {

@@ -1,34 +1,15 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { DatabaseUnreachableError } from './db/connect.js';
-import { openDatabase, type OpenDatabase } from './db/open.js';
+import type { OpenDatabase } from './db/open.js';
 import { createLogger, type Logger } from './lib/logger.js';
-
-/** Start-up failures people can fix get one plain line on stderr, not a stack trace. */
-function fail(message: string): never {
-  process.stderr.write(`error: ${message}\n`);
-  process.exit(1);
-}
+import { exitWith, loadConfigOrExit, openDatabaseOrExit } from './lib/startup.js';
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger({ level: config.logLevel });
   if (config.usingDevSessionSecret) logger.warn('SESSION_SECRET is not set: using the development default. Set it before going live.');
 
-  let db: OpenDatabase;
-  try {
-    db = await openDatabase({ config, logger, share: true });
-  } catch (err) {
-    if (err instanceof DatabaseUnreachableError) fail(err.message);
-    fail(`could not start the embedded database: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const db = await openDatabaseOrExit({ config, logger, share: true });
   logger.info({ database: db.description }, `database: ${db.description}`);
 
   const app = createApp({ config, logger, connection: db.connection, models: db.models });
@@ -38,7 +19,7 @@ async function main(): Promise<void> {
     server.once('error', reject);
   }).catch(async (err: unknown) => {
     await db.close();
-    fail(`cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`);
+    exitWith(`cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`);
   });
   const needsSetup = (await db.models.users.exists({})) === null;
   logger.info(`listening on ${config.baseUrl}${needsSetup ? ` - open ${config.baseUrl}/setup to create the first admin` : ''}`);

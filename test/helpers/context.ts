@@ -60,3 +60,17 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     },
   };
 }
+
+/**
+ * The usual test-file set-up: one context for the file (filled in before the first test), an empty
+ * database before each test, closed after the last.
+ */
+export function useTestContext(env: Record<string, string> = {}): TestContext {
+  const ctx = {} as TestContext;
+  before(async () => {
+    Object.assign(ctx, await createTestContext(env));
+  });
+  beforeEach(() => ctx.reset());
+  after(() => ctx.close());
+  return ctx;
+}

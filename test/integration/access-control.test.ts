@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { browser, createUser, csrfTokenOf, formToken, signedInAs, type Agent } from '../helpers/agent.js';
-import { createTestContext, type TestContext } from '../helpers/context.js';
+import { useTestContext } from '../helpers/context.js';
 
 /** Every route that changes or reveals something, with the lowest role allowed to use it. */
 const ROUTES = {
@@ -29,12 +29,7 @@ async function call(agent: Agent, route: Route, token: string) {
 }
 
 describe('access control and CSRF', () => {
-  let ctx: TestContext;
-  before(async () => {
-    ctx = await createTestContext();
-  });
-  beforeEach(() => ctx.reset());
-  after(() => ctx.close());
+  const ctx = useTestContext();
 
   it('gives a viewer 403 on every manager and admin route, and stores nothing', async () => {
     const agent = await signedInAs(ctx, 'viewer');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { browser, createUser, csrfTokenOf, DEFAULT_PASSWORD, formToken, signIn, signedInAs } from '../helpers/agent.js';
-import { createTestContext, type TestContext } from '../helpers/context.js';
+import { createTestContext, useTestContext } from '../helpers/context.js';
 
 function sessionCookie(res: request.Response): string | undefined {
   const cookies = res.headers['set-cookie'] as unknown as string[] | undefined;
@@ -9,12 +9,7 @@ function sessionCookie(res: request.Response): string | undefined {
 }
 
 describe('accounts: setup, sign-in and sessions', () => {
-  let ctx: TestContext;
-  before(async () => {
-    ctx = await createTestContext();
-  });
-  beforeEach(() => ctx.reset());
-  after(() => ctx.close());
+  const ctx = useTestContext();
 
   describe('first-run setup', () => {
     it('sends a fresh install to the setup page and creates the first admin there', async () => {

@@ -1,15 +1,10 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { csrfTokenOf, signedInAs } from '../helpers/agent.js';
-import { createTestContext, type TestContext } from '../helpers/context.js';
+import { createTestContext, useTestContext } from '../helpers/context.js';
 
 describe('app basics: probes, errors, headers, static files', () => {
-  let ctx: TestContext;
-  before(async () => {
-    ctx = await createTestContext();
-  });
-  beforeEach(() => ctx.reset());
-  after(() => ctx.close());
+  const ctx = useTestContext();
 
   it('answers /healthz and /readyz while the database is reachable', async () => {
     expect((await request(ctx.app).get('/healthz').expect(200)).body).to.deep.equal({ status: 'ok' });

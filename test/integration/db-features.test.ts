@@ -3,19 +3,14 @@ import mongoose from 'mongoose';
 import { createAccountsService } from '../../server/accounts/accounts.service.js';
 import { ValidationError, isDuplicateKeyError } from '../../server/lib/errors.js';
 import { categoryOf } from '../../server/responses/response.model.js';
-import { createTestContext, type TestContext } from '../helpers/context.js';
+import { useTestContext } from '../helpers/context.js';
 
 /**
  * Proves, on the engine in use (mongod, mongo-java-server or MONGODB_URI), every MongoDB feature the
  * project relies on. If one of these fails on a new engine, the app would be wrong there.
  */
 describe('database features we rely on, on the engine in use', () => {
-  let ctx: TestContext;
-  before(async () => {
-    ctx = await createTestContext();
-  });
-  beforeEach(() => ctx.reset());
-  after(() => ctx.close());
+  const ctx = useTestContext();
 
   const surveyId = new mongoose.Types.ObjectId();
 
