@@ -43,7 +43,7 @@ export function createApp(deps: AppDeps): Express {
   const clock = deps.clock ?? systemClock;
 
   const accounts = createAccountsService({ users: models.users, clock });
-  const surveys = createSurveysService({ surveys: models.surveys });
+  const surveys = createSurveysService({ surveys: models.surveys, responses: models.responses });
   const contacts = createContactsService({ contacts: models.contacts });
 
   const app = express();

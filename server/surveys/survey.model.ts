@@ -1,6 +1,8 @@
 import { Schema, type InferSchemaType } from 'mongoose';
 
 export const SURVEY_STATUSES = ['draft', 'active', 'paused', 'closed'] as const;
+/** Languages the survey email and pages are written in (server/sending/i18n). */
+export const SURVEY_LANGUAGES = ['en', 'de'] as const;
 export type SurveyStatus = (typeof SURVEY_STATUSES)[number];
 
 export const surveySchema = new Schema(
@@ -17,10 +19,10 @@ export const surveySchema = new Schema(
     replyTo: { type: String, trim: true, lowercase: true, maxlength: 254, default: '' },
     emailSubject: { type: String, trim: true, maxlength: 300, default: '' },
     emailIntro: { type: String, maxlength: 2000, default: '' },
-    language: { type: String, trim: true, maxlength: 35, default: 'en' },
+    language: { type: String, enum: SURVEY_LANGUAGES, default: 'en' },
     reminder: {
       enabled: { type: Boolean, default: true },
-      afterDays: { type: Number, min: 1, max: 60, default: 3 },
+      afterDays: { type: Number, min: 1, max: 30, default: 3 },
     },
     status: { type: String, enum: SURVEY_STATUSES, required: true, default: 'draft' },
     ownerId: { type: Schema.Types.ObjectId, ref: 'User' },

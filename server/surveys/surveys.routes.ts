@@ -1,10 +1,17 @@
 import { Router } from 'express';
+import { ConflictError } from '../lib/errors.js';
 import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { renderInvalid, typedValues } from '../web/forms.js';
 import { parseInput } from '../web/validate.js';
-import { surveyInputSchema } from './surveys.schemas.js';
+import { SURVEY_LANGUAGES } from './survey.model.js';
+import { statusActionSchema, surveyInputSchema, surveySettingsSchema } from './surveys.schemas.js';
 import type { SurveysService } from './surveys.service.js';
+
+const LANGUAGE_NAMES: Record<(typeof SURVEY_LANGUAGES)[number], string> = { en: 'English', de: 'Deutsch' };
+const languageOptions = SURVEY_LANGUAGES.map((value) => ({ value, label: LANGUAGE_NAMES[value] }));
+
+const STATUS_DONE: Record<string, string> = { activate: 'is active', pause: 'is paused', resume: 'is active again', close: 'is closed' };
 
 export function surveysRouter(deps: { surveys: SurveysService }): Router {
   const { surveys } = deps;
@@ -22,11 +29,51 @@ export function surveysRouter(deps: { surveys: SurveysService }): Router {
     try {
       const input = parseInput(surveyInputSchema, req.body);
       const survey = await surveys.create(input, req.user!.id);
-      flash(req, 'success', `Survey "${survey.name}" created as a draft.`);
-      res.redirect(303, '/surveys');
+      flash(req, 'success', `Survey "${survey.name}" created as a draft. Check its wording below.`);
+      res.redirect(303, `/surveys/${survey.id}/edit`);
     } catch (err) {
       renderInvalid(res, 'surveys/new', err, { title: 'New survey', values: typedValues(req.body) });
     }
+  });
+
+  router.get('/surveys/:id', requireRole('viewer'), async (req, res) => {
+    const survey = await surveys.get(req.params.id as string);
+    res.render('surveys/show', { title: survey.name, survey, language: LANGUAGE_NAMES[survey.language] });
+  });
+
+  router.get('/surveys/:id/edit', requireRole('manager'), async (req, res) => {
+    const survey = await surveys.get(req.params.id as string);
+    res.render('surveys/edit', { title: `Edit ${survey.name}`, survey, values: survey, languageOptions });
+  });
+
+  router.post('/surveys/:id', requireRole('manager'), async (req, res) => {
+    const survey = await surveys.get(req.params.id as string);
+    try {
+      const input = parseInput(surveySettingsSchema, req.body);
+      await surveys.update(survey.id, input);
+      flash(req, 'success', 'Survey saved.');
+      res.redirect(303, `/surveys/${survey.id}`);
+    } catch (err) {
+      if (err instanceof ConflictError) {
+        flash(req, 'error', err.message);
+        return res.redirect(303, `/surveys/${survey.id}`);
+      }
+      const values = { ...typedValues(req.body), reminderEnabled: (req.body as Record<string, unknown>).reminderEnabled === 'on' };
+      renderInvalid(res, 'surveys/edit', err, { title: `Edit ${survey.name}`, survey, values, languageOptions });
+    }
+  });
+
+  router.post('/surveys/:id/status', requireRole('manager'), async (req, res) => {
+    const { action } = parseInput(statusActionSchema, req.body);
+    const id = req.params.id as string;
+    try {
+      await surveys.changeStatus(id, action);
+      flash(req, 'success', `The survey ${STATUS_DONE[action]}.`);
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      flash(req, 'error', err.message);
+    }
+    res.redirect(303, `/surveys/${id}`);
   });
 
   return router;

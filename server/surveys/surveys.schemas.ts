@@ -1,15 +1,50 @@
 import { z } from 'zod';
+import { DEFAULT_QUESTIONS, SURVEY_LANGUAGES } from './survey.model.js';
+
+const text = (label: string, max: number) =>
+  z
+    .string({ error: `Enter ${label}.` })
+    .trim()
+    .max(max, { error: `Use at most ${max} characters.` });
+
+const question = (label: string) =>
+  text(label, 500).min(1, { error: `Enter the ${label}; {company} is replaced by the company name.` });
+
+/** HTML checkboxes send "on" when ticked and nothing when not. */
+const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
 
 export const surveyInputSchema = z.object({
-  name: z
-    .string({ error: 'Give the survey a name.' })
-    .trim()
-    .min(1, { error: 'Give the survey a name, e.g. "Customer NPS 2027".' })
-    .max(200, { error: 'Use at most 200 characters.' }),
-  companyName: z
-    .string({ error: 'Enter the company or product name.' })
-    .trim()
-    .min(1, { error: 'Enter the company or product name customers know you by.' })
-    .max(200, { error: 'Use at most 200 characters.' }),
+  name: text('a survey name', 200).min(1, { error: 'Give the survey a name, e.g. "Customer NPS 2027".' }),
+  companyName: text('the company or product name', 200).min(1, { error: 'Enter the company or product name customers know you by.' }),
 });
 export type SurveyInput = z.infer<typeof surveyInputSchema>;
+
+/** Every editable field of a survey (the edit page). */
+export const surveySettingsSchema = surveyInputSchema.extend({
+  recommendQuestion: question('recommend question').default(DEFAULT_QUESTIONS.recommend),
+  repurchaseQuestion: question('repurchase question').default(DEFAULT_QUESTIONS.repurchase),
+  reasonQuestion: question('reason question').default(DEFAULT_QUESTIONS.reason),
+  senderName: text('a sender name', 200).default(''),
+  replyTo: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254)
+    .refine((v) => v === '' || z.email().safeParse(v).success, { error: 'Enter a valid reply-to address, or leave it empty.' })
+    .default(''),
+  emailSubject: text('an email subject', 300).default(''),
+  emailIntro: text('an email introduction', 2000).default(''),
+  language: z.enum(SURVEY_LANGUAGES, { error: `Choose one of: ${SURVEY_LANGUAGES.join(', ')}.` }).default('en'),
+  reminderEnabled: checkbox,
+  reminderAfterDays: z.coerce
+    .number({ error: 'Enter a number of days from 1 to 30.' })
+    .int({ error: 'Enter a whole number of days.' })
+    .min(1, { error: 'Enter a number of days from 1 to 30.' })
+    .max(30, { error: 'Enter a number of days from 1 to 30.' })
+    .default(3),
+});
+export type SurveySettings = z.infer<typeof surveySettingsSchema>;
+
+export const STATUS_ACTIONS = ['activate', 'pause', 'resume', 'close'] as const;
+export const statusActionSchema = z.object({ action: z.enum(STATUS_ACTIONS, { error: 'Unknown action.' }) });
+export type StatusAction = (typeof STATUS_ACTIONS)[number];

@@ -1,6 +1,9 @@
+import mongoose from 'mongoose';
 import type { Models } from '../db/models.js';
+import { ConflictError, NotFoundError } from '../lib/errors.js';
+import { npsFigures, type NpsFigures } from '../results/nps.js';
 import { DEFAULT_QUESTIONS, type SurveyStatus } from './survey.model.js';
-import type { SurveyInput } from './surveys.schemas.js';
+import type { StatusAction, SurveyInput, SurveySettings } from './surveys.schemas.js';
 
 export interface SurveySummary {
   id: string;
@@ -8,21 +11,134 @@ export interface SurveySummary {
   companyName: string;
   status: SurveyStatus;
   createdAt: Date | undefined;
+  figures: NpsFigures;
 }
 
-export function createSurveysService(deps: { surveys: Models['surveys'] }) {
-  const { surveys } = deps;
+export interface SurveyDetail extends SurveySettings {
+  id: string;
+  status: SurveyStatus;
+  createdAt: Date | undefined;
+  updatedAt: Date | undefined;
+}
+
+/** Which status each action leads to, and from which statuses it is allowed. Closed is final. */
+const TRANSITIONS: Record<StatusAction, { from: SurveyStatus[]; to: SurveyStatus }> = {
+  activate: { from: ['draft'], to: 'active' },
+  pause: { from: ['active'], to: 'paused' },
+  resume: { from: ['paused'], to: 'active' },
+  close: { from: ['draft', 'active', 'paused'], to: 'closed' },
+};
+
+/** Responses that count in figures: not flagged as automated, unless a manager accepted them. */
+export const COUNTED_REVIEW_STATES = ['none', 'accepted'];
+
+export function createSurveysService(deps: { surveys: Models['surveys']; responses: Models['responses'] }) {
+  const { surveys, responses } = deps;
+
+  function idOrNotFound(id: string): mongoose.Types.ObjectId {
+    if (!mongoose.isValidObjectId(id)) throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
+    return new mongoose.Types.ObjectId(id);
+  }
+
+  /** Promoter / passive / detractor counts per survey, for the given surveys. */
+  async function countsBySurvey(ids: mongoose.Types.ObjectId[]): Promise<Map<string, NpsFigures>> {
+    const rows = await responses.aggregate<{ _id: mongoose.Types.ObjectId; promoters: number; passives: number; detractors: number }>([
+      { $match: { surveyId: { $in: ids }, review: { $in: COUNTED_REVIEW_STATES } } },
+      {
+        $group: {
+          _id: '$surveyId',
+          promoters: { $sum: { $cond: [{ $eq: ['$category', 'promoter'] }, 1, 0] } },
+          passives: { $sum: { $cond: [{ $eq: ['$category', 'passive'] }, 1, 0] } },
+          detractors: { $sum: { $cond: [{ $eq: ['$category', 'detractor'] }, 1, 0] } },
+        },
+      },
+    ]);
+    return new Map(rows.map((r) => [String(r._id), npsFigures(r)]));
+  }
+
   return {
-    /** Every survey, newest first. */
+    /** Every survey, newest first, with its NPS over all counted responses. */
     async list(): Promise<SurveySummary[]> {
       const docs = await surveys.find({}).sort({ createdAt: -1 }).limit(500).lean();
-      return docs.map((d) => ({ id: String(d._id), name: d.name, companyName: d.companyName, status: d.status, createdAt: d.createdAt ?? undefined }));
+      const figures = await countsBySurvey(docs.map((d) => d._id));
+      const empty = npsFigures({ promoters: 0, passives: 0, detractors: 0 });
+      return docs.map((d) => ({
+        id: String(d._id),
+        name: d.name,
+        companyName: d.companyName,
+        status: d.status,
+        createdAt: d.createdAt ?? undefined,
+        figures: figures.get(String(d._id)) ?? empty,
+      }));
     },
 
     /** Creates a draft survey with the standard question wording. */
-    async create(input: SurveyInput, ownerId: string): Promise<SurveySummary> {
+    async create(input: SurveyInput, ownerId: string): Promise<{ id: string; name: string }> {
       const doc = await surveys.create({ ...input, questions: { ...DEFAULT_QUESTIONS }, status: 'draft', ownerId });
-      return { id: String(doc._id), name: doc.name, companyName: doc.companyName, status: doc.status, createdAt: doc.createdAt ?? undefined };
+      return { id: String(doc._id), name: doc.name };
+    },
+
+    async get(id: string): Promise<SurveyDetail> {
+      const d = await surveys.findById(idOrNotFound(id)).lean();
+      if (!d) throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
+      return {
+        id: String(d._id),
+        name: d.name,
+        companyName: d.companyName,
+        recommendQuestion: d.questions?.recommend ?? DEFAULT_QUESTIONS.recommend,
+        repurchaseQuestion: d.questions?.repurchase ?? DEFAULT_QUESTIONS.repurchase,
+        reasonQuestion: d.questions?.reason ?? DEFAULT_QUESTIONS.reason,
+        senderName: d.senderName ?? '',
+        replyTo: d.replyTo ?? '',
+        emailSubject: d.emailSubject ?? '',
+        emailIntro: d.emailIntro ?? '',
+        language: d.language ?? 'en',
+        reminderEnabled: d.reminder?.enabled ?? true,
+        reminderAfterDays: d.reminder?.afterDays ?? 3,
+        status: d.status,
+        createdAt: d.createdAt ?? undefined,
+        updatedAt: d.updatedAt ?? undefined,
+      };
+    },
+
+    /** Saves every setting at once. A closed survey can no longer be edited. */
+    async update(id: string, input: SurveySettings): Promise<void> {
+      const _id = idOrNotFound(id);
+      const updated = await surveys.findOneAndUpdate(
+        { _id, status: mongoose.trusted({ $ne: 'closed' }) },
+        {
+          $set: {
+            name: input.name,
+            companyName: input.companyName,
+            questions: { recommend: input.recommendQuestion, repurchase: input.repurchaseQuestion, reason: input.reasonQuestion },
+            senderName: input.senderName,
+            replyTo: input.replyTo,
+            emailSubject: input.emailSubject,
+            emailIntro: input.emailIntro,
+            language: input.language,
+            reminder: { enabled: input.reminderEnabled, afterDays: input.reminderAfterDays },
+          },
+        },
+        { runValidators: true },
+      );
+      if (!updated) {
+        if (await surveys.exists({ _id })) throw new ConflictError('This survey is closed and can no longer be changed.', 'SURVEY_CLOSED');
+        throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
+      }
+    },
+
+    /**
+     * Moves the survey to a new status in one atomic update whose filter names the allowed previous
+     * statuses, so two managers clicking at once cannot, say, resume a survey the other just closed.
+     */
+    async changeStatus(id: string, action: StatusAction): Promise<SurveyStatus> {
+      const _id = idOrNotFound(id);
+      const { from, to } = TRANSITIONS[action];
+      const updated = await surveys.findOneAndUpdate({ _id, status: mongoose.trusted({ $in: from }) }, { $set: { status: to } }, { returnDocument: 'after' }).lean();
+      if (updated) return updated.status;
+      const current = await surveys.findById(_id).lean();
+      if (!current) throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
+      throw new ConflictError(`The survey is ${current.status}, so it cannot be ${action === 'close' ? 'closed' : `${action}d`} now.`, 'INVALID_STATUS_CHANGE');
     },
   };
 }
