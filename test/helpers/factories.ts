@@ -1,4 +1,4 @@
-import mongoose from 'mongoose';
+import type mongoose from 'mongoose';
 import { categoryOf } from '../../server/responses/response.model.js';
 import type { TestContext } from './context.js';
 
