@@ -9,6 +9,7 @@ import { accountsRouter } from './accounts/accounts.routes.js';
 import { createAccountsService } from './accounts/accounts.service.js';
 import type { Config } from './config.js';
 import { contactsRouter } from './contacts/contacts.routes.js';
+import { createContactImportService } from './contacts/contact-import.service.js';
 import { createContactsService } from './contacts/contacts.service.js';
 import { pingDatabase } from './db/connect.js';
 import type { Models } from './db/models.js';
@@ -44,7 +45,8 @@ export function createApp(deps: AppDeps): Express {
 
   const accounts = createAccountsService({ users: models.users, clock });
   const surveys = createSurveysService({ surveys: models.surveys, responses: models.responses });
-  const contacts = createContactsService({ contacts: models.contacts });
+  const contacts = createContactsService({ ...models, clock });
+  const contactImports = createContactImportService({ contacts: models.contacts, contactImports: models.contactImports, clock });
 
   const app = express();
   app.set('trust proxy', config.trustProxy);
@@ -112,7 +114,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(surveysRouter({ surveys }));
-  app.use(contactsRouter({ contacts }));
+  app.use(contactsRouter({ contacts, contactImports, csrf }));
 
   app.use(notFound);
   app.use(errorHandler({ logger, showStack: config.env === 'development' }));

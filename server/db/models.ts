@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { userSchema } from '../accounts/user.model.js';
+import { contactImportSchema } from '../contacts/contact-import.model.js';
 import { contactSchema } from '../contacts/contact.model.js';
 import { followUpSchema } from '../followups/followup.model.js';
 import { orderSchema } from '../orders/order.model.js';
@@ -14,6 +15,7 @@ export function createModels(connection: Connection) {
     users: connection.model('User', userSchema),
     surveys: connection.model('Survey', surveySchema),
     contacts: connection.model('Contact', contactSchema),
+    contactImports: connection.model('ContactImport', contactImportSchema),
     invitations: connection.model('Invitation', invitationSchema),
     responses: connection.model('Response', responseSchema),
     followUps: connection.model('FollowUp', followUpSchema),

@@ -1,0 +1,35 @@
+import { loadConfig } from '../../server/config.js';
+import { connectDatabase } from '../../server/db/connect.js';
+import { startEmbeddedDatabase } from '../../server/db/embedded.js';
+import { createModels, ensureIndexes } from '../../server/db/models.js';
+import { createLogger } from '../../server/lib/logger.js';
+
+/** The database a benchmark runs against: MONGODB_URI when set, else a fresh in-memory embedded server. */
+export async function openBenchDatabase() {
+  const config = loadConfig();
+  const logger = createLogger({ level: 'warn' });
+  const embedded = config.mongodbUri ? undefined : await startEmbeddedDatabase({ mode: config.embeddedDb, logger });
+  const uri = config.mongodbUri ?? embedded!.uri.replace(/\/nps$/, '/nps_bench');
+  const connection = await connectDatabase(uri);
+  const models = createModels(connection);
+  await ensureIndexes(models);
+  return {
+    models,
+    connection,
+    engine: embedded?.description ?? 'MONGODB_URI',
+    async close() {
+      await connection.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+/** Samples resident memory every 50 ms; returns the peak in MB when stopped. */
+export function trackPeakRss(): () => number {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  return () => {
+    clearInterval(timer);
+    return Math.round(Math.max(peak, process.memoryUsage().rss) / 1024 / 1024);
+  };
+}
