@@ -16,6 +16,7 @@ import type { Models } from './db/models.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import { publicDir, viewsDir } from './lib/paths.js';
+import { previewRouter } from './sending/preview.routes.js';
 import { surveysRouter } from './surveys/surveys.routes.js';
 import { createSurveysService } from './surveys/surveys.service.js';
 import { loadUser, requireUser } from './web/auth.js';
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(surveysRouter({ surveys }));
+  app.use(previewRouter({ surveys, config }));
   app.use(contactsRouter({ contacts, contactImports, csrf }));
 
   app.use(notFound);

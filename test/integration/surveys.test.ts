@@ -133,3 +133,36 @@ describe('surveys: create, edit, status, list with NPS', () => {
     await agent.get('/surveys/%7B%22%24gt%22%3A%22%22%7D').expect(404);
   });
 });
+
+describe('survey email preview', () => {
+  const ctx = useTestContext();
+
+  it('shows the exact email addressed to the manager, with headers and both parts, in each language', async () => {
+    const survey = await makeSurvey(ctx, { companyName: 'Acme <Bikes>', emailIntro: 'Hello from {company}.' });
+    const agent = await signedInAs(ctx, 'manager');
+    const page = await agent.get(`/surveys/${String(survey._id)}/preview`).expect(200);
+    expect(page.text).to.contain('How likely are you to recommend Acme &lt;Bikes&gt; to a friend or colleague?');
+    expect(page.text).to.contain('manager@example.com');
+    expect(page.text).to.contain('List-Unsubscribe-Post');
+    expect(page.text).to.contain('/r/preview-preview-preview-preview-preview-pre/10');
+
+    const html = await agent.get(`/surveys/${String(survey._id)}/preview/email`).expect(200).expect('content-type', /html/);
+    const csp = html.headers['content-security-policy'] as string;
+    expect(csp).to.contain("default-src 'none'");
+    expect(csp).not.to.contain('script');
+    expect(html.text).to.contain('Hello from Acme &lt;Bikes&gt;.');
+    expect(html.text).not.to.contain('<script');
+
+    const german = await agent.get(`/surveys/${String(survey._id)}/preview?lang=de`).expect(200);
+    expect(german.text).to.contain('Äußerst wahrscheinlich');
+    const bad = await agent.get(`/surveys/${String(survey._id)}/preview?lang=xx`).expect(400);
+    expect(bad.text).to.contain('lang must be one of: en, de');
+  });
+
+  it('is for managers only', async () => {
+    const survey = await makeSurvey(ctx);
+    const agent = await signedInAs(ctx, 'viewer');
+    await agent.get(`/surveys/${String(survey._id)}/preview`).expect(403);
+    await agent.get(`/surveys/${String(survey._id)}/preview/email`).expect(403);
+  });
+});

@@ -1,0 +1,45 @@
+import { SURVEY_LANGUAGES } from '../surveys/survey.model.js';
+
+export type Language = (typeof SURVEY_LANGUAGES)[number];
+
+/** The fixed wording of the survey email, per language. Question texts come from the survey. */
+export interface EmailWording {
+  lowLabel: string;
+  highLabel: string;
+  instruction: string;
+  reminderNote: string;
+  footerReason: (company: string) => string;
+  unsubscribe: string;
+  textScoreLine: (score: number) => string;
+}
+
+export const EMAIL_WORDING: Record<Language, EmailWording> = {
+  en: {
+    lowLabel: 'Not at all likely',
+    highLabel: 'Extremely likely',
+    instruction: 'Click a number to answer. It takes a second.',
+    reminderNote: 'A quick reminder: we would still love your answer.',
+    footerReason: (company) => `You received this email because you are a customer of ${company}.`,
+    unsubscribe: 'Unsubscribe from these surveys',
+    textScoreLine: (score) => `${score}: `,
+  },
+  de: {
+    lowLabel: 'Äußerst unwahrscheinlich',
+    highLabel: 'Äußerst wahrscheinlich',
+    instruction: 'Klicken Sie auf eine Zahl, um zu antworten. Das dauert nur eine Sekunde.',
+    reminderNote: 'Eine kurze Erinnerung: Ihre Antwort ist uns weiterhin wichtig.',
+    footerReason: (company) => `Sie erhalten diese E-Mail, weil Sie Kunde von ${company} sind.`,
+    unsubscribe: 'Diese Umfragen abbestellen',
+    textScoreLine: (score) => `${score}: `,
+  },
+};
+
+/**
+ * The language for one contact: their locale's language where we have a translation ("de-CH" -> de),
+ * otherwise the survey's language.
+ */
+export function pickLanguage(contactLocale: string | undefined, surveyLanguage: string): Language {
+  const primary = (contactLocale ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
+  if ((SURVEY_LANGUAGES as readonly string[]).includes(primary)) return primary as Language;
+  return (SURVEY_LANGUAGES as readonly string[]).includes(surveyLanguage) ? (surveyLanguage as Language) : 'en';
+}

@@ -1,0 +1,60 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import type { SurveysService } from '../surveys/surveys.service.js';
+import { SURVEY_LANGUAGES } from '../surveys/survey.model.js';
+import { requireRole } from '../web/auth.js';
+import { parseInput } from '../web/validate.js';
+import { renderSurveyEmail } from './survey-email.js';
+
+const previewQuerySchema = z.object({ lang: z.enum(SURVEY_LANGUAGES, { error: `lang must be one of: ${SURVEY_LANGUAGES.join(', ')}` }).optional() });
+
+/** A token-shaped placeholder: preview links lead nowhere real. */
+const PREVIEW_TOKEN = 'preview-preview-preview-preview-preview-pre';
+
+/**
+ * The exact survey email, as the signed-in user would receive it: headers and plain text on a page,
+ * the HTML part at its own address (shown in a sandboxed frame). The HTML needs inline styles, so only
+ * that response relaxes style-src; it still allows no script at all.
+ */
+export function previewRouter(deps: { surveys: SurveysService; config: Config }): Router {
+  const router = Router();
+
+  async function build(surveyId: string, user: { email: string; name: string }, lang: string | undefined) {
+    const survey = await deps.surveys.get(surveyId);
+    return {
+      survey,
+      email: renderSurveyEmail({
+        survey,
+        contact: { email: user.email, name: user.name, locale: lang ?? '' },
+        token: PREVIEW_TOKEN,
+        invitationId: 'preview',
+        baseUrl: deps.config.baseUrl,
+        mailFrom: deps.config.mailFrom,
+      }),
+    };
+  }
+
+  router.get('/surveys/:id/preview', requireRole('manager'), async (req, res) => {
+    const { lang } = parseInput(previewQuerySchema, req.query);
+    const { survey, email } = await build(req.params.id as string, req.user!, lang);
+    res.render('surveys/preview', {
+      title: `Preview: ${survey.name}`,
+      survey,
+      email,
+      lang: email.language,
+      languages: SURVEY_LANGUAGES.map((value) => ({ value, current: value === email.language })),
+      headers: Object.entries(email.headers).map(([name, value]) => ({ name, value })),
+    });
+  });
+
+  router.get('/surveys/:id/preview/email', requireRole('manager'), async (req, res) => {
+    const { lang } = parseInput(previewQuerySchema, req.query);
+    const { email } = await build(req.params.id as string, req.user!, lang);
+    res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'");
+    res.set('X-Frame-Options', 'SAMEORIGIN');
+    res.type('html').send(email.html);
+  });
+
+  return router;
+}

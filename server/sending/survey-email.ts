@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import juice from 'juice';
+import { viewsDir } from '../lib/paths.js';
+import { EMAIL_WORDING, pickLanguage, type Language } from './i18n.js';
+
+/** What the email needs to know about the survey (a plain object, e.g. from surveys.get). */
+export interface EmailSurvey {
+  id: string;
+  name: string;
+  companyName: string;
+  recommendQuestion: string;
+  senderName: string;
+  replyTo: string;
+  emailSubject: string;
+  emailIntro: string;
+  language: string;
+}
+
+export interface EmailContact {
+  email: string;
+  name: string;
+  locale: string;
+}
+
+export interface SurveyEmail {
+  from: string;
+  to: string;
+  replyTo?: string;
+  subject: string;
+  html: string;
+  text: string;
+  messageId: string;
+  headers: Record<string, string>;
+  language: Language;
+}
+
+// Compiled once; CSS is inlined by juice per message (mail clients drop <style> blocks unevenly).
+const template = Handlebars.create().compile(readFileSync(path.join(viewsDir, 'emails', 'survey.hbs'), 'utf8'), { strict: false });
+
+export function fillCompany(text: string, company: string): string {
+  return text.replaceAll('{company}', company);
+}
+
+/** Quotes a display name for an address header when it contains specials ("Acme, Inc." <a@b>). */
+function address(name: string, email: string): string {
+  const clean = name.replace(/[\r\n]/g, ' ').trim();
+  if (!clean) return email;
+  return /^[\w .'-]+$/.test(clean) ? `${clean} <${email}>` : `"${clean.replace(/["\\]/g, '\\$&')}" <${email}>`;
+}
+
+/**
+ * The survey email for one invitation: an HTML part (table layout, inline CSS) with eleven score links
+ * and a plain-text part with the same links, in the contact's language where we have it.
+ * Headers: List-Unsubscribe with a URL plus List-Unsubscribe-Post (RFC 8058 one-click), List-Id, and a
+ * Message-ID derived from the invitation, so a retried send carries the same id.
+ */
+export function renderSurveyEmail(input: {
+  survey: EmailSurvey;
+  contact: EmailContact;
+  token: string;
+  invitationId: string;
+  baseUrl: string;
+  mailFrom: string;
+  reminder?: boolean;
+}): SurveyEmail {
+  const { survey, contact, token, baseUrl } = input;
+  const language = pickLanguage(contact.locale, survey.language);
+  const wording = EMAIL_WORDING[language];
+  const host = new URL(baseUrl).hostname;
+  const question = fillCompany(survey.recommendQuestion, survey.companyName);
+  const subject = (input.reminder ? '↻ ' : '') + (survey.emailSubject ? fillCompany(survey.emailSubject, survey.companyName) : question);
+  const scores = Array.from({ length: 11 }, (_, score) => ({ score, url: `${baseUrl}/r/${token}/${score}` }));
+  const unsubscribeUrl = `${baseUrl}/u/${token}`;
+  const intro = fillCompany(survey.emailIntro, survey.companyName);
+  const footerReason = wording.footerReason(survey.companyName);
+
+  const html = juice(
+    template({ lang: language, subject, wording, question, intro, scores, unsubscribeUrl, footerReason, reminder: input.reminder }),
+    { removeStyleTags: true, preserveMediaQueries: true },
+  );
+  const text = [
+    ...(input.reminder ? [wording.reminderNote, ''] : []),
+    ...(intro ? [intro, ''] : []),
+    question,
+    wording.instruction,
+    '',
+    ...scores.map((s) => `${wording.textScoreLine(s.score)}${s.url}`),
+    '',
+    `0 = ${wording.lowLabel}, 10 = ${wording.highLabel}`,
+    '',
+    '--',
+    footerReason,
+    `${wording.unsubscribe}: ${unsubscribeUrl}`,
+    '',
+  ].join('\n');
+
+  const fromAddress = /<([^>]+)>/.exec(input.mailFrom)?.[1] ?? input.mailFrom;
+  return {
+    from: address(survey.senderName || survey.companyName, fromAddress),
+    to: address(contact.name, contact.email),
+    ...(survey.replyTo ? { replyTo: survey.replyTo } : {}),
+    subject,
+    html,
+    text,
+    messageId: `<${input.reminder ? 'reminder' : 'invitation'}-${input.invitationId}@${host}>`,
+    headers: {
+      'List-Unsubscribe': `<${unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'List-Id': address(survey.name, `survey-${survey.id}.${host}`),
+    },
+    language,
+  };
+}
