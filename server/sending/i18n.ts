@@ -1,4 +1,4 @@
-import { SURVEY_LANGUAGES } from '../surveys/survey.model.js';
+import { DEFAULT_QUESTIONS, SURVEY_LANGUAGES } from '../surveys/survey.model.js';
 
 export type Language = (typeof SURVEY_LANGUAGES)[number];
 
@@ -42,4 +42,23 @@ export function pickLanguage(contactLocale: string | undefined, surveyLanguage: 
   const primary = (contactLocale ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
   if ((SURVEY_LANGUAGES as readonly string[]).includes(primary)) return primary as Language;
   return (SURVEY_LANGUAGES as readonly string[]).includes(surveyLanguage) ? (surveyLanguage as Language) : 'en';
+}
+
+/** The standard questions in each language. */
+export const DEFAULT_QUESTION_TRANSLATIONS: Record<Language, Record<keyof typeof DEFAULT_QUESTIONS, string>> = {
+  en: DEFAULT_QUESTIONS,
+  de: {
+    recommend: 'Wie wahrscheinlich ist es, dass Sie {company} einem Freund oder Kollegen weiterempfehlen?',
+    repurchase: 'Würden Sie wieder bei {company} kaufen?',
+    reason: 'Was ist der wichtigste Grund für Ihre Bewertung?',
+  },
+};
+
+/**
+ * A question in the contact's language: a survey that kept a standard question gets its translation;
+ * wording the survey changed is used as written (we cannot translate it).
+ */
+export function localisedQuestion(kind: keyof typeof DEFAULT_QUESTIONS, surveyText: string, language: Language): string {
+  const isStandard = Object.values(DEFAULT_QUESTION_TRANSLATIONS).some((set) => set[kind] === surveyText);
+  return isStandard ? DEFAULT_QUESTION_TRANSLATIONS[language][kind] : surveyText;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import juice from 'juice';
 import { viewsDir } from '../lib/paths.js';
-import { EMAIL_WORDING, pickLanguage, type Language } from './i18n.js';
+import { EMAIL_WORDING, localisedQuestion, pickLanguage, type Language } from './i18n.js';
 
 /** What the email needs to know about the survey (a plain object, e.g. from surveys.get). */
 export interface EmailSurvey {
@@ -69,7 +69,7 @@ export function renderSurveyEmail(input: {
   const language = pickLanguage(contact.locale, survey.language);
   const wording = EMAIL_WORDING[language];
   const host = new URL(baseUrl).hostname;
-  const question = fillCompany(survey.recommendQuestion, survey.companyName);
+  const question = fillCompany(localisedQuestion('recommend', survey.recommendQuestion, language), survey.companyName);
   const subject = (input.reminder ? '↻ ' : '') + (survey.emailSubject ? fillCompany(survey.emailSubject, survey.companyName) : question);
   const scores = Array.from({ length: 11 }, (_, score) => ({ score, url: `${baseUrl}/r/${token}/${score}` }));
   const unsubscribeUrl = `${baseUrl}/u/${token}`;

@@ -89,6 +89,11 @@ describe('survey email', () => {
     expect(german.html).to.contain('lang="de"');
     expect(german.text).to.contain('Äußerst unwahrscheinlich');
     expect(german.text).to.contain('Diese Umfragen abbestellen');
+    // The survey kept the standard question, so the German contact gets its German version...
+    expect(german.subject).to.equal('Wie wahrscheinlich ist es, dass Sie Acme <Bikes> & Co einem Freund oder Kollegen weiterempfehlen?');
+    // ...while wording a manager wrote is used as written.
+    const custom = render({ survey: { ...survey, recommendQuestion: 'Would you tell friends about {company}?' }, contact: { email: 'jo@example.com', name: 'Jo', locale: 'de' } });
+    expect(custom.subject).to.equal('Would you tell friends about Acme <Bikes> & Co?');
   });
 
   it('quotes a sender name with special characters and uses the company when no sender name is set', async () => {
