@@ -6,6 +6,8 @@ import { followUpSchema } from '../followups/followup.model.js';
 import { orderSchema } from '../orders/order.model.js';
 import { responseSchema } from '../responses/response.model.js';
 import { invitationSchema } from '../sending/invitation.model.js';
+import { outboxMessageSchema } from '../sending/outbox.model.js';
+import { sendSkipSchema } from '../sending/send-skip.model.js';
 import { surveySchema } from '../surveys/survey.model.js';
 import { rateLimitSchema } from '../web/rate-limit.model.js';
 
@@ -17,6 +19,8 @@ export function createModels(connection: Connection) {
     contacts: connection.model('Contact', contactSchema),
     contactImports: connection.model('ContactImport', contactImportSchema),
     invitations: connection.model('Invitation', invitationSchema),
+    outboxMessages: connection.model('OutboxMessage', outboxMessageSchema),
+    sendSkips: connection.model('SendSkip', sendSkipSchema),
     responses: connection.model('Response', responseSchema),
     followUps: connection.model('FollowUp', followUpSchema),
     orders: connection.model('Order', orderSchema),

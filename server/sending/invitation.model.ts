@@ -11,8 +11,10 @@ export const invitationSchema = new Schema(
   {
     surveyId: { type: Schema.Types.ObjectId, ref: 'Survey', required: true },
     contactId: { type: Schema.Types.ObjectId, ref: 'Contact', required: true },
-    // SHA-256 of the link token; the token itself exists only in the email.
+    // SHA-256 of the link token, for lookup; the token itself is only in the email and, sealed with the
+    // app's key (lib/seal.ts), here until the reminder has gone out.
     tokenHash: { type: String, required: true },
+    tokenSealed: { type: String },
     status: { type: String, enum: INVITATION_STATUSES, required: true, default: 'queued' },
     attempts: { type: Number, required: true, default: 0 },
     lastError: { type: String, maxlength: 2000 },
@@ -23,6 +25,7 @@ export const invitationSchema = new Schema(
     queuedAt: { type: Date, required: true },
     sentAt: { type: Date },
     remindedAt: { type: Date },
+    reminderStatus: { type: String, enum: ['due', 'sending', 'sent', 'failed', 'uncertain'] },
     firstClickedAt: { type: Date },
     respondedAt: { type: Date },
   },

@@ -26,6 +26,11 @@ export const surveySchema = new Schema(
     },
     status: { type: String, enum: SURVEY_STATUSES, required: true, default: 'draft' },
     ownerId: { type: Schema.Types.ObjectId, ref: 'User' },
+    // Failed sends in a row; the worker pauses sending when it reaches its limit and says why here.
+    sendFailureStreak: { type: Number, default: 0 },
+    pausedReason: { type: String, maxlength: 1000 },
+    // While set and in the future, one process is queueing invitations for this survey.
+    queueingUntil: { type: Date },
   },
   { timestamps: true },
 );

@@ -1,0 +1,100 @@
+import { createTransport } from 'nodemailer';
+import type { Models } from '../db/models.js';
+
+export interface OutgoingMessage {
+  from: string;
+  to: string;
+  replyTo?: string;
+  subject: string;
+  html: string;
+  text: string;
+  messageId: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Why a send did not succeed, which decides what happens to the invitation:
+ * - transient: the server said "try later" (4xx) or we could not reach it; retried with backoff;
+ * - permanent: the server refused the recipient or message (5xx); the invitation fails and the
+ *   address is suppressed;
+ * - uncertain: the connection broke after the message was handed over, so it may have been
+ *   delivered; never retried automatically (a duplicate survey is worse than a missing one).
+ */
+export type FailureKind = 'transient' | 'permanent' | 'uncertain';
+
+export class DeliveryError extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+export interface Mailer {
+  readonly kind: 'smtp' | 'outbox';
+  /** Resolves when the server accepted the message; throws DeliveryError otherwise. */
+  send(message: OutgoingMessage): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface NodemailerError {
+  responseCode?: number;
+  code?: string;
+  command?: string;
+  response?: string;
+  message?: string;
+}
+
+/** Sorts a Nodemailer error into transient / permanent / uncertain (see FailureKind). */
+export function classifySmtpError(err: unknown): DeliveryError {
+  const e = (err ?? {}) as NodemailerError;
+  const detail = (e.response ?? e.message ?? String(err)).slice(0, 500);
+  if (typeof e.responseCode === 'number') {
+    // A 5xx to the recipient or the message is final for this address; a 5xx elsewhere (bad sender,
+    // refused login) is our configuration, not the customer's address: retry, and let the failure
+    // streak pause the survey if it persists.
+    const aboutRecipient = e.command === undefined || /^(RCPT|DATA)/i.test(e.command) || e.code === 'EENVELOPE' || e.code === 'EMESSAGE';
+    if (e.responseCode >= 500 && aboutRecipient && e.code !== 'EAUTH') return new DeliveryError('permanent', detail);
+    return new DeliveryError('transient', detail);
+  }
+  if (e.command && /^DATA/i.test(e.command) && e.code !== 'ECONNECTION') return new DeliveryError('uncertain', detail);
+  return new DeliveryError('transient', detail);
+}
+
+/** SMTP through a Nodemailer pool: a few long-lived connections and an optional messages-per-second cap. */
+export function createSmtpMailer(options: { url: string; maxConnections: number; ratePerSecond: number }): Mailer {
+  const transport = createTransport({
+    url: options.url,
+    pool: true,
+    maxConnections: options.maxConnections,
+    maxMessages: 1000,
+    ...(options.ratePerSecond > 0 ? { rateDelta: 1000, rateLimit: options.ratePerSecond } : {}),
+  });
+  return {
+    kind: 'smtp',
+    async send(message) {
+      try {
+        await transport.sendMail({ ...message });
+      } catch (err) {
+        throw classifySmtpError(err);
+      }
+    },
+    close() {
+      transport.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+/** Stores messages in the outbox collection instead of sending them. */
+export function createOutboxMailer(outbox: Models['outboxMessages']): Mailer {
+  return {
+    kind: 'outbox',
+    async send(message) {
+      await outbox.create({ ...message });
+    },
+    close: () => Promise.resolve(),
+  };
+}

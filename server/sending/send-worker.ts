@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import mongoose from 'mongoose';
+import type { Models } from '../db/models.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { Sealer } from '../lib/seal.js';
+import { DEFAULT_QUESTIONS } from '../surveys/survey.model.js';
+import { DeliveryError, type Mailer } from './mailer.js';
+import { renderSurveyEmail } from './survey-email.js';
+
+export interface SendPolicy {
+  /** Invitations one worker sends at once. */
+  concurrency: number;
+  /** Attempts before a transiently failing invitation is marked failed. */
+  maxAttempts: number;
+  /** Wait before retry number `attempt` (1-based). */
+  backoffMs: (attempt: number) => number;
+  /** Transient failures in a row, per survey, that pause its sending. */
+  failureStreakLimit: number;
+  /** A claim older than this belongs to a worker that died: its invitation becomes uncertain. */
+  leaseMs: number;
+  /** How long an idle worker waits before looking again. */
+  idleMs: number;
+}
+
+export const DEFAULT_SEND_POLICY: SendPolicy = {
+  concurrency: 10,
+  maxAttempts: 8,
+  backoffMs: (attempt) => Math.min(3_600_000, 30_000 * 2 ** (attempt - 1)),
+  failureStreakLimit: 25,
+  leaseMs: 10 * 60_000,
+  idleMs: 1000,
+};
+
+type ClaimedInvitation = { _id: mongoose.Types.ObjectId; surveyId: mongoose.Types.ObjectId; contactId: mongoose.Types.ObjectId; tokenSealed?: string | null; attempts: number };
+
+/**
+ * A send worker. Any number may run, in any number of processes: each invitation is claimed by one
+ * atomic findOneAndUpdate (queued -> sending) and every later move names `sending` and the claiming
+ * worker in its filter, so no invitation is sent twice. See server/sending/README.md for the guarantees.
+ */
+export function createSendWorker(deps: {
+  models: Models;
+  mailer: Mailer;
+  clock: Clock;
+  sealer: Sealer;
+  logger: Logger;
+  baseUrl: string;
+  mailFrom: string;
+  policy?: Partial<SendPolicy>;
+  workerId?: string;
+}) {
+  const { models, mailer, clock, sealer, logger } = deps;
+  const policy: SendPolicy = { ...DEFAULT_SEND_POLICY, ...deps.policy };
+  const workerId = deps.workerId ?? `${process.pid}-${randomBytes(4).toString('hex')}`;
+  let running = false;
+  let loop: Promise<void> | undefined;
+
+  /** Moves the invitation out of `sending`, only if this worker still holds it. */
+  async function settle(id: mongoose.Types.ObjectId, update: Record<string, unknown>): Promise<boolean> {
+    const result = await models.invitations.updateOne({ _id: id, status: 'sending', claimedBy: workerId }, update);
+    return result.modifiedCount === 1;
+  }
+
+  async function claim(activeSurveys: mongoose.Types.ObjectId[]): Promise<ClaimedInvitation | null> {
+    const now = clock.now();
+    return models.invitations
+      .findOneAndUpdate(
+        { status: 'queued', nextAttemptAt: mongoose.trusted({ $lte: now }), surveyId: mongoose.trusted({ $in: activeSurveys }) },
+        { $set: { status: 'sending', claimedBy: workerId, claimedAt: now }, $inc: { attempts: 1 } },
+        { sort: { nextAttemptAt: 1 }, returnDocument: 'after', projection: { _id: 1, surveyId: 1, contactId: 1, tokenSealed: 1, attempts: 1 } },
+      )
+      .lean<ClaimedInvitation>();
+  }
+
+  async function onTransientFailure(inv: ClaimedInvitation, error: DeliveryError | Error): Promise<void> {
+    const now = clock.now();
+    const giveUp = inv.attempts >= policy.maxAttempts;
+    await settle(
+      inv._id,
+      giveUp
+        ? { $set: { status: 'failed', lastError: `gave up after ${inv.attempts} attempts: ${error.message}`.slice(0, 2000) }, $unset: { claimedBy: 1 } }
+        : { $set: { status: 'queued', lastError: error.message.slice(0, 2000), nextAttemptAt: new Date(now.getTime() + policy.backoffMs(inv.attempts)) }, $unset: { claimedBy: 1 } },
+    );
+    const survey = await models.surveys.findOneAndUpdate({ _id: inv.surveyId }, { $inc: { sendFailureStreak: 1 } }, { returnDocument: 'after' }).lean();
+    if (survey && (survey.sendFailureStreak ?? 0) >= policy.failureStreakLimit) {
+      const reason = `Sending paused after ${survey.sendFailureStreak} failed attempts in a row. Last error: ${error.message}`.slice(0, 1000);
+      const paused = await models.surveys.updateOne({ _id: inv.surveyId, status: 'active' }, { $set: { status: 'paused', pausedReason: reason } });
+      if (paused.modifiedCount === 1) logger.warn({ surveyId: String(inv.surveyId) }, reason);
+    }
+  }
+
+  async function deliver(inv: ClaimedInvitation, surveys: Map<string, Awaited<ReturnType<typeof loadSurveys>>[number]>): Promise<void> {
+    const survey = surveys.get(String(inv.surveyId));
+    const contact = await models.contacts.findById(inv.contactId).lean();
+    if (!survey || !contact || contact.unsubscribedAt || contact.suppressedAt) {
+      const why = !contact ? 'contact deleted' : contact.unsubscribedAt ? 'contact unsubscribed' : 'address suppressed';
+      await settle(inv._id, { $set: { status: 'suppressed', lastError: why }, $unset: { claimedBy: 1 } });
+      return;
+    }
+    let message;
+    try {
+      if (!inv.tokenSealed) throw new Error('the invitation has no link token');
+      message = renderSurveyEmail({
+        survey,
+        contact: { email: contact.email, name: contact.name ?? '', locale: contact.locale ?? '' },
+        token: sealer.open(inv.tokenSealed),
+        invitationId: String(inv._id),
+        baseUrl: deps.baseUrl,
+        mailFrom: deps.mailFrom,
+      });
+    } catch (err) {
+      // Nothing left this process: safe to retry.
+      await onTransientFailure(inv, err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    try {
+      await mailer.send(message);
+    } catch (err) {
+      const error = err instanceof DeliveryError ? err : new DeliveryError('uncertain', err instanceof Error ? err.message : String(err));
+      if (error.kind === 'transient') return onTransientFailure(inv, error);
+      if (error.kind === 'permanent') {
+        await settle(inv._id, { $set: { status: 'failed', lastError: error.message.slice(0, 2000) }, $unset: { claimedBy: 1 } });
+        await models.contacts.updateOne({ _id: inv.contactId, suppressedAt: null }, { $set: { suppressedAt: clock.now(), suppressedReason: error.message.slice(0, 1000) } });
+        return;
+      }
+      await settle(inv._id, { $set: { status: 'uncertain', lastError: error.message.slice(0, 2000) }, $unset: { claimedBy: 1 } });
+      return;
+    }
+    await settle(inv._id, { $set: { status: 'sent', sentAt: clock.now(), messageId: message.messageId }, $unset: { claimedBy: 1, lastError: 1 } });
+    await models.surveys.updateOne({ _id: inv.surveyId, sendFailureStreak: mongoose.trusted({ $gt: 0 }) }, { $set: { sendFailureStreak: 0 } });
+  }
+
+  async function loadSurveys() {
+    const docs = await models.surveys.find({ status: 'active' }).lean();
+    return docs.map((d) => ({
+      _id: d._id,
+      id: String(d._id),
+      name: d.name,
+      companyName: d.companyName,
+      recommendQuestion: d.questions?.recommend ?? DEFAULT_QUESTIONS.recommend,
+      senderName: d.senderName ?? '',
+      replyTo: d.replyTo ?? '',
+      emailSubject: d.emailSubject ?? '',
+      emailIntro: d.emailIntro ?? '',
+      language: d.language ?? 'en',
+    }));
+  }
+
+  const worker = {
+    id: workerId,
+
+    /**
+     * Invitations left in `sending` by a worker that stopped mid-send (its claim is older than the
+     * lease) become uncertain: the message may or may not have reached the mail server, so it is not
+     * sent again unless a manager asks.
+     */
+    async recoverStale(): Promise<number> {
+      const cutoff = new Date(clock.now().getTime() - policy.leaseMs);
+      const result = await models.invitations.updateMany(
+        { status: 'sending', claimedAt: mongoose.trusted({ $lt: cutoff }) },
+        { $set: { status: 'uncertain', lastError: 'the worker stopped while this message was being sent' }, $unset: { claimedBy: 1 } },
+      );
+      if (result.modifiedCount > 0) logger.warn({ count: result.modifiedCount }, 'invitations left mid-send by a stopped worker are now uncertain');
+      return result.modifiedCount;
+    },
+
+    /** Claims up to `concurrency` due invitations of active surveys and sends them. Returns how many. */
+    async runOnce(): Promise<number> {
+      const surveys = await loadSurveys();
+      if (surveys.length === 0) return 0;
+      const byId = new Map(surveys.map((s) => [s.id, s]));
+      const ids = surveys.map((s) => s._id);
+      const claimed: ClaimedInvitation[] = [];
+      for (let i = 0; i < policy.concurrency; i++) {
+        const inv = await claim(ids);
+        if (!inv) break;
+        claimed.push(inv);
+      }
+      await Promise.all(claimed.map((inv) => deliver(inv, byId)));
+      return claimed.length;
+    },
+
+    /** Runs until stop(): recovers stale claims at start, then sends whatever is due. */
+    start(): void {
+      if (running) return;
+      running = true;
+      loop = (async () => {
+        await worker.recoverStale().catch((err: unknown) => logger.error({ err }, 'stale-claim recovery failed'));
+        while (running) {
+          try {
+            const sent = await worker.runOnce();
+            if (sent === 0) await sleep(policy.idleMs);
+          } catch (err) {
+            logger.error({ err }, 'send worker error; retrying shortly');
+            await sleep(policy.idleMs);
+          }
+        }
+      })();
+    },
+
+    /** Finishes the invitations in hand, then stops. */
+    async stop(): Promise<void> {
+      running = false;
+      await loop;
+    },
+  };
+  return worker;
+}
+
+export type SendWorker = ReturnType<typeof createSendWorker>;

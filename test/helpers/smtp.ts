@@ -1,0 +1,57 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+
+export interface ReceivedMail {
+  to: string[];
+  raw: Buffer;
+  parsed: ParsedMail;
+}
+
+export interface TestSmtp {
+  url: string;
+  received: ReceivedMail[];
+  /** Decides per recipient: undefined to accept, or an SMTP error (code + message) to refuse RCPT TO. */
+  onRecipient: (address: string) => { code: number; message: string } | undefined;
+  close(): Promise<void>;
+}
+
+/** A real SMTP server (smtp-server) on a free loopback port that keeps and parses what it accepts. */
+export async function startTestSmtp(): Promise<TestSmtp> {
+  const state: TestSmtp = {
+    url: '',
+    received: [],
+    onRecipient: () => undefined,
+    close: () => Promise.resolve(),
+  };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onRcptTo(address: SMTPServerAddress, _session, callback) {
+      const refusal = state.onRecipient(address.address);
+      if (!refusal) return callback();
+      const err = new Error(refusal.message) as Error & { responseCode: number };
+      err.responseCode = refusal.code;
+      callback(err);
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        simpleParser(raw)
+          .then((parsed) => {
+            state.received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
+            callback();
+          })
+          .catch((err: Error) => callback(err));
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  state.url = `smtp://127.0.0.1:${port}`;
+  state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return state;
+}
