@@ -17,6 +17,9 @@ import { systemClock, type Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import { publicDir, viewsDir } from './lib/paths.js';
 import { previewRouter } from './sending/preview.routes.js';
+import { createSendQueue } from './sending/send-queue.service.js';
+import { SKIP_LABELS, sendingRouter } from './sending/sending.routes.js';
+import { linkTokenSealer } from './sending/wiring.js';
 import { surveysRouter } from './surveys/surveys.routes.js';
 import { createSurveysService } from './surveys/surveys.service.js';
 import { loadUser, requireUser } from './web/auth.js';
@@ -47,6 +50,7 @@ export function createApp(deps: AppDeps): Express {
   const accounts = createAccountsService({ users: models.users, clock });
   const surveys = createSurveysService({ surveys: models.surveys, responses: models.responses });
   const contacts = createContactsService({ ...models, clock });
+  const sendQueue = createSendQueue({ models, clock, sealer: linkTokenSealer(config) });
   const contactImports = createContactImportService({ contacts: models.contacts, contactImports: models.contactImports, clock });
 
   const app = express();
@@ -114,8 +118,9 @@ export function createApp(deps: AppDeps): Express {
       endSessions: sessionTerminator(connection),
     }),
   );
-  app.use(surveysRouter({ surveys }));
+  app.use(surveysRouter({ surveys, deliveryProgress: (id) => sendQueue.progress(id), skipLabels: SKIP_LABELS }));
   app.use(previewRouter({ surveys, config }));
+  app.use(sendingRouter({ surveys, sendQueue, outbox: models.outboxMessages }));
   app.use(contactsRouter({ contacts, contactImports, csrf }));
 
   app.use(notFound);

@@ -62,6 +62,10 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\/\S+$/, { error: 'SMTP_URL: expected smtp://user:pass@host:587 or smtps://...' })
     .optional(),
   MAIL_FROM: z.string().trim().min(3).default('NPS Surveys <surveys@localhost>'),
+  SMTP_MAX_CONNECTIONS: wholeNumber('SMTP_MAX_CONNECTIONS', 1, 100).default(5),
+  SMTP_RATE_PER_SECOND: wholeNumber('SMTP_RATE_PER_SECOND', 0, 100_000).default(0),
+  WORKER_ENABLED: bool('WORKER_ENABLED').default(true),
+  TOKEN_SECRET: z.string().min(32, { error: 'TOKEN_SECRET: expected at least 32 characters (use: openssl rand -base64 48)' }).optional(),
   SESSION_SECRET: z
     .string()
     .min(32, { error: 'SESSION_SECRET: expected at least 32 characters (use: openssl rand -base64 48)' })
@@ -88,6 +92,13 @@ export interface Config {
   readonly dataDir: string;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
+  readonly smtpMaxConnections: number;
+  /** Messages per second across the pool; 0 for no limit. */
+  readonly smtpRatePerSecond: number;
+  /** Run a send worker inside the web process (npm start). Turn off where separate `npm run worker` processes send. */
+  readonly workerEnabled: boolean;
+  /** Key for sealing link tokens (lib/seal.ts); defaults to one derived from the session secret. */
+  readonly tokenSecret: string;
   readonly sessionSecrets: readonly string[];
   readonly sessionIdleMs: number;
   readonly sessionAbsoluteMs: number;
@@ -136,6 +147,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    smtpMaxConnections: e.SMTP_MAX_CONNECTIONS,
+    smtpRatePerSecond: e.SMTP_RATE_PER_SECOND,
+    workerEnabled: e.WORKER_ENABLED,
+    tokenSecret: e.TOKEN_SECRET ?? `token:${e.SESSION_SECRET ?? DEV_SESSION_SECRET}`,
     sessionSecrets: Object.freeze([e.SESSION_SECRET ?? DEV_SESSION_SECRET]),
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,

@@ -2,7 +2,9 @@ import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import type { OpenDatabase } from './db/open.js';
 import { createLogger, type Logger } from './lib/logger.js';
+import { systemClock } from './lib/clock.js';
 import { exitWith, loadConfigOrExit, openDatabaseOrExit } from './lib/startup.js';
+import { createConfiguredWorker } from './sending/wiring.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -24,14 +26,20 @@ async function main(): Promise<void> {
   const needsSetup = (await db.models.users.exists({})) === null;
   logger.info(`listening on ${config.baseUrl}${needsSetup ? ` - open ${config.baseUrl}/setup to create the first admin` : ''}`);
 
-  installShutdown(server, db, logger);
+  const sending = config.workerEnabled ? createConfiguredWorker(config, db.models, logger, systemClock) : undefined;
+  if (sending) {
+    sending.worker.start();
+    logger.info({ mailer: sending.mailerKind }, `send worker running in this process (${sending.mailerKind === 'outbox' ? 'no SMTP_URL: mail goes to the local outbox' : 'SMTP'})`);
+  }
+
+  installShutdown(server, db, logger, sending);
 }
 
 /**
- * On SIGTERM or SIGINT: stop accepting connections, let in-flight requests finish (up to 10 s), then
- * close the database and the embedded server. A second signal exits at once.
+ * On SIGTERM or SIGINT: stop accepting connections, let in-flight requests finish (up to 10 s), let the
+ * send worker finish the messages in hand, then close the database and the embedded server. A second signal exits at once.
  */
-function installShutdown(server: Server, db: OpenDatabase, logger: Logger): void {
+function installShutdown(server: Server, db: OpenDatabase, logger: Logger, sending?: { stop(): Promise<void> }): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(1);
@@ -40,7 +48,8 @@ function installShutdown(server: Server, db: OpenDatabase, logger: Logger): void
     const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
     server.close(() => {
       clearTimeout(force);
-      db.close()
+      Promise.resolve(sending?.stop())
+        .then(() => db.close())
         .then(() => {
           logger.info('stopped');
           process.exit(0);

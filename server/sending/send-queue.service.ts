@@ -148,6 +148,14 @@ export function createSendQueue(deps: { models: Models; clock: Clock; sealer: Se
       return { byStatus, skipped, total: statuses.reduce((sum, r) => sum + r.n, 0) };
     },
 
+    /** Property names seen on contacts (from a sample of the most recent 2,000), for the filter choices. */
+    async knownPropertyKeys(): Promise<string[]> {
+      const docs = await models.contacts.collection.find({}, { projection: { properties: 1 } }).sort({ _id: -1 }).limit(2000).toArray();
+      const keys = new Set<string>();
+      for (const d of docs) for (const key of Object.keys((d.properties ?? {}) as Record<string, unknown>)) keys.add(key);
+      return [...keys].sort((a, b) => a.localeCompare(b));
+    },
+
     /** Puts uncertain invitations back in the queue, at a manager's explicit request. */
     async resendUncertain(surveyId: string): Promise<number> {
       const result = await models.invitations.updateMany(

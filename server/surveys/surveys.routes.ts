@@ -13,7 +13,13 @@ const languageOptions = SURVEY_LANGUAGES.map((value) => ({ value, label: LANGUAG
 
 const STATUS_DONE: Record<string, string> = { activate: 'is active', pause: 'is paused', resume: 'is active again', close: 'is closed' };
 
-export function surveysRouter(deps: { surveys: SurveysService }): Router {
+export interface DeliveryProgress {
+  byStatus: Record<string, number>;
+  skipped: Record<string, number>;
+  total: number;
+}
+
+export function surveysRouter(deps: { surveys: SurveysService; deliveryProgress: (surveyId: string) => Promise<DeliveryProgress>; skipLabels: Record<string, string> }): Router {
   const { surveys } = deps;
   const router = Router();
 
@@ -38,7 +44,18 @@ export function surveysRouter(deps: { surveys: SurveysService }): Router {
 
   router.get('/surveys/:id', requireRole('viewer'), async (req, res) => {
     const survey = await surveys.get(req.params.id as string);
-    res.render('surveys/show', { title: survey.name, survey, language: LANGUAGE_NAMES[survey.language] });
+    const progress = await deps.deliveryProgress(survey.id);
+    const skipped = Object.entries(progress.skipped)
+      .filter(([, n]) => n > 0)
+      .map(([reason, n]) => ({ reason: deps.skipLabels[reason] ?? reason, n }));
+    res.render('surveys/show', {
+      title: survey.name,
+      survey,
+      language: LANGUAGE_NAMES[survey.language],
+      progress,
+      skipped,
+      sending: (progress.byStatus.queued ?? 0) + (progress.byStatus.sending ?? 0) > 0,
+    });
   });
 
   router.get('/surveys/:id/edit', requireRole('manager'), async (req, res) => {

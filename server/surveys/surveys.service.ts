@@ -17,6 +17,7 @@ export interface SurveySummary {
 export interface SurveyDetail extends SurveySettings {
   id: string;
   status: SurveyStatus;
+  pausedReason: string;
   createdAt: Date | undefined;
   updatedAt: Date | undefined;
 }
@@ -96,6 +97,7 @@ export function createSurveysService(deps: { surveys: Models['surveys']; respons
         reminderEnabled: d.reminder?.enabled ?? true,
         reminderAfterDays: d.reminder?.afterDays ?? 3,
         status: d.status,
+        pausedReason: d.status === 'paused' ? (d.pausedReason ?? '') : '',
         createdAt: d.createdAt ?? undefined,
         updatedAt: d.updatedAt ?? undefined,
       };
@@ -134,7 +136,8 @@ export function createSurveysService(deps: { surveys: Models['surveys']; respons
     async changeStatus(id: string, action: StatusAction): Promise<SurveyStatus> {
       const _id = idOrNotFound(id);
       const { from, to } = TRANSITIONS[action];
-      const updated = await surveys.findOneAndUpdate({ _id, status: mongoose.trusted({ $in: from }) }, { $set: { status: to } }, { returnDocument: 'after' }).lean();
+      const update = to === 'active' ? { $set: { status: to, sendFailureStreak: 0 }, $unset: { pausedReason: 1 } } : { $set: { status: to } };
+      const updated = await surveys.findOneAndUpdate({ _id, status: mongoose.trusted({ $in: from }) }, update, { returnDocument: 'after' }).lean();
       if (updated) return updated.status;
       const current = await surveys.findById(_id).lean();
       if (!current) throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');

@@ -1,0 +1,42 @@
+import type { Config } from '../config.js';
+import type { Models } from '../db/models.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { createSealer } from '../lib/seal.js';
+import { createOutboxMailer, createSmtpMailer, type Mailer } from './mailer.js';
+import { createSendWorker } from './send-worker.js';
+
+/** The sealer for link tokens: the same key in every process that queues or sends. */
+export function linkTokenSealer(config: Config) {
+  return createSealer(config.tokenSecret, 'link-token');
+}
+
+/** SMTP when SMTP_URL is set, else the local outbox. */
+export function createMailer(config: Config, models: Models): Mailer {
+  return config.smtpUrl
+    ? createSmtpMailer({ url: config.smtpUrl, maxConnections: config.smtpMaxConnections, ratePerSecond: config.smtpRatePerSecond })
+    : createOutboxMailer(models.outboxMessages);
+}
+
+/** A send worker wired from configuration, for npm start and npm run worker. */
+export function createConfiguredWorker(config: Config, models: Models, logger: Logger, clock: Clock) {
+  const mailer = createMailer(config, models);
+  const worker = createSendWorker({
+    models,
+    mailer,
+    clock,
+    sealer: linkTokenSealer(config),
+    logger,
+    baseUrl: config.baseUrl,
+    mailFrom: config.mailFrom,
+    policy: { concurrency: Math.max(2, config.smtpMaxConnections * 2) },
+  });
+  return {
+    worker,
+    mailerKind: mailer.kind,
+    async stop() {
+      await worker.stop();
+      await mailer.close();
+    },
+  };
+}
