@@ -19,6 +19,7 @@ import { publicDir, viewsDir } from './lib/paths.js';
 import { previewRouter } from './sending/preview.routes.js';
 import { createSendQueue } from './sending/send-queue.service.js';
 import { SKIP_LABELS, sendingRouter } from './sending/sending.routes.js';
+import { unsubscribeRouter } from './sending/unsubscribe.routes.js';
 import { linkTokenSealer } from './sending/wiring.js';
 import { surveysRouter } from './surveys/surveys.routes.js';
 import { createSurveysService } from './surveys/surveys.service.js';
@@ -27,7 +28,7 @@ import { createCsrf } from './web/csrf.js';
 import { errorHandler, notFound } from './web/error-handler.js';
 import { flashMiddleware } from './web/flash.js';
 import { helpers } from './web/helpers/index.js';
-import { loginRateLimit } from './web/rate-limit.js';
+import { loginRateLimit, tokenRateLimit } from './web/rate-limit.js';
 import { securityHeaders } from './web/security.js';
 import { createSessionMiddleware, sessionTerminator } from './web/session.js';
 
@@ -91,6 +92,9 @@ export function createApp(deps: AppDeps): Express {
   // Browser libraries come from node_modules through this app: no CDN sees our users.
   app.use('/static/vendor/chart.js', express.static(chartJsDir, { maxAge: '7d', index: false }));
   app.use('/static', express.static(publicDir, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+
+  // Links from survey email: public, token-authenticated, before sessions so no cookie is ever set.
+  app.use(unsubscribeRouter({ models, clock, limiter: tokenRateLimit({ counters: models.rateLimits, clock }) }));
 
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
 

@@ -62,3 +62,27 @@ export function localisedQuestion(kind: keyof typeof DEFAULT_QUESTIONS, surveyTe
   const isStandard = Object.values(DEFAULT_QUESTION_TRANSLATIONS).some((set) => set[kind] === surveyText);
   return isStandard ? DEFAULT_QUESTION_TRANSLATIONS[language][kind] : surveyText;
 }
+
+/** Wording of the public unsubscribe page. */
+export const UNSUBSCRIBE_WORDING: Record<Language, { confirmTitle: string; confirmBody: (company: string) => string; confirmButton: string; doneTitle: string; doneBody: (company: string) => string }> = {
+  en: {
+    confirmTitle: 'Unsubscribe from surveys?',
+    confirmBody: (company) => `You will get no more survey email from ${company}.`,
+    confirmButton: 'Unsubscribe',
+    doneTitle: 'You are unsubscribed',
+    doneBody: (company) => `${company} will send you no more survey email.`,
+  },
+  de: {
+    confirmTitle: 'Umfragen abbestellen?',
+    confirmBody: (company) => `Sie erhalten dann keine Umfrage-E-Mails mehr von ${company}.`,
+    confirmButton: 'Abbestellen',
+    doneTitle: 'Sie sind abgemeldet',
+    doneBody: (company) => `${company} sendet Ihnen keine Umfrage-E-Mails mehr.`,
+  },
+};
+
+/** The page for a link that does not exist or no longer works: the same answer for both. */
+export const INVALID_LINK_WORDING = {
+  title: 'This link does not work',
+  body: 'It may be mistyped or no longer in use. Nothing else is needed from you.',
+};

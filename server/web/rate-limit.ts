@@ -91,3 +91,20 @@ export function loginRateLimit(options: { counters: Models['rateLimits']; clock:
     },
   });
 }
+
+/**
+ * Requests to token links (unsubscribe, and the response pages) per client address: generous for
+ * people, a wall for anyone guessing tokens. Counted in MongoDB, shared by all instances.
+ */
+export function tokenRateLimit(options: { counters: Models['rateLimits']; clock: Clock; perMinute?: number }): RateLimitRequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: options.perMinute ?? 60,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    store: new MongoRateLimitStore(options.counters, 'token', options.clock),
+    handler: (_req, res) => {
+      res.status(429).render('errors/429-public', { layout: 'public', title: 'Too many requests' });
+    },
+  });
+}
