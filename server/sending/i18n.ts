@@ -8,6 +8,7 @@ export interface EmailWording {
   highLabel: string;
   instruction: string;
   reminderNote: string;
+  reminderSubjectPrefix: string;
   footerReason: (company: string) => string;
   unsubscribe: string;
   textScoreLine: (score: number) => string;
@@ -19,6 +20,7 @@ export const EMAIL_WORDING: Record<Language, EmailWording> = {
     highLabel: 'Extremely likely',
     instruction: 'Click a number to answer. It takes a second.',
     reminderNote: 'A quick reminder: we would still love your answer.',
+    reminderSubjectPrefix: 'Reminder: ',
     footerReason: (company) => `You received this email because you are a customer of ${company}.`,
     unsubscribe: 'Unsubscribe from these surveys',
     textScoreLine: (score) => `${score}: `,
@@ -28,6 +30,7 @@ export const EMAIL_WORDING: Record<Language, EmailWording> = {
     highLabel: 'Äußerst wahrscheinlich',
     instruction: 'Klicken Sie auf eine Zahl, um zu antworten. Das dauert nur eine Sekunde.',
     reminderNote: 'Eine kurze Erinnerung: Ihre Antwort ist uns weiterhin wichtig.',
+    reminderSubjectPrefix: 'Erinnerung: ',
     footerReason: (company) => `Sie erhalten diese E-Mail, weil Sie Kunde von ${company} sind.`,
     unsubscribe: 'Diese Umfragen abbestellen',
     textScoreLine: (score) => `${score}: `,

@@ -25,7 +25,10 @@ export const invitationSchema = new Schema(
     queuedAt: { type: Date, required: true },
     sentAt: { type: Date },
     remindedAt: { type: Date },
-    reminderStatus: { type: String, enum: ['due', 'sending', 'sent', 'failed', 'uncertain'] },
+    // Unset until a reminder is due and claimed: sending -> sent | failed | skipped | uncertain.
+    reminderStatus: { type: String, enum: ['sending', 'sent', 'failed', 'skipped', 'uncertain'] },
+    reminderAttempts: { type: Number, default: 0 },
+    reminderNextAttemptAt: { type: Date },
     firstClickedAt: { type: Date },
     respondedAt: { type: Date },
   },
@@ -35,5 +38,6 @@ invitationSchema.index({ tokenHash: 1 }, { unique: true });
 invitationSchema.index({ status: 1, nextAttemptAt: 1 });
 invitationSchema.index({ surveyId: 1, status: 1 });
 invitationSchema.index({ contactId: 1, queuedAt: -1 });
+invitationSchema.index({ surveyId: 1, status: 1, reminderStatus: 1, sentAt: 1 });
 
 export type Invitation = InferSchemaType<typeof invitationSchema>;

@@ -145,7 +145,72 @@ export function createSendWorker(deps: {
       emailSubject: d.emailSubject ?? '',
       emailIntro: d.emailIntro ?? '',
       language: d.language ?? 'en',
+      reminderAfterMs: d.reminder?.enabled ? (d.reminder.afterDays ?? 3) * 86_400_000 : undefined,
     }));
+  }
+
+  type ActiveSurvey = Awaited<ReturnType<typeof loadSurveys>>[number];
+
+  /**
+   * Claims one invitation due for its reminder: sent, not answered, no reminder yet, sent longer ago
+   * than the survey's delay. Same rules as invitations: one atomic claim, settled only by its holder.
+   */
+  async function claimReminder(survey: ActiveSurvey): Promise<(ClaimedInvitation & { reminderAttempts: number }) | null> {
+    if (survey.reminderAfterMs === undefined) return null;
+    const now = clock.now();
+    return models.invitations
+      .findOneAndUpdate(
+        {
+          surveyId: survey._id,
+          status: 'sent',
+          respondedAt: null,
+          reminderStatus: null,
+          sentAt: mongoose.trusted({ $lte: new Date(now.getTime() - survey.reminderAfterMs) }),
+          $or: [{ reminderNextAttemptAt: null }, { reminderNextAttemptAt: mongoose.trusted({ $lte: now }) }],
+        },
+        { $set: { reminderStatus: 'sending', claimedBy: workerId, claimedAt: now }, $inc: { reminderAttempts: 1 } },
+        { returnDocument: 'after', projection: { _id: 1, surveyId: 1, contactId: 1, tokenSealed: 1, reminderAttempts: 1 } },
+      )
+      .lean<ClaimedInvitation & { reminderAttempts: number }>();
+  }
+
+  async function settleReminder(id: mongoose.Types.ObjectId, update: Record<string, unknown>): Promise<void> {
+    await models.invitations.updateOne({ _id: id, reminderStatus: 'sending', claimedBy: workerId }, update);
+  }
+
+  /** Sends one reminder. Transient failures retry with the same backoff; after that the reminder is dropped. */
+  async function deliverReminder(inv: ClaimedInvitation & { reminderAttempts: number }, survey: ActiveSurvey): Promise<void> {
+    const contact = await models.contacts.findById(inv.contactId).lean();
+    if (!contact || contact.unsubscribedAt || contact.suppressedAt || !inv.tokenSealed) {
+      await settleReminder(inv._id, { $set: { reminderStatus: 'skipped' }, $unset: { claimedBy: 1 } });
+      return;
+    }
+    const message = renderSurveyEmail({
+      survey,
+      contact: { email: contact.email, name: contact.name ?? '', locale: contact.locale ?? '' },
+      token: sealer.open(inv.tokenSealed),
+      invitationId: String(inv._id),
+      baseUrl: deps.baseUrl,
+      mailFrom: deps.mailFrom,
+      reminder: true,
+    });
+    try {
+      await mailer.send(message);
+    } catch (err) {
+      const error = err instanceof DeliveryError ? err : new DeliveryError('uncertain', err instanceof Error ? err.message : String(err));
+      if (error.kind === 'transient' && inv.reminderAttempts < policy.maxAttempts) {
+        const next = new Date(clock.now().getTime() + policy.backoffMs(inv.reminderAttempts));
+        await settleReminder(inv._id, { $unset: { reminderStatus: 1, claimedBy: 1 }, $set: { reminderNextAttemptAt: next, lastError: error.message.slice(0, 2000) } });
+      } else {
+        await settleReminder(inv._id, { $set: { reminderStatus: error.kind === 'uncertain' ? 'uncertain' : 'failed', lastError: error.message.slice(0, 2000) }, $unset: { claimedBy: 1 } });
+        if (error.kind === 'permanent') {
+          await models.contacts.updateOne({ _id: inv.contactId, suppressedAt: null }, { $set: { suppressedAt: clock.now(), suppressedReason: error.message.slice(0, 1000) } });
+        }
+      }
+      return;
+    }
+    // The sealed token is no longer needed once the last email that carries it has gone.
+    await settleReminder(inv._id, { $set: { reminderStatus: 'sent', remindedAt: clock.now() }, $unset: { claimedBy: 1, tokenSealed: 1 } });
   }
 
   const worker = {
@@ -161,6 +226,10 @@ export function createSendWorker(deps: {
       const result = await models.invitations.updateMany(
         { status: 'sending', claimedAt: mongoose.trusted({ $lt: cutoff }) },
         { $set: { status: 'uncertain', lastError: 'the worker stopped while this message was being sent' }, $unset: { claimedBy: 1 } },
+      );
+      await models.invitations.updateMany(
+        { reminderStatus: 'sending', claimedAt: mongoose.trusted({ $lt: cutoff }) },
+        { $set: { reminderStatus: 'uncertain' }, $unset: { claimedBy: 1 } },
       );
       if (result.modifiedCount > 0) logger.warn({ count: result.modifiedCount }, 'invitations left mid-send by a stopped worker are now uncertain');
       return result.modifiedCount;
@@ -178,8 +247,16 @@ export function createSendWorker(deps: {
         if (!inv) break;
         claimed.push(inv);
       }
-      await Promise.all(claimed.map((inv) => deliver(inv, byId)));
-      return claimed.length;
+      const reminders: { inv: ClaimedInvitation & { reminderAttempts: number }; survey: ActiveSurvey }[] = [];
+      for (const survey of surveys) {
+        while (claimed.length + reminders.length < policy.concurrency) {
+          const inv = await claimReminder(survey);
+          if (!inv) break;
+          reminders.push({ inv, survey });
+        }
+      }
+      await Promise.all([...claimed.map((inv) => deliver(inv, byId)), ...reminders.map((r) => deliverReminder(r.inv, r.survey))]);
+      return claimed.length + reminders.length;
     },
 
     /** Runs until stop(): recovers stale claims at start, then sends whatever is due. */

@@ -70,7 +70,7 @@ export function renderSurveyEmail(input: {
   const wording = EMAIL_WORDING[language];
   const host = new URL(baseUrl).hostname;
   const question = fillCompany(localisedQuestion('recommend', survey.recommendQuestion, language), survey.companyName);
-  const subject = (input.reminder ? '↻ ' : '') + (survey.emailSubject ? fillCompany(survey.emailSubject, survey.companyName) : question);
+  const subject = (input.reminder ? wording.reminderSubjectPrefix : '') + (survey.emailSubject ? fillCompany(survey.emailSubject, survey.companyName) : question);
   const scores = Array.from({ length: 11 }, (_, score) => ({ score, url: `${baseUrl}/r/${token}/${score}` }));
   const unsubscribeUrl = `${baseUrl}/u/${token}`;
   const intro = fillCompany(survey.emailIntro, survey.companyName);

@@ -240,3 +240,67 @@ describe('sending: queue, workers and SMTP', function () {
     expect((err as Error).message).to.contain('activate it before sending');
   });
 });
+
+describe('sending: reminders', function () {
+  this.timeout(60_000);
+  const ctx = useTestContext();
+  let smtp: TestSmtp;
+  let mailer: Mailer;
+  beforeEach(async () => {
+    smtp = await startTestSmtp();
+    mailer = createSmtpMailer({ url: smtp.url, maxConnections: 1, ratePerSecond: 0 });
+  });
+  afterEach(async () => {
+    await mailer.close();
+    await smtp.close();
+  });
+
+  it('sends one reminder after the delay to non-responders only, never to unsubscribed or answered contacts', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active', reminder: { enabled: true, afterDays: 3 } });
+    await ctx.models.contacts.collection.insertMany(['answered', 'silent', 'leaver'].map((name) => ({ email: `${name}@example.com`, name, properties: {} })));
+    await createSendQueue({ models: ctx.models, clock: ctx.clock, sealer }).queue(String(survey._id), everyone);
+    const w = createSendWorker({ models: ctx.models, mailer, clock: ctx.clock, sealer, logger: silent, baseUrl: 'https://nps.example.com', mailFrom: 'NPS <s@nps.example.com>' });
+    const drain = async () => {
+      while ((await w.runOnce()) > 0);
+    };
+    await drain();
+    expect(smtp.received).to.have.length(3);
+
+    const answered = await ctx.models.contacts.findOne({ email: 'answered@example.com' }).lean();
+    await ctx.models.invitations.updateOne({ contactId: answered!._id }, { $set: { respondedAt: ctx.clock.now() } });
+    await ctx.models.contacts.updateOne({ email: 'leaver@example.com' }, { $set: { unsubscribedAt: ctx.clock.now() } });
+
+    ctx.clock.advance(3 * 86_400_000 - 60_000);
+    await drain();
+    expect(smtp.received).to.have.length(3);
+
+    ctx.clock.advance(120_000);
+    await drain();
+    await drain();
+    expect(smtp.received).to.have.length(4);
+    const reminder = smtp.received[3]!;
+    expect(reminder.to).to.deep.equal(['silent@example.com']);
+    expect(reminder.parsed.subject).to.match(/^Reminder: /);
+    expect(reminder.parsed.text).to.contain('A quick reminder');
+    const nonResponder = await ctx.models.contacts.findOne({ email: 'silent@example.com' }).lean();
+    const inv = await ctx.models.invitations.findOne({ contactId: nonResponder!._id }).lean();
+    expect(inv).to.include({ reminderStatus: 'sent' });
+    expect(inv!.tokenSealed).to.equal(undefined);
+    expect(reminder.parsed.messageId).to.equal(`<reminder-${String(inv!._id)}@nps.example.com>`);
+
+    ctx.clock.advance(10 * 86_400_000);
+    await drain();
+    expect(smtp.received).to.have.length(4);
+  });
+
+  it('sends no reminder when the survey has reminders turned off', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active', reminder: { enabled: false, afterDays: 3 } });
+    await ctx.models.contacts.collection.insertOne({ email: 'x@example.com', name: 'X', properties: {} });
+    await createSendQueue({ models: ctx.models, clock: ctx.clock, sealer }).queue(String(survey._id), everyone);
+    const w = createSendWorker({ models: ctx.models, mailer, clock: ctx.clock, sealer, logger: silent, baseUrl: 'https://nps.example.com', mailFrom: 'NPS <s@nps.example.com>' });
+    while ((await w.runOnce()) > 0);
+    ctx.clock.advance(30 * 86_400_000);
+    while ((await w.runOnce()) > 0);
+    expect(smtp.received).to.have.length(1);
+  });
+});
