@@ -20,7 +20,8 @@ import { previewRouter } from './sending/preview.routes.js';
 import { createSendQueue } from './sending/send-queue.service.js';
 import { SKIP_LABELS, sendingRouter } from './sending/sending.routes.js';
 import { unsubscribeRouter } from './sending/unsubscribe.routes.js';
-import { linkTokenSealer } from './sending/wiring.js';
+import { createMailer, linkTokenSealer } from './sending/wiring.js';
+import type { Mailer } from './sending/mailer.js';
 import { surveysRouter } from './surveys/surveys.routes.js';
 import { createSurveysService } from './surveys/surveys.service.js';
 import { loadUser, requireUser } from './web/auth.js';
@@ -38,6 +39,8 @@ export interface AppDeps {
   connection: Connection;
   models: Models;
   clock?: Clock;
+  /** For the "send me a test" button; default: SMTP_URL or the outbox. */
+  mailer?: Mailer;
 }
 
 const require = createRequire(import.meta.url);
@@ -123,7 +126,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(surveysRouter({ surveys, deliveryProgress: (id) => sendQueue.progress(id), skipLabels: SKIP_LABELS }));
-  app.use(previewRouter({ surveys, config }));
+  app.use(previewRouter({ surveys, config, mailer: deps.mailer ?? createMailer(config, models) }));
   app.use(sendingRouter({ surveys, sendQueue, outbox: models.outboxMessages }));
   app.use(contactsRouter({ contacts, contactImports, csrf }));
 

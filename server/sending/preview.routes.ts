@@ -5,7 +5,9 @@ import type { SurveysService } from '../surveys/surveys.service.js';
 import { SURVEY_LANGUAGES } from '../surveys/survey.model.js';
 import { requireRole } from '../web/auth.js';
 import { parseInput } from '../web/validate.js';
+import { DeliveryError, type Mailer } from './mailer.js';
 import { renderSurveyEmail } from './survey-email.js';
+import { flash } from '../web/flash.js';
 
 const previewQuerySchema = z.object({ lang: z.enum(SURVEY_LANGUAGES, { error: `lang must be one of: ${SURVEY_LANGUAGES.join(', ')}` }).optional() });
 
@@ -17,7 +19,7 @@ const PREVIEW_TOKEN = 'preview-preview-preview-preview-preview-pre';
  * the HTML part at its own address (shown in a sandboxed frame). The HTML needs inline styles, so only
  * that response relaxes style-src; it still allows no script at all.
  */
-export function previewRouter(deps: { surveys: SurveysService; config: Config }): Router {
+export function previewRouter(deps: { surveys: SurveysService; config: Config; mailer: Mailer }): Router {
   const router = Router();
 
   async function build(surveyId: string, user: { email: string; name: string }, lang: string | undefined) {
@@ -54,6 +56,19 @@ export function previewRouter(deps: { surveys: SurveysService; config: Config })
     res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'");
     res.set('X-Frame-Options', 'SAMEORIGIN');
     res.type('html').send(email.html);
+  });
+
+  /** "Send me a test": the exact email, to the signed-in user, at once (not queued), subject marked [Test]. */
+  router.post('/surveys/:id/test-send', requireRole('manager'), async (req, res) => {
+    const { survey, email } = await build(req.params.id as string, req.user!, undefined);
+    try {
+      await deps.mailer.send({ ...email, subject: `[Test] ${email.subject}`, messageId: `<test-${Date.now()}-${survey.id}@${new URL(deps.config.baseUrl).hostname}>` });
+      flash(req, 'success', deps.mailer.kind === 'outbox' ? `Test email stored in the Outbox for ${req.user!.email} (no SMTP server is configured).` : `Test email sent to ${req.user!.email}.`);
+    } catch (err) {
+      if (!(err instanceof DeliveryError)) throw err;
+      flash(req, 'error', `The test email could not be sent: ${err.message}. Check SMTP_URL and the mail server.`);
+    }
+    res.redirect(303, `/surveys/${survey.id}/preview`);
   });
 
   return router;

@@ -63,15 +63,26 @@ export function createSendWorker(deps: {
     return result.modifiedCount === 1;
   }
 
-  async function claim(activeSurveys: mongoose.Types.ObjectId[]): Promise<ClaimedInvitation | null> {
+  /**
+   * Claims up to `limit` due invitations. Candidates are read without a sort (cheap on every engine),
+   * then each is claimed by an updateOne on its _id whose filter still requires `queued`: when two
+   * workers pick the same candidate, exactly one update matches and the other simply moves on.
+   */
+  async function claimBatch(activeSurveys: mongoose.Types.ObjectId[], limit: number): Promise<ClaimedInvitation[]> {
     const now = clock.now();
+    const due = { status: 'queued' as const, nextAttemptAt: mongoose.trusted({ $lte: now }), surveyId: mongoose.trusted({ $in: activeSurveys }) };
+    const candidates = await models.invitations.find(due).select('_id').limit(limit * 2).lean();
+    const mine: mongoose.Types.ObjectId[] = [];
+    for (const { _id } of candidates) {
+      if (mine.length >= limit) break;
+      const won = await models.invitations.updateOne({ _id, status: 'queued' }, { $set: { status: 'sending', claimedBy: workerId, claimedAt: now }, $inc: { attempts: 1 } });
+      if (won.modifiedCount === 1) mine.push(_id);
+    }
+    if (mine.length === 0) return [];
     return models.invitations
-      .findOneAndUpdate(
-        { status: 'queued', nextAttemptAt: mongoose.trusted({ $lte: now }), surveyId: mongoose.trusted({ $in: activeSurveys }) },
-        { $set: { status: 'sending', claimedBy: workerId, claimedAt: now }, $inc: { attempts: 1 } },
-        { sort: { nextAttemptAt: 1 }, returnDocument: 'after', projection: { _id: 1, surveyId: 1, contactId: 1, tokenSealed: 1, attempts: 1 } },
-      )
-      .lean<ClaimedInvitation>();
+      .find({ _id: mongoose.trusted({ $in: mine }), claimedBy: workerId })
+      .select('_id surveyId contactId tokenSealed attempts')
+      .lean<ClaimedInvitation[]>();
   }
 
   async function onTransientFailure(inv: ClaimedInvitation, error: DeliveryError | Error): Promise<void> {
@@ -241,12 +252,7 @@ export function createSendWorker(deps: {
       if (surveys.length === 0) return 0;
       const byId = new Map(surveys.map((s) => [s.id, s]));
       const ids = surveys.map((s) => s._id);
-      const claimed: ClaimedInvitation[] = [];
-      for (let i = 0; i < policy.concurrency; i++) {
-        const inv = await claim(ids);
-        if (!inv) break;
-        claimed.push(inv);
-      }
+      const claimed = await claimBatch(ids, policy.concurrency);
       const reminders: { inv: ClaimedInvitation & { reminderAttempts: number }; survey: ActiveSurvey }[] = [];
       for (const survey of surveys) {
         while (claimed.length + reminders.length < policy.concurrency) {

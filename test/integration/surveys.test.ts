@@ -166,3 +166,19 @@ describe('survey email preview', () => {
     await agent.get(`/surveys/${String(survey._id)}/preview/email`).expect(403);
   });
 });
+
+describe('send me a test', () => {
+  const ctx = useTestContext();
+
+  it('sends the exact email to the signed-in manager at once (here: to the local outbox)', async () => {
+    const survey = await makeSurvey(ctx, { companyName: 'Acme' });
+    const agent = await signedInAs(ctx, 'manager');
+    const token = await formToken(agent, `/surveys/${String(survey._id)}/preview`);
+    await agent.post(`/surveys/${String(survey._id)}/test-send`).type('form').send({ _csrf: token }).expect(303).expect('location', `/surveys/${String(survey._id)}/preview`);
+    const stored = await ctx.models.outboxMessages.find({}).lean();
+    expect(stored).to.have.length(1);
+    expect(stored[0]!.to).to.equal('Manager User <manager@example.com>');
+    expect(stored[0]!.subject).to.equal('[Test] How likely are you to recommend Acme to a friend or colleague?');
+    expect((await agent.get(`/surveys/${String(survey._id)}/preview`).expect(200)).text).to.contain('Test email stored in the Outbox for manager@example.com');
+  });
+});
