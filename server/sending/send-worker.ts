@@ -68,6 +68,20 @@ export function createSendWorker(deps: {
    * then each is claimed by an updateOne on its _id whose filter still requires `queued`: when two
    * workers pick the same candidate, exactly one update matches and the other simply moves on.
    */
+  /** The email for one invitation or its reminder, with the link token unsealed. */
+  function compose(inv: ClaimedInvitation, survey: ActiveSurvey, contact: { email: string; name?: string | null; locale?: string | null }, reminder: boolean) {
+    if (!inv.tokenSealed) throw new Error('the invitation has no link token');
+    return renderSurveyEmail({
+      survey,
+      contact: { email: contact.email, name: contact.name ?? '', locale: contact.locale ?? '' },
+      token: sealer.open(inv.tokenSealed),
+      invitationId: String(inv._id),
+      baseUrl: deps.baseUrl,
+      mailFrom: deps.mailFrom,
+      reminder,
+    });
+  }
+
   async function claimBatch(activeSurveys: mongoose.Types.ObjectId[], limit: number): Promise<ClaimedInvitation[]> {
     const now = clock.now();
     const due = { status: 'queued' as const, nextAttemptAt: mongoose.trusted({ $lte: now }), surveyId: mongoose.trusted({ $in: activeSurveys }) };
@@ -102,7 +116,7 @@ export function createSendWorker(deps: {
     }
   }
 
-  async function deliver(inv: ClaimedInvitation, surveys: Map<string, Awaited<ReturnType<typeof loadSurveys>>[number]>): Promise<void> {
+  async function deliver(inv: ClaimedInvitation, surveys: Map<string, ActiveSurvey>): Promise<void> {
     const survey = surveys.get(String(inv.surveyId));
     const contact = await models.contacts.findById(inv.contactId).lean();
     if (!survey || !contact || contact.unsubscribedAt || contact.suppressedAt) {
@@ -112,15 +126,7 @@ export function createSendWorker(deps: {
     }
     let message;
     try {
-      if (!inv.tokenSealed) throw new Error('the invitation has no link token');
-      message = renderSurveyEmail({
-        survey,
-        contact: { email: contact.email, name: contact.name ?? '', locale: contact.locale ?? '' },
-        token: sealer.open(inv.tokenSealed),
-        invitationId: String(inv._id),
-        baseUrl: deps.baseUrl,
-        mailFrom: deps.mailFrom,
-      });
+      message = compose(inv, survey, contact, false);
     } catch (err) {
       // Nothing left this process: safe to retry.
       await onTransientFailure(inv, err instanceof Error ? err : new Error(String(err)));
@@ -196,15 +202,7 @@ export function createSendWorker(deps: {
       await settleReminder(inv._id, { $set: { reminderStatus: 'skipped' }, $unset: { claimedBy: 1 } });
       return;
     }
-    const message = renderSurveyEmail({
-      survey,
-      contact: { email: contact.email, name: contact.name ?? '', locale: contact.locale ?? '' },
-      token: sealer.open(inv.tokenSealed),
-      invitationId: String(inv._id),
-      baseUrl: deps.baseUrl,
-      mailFrom: deps.mailFrom,
-      reminder: true,
-    });
+    const message = compose(inv, survey, contact, true);
     try {
       await mailer.send(message);
     } catch (err) {

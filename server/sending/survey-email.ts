@@ -3,6 +3,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import juice from 'juice';
 import { viewsDir } from '../lib/paths.js';
+import type { OutgoingMessage } from './mailer.js';
 import { EMAIL_WORDING, localisedQuestion, pickLanguage, type Language } from './i18n.js';
 
 /** What the email needs to know about the survey (a plain object, e.g. from surveys.get). */
@@ -24,15 +25,7 @@ export interface EmailContact {
   locale: string;
 }
 
-export interface SurveyEmail {
-  from: string;
-  to: string;
-  replyTo?: string;
-  subject: string;
-  html: string;
-  text: string;
-  messageId: string;
-  headers: Record<string, string>;
+export interface SurveyEmail extends OutgoingMessage {
   language: Language;
 }
 
