@@ -125,7 +125,7 @@ export function createApp(deps: AppDeps): Express {
       endSessions: sessionTerminator(connection),
     }),
   );
-  app.use(surveysRouter({ surveys, deliveryProgress: (id) => sendQueue.progress(id), skipLabels: SKIP_LABELS }));
+  app.use(surveysRouter({ surveys, deliveryProgress: (id) => sendQueue.progress(id), recentRuns: (id) => sendQueue.recentRuns(id), skipLabels: SKIP_LABELS }));
   app.use(previewRouter({ surveys, config, mailer: deps.mailer ?? createMailer(config, models) }));
   app.use(sendingRouter({ surveys, sendQueue, outbox: models.outboxMessages }));
   app.use(contactsRouter({ contacts, contactImports, csrf }));

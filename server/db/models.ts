@@ -7,6 +7,7 @@ import { orderSchema } from '../orders/order.model.js';
 import { responseSchema } from '../responses/response.model.js';
 import { invitationSchema } from '../sending/invitation.model.js';
 import { outboxMessageSchema } from '../sending/outbox.model.js';
+import { sendRunSchema } from '../sending/send-run.model.js';
 import { sendSkipSchema } from '../sending/send-skip.model.js';
 import { surveySchema } from '../surveys/survey.model.js';
 import { rateLimitSchema } from '../web/rate-limit.model.js';
@@ -21,6 +22,7 @@ export function createModels(connection: Connection) {
     invitations: connection.model('Invitation', invitationSchema),
     outboxMessages: connection.model('OutboxMessage', outboxMessageSchema),
     sendSkips: connection.model('SendSkip', sendSkipSchema),
+    sendRuns: connection.model('SendRun', sendRunSchema),
     responses: connection.model('Response', responseSchema),
     followUps: connection.model('FollowUp', followUpSchema),
     orders: connection.model('Order', orderSchema),

@@ -91,7 +91,7 @@ export function createSendQueue(deps: { models: Models; clock: Clock; sealer: Se
     return { matching: w.matching, eligible: w.eligible, toQueue: w.chosen.length, skipped };
   }
 
-  return {
+  const service = {
     /** What queueing would do now: how many would be invited, and how many skipped for which reason. */
     async planAudience(surveyId: string, options: AudienceOptions): Promise<AudiencePlan> {
       return plan(await walk(surveyObjectId(surveyId), options));
@@ -134,6 +134,66 @@ export function createSendQueue(deps: { models: Models; clock: Clock; sealer: Se
       }
     },
 
+    /**
+     * Records a request to queue the survey for this audience and returns at once; a send worker
+     * carries it out (runPending). Refuses a survey that is not active.
+     */
+    async requestQueue(surveyId: string, options: AudienceOptions, userId?: string): Promise<string> {
+      const _id = surveyObjectId(surveyId);
+      const survey = await models.surveys.findById(_id).lean();
+      if (!survey) throw new NotFoundError('That survey does not exist.', 'SURVEY_NOT_FOUND');
+      if (survey.status !== 'active') throw new ValidationError(`The survey is ${survey.status}; activate it before sending.`, {}, 'SURVEY_NOT_ACTIVE');
+      const run = await models.sendRuns.create({
+        surveyId: _id,
+        requestedBy: userId,
+        options: {
+          filters: options.filters,
+          throttleDays: options.throttleDays,
+          ...(options.sample && 'percent' in options.sample ? { samplePercent: options.sample.percent } : {}),
+          ...(options.sample && 'count' in options.sample ? { sampleCount: options.sample.count } : {}),
+        },
+      });
+      return String(run._id);
+    },
+
+    /**
+     * Claims one pending queueing request and carries it out. Runs whose worker died (claimed longer
+     * ago than `leaseMs`) are taken up again. Returns whether there was one.
+     */
+    async runPending(workerId: string, leaseMs: number): Promise<boolean> {
+      const now = clock.now();
+      await models.sendRuns.updateMany({ status: 'running', claimedAt: mongoose.trusted({ $lt: new Date(now.getTime() - leaseMs) }) }, { $set: { status: 'pending' } });
+      const run = await models.sendRuns.findOneAndUpdate({ status: 'pending' }, { $set: { status: 'running', claimedBy: workerId, claimedAt: now } }, { returnDocument: 'after' }).lean();
+      if (!run) return false;
+      const o = run.options!;
+      const options: AudienceOptions = {
+        filters: (o.filters ?? []).map((f) => ({ key: f.key ?? '', value: f.value ?? '' })),
+        throttleDays: o.throttleDays,
+        ...(typeof o.samplePercent === 'number' ? { sample: { percent: o.samplePercent } } : typeof o.sampleCount === 'number' ? { sample: { count: o.sampleCount } } : {}),
+      };
+      try {
+        const result = await service.queue(String(run.surveyId), options);
+        const skipped = Object.values(result.skipped).reduce((a, b) => a + b, 0);
+        await models.sendRuns.updateOne({ _id: run._id, claimedBy: workerId }, { $set: { status: 'done', queued: result.toQueue, skipped, finishedAt: clock.now() } });
+      } catch (err) {
+        if (err instanceof ConflictError) {
+          // Another queueing of this survey is under way: try again later.
+          await models.sendRuns.updateOne({ _id: run._id, claimedBy: workerId }, { $set: { status: 'pending' } });
+          return false;
+        }
+        const message = err instanceof ValidationError || err instanceof NotFoundError ? err.message : 'Queueing stopped because of an error on our side; ask an admin to look at the logs.';
+        await models.sendRuns.updateOne({ _id: run._id, claimedBy: workerId }, { $set: { status: 'failed', error: message, finishedAt: clock.now() } });
+        if (!(err instanceof ValidationError || err instanceof NotFoundError)) throw err;
+      }
+      return true;
+    },
+
+    /** The latest queueing requests of a survey, newest first. */
+    async recentRuns(surveyId: string) {
+      const runs = await models.sendRuns.find({ surveyId: surveyObjectId(surveyId) }).sort({ createdAt: -1 }).limit(5).lean();
+      return runs.map((r) => ({ status: r.status, queued: r.queued, skipped: r.skipped, error: r.error, createdAt: r.createdAt, finishedAt: r.finishedAt }));
+    },
+
     /** Invitations of a survey by delivery status, and skips by reason: the progress on the survey page. */
     async progress(surveyId: string): Promise<{ byStatus: Record<InvitationStatus, number>; skipped: Record<SkipReason, number>; total: number }> {
       const _id = surveyObjectId(surveyId);
@@ -165,6 +225,7 @@ export function createSendQueue(deps: { models: Models; clock: Clock; sealer: Se
       return result.modifiedCount;
     },
   };
+  return service;
 }
 
 export type SendQueue = ReturnType<typeof createSendQueue>;

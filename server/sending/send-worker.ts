@@ -7,6 +7,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Sealer } from '../lib/seal.js';
 import { DEFAULT_QUESTIONS } from '../surveys/survey.model.js';
 import { DeliveryError, type Mailer } from './mailer.js';
+import { createSendQueue } from './send-queue.service.js';
 import { renderSurveyEmail } from './survey-email.js';
 
 export interface SendPolicy {
@@ -54,6 +55,7 @@ export function createSendWorker(deps: {
   const { models, mailer, clock, sealer, logger } = deps;
   const policy: SendPolicy = { ...DEFAULT_SEND_POLICY, ...deps.policy };
   const workerId = deps.workerId ?? `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const sendQueue = createSendQueue({ models, clock, sealer });
   let running = false;
   let loop: Promise<void> | undefined;
 
@@ -246,8 +248,10 @@ export function createSendWorker(deps: {
 
     /** Claims up to `concurrency` due invitations of active surveys and sends them. Returns how many. */
     async runOnce(): Promise<number> {
+      // Queueing requests first: they turn into the invitations sent below.
+      const queuedRun = await sendQueue.runPending(workerId, policy.leaseMs);
       const surveys = await loadSurveys();
-      if (surveys.length === 0) return 0;
+      if (surveys.length === 0) return queuedRun ? 1 : 0;
       const byId = new Map(surveys.map((s) => [s.id, s]));
       const ids = surveys.map((s) => s._id);
       const claimed = await claimBatch(ids, policy.concurrency);
@@ -260,7 +264,7 @@ export function createSendWorker(deps: {
         }
       }
       await Promise.all([...claimed.map((inv) => deliver(inv, byId)), ...reminders.map((r) => deliverReminder(r.inv, r.survey))]);
-      return claimed.length + reminders.length;
+      return claimed.length + reminders.length + (queuedRun ? 1 : 0);
     },
 
     /** Runs until stop(): recovers stale claims at start, then sends whatever is due. */

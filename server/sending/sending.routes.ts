@@ -44,9 +44,10 @@ export function sendingRouter(deps: { surveys: SurveysService; sendQueue: SendQu
     const survey = await surveys.get(req.params.id as string);
     const form = parseInput(audienceFormSchema, req.body);
     try {
-      const result = await sendQueue.queue(survey.id, audienceOptionsOf(form));
-      const skippedTotal = Object.values(result.skipped).reduce((a, b) => a + b, 0);
-      flash(req, 'success', `${result.toQueue} invitation${result.toQueue === 1 ? '' : 's'} queued; ${skippedTotal} contact${skippedTotal === 1 ? '' : 's'} skipped. Progress shows below.`);
+      // Only records the request: a send worker creates the invitations, so this returns at once
+      // however large the audience.
+      await sendQueue.requestQueue(survey.id, audienceOptionsOf(form), req.user!.id);
+      flash(req, 'success', 'Sending has started: invitations are created and sent in the background. The counts below update as they go out.');
     } catch (err) {
       if (!(err instanceof ConflictError) && !(err instanceof ValidationError)) throw err;
       flash(req, 'error', err.message);

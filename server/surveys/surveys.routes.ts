@@ -19,7 +19,21 @@ export interface DeliveryProgress {
   total: number;
 }
 
-export function surveysRouter(deps: { surveys: SurveysService; deliveryProgress: (surveyId: string) => Promise<DeliveryProgress>; skipLabels: Record<string, string> }): Router {
+export interface QueueRun {
+  status: string;
+  queued?: number | null;
+  skipped?: number | null;
+  error?: string | null;
+  createdAt?: Date;
+  finishedAt?: Date | null;
+}
+
+export function surveysRouter(deps: {
+  surveys: SurveysService;
+  deliveryProgress: (surveyId: string) => Promise<DeliveryProgress>;
+  recentRuns: (surveyId: string) => Promise<QueueRun[]>;
+  skipLabels: Record<string, string>;
+}): Router {
   const { surveys } = deps;
   const router = Router();
 
@@ -44,7 +58,8 @@ export function surveysRouter(deps: { surveys: SurveysService; deliveryProgress:
 
   router.get('/surveys/:id', requireRole('viewer'), async (req, res) => {
     const survey = await surveys.get(req.params.id as string);
-    const progress = await deps.deliveryProgress(survey.id);
+    const [progress, runs] = await Promise.all([deps.deliveryProgress(survey.id), deps.recentRuns(survey.id)]);
+    const queueing = runs.some((r) => r.status === 'pending' || r.status === 'running');
     const skipped = Object.entries(progress.skipped)
       .filter(([, n]) => n > 0)
       .map(([reason, n]) => ({ reason: deps.skipLabels[reason] ?? reason, n }));
@@ -54,7 +69,9 @@ export function surveysRouter(deps: { surveys: SurveysService; deliveryProgress:
       language: LANGUAGE_NAMES[survey.language],
       progress,
       skipped,
-      sending: (progress.byStatus.queued ?? 0) + (progress.byStatus.sending ?? 0) > 0,
+      runs,
+      queueing,
+      sending: queueing || (progress.byStatus.queued ?? 0) + (progress.byStatus.sending ?? 0) > 0,
     });
   });
 

@@ -10,6 +10,23 @@ import { makeSurvey } from '../helpers/factories.js';
 describe('send pages: audience check, confirm, progress, outbox', () => {
   const ctx = useTestContext();
 
+  function outboxWorker(id?: string) {
+    return createSendWorker({
+      models: ctx.models,
+      mailer: createOutboxMailer(ctx.models.outboxMessages),
+      clock: ctx.clock,
+      sealer: linkTokenSealer(ctx.config),
+      logger: createLogger({ level: 'silent' }),
+      baseUrl: ctx.config.baseUrl,
+      mailFrom: ctx.config.mailFrom,
+      ...(id ? { workerId: id } : {}),
+    });
+  }
+  async function drain() {
+    const worker = outboxWorker();
+    while ((await worker.runOnce()) > 0);
+  }
+
   async function seedContacts() {
     const now = ctx.clock.now();
     await ctx.models.contacts.collection.insertMany([
@@ -42,13 +59,35 @@ describe('send pages: audience check, confirm, progress, outbox', () => {
       .send({ _csrf: csrfTokenOf(check.text), filter1Key: 'plan', filter1Value: 'Pro', sampleMode: 'all', throttleDays: '90' })
       .expect(303)
       .expect('location', `/surveys/${id}`);
-    expect(await ctx.models.invitations.countDocuments({ status: 'queued' })).to.equal(1);
-    const page = await agent.get(`/surveys/${id}`).expect(200);
-    expect(page.text).to.contain('1 invitation queued; 2 contacts skipped.');
-    expect(page.text).to.contain('<td data-status="queued">1</td>');
+    // The request only records what to send; it returns before any invitation exists.
+    expect(await ctx.models.invitations.countDocuments({})).to.equal(0);
+    let page = await agent.get(`/surveys/${id}`).expect(200);
+    expect(page.text).to.contain('Sending has started');
+    expect(page.text).to.contain('waiting for a send worker to create the invitations');
+
+    await drain();
+    page = await agent.get(`/surveys/${id}`).expect(200);
+    expect(page.text).to.contain('1 invited, 2 skipped');
+    expect(page.text).to.contain('<td data-status="sent">1</td>');
     expect(page.text).to.contain('1 unsubscribed; 1 surveyed recently (throttle)');
     const progress = await agent.get(`/surveys/${id}/progress.json`).expect(200);
-    expect((progress.body as { byStatus: Record<string, number> }).byStatus.queued).to.equal(1);
+    expect((progress.body as { byStatus: Record<string, number> }).byStatus.sent).to.equal(1);
+  });
+
+  it('takes up a queueing request again when the worker carrying it out died', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active' });
+    await seedContacts();
+    const agent = await signedInAs(ctx, 'manager');
+    const token = await formToken(agent, `/surveys/${String(survey._id)}`);
+    await agent.post(`/surveys/${String(survey._id)}/send`).type('form').send({ _csrf: token, sampleMode: 'all', throttleDays: '0' }).expect(303);
+    // A worker claimed the request and vanished.
+    await ctx.models.sendRuns.updateOne({}, { $set: { status: 'running', claimedBy: 'dead', claimedAt: ctx.clock.now() } });
+    const worker = outboxWorker('alive');
+    expect(await worker.runOnce()).to.equal(0);
+    ctx.clock.advance(11 * 60_000);
+    await drain();
+    expect(await ctx.models.invitations.countDocuments({})).to.equal(3);
+    expect((await ctx.models.sendRuns.findOne({}).lean())!.status).to.equal('done');
   });
 
   it('explains bad audience input next to the field', async () => {
@@ -87,16 +126,7 @@ describe('send pages: audience check, confirm, progress, outbox', () => {
     const admin = await signedInAs(ctx, 'admin');
     const token = await formToken(admin, `/surveys/${String(survey._id)}`);
     await admin.post(`/surveys/${String(survey._id)}/send`).type('form').send({ _csrf: token, sampleMode: 'all', throttleDays: '90' }).expect(303);
-    const worker = createSendWorker({
-      models: ctx.models,
-      mailer: createOutboxMailer(ctx.models.outboxMessages),
-      clock: ctx.clock,
-      sealer: linkTokenSealer(ctx.config),
-      logger: createLogger({ level: 'silent' }),
-      baseUrl: ctx.config.baseUrl,
-      mailFrom: ctx.config.mailFrom,
-    });
-    while ((await worker.runOnce()) > 0);
+    await drain();
     const list = await admin.get('/outbox').expect(200);
     expect(list.text).to.contain('A &lt;a@example.com&gt;');
     expect(list.text).to.contain('D &lt;d@example.com&gt;');
