@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import type { Models } from '../db/models.js';
 import type { Clock } from '../lib/clock.js';
 import { NotFoundError } from '../lib/errors.js';
+import { SKIP_LABELS } from '../sending/send-skip.model.js';
 
 export interface ContactRow {
   id: string;
@@ -20,6 +21,8 @@ export interface ContactDetail extends ContactRow {
   createdAt: Date | undefined;
   invitations: { id: string; surveyName: string; status: string; queuedAt: Date; sentAt: Date | undefined; respondedAt: Date | undefined }[];
   responses: { id: string; surveyName: string; score: number; category: string; comment: string; submittedAt: Date }[];
+  /** When a send left this contact out, and why: answers "why was this person not surveyed?". */
+  skips: { surveyName: string; reason: string; at: Date }[];
 }
 
 export const CONTACTS_PAGE_SIZE = 50;
@@ -34,9 +37,10 @@ export function createContactsService(deps: {
   responses: Models['responses'];
   orders: Models['orders'];
   surveys: Models['surveys'];
+  sendSkips: Models['sendSkips'];
   clock: Clock;
 }) {
-  const { contacts, invitations, responses, orders, surveys, clock } = deps;
+  const { contacts, invitations, responses, orders, surveys, sendSkips, clock } = deps;
 
   function idOrNotFound(id: string): mongoose.Types.ObjectId {
     if (!mongoose.isValidObjectId(id)) throw new NotFoundError('That contact does not exist. It may have been deleted.', 'CONTACT_NOT_FOUND');
@@ -82,11 +86,12 @@ export function createContactsService(deps: {
       const _id = idOrNotFound(id);
       const d = await contacts.findById(_id).lean();
       if (!d) throw new NotFoundError('That contact does not exist. It may have been deleted.', 'CONTACT_NOT_FOUND');
-      const [invs, resps] = await Promise.all([
+      const [invs, resps, skipDocs] = await Promise.all([
         invitations.find({ contactId: _id }).sort({ queuedAt: -1 }).limit(100).lean(),
         responses.find({ contactId: _id }).sort({ submittedAt: -1 }).limit(100).lean(),
+        sendSkips.find({ contactId: _id }).sort({ at: -1 }).limit(50).lean(),
       ]);
-      const names = await surveyNames([...invs.map((i) => i.surveyId), ...resps.map((r) => r.surveyId)]);
+      const names = await surveyNames([...invs.map((i) => i.surveyId), ...resps.map((r) => r.surveyId), ...skipDocs.map((k) => k.surveyId)]);
       // lean() gives the properties Map as a plain object.
       const rawProps: unknown = d.properties;
       const props = rawProps instanceof Map ? (Object.fromEntries(rawProps) as Record<string, string>) : ((rawProps ?? {}) as Record<string, string>);
@@ -120,6 +125,7 @@ export function createContactsService(deps: {
           comment: r.comment ?? '',
           submittedAt: r.submittedAt,
         })),
+        skips: skipDocs.map((k) => ({ surveyName: names.get(String(k.surveyId)) ?? '(deleted survey)', reason: SKIP_LABELS[k.reason], at: k.at })),
       };
     },
 
@@ -142,6 +148,7 @@ export function createContactsService(deps: {
       // Anonymise first, delete the contact last: if this stops halfway, running it again finishes it.
       await responses.updateMany({ contactId: _id }, { $unset: { contactId: 1, invitationId: 1 }, $set: { comment: '', contactSnapshot: {} } });
       await invitations.deleteMany({ contactId: _id });
+      await sendSkips.deleteMany({ contactId: _id });
       await orders.deleteMany({ contactId: _id });
       await contacts.deleteOne({ _id });
       return { email: doc.email };

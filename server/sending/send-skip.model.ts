@@ -3,6 +3,15 @@ import { Schema, type InferSchemaType } from 'mongoose';
 export const SKIP_REASONS = ['unsubscribed', 'suppressed', 'recently_surveyed', 'already_invited', 'not_sampled'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
+/** How each reason reads on a page. */
+export const SKIP_LABELS: Record<SkipReason, string> = {
+  unsubscribed: 'unsubscribed',
+  suppressed: 'address suppressed after a bounce',
+  recently_surveyed: 'surveyed recently (throttle)',
+  already_invited: 'already invited to this survey',
+  not_sampled: 'not in the random sample',
+};
+
 /** A contact left out when a survey was sent, and why: answers "why was this person not surveyed?". */
 export const sendSkipSchema = new Schema(
   {

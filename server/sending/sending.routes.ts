@@ -6,18 +6,10 @@ import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { typedValues } from '../web/forms.js';
 import { parseInput } from '../web/validate.js';
-import { SKIP_REASONS } from './send-skip.model.js';
+import { SKIP_LABELS, SKIP_REASONS } from './send-skip.model.js';
 import type { SendQueue } from './send-queue.service.js';
 import { audienceFormSchema, audienceOptionsOf } from './sending.schemas.js';
 import mongoose from 'mongoose';
-
-export const SKIP_LABELS: Record<(typeof SKIP_REASONS)[number], string> = {
-  unsubscribed: 'unsubscribed',
-  suppressed: 'address suppressed after a bounce',
-  recently_surveyed: 'surveyed recently (throttle)',
-  already_invited: 'already invited to this survey',
-  not_sampled: 'not in the random sample',
-};
 
 export function sendingRouter(deps: { surveys: SurveysService; sendQueue: SendQueue; outbox: Models['outboxMessages'] }): Router {
   const { surveys, sendQueue, outbox } = deps;

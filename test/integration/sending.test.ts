@@ -6,6 +6,7 @@ import { hashToken } from '../../server/lib/tokens.js';
 import { createOutboxMailer, createSmtpMailer, DeliveryError, type Mailer } from '../../server/sending/mailer.js';
 import { createSendQueue, type AudienceOptions } from '../../server/sending/send-queue.service.js';
 import { createSendWorker, type SendPolicy } from '../../server/sending/send-worker.js';
+import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeSurvey } from '../helpers/factories.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
@@ -77,6 +78,8 @@ describe('sending: queue, workers and SMTP', function () {
     expect(await skipOf('c0@example.com')).to.equal('unsubscribed');
     expect(await skipOf('c2@example.com')).to.equal('recently_surveyed');
     expect(await skipOf('c3@example.com')).to.equal(undefined);
+    const page = await (await signedInAs(ctx, 'viewer')).get(`/contacts/${String((await ctx.models.contacts.findOne({ email: 'c2@example.com' }).lean())!._id)}`).expect(200);
+    expect(page.text).to.contain('<td>Customer NPS</td><td>surveyed recently (throttle)</td>');
     // Without the throttle only c2 is new; the five already invited are never invited to this survey twice.
     const again = await queue().queue(String(survey._id), { ...options, throttleDays: 0 });
     expect(again.toQueue).to.equal(1);
