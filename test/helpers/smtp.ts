@@ -12,6 +12,10 @@ export interface TestSmtp {
   received: ReceivedMail[];
   /** Decides per recipient: undefined to accept, or an SMTP error (code + message) to refuse RCPT TO. */
   onRecipient: (address: string) => { code: number; message: string } | undefined;
+  /** While true, message bodies are read but not answered: the sender waits, as with a stalled server. */
+  hold: boolean;
+  /** How many message bodies arrived while held (never answered). */
+  held: number;
   close(): Promise<void>;
 }
 
@@ -21,6 +25,8 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     url: '',
     received: [],
     onRecipient: () => undefined,
+    hold: false,
+    held: 0,
     close: () => Promise.resolve(),
   };
   const server = new SMTPServer({
@@ -38,6 +44,10 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        if (state.hold) {
+          state.held++;
+          return;
+        }
         const raw = Buffer.concat(chunks);
         simpleParser(raw)
           .then((parsed) => {

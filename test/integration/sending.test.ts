@@ -8,6 +8,9 @@ import { createSendQueue, type AudienceOptions } from '../../server/sending/send
 import { createSendWorker, type SendPolicy } from '../../server/sending/send-worker.js';
 import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
+import { testDatabaseUri } from '../helpers/database.js';
+import { runScript } from '../helpers/process.js';
+import { linkTokenSealer } from '../../server/sending/wiring.js';
 import { makeSurvey } from '../helpers/factories.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 
@@ -305,5 +308,46 @@ describe('sending: reminders', function () {
     ctx.clock.advance(30 * 86_400_000);
     while ((await w.runOnce()) > 0);
     expect(smtp.received).to.have.length(1);
+  });
+});
+
+describe('sending: a worker process killed mid-send', function () {
+  this.timeout(120_000);
+  const ctx = useTestContext();
+
+  it('leaves only the messages it had in flight uncertain; the next worker delivers the rest exactly once', async () => {
+    const smtp = await startTestSmtp();
+    try {
+      const survey = await makeSurvey(ctx, { status: 'active' });
+      await ctx.models.contacts.collection.insertMany(Array.from({ length: 40 }, (_, i) => ({ email: `k${i}@example.com`, name: `K ${i}`, properties: {} })));
+      const configSealer = linkTokenSealer(ctx.config);
+      await createSendQueue({ models: ctx.models, clock: ctx.clock, sealer: configSealer }).queue(String(survey._id), everyone);
+
+      // The mail server stalls: messages reach it but are never answered, as at a crash mid-DATA.
+      smtp.hold = true;
+      const proc = runScript('scripts/worker.ts', [], { MONGODB_URI: testDatabaseUri(), SMTP_URL: smtp.url, SMTP_MAX_CONNECTIONS: '2', LOG_LEVEL: 'warn' });
+      const deadline = Date.now() + 60_000;
+      while (smtp.held < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(smtp.held, proc.stderr()).to.be.at.least(2);
+      proc.child.kill('SIGKILL');
+      await proc.exited;
+
+      const inFlight = await ctx.models.invitations.countDocuments({ status: 'sending' });
+      expect(inFlight).to.be.within(1, 4); // one claimed batch: 2 connections x 2
+      smtp.hold = false;
+
+      ctx.clock.advance(11 * 60_000);
+      const next = createSendWorker({ models: ctx.models, mailer: createSmtpMailer({ url: smtp.url, maxConnections: 2, ratePerSecond: 0 }), clock: ctx.clock, sealer: configSealer, logger: silent, baseUrl: 'http://localhost:3000', mailFrom: 'NPS <s@example.com>' });
+      expect(await next.recoverStale()).to.equal(inFlight);
+      while ((await next.runOnce()) > 0);
+
+      const counts = (await createSendQueue({ models: ctx.models, clock: ctx.clock, sealer: configSealer }).progress(String(survey._id))).byStatus;
+      expect(counts).to.include({ uncertain: inFlight, sent: 40 - inFlight, queued: 0, sending: 0 });
+      const recipients = smtp.received.map((m) => m.to[0]);
+      expect(new Set(recipients).size).to.equal(recipients.length);
+      expect(recipients).to.have.length(40 - inFlight);
+    } finally {
+      await smtp.close();
+    }
   });
 });
