@@ -65,11 +65,6 @@ export function createSendWorker(deps: {
     return result.modifiedCount === 1;
   }
 
-  /**
-   * Claims up to `limit` due invitations. Candidates are read without a sort (cheap on every engine),
-   * then each is claimed by an updateOne on its _id whose filter still requires `queued`: when two
-   * workers pick the same candidate, exactly one update matches and the other simply moves on.
-   */
   /** The email for one invitation or its reminder, with the link token unsealed. */
   function compose(inv: ClaimedInvitation, survey: ActiveSurvey, contact: { email: string; name?: string | null; locale?: string | null }, reminder: boolean) {
     if (!inv.tokenSealed) throw new Error('the invitation has no link token');
@@ -84,6 +79,11 @@ export function createSendWorker(deps: {
     });
   }
 
+  /**
+   * Claims up to `limit` due invitations. Candidates are read without a sort (cheap on every engine),
+   * then each is claimed by an updateOne on its _id whose filter still requires `queued`: when two
+   * workers pick the same candidate, exactly one update matches and the other simply moves on.
+   */
   async function claimBatch(activeSurveys: mongoose.Types.ObjectId[], limit: number): Promise<ClaimedInvitation[]> {
     const now = clock.now();
     const due = { status: 'queued' as const, nextAttemptAt: mongoose.trusted({ $lte: now }), surveyId: mongoose.trusted({ $in: activeSurveys }) };
