@@ -5,7 +5,7 @@ import type { Models } from '../db/models.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Sealer } from '../lib/seal.js';
-import { DEFAULT_QUESTIONS } from '../surveys/survey.model.js';
+import { surveyDetailOf } from '../surveys/surveys.service.js';
 import { DeliveryError, type Mailer } from './mailer.js';
 import { createSendQueue } from './send-queue.service.js';
 import { renderSurveyEmail } from './survey-email.js';
@@ -121,7 +121,12 @@ export function createSendWorker(deps: {
   async function deliver(inv: ClaimedInvitation, surveys: Map<string, ActiveSurvey>): Promise<void> {
     const survey = surveys.get(String(inv.surveyId));
     const contact = await models.contacts.findById(inv.contactId).lean();
-    if (!survey || !contact || contact.unsubscribedAt || contact.suppressedAt) {
+    if (!survey) {
+      // Claimed for a survey that is no longer in this batch's active list: leave it for later.
+      await settle(inv._id, { $set: { status: 'queued' }, $unset: { claimedBy: 1 } });
+      return;
+    }
+    if (!contact || contact.unsubscribedAt || contact.suppressedAt) {
       const why = !contact ? 'contact deleted' : contact.unsubscribedAt ? 'contact unsubscribed' : 'address suppressed';
       await settle(inv._id, { $set: { status: 'suppressed', lastError: why }, $unset: { claimedBy: 1 } });
       return;
@@ -153,19 +158,10 @@ export function createSendWorker(deps: {
 
   async function loadSurveys() {
     const docs = await models.surveys.find({ status: 'active' }).lean();
-    return docs.map((d) => ({
-      _id: d._id,
-      id: String(d._id),
-      name: d.name,
-      companyName: d.companyName,
-      recommendQuestion: d.questions?.recommend ?? DEFAULT_QUESTIONS.recommend,
-      senderName: d.senderName ?? '',
-      replyTo: d.replyTo ?? '',
-      emailSubject: d.emailSubject ?? '',
-      emailIntro: d.emailIntro ?? '',
-      language: d.language ?? 'en',
-      reminderAfterMs: d.reminder?.enabled ? (d.reminder.afterDays ?? 3) * 86_400_000 : undefined,
-    }));
+    return docs.map((d) => {
+      const survey = surveyDetailOf(d);
+      return { ...survey, _id: d._id, reminderAfterMs: survey.reminderEnabled ? survey.reminderAfterDays * 86_400_000 : undefined };
+    });
   }
 
   type ActiveSurvey = Awaited<ReturnType<typeof loadSurveys>>[number];

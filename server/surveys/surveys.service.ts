@@ -2,7 +2,8 @@ import mongoose from 'mongoose';
 import type { Models } from '../db/models.js';
 import { ConflictError, NotFoundError } from '../lib/errors.js';
 import { npsFigures, type NpsFigures } from '../results/nps.js';
-import { DEFAULT_QUESTIONS, type SurveyStatus } from './survey.model.js';
+import type { InferSchemaType } from 'mongoose';
+import { DEFAULT_QUESTIONS, type SurveyStatus, type surveySchema } from './survey.model.js';
 import type { StatusAction, SurveyInput, SurveySettings } from './surveys.schemas.js';
 
 export interface SurveySummary {
@@ -20,6 +21,31 @@ export interface SurveyDetail extends SurveySettings {
   pausedReason: string;
   createdAt: Date | undefined;
   updatedAt: Date | undefined;
+}
+
+type SurveyDoc = InferSchemaType<typeof surveySchema> & { _id: mongoose.Types.ObjectId; createdAt?: Date; updatedAt?: Date };
+
+/** A survey document as the plain object pages and email rendering use, with defaults filled in. */
+export function surveyDetailOf(d: SurveyDoc): SurveyDetail {
+  return {
+    id: String(d._id),
+    name: d.name,
+    companyName: d.companyName,
+    recommendQuestion: d.questions?.recommend ?? DEFAULT_QUESTIONS.recommend,
+    repurchaseQuestion: d.questions?.repurchase ?? DEFAULT_QUESTIONS.repurchase,
+    reasonQuestion: d.questions?.reason ?? DEFAULT_QUESTIONS.reason,
+    senderName: d.senderName ?? '',
+    replyTo: d.replyTo ?? '',
+    emailSubject: d.emailSubject ?? '',
+    emailIntro: d.emailIntro ?? '',
+    language: d.language ?? 'en',
+    reminderEnabled: d.reminder?.enabled ?? true,
+    reminderAfterDays: d.reminder?.afterDays ?? 3,
+    status: d.status,
+    pausedReason: d.status === 'paused' ? (d.pausedReason ?? '') : '',
+    createdAt: d.createdAt ?? undefined,
+    updatedAt: d.updatedAt ?? undefined,
+  };
 }
 
 /** Which status each action leads to, and from which statuses it is allowed. Closed is final. */
@@ -82,25 +108,7 @@ export function createSurveysService(deps: { surveys: Models['surveys']; respons
     async get(id: string): Promise<SurveyDetail> {
       const d = await surveys.findById(idOrNotFound(id)).lean();
       if (!d) throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
-      return {
-        id: String(d._id),
-        name: d.name,
-        companyName: d.companyName,
-        recommendQuestion: d.questions?.recommend ?? DEFAULT_QUESTIONS.recommend,
-        repurchaseQuestion: d.questions?.repurchase ?? DEFAULT_QUESTIONS.repurchase,
-        reasonQuestion: d.questions?.reason ?? DEFAULT_QUESTIONS.reason,
-        senderName: d.senderName ?? '',
-        replyTo: d.replyTo ?? '',
-        emailSubject: d.emailSubject ?? '',
-        emailIntro: d.emailIntro ?? '',
-        language: d.language ?? 'en',
-        reminderEnabled: d.reminder?.enabled ?? true,
-        reminderAfterDays: d.reminder?.afterDays ?? 3,
-        status: d.status,
-        pausedReason: d.status === 'paused' ? (d.pausedReason ?? '') : '',
-        createdAt: d.createdAt ?? undefined,
-        updatedAt: d.updatedAt ?? undefined,
-      };
+      return surveyDetailOf(d);
     },
 
     /** Saves every setting at once. A closed survey can no longer be edited. */
