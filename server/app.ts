@@ -16,12 +16,16 @@ import type { Models } from './db/models.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import { publicDir, viewsDir } from './lib/paths.js';
+import { respondRouter } from './responses/respond.routes.js';
+import { createResponsesService, DEFAULT_BOT_THRESHOLDS } from './responses/responses.service.js';
+import { reviewRouter } from './responses/review.routes.js';
 import { previewRouter } from './sending/preview.routes.js';
 import { createSendQueue } from './sending/send-queue.service.js';
 import { SKIP_LABELS } from './sending/send-skip.model.js';
 import { sendingRouter } from './sending/sending.routes.js';
 import { unsubscribeRouter } from './sending/unsubscribe.routes.js';
 import { createMailer, linkTokenSealer } from './sending/wiring.js';
+import { createSealer } from './lib/seal.js';
 import type { Mailer } from './sending/mailer.js';
 import { surveysRouter } from './surveys/surveys.routes.js';
 import { createSurveysService } from './surveys/surveys.service.js';
@@ -30,7 +34,7 @@ import { createCsrf } from './web/csrf.js';
 import { errorHandler, notFound } from './web/error-handler.js';
 import { flashMiddleware } from './web/flash.js';
 import { helpers } from './web/helpers/index.js';
-import { loginRateLimit, tokenRateLimit } from './web/rate-limit.js';
+import { loginRateLimit, tokenRateLimit, webLinkRateLimit } from './web/rate-limit.js';
 import { securityHeaders } from './web/security.js';
 import { createSessionMiddleware, sessionTerminator } from './web/session.js';
 
@@ -56,6 +60,12 @@ export function createApp(deps: AppDeps): Express {
   const surveys = createSurveysService({ surveys: models.surveys, responses: models.responses });
   const contacts = createContactsService({ ...models, clock });
   const sendQueue = createSendQueue({ models, clock, sealer: linkTokenSealer(config) });
+  const responses = createResponsesService({
+    models,
+    clock,
+    sealer: createSealer(config.tokenSecret, 'page-stamp'),
+    policy: { editWindowMs: config.responseEditMs, ...DEFAULT_BOT_THRESHOLDS },
+  });
   const contactImports = createContactImportService({ contacts: models.contacts, contactImports: models.contactImports, clock });
 
   const app = express();
@@ -97,8 +107,16 @@ export function createApp(deps: AppDeps): Express {
   app.use('/static/vendor/chart.js', express.static(chartJsDir, { maxAge: '7d', index: false }));
   app.use('/static', express.static(publicDir, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
 
-  // Links from survey email: public, token-authenticated, before sessions so no cookie is ever set.
-  app.use(unsubscribeRouter({ models, clock, limiter: tokenRateLimit({ counters: models.rateLimits, clock }) }));
+  // Links from survey email and web links: public, token-authenticated, before sessions so no cookie is ever set.
+  const tokenLimiter = tokenRateLimit({ counters: models.rateLimits, clock, perMinute: config.tokenFailuresPerMinute });
+  app.use(unsubscribeRouter({ models, clock, limiter: tokenLimiter }));
+  app.use(
+    respondRouter({
+      responses,
+      tokenLimiter,
+      webLinkLimiter: webLinkRateLimit({ counters: models.rateLimits, clock, perHour: config.webLinkAnswersPerHour }),
+    }),
+  );
 
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
 
@@ -126,7 +144,18 @@ export function createApp(deps: AppDeps): Express {
       endSessions: sessionTerminator(connection),
     }),
   );
-  app.use(surveysRouter({ surveys, deliveryProgress: (id) => sendQueue.progress(id), recentRuns: (id) => sendQueue.recentRuns(id), skipLabels: SKIP_LABELS }));
+  app.use(
+    surveysRouter({
+      surveys,
+      deliveryProgress: (id) => sendQueue.progress(id),
+      recentRuns: (id) => sendQueue.recentRuns(id),
+      skipLabels: SKIP_LABELS,
+      flaggedCount: (id) => responses.flaggedCount(id),
+      baseUrl: config.baseUrl,
+      webLinkPerHour: config.webLinkAnswersPerHour,
+    }),
+  );
+  app.use(reviewRouter({ surveys, responses }));
   app.use(previewRouter({ surveys, config, mailer: deps.mailer ?? createMailer(config, models) }));
   app.use(sendingRouter({ surveys, sendQueue, outbox: models.outboxMessages }));
   app.use(contactsRouter({ contacts, contactImports, csrf }));

@@ -73,6 +73,9 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: wholeNumber('SESSION_IDLE_MINUTES', 1, 525_600).default(60),
   SESSION_ABSOLUTE_HOURS: wholeNumber('SESSION_ABSOLUTE_HOURS', 1, 8760).default(12),
   LOGIN_MAX_FAILURES: wholeNumber('LOGIN_MAX_FAILURES', 1, 1000).default(10),
+  RESPONSE_EDIT_DAYS: wholeNumber('RESPONSE_EDIT_DAYS', 0, 365).default(7),
+  TOKEN_FAILURES_PER_MINUTE: wholeNumber('TOKEN_FAILURES_PER_MINUTE', 1, 100_000).default(30),
+  WEB_LINK_ANSWERS_PER_HOUR: wholeNumber('WEB_LINK_ANSWERS_PER_HOUR', 1, 100_000).default(20),
   TRUST_PROXY: trustProxySchema.default(false),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -103,6 +106,12 @@ export interface Config {
   readonly sessionIdleMs: number;
   readonly sessionAbsoluteMs: number;
   readonly loginMaxFailures: number;
+  /** How long a customer may change an answer after first giving it. */
+  readonly responseEditMs: number;
+  /** Unknown or malformed survey-link tokens one client may try per minute before getting 429. */
+  readonly tokenFailuresPerMinute: number;
+  /** Answers one client may give through a survey's anonymous web link per hour. */
+  readonly webLinkAnswersPerHour: number;
   readonly trustProxy: boolean | number | string;
   readonly logLevel: string;
   /** Cookies get the Secure flag: on when BASE_URL is https, unless SECURE_COOKIES says otherwise. */
@@ -155,6 +164,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    responseEditMs: e.RESPONSE_EDIT_DAYS * 86_400_000,
+    tokenFailuresPerMinute: e.TOKEN_FAILURES_PER_MINUTE,
+    webLinkAnswersPerHour: e.WEB_LINK_ANSWERS_PER_HOUR,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     secureCookies: e.SECURE_COOKIES ?? baseUrl.startsWith('https://'),

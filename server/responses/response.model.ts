@@ -28,21 +28,32 @@ export const responseSchema = new Schema(
     comment: { type: String, maxlength: 5000, default: '' },
     channel: { type: String, enum: RESPONSE_CHANNELS, required: true },
     tags: { type: [String], default: [] },
+    // Last time the customer submitted; firstSubmittedAt starts the edit window (RESPONSE_EDIT_DAYS).
     submittedAt: { type: Date, required: true },
+    firstSubmittedAt: { type: Date },
+    // Web-link answers: a hash of the one-time key in the form the customer loaded, so a double click or a
+    // resent form gives one response (sparse unique, like invitationId).
+    submissionKey: { type: String },
     // Contact properties as they were when the customer answered, for segmenting.
     contactSnapshot: { type: Map, of: String, default: () => new Map<string, string>() },
     botSignals: {
       secondsToFirstClick: { type: Number },
       secondsOnPage: { type: Number },
       honeypot: { type: Boolean, default: false },
+      // Why the response was flagged as automated (server/responses/README.md), empty when it was not.
+      reasons: { type: [String], default: [] },
     },
+    reviewedAt: { type: Date },
+    reviewedBy: { type: Schema.Types.ObjectId, ref: 'User' },
     // Flagged responses are kept but excluded from every figure until a manager accepts them.
     review: { type: String, enum: REVIEW_STATES, required: true, default: 'none' },
   },
   { timestamps: true },
 );
 responseSchema.index({ invitationId: 1 }, { unique: true, sparse: true });
+responseSchema.index({ submissionKey: 1 }, { unique: true, sparse: true });
 responseSchema.index({ surveyId: 1, submittedAt: -1 });
+responseSchema.index({ surveyId: 1, review: 1, submittedAt: -1 });
 responseSchema.index({ contactId: 1, submittedAt: -1 });
 
 export type SurveyResponse = InferSchemaType<typeof responseSchema>;

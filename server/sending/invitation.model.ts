@@ -30,6 +30,8 @@ export const invitationSchema = new Schema(
     reminderAttempts: { type: Number, default: 0 },
     reminderNextAttemptAt: { type: Date },
     firstClickedAt: { type: Date },
+    // Clients (hash of address and user agent, never the address) that fetched the hidden honeypot link.
+    honeypotClients: { type: [String], default: undefined },
     respondedAt: { type: Date },
   },
   { timestamps: true },

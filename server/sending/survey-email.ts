@@ -66,11 +66,12 @@ export function renderSurveyEmail(input: {
   const subject = (input.reminder ? wording.reminderSubjectPrefix : '') + (survey.emailSubject ? fillCompany(survey.emailSubject, survey.companyName) : question);
   const scores = Array.from({ length: 11 }, (_, score) => ({ score, url: `${baseUrl}/r/${token}/${score}` }));
   const unsubscribeUrl = `${baseUrl}/u/${token}`;
+  const honeypotUrl = `${baseUrl}/r/${token}/check`;
   const intro = fillCompany(survey.emailIntro, survey.companyName);
   const footerReason = wording.footerReason(survey.companyName);
 
   const html = juice(
-    template({ lang: language, subject, wording, question, intro, scores, unsubscribeUrl, footerReason, reminder: input.reminder }),
+    template({ lang: language, subject, wording, question, intro, scores, unsubscribeUrl, honeypotUrl, footerReason, reminder: input.reminder }),
     { removeStyleTags: true, preserveMediaQueries: true },
   );
   const text = [

@@ -29,12 +29,15 @@ export const surveySchema = new Schema(
     // Failed sends in a row; the worker pauses sending when it reaches its limit and says why here.
     sendFailureStreak: { type: Number, default: 0 },
     pausedReason: { type: String, maxlength: 1000 },
+    // The anonymous web link /s/<webLinkId>: 128 random bits, set while the link is on, unset when off.
+    webLinkId: { type: String },
     // While set and in the future, one process is queueing invitations for this survey.
     queueingUntil: { type: Date },
   },
   { timestamps: true },
 );
 surveySchema.index({ status: 1, createdAt: -1 });
+surveySchema.index({ webLinkId: 1 }, { unique: true, sparse: true });
 
 export type Survey = InferSchemaType<typeof surveySchema>;
 

@@ -4,6 +4,7 @@ import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { renderInvalid, typedValues } from '../web/forms.js';
 import { parseInput } from '../web/validate.js';
+import { webLinkActionSchema } from '../responses/response.schemas.js';
 import { SURVEY_LANGUAGES } from './survey.model.js';
 import { statusActionSchema, surveyInputSchema, surveySettingsSchema } from './surveys.schemas.js';
 import type { SurveysService } from './surveys.service.js';
@@ -33,6 +34,9 @@ export function surveysRouter(deps: {
   deliveryProgress: (surveyId: string) => Promise<DeliveryProgress>;
   recentRuns: (surveyId: string) => Promise<QueueRun[]>;
   skipLabels: Record<string, string>;
+  flaggedCount: (surveyId: string) => Promise<number>;
+  baseUrl: string;
+  webLinkPerHour: number;
 }): Router {
   const { surveys } = deps;
   const router = Router();
@@ -58,7 +62,7 @@ export function surveysRouter(deps: {
 
   router.get('/surveys/:id', requireRole('viewer'), async (req, res) => {
     const survey = await surveys.get(req.params.id as string);
-    const [progress, runs] = await Promise.all([deps.deliveryProgress(survey.id), deps.recentRuns(survey.id)]);
+    const [progress, runs, flaggedCount] = await Promise.all([deps.deliveryProgress(survey.id), deps.recentRuns(survey.id), deps.flaggedCount(survey.id)]);
     const queueing = runs.some((r) => r.status === 'pending' || r.status === 'running');
     const skipped = Object.entries(progress.skipped)
       .filter(([, n]) => n > 0)
@@ -72,6 +76,9 @@ export function surveysRouter(deps: {
       runs,
       queueing,
       sending: queueing || (progress.byStatus.queued ?? 0) + (progress.byStatus.sending ?? 0) > 0,
+      flaggedCount,
+      webLinkUrl: survey.webLinkId ? `${deps.baseUrl}/s/${survey.webLinkId}` : undefined,
+      webLinkPerHour: deps.webLinkPerHour,
     });
   });
 
@@ -95,6 +102,18 @@ export function surveysRouter(deps: {
       const values = { ...typedValues(req.body), reminderEnabled: (req.body as Record<string, unknown>).reminderEnabled === 'on' };
       renderInvalid(res, 'surveys/edit', err, { title: `Edit ${survey.name}`, survey, values, languageOptions });
     }
+  });
+
+  router.post('/surveys/:id/web-link', requireRole('manager'), async (req, res) => {
+    const { action } = parseInput(webLinkActionSchema, req.body);
+    const survey = await surveys.get(req.params.id as string);
+    if (action === 'enable' && survey.status === 'closed') {
+      flash(req, 'error', 'This survey is closed; it takes no more answers, so it cannot get a web link.');
+    } else {
+      await surveys.setWebLink(survey.id, action === 'enable');
+      flash(req, 'success', action === 'enable' ? 'Web link on: share the address below.' : 'Web link off: its address no longer takes answers.');
+    }
+    res.redirect(303, `/surveys/${survey.id}`);
   });
 
   router.post('/surveys/:id/status', requireRole('manager'), async (req, res) => {

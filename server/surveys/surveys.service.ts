@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import type { Models } from '../db/models.js';
 import { ConflictError, NotFoundError } from '../lib/errors.js';
@@ -19,6 +20,8 @@ export interface SurveyDetail extends SurveySettings {
   id: string;
   status: SurveyStatus;
   pausedReason: string;
+  /** The anonymous web link's id (/s/<id>) while the link is on. */
+  webLinkId: string | undefined;
   createdAt: Date | undefined;
   updatedAt: Date | undefined;
 }
@@ -43,6 +46,7 @@ export function surveyDetailOf(d: SurveyDoc): SurveyDetail {
     reminderAfterDays: d.reminder?.afterDays ?? 3,
     status: d.status,
     pausedReason: d.status === 'paused' ? (d.pausedReason ?? '') : '',
+    webLinkId: d.webLinkId ?? undefined,
     createdAt: d.createdAt ?? undefined,
     updatedAt: d.updatedAt ?? undefined,
   };
@@ -135,6 +139,18 @@ export function createSurveysService(deps: { surveys: Models['surveys']; respons
         if (await surveys.exists({ _id })) throw new ConflictError('This survey is closed and can no longer be changed.', 'SURVEY_CLOSED');
         throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
       }
+    },
+
+    /**
+     * Turns the anonymous web link on (a new random id: 128 bits, so links cannot be guessed) or off.
+     * Turning it off and on again gives a new address; the old one stops working.
+     */
+    async setWebLink(id: string, on: boolean): Promise<string | undefined> {
+      const _id = idOrNotFound(id);
+      const webLinkId = on ? randomBytes(16).toString('base64url') : undefined;
+      const updated = await surveys.findOneAndUpdate({ _id }, on ? { $set: { webLinkId } } : { $unset: { webLinkId: 1 } }).lean();
+      if (!updated) throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
+      return webLinkId;
     },
 
     /**

@@ -93,18 +93,35 @@ export function loginRateLimit(options: { counters: Models['rateLimits']; clock:
 }
 
 /**
- * Requests to token links (unsubscribe, and the response pages) per client address: generous for
- * people, a wall for anyone guessing tokens. Counted in MongoDB, shared by all instances.
+ * Unknown or malformed tokens tried on survey and unsubscribe links, per client address: a wall for
+ * anyone guessing tokens, invisible to customers (a working link never counts). Counted in MongoDB,
+ * shared by all instances.
  */
 export function tokenRateLimit(options: { counters: Models['rateLimits']; clock: Clock; perMinute?: number }): RateLimitRequestHandler {
   return rateLimit({
     windowMs: 60_000,
-    limit: options.perMinute ?? 60,
+    limit: options.perMinute ?? 30,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 404,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     store: new MongoRateLimitStore(options.counters, 'token', options.clock),
     handler: (_req, res) => {
       res.status(429).render('errors/429-public', { layout: 'public', title: 'Too many requests' });
+    },
+  });
+}
+
+/** Answers through a survey's anonymous web link, per client address per hour. */
+export function webLinkRateLimit(options: { counters: Models['rateLimits']; clock: Clock; perHour: number }): RateLimitRequestHandler {
+  return rateLimit({
+    windowMs: 60 * 60_000,
+    limit: options.perHour,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    store: new MongoRateLimitStore(options.counters, 'weblink', options.clock),
+    handler: (_req, res) => {
+      res.status(429).render('errors/429-public', { layout: 'public', title: 'Too many answers', webLink: true });
     },
   });
 }
