@@ -27,7 +27,7 @@ export interface TestContext {
  * The real app against the test database, with captured logs and a movable clock.
  * `env` overrides configuration the way environment variables would.
  */
-export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+export async function createTestContext(env: Record<string, string> = {}, options: { liveClock?: boolean } = {}): Promise<TestContext> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', ...env });
   const logs: string[] = [];
   const sink = new Writable({
@@ -40,7 +40,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
   const connection = await connectDatabase(testDatabaseUri());
   const models = createModels(connection);
   await ensureIndexes(models);
-  const clock = new TestClock();
+  const clock = new TestClock(new Date(), { live: options.liveClock === true });
   const app = createApp({ config, logger, connection, models, clock });
   return {
     app,
@@ -65,10 +65,10 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
  * The usual test-file set-up: one context for the file (filled in before the first test), an empty
  * database before each test, closed after the last.
  */
-export function useTestContext(env: Record<string, string> = {}): TestContext {
+export function useTestContext(env: Record<string, string> = {}, options: { liveClock?: boolean } = {}): TestContext {
   const ctx = {} as TestContext;
   before(async () => {
-    Object.assign(ctx, await createTestContext(env));
+    Object.assign(ctx, await createTestContext(env, options));
   });
   beforeEach(() => ctx.reset());
   after(() => ctx.close());

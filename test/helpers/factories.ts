@@ -1,4 +1,5 @@
 import type mongoose from 'mongoose';
+import { generateToken, hashToken } from '../../server/lib/tokens.js';
 import { categoryOf } from '../../server/responses/response.model.js';
 import type { TestContext } from './context.js';
 
@@ -27,4 +28,36 @@ export async function makeResponses(ctx: TestContext, surveyId: mongoose.Types.O
 /** `count` copies of `score`. */
 export function repeat(score: number, count: number): number[] {
   return Array.from({ length: count }, () => score);
+}
+
+export interface InviteOptions {
+  locale?: string;
+  surveyStatus?: string;
+  /** How long before now the email went out (default an hour). */
+  sentAgoMs?: number;
+  unsubscribed?: boolean;
+  /** Add the invitation to this survey instead of a new one. */
+  survey?: Awaited<ReturnType<typeof makeSurvey>>;
+}
+
+/** A contact (plan Pro, region EU) with a sent invitation to an active survey, and the link token. */
+export async function makeInvitation(ctx: TestContext, options: InviteOptions = {}) {
+  const survey = options.survey ?? (await makeSurvey(ctx, { status: options.surveyStatus ?? 'active', companyName: 'Acme Bikes' }));
+  const contact = await ctx.models.contacts.create({
+    email: `ana.secret${await ctx.models.contacts.countDocuments({})}@example.com`,
+    name: 'Ana Secretname',
+    locale: options.locale ?? '',
+    properties: { plan: 'Pro', region: 'EU' },
+    ...(options.unsubscribed ? { unsubscribedAt: ctx.clock.now() } : {}),
+  });
+  const token = generateToken();
+  const invitation = await ctx.models.invitations.create({
+    surveyId: survey._id,
+    contactId: contact._id,
+    tokenHash: hashToken(token),
+    queuedAt: ctx.clock.now(),
+    status: 'sent',
+    sentAt: new Date(ctx.clock.now().getTime() - (options.sentAgoMs ?? 3_600_000)),
+  });
+  return { survey, contact, token, invitation };
 }

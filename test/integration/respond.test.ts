@@ -5,10 +5,9 @@ import { renderSurveyEmail } from '../../server/sending/survey-email.js';
 import { surveyDetailOf } from '../../server/surveys/surveys.service.js';
 import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
-import { makeSurvey } from '../helpers/factories.js';
+import { makeInvitation, makeSurvey, type InviteOptions } from '../helpers/factories.js';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+const DAY = 86_400_000;
 
 /** The sealed page stamp in a served response page. */
 function stampOf(html: string): string {
@@ -20,26 +19,7 @@ function stampOf(html: string): string {
 describe('the respondent’s side (/r/<token>/<score>)', () => {
   const ctx = useTestContext();
 
-  async function invited(options: { locale?: string; surveyStatus?: string; sentAgoMs?: number; unsubscribed?: boolean; survey?: Awaited<ReturnType<typeof makeSurvey>> } = {}) {
-    const survey = options.survey ?? (await makeSurvey(ctx, { status: options.surveyStatus ?? 'active', companyName: 'Acme Bikes' }));
-    const contact = await ctx.models.contacts.create({
-      email: `ana.secret${await ctx.models.contacts.countDocuments({})}@example.com`,
-      name: 'Ana Secretname',
-      locale: options.locale ?? '',
-      properties: { plan: 'Pro', region: 'EU' },
-      ...(options.unsubscribed ? { unsubscribedAt: ctx.clock.now() } : {}),
-    });
-    const token = generateToken();
-    const invitation = await ctx.models.invitations.create({
-      surveyId: survey._id,
-      contactId: contact._id,
-      tokenHash: hashToken(token),
-      queuedAt: ctx.clock.now(),
-      status: 'sent',
-      sentAt: new Date(ctx.clock.now().getTime() - (options.sentAgoMs ?? HOUR)),
-    });
-    return { survey, contact, token, invitation };
-  }
+  const invited = (options: InviteOptions = {}) => makeInvitation(ctx, options);
 
   /** Opens a score link like a person, waits `seconds`, and sends the form. */
   async function answer(token: string, fields: Record<string, string>, options: { link?: string; seconds?: number; userAgent?: string } = {}) {
