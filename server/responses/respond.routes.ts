@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
+import type { RateLimitRequestHandler } from 'express-rate-limit';
 import { fillCompany } from '../sending/survey-email.js';
 import { INVALID_LINK_WORDING, localisedQuestion, pickLanguage, type Language } from '../sending/i18n.js';
 import type { SurveyDetail } from '../surveys/surveys.service.js';
@@ -31,7 +32,7 @@ interface FormValues {
  * form's POST does (server/responses/README.md). Mounted before the session middleware: no cookie,
  * no CSRF token; the unguessable token in the address is the authentication.
  */
-export function respondRouter(deps: { responses: ResponsesService; tokenLimiter: express.RequestHandler; webLinkLimiter: express.RequestHandler }): Router {
+export function respondRouter(deps: { responses: ResponsesService; tokenLimiter: RateLimitRequestHandler; webLinkLimiter: express.RequestHandler }): Router {
   const { responses } = deps;
   const router = Router();
   const body = express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 20 });
@@ -43,8 +44,14 @@ export function respondRouter(deps: { responses: ResponsesService; tokenLimiter:
     next();
   });
 
-  function invalid(res: Response) {
-    res.status(404).render('respond/link-invalid', { layout: 'public', title: INVALID_LINK_WORDING.title, t: INVALID_LINK_WORDING });
+  /**
+   * The answer for a token that does not exist (or is malformed). Only these count against the
+   * client's guessing limit: working links cost no rate-limit write, and past the limit the answer is 429.
+   */
+  async function invalid(req: Request, res: Response) {
+    await deps.tokenLimiter(req, res, () => {
+      res.status(404).render('respond/link-invalid', { layout: 'public', title: INVALID_LINK_WORDING.title, t: INVALID_LINK_WORDING });
+    });
   }
 
   function gone(res: Response, kind: 'closed' | 'unsubscribed', survey: SurveyDetail, contactLocale: string) {
@@ -139,23 +146,23 @@ export function respondRouter(deps: { responses: ResponsesService; tokenLimiter:
   // ---- Email links: /r/<token>/<score> ----
 
   // The hidden link in the email (no person can see or reach it): whoever fetches it is a machine.
-  router.get('/r/:token/check', deps.tokenLimiter, async (req, res) => {
-    await responses.recordHoneypot(req.params.token as string, clientKeyOf(req));
+  router.get('/r/:token/check', async (req, res) => {
+    await responses.recordHoneypot(req.params.token, clientKeyOf(req));
     res.status(204).end();
   });
 
-  router.get('/r/:token/thanks', deps.tokenLimiter, async (req, res) => {
-    const found = await responses.lookupInvitation(req.params.token as string);
-    if (found.state === 'invalid') return invalid(res);
+  router.get('/r/:token/thanks', async (req, res) => {
+    const found = await responses.lookupInvitation(req.params.token);
+    if (found.state === 'invalid') return invalid(req, res);
     if (found.state !== 'open') return gone(res, found.state, found.survey, found.contactLocale);
     const lang = pickLanguage(found.contactLocale, found.survey.language);
-    renderThanks(res, { lang, survey: found.survey, answer: found.answer, editableUntil: found.editableUntil, changeUrl: `/r/${req.params.token as string}` });
+    renderThanks(res, { lang, survey: found.survey, answer: found.answer, editableUntil: found.editableUntil, changeUrl: `/r/${req.params.token}` });
   });
 
   async function showInvitationPage(req: Request, res: Response, linkScore: string | undefined) {
     const token = req.params.token as string;
     const found = await responses.lookupInvitation(token);
-    if (found.state === 'invalid') return invalid(res);
+    if (found.state === 'invalid') return invalid(req, res);
     if (found.state !== 'open') return gone(res, found.state, found.survey, found.contactLocale);
     // A page view is a click event, never an answer; HEAD (link checkers) is not even a click.
     if (req.method === 'GET') await responses.recordClick(found.invitationId);
@@ -171,16 +178,16 @@ export function respondRouter(deps: { responses: ResponsesService; tokenLimiter:
     renderForm(res, { lang, survey: found.survey, action: `/r/${token}`, values: { score: score?.data }, autosave: score !== undefined });
   }
 
-  router.get('/r/:token', deps.tokenLimiter, (req, res) => showInvitationPage(req, res, undefined));
-  router.get('/r/:token/:score', deps.tokenLimiter, (req, res) => showInvitationPage(req, res, req.params.score as string));
+  router.get('/r/:token', (req, res) => showInvitationPage(req, res, undefined));
+  router.get('/r/:token/:score', (req, res) => showInvitationPage(req, res, req.params.score));
 
-  router.post('/r/:token', deps.tokenLimiter, body, async (req, res) => {
-    const token = req.params.token as string;
+  router.post('/r/:token', body, async (req, res) => {
+    const token = req.params.token;
     const raw = (req.body ?? {}) as Record<string, unknown>;
     const parsed = answerInputSchema.safeParse(raw);
     if (!parsed.success) {
       const found = await responses.lookupInvitation(token);
-      if (found.state === 'invalid') return invalid(res);
+      if (found.state === 'invalid') return invalid(req, res);
       if (found.state !== 'open') return gone(res, found.state, found.survey, found.contactLocale);
       if (raw.autosave === '1') return res.status(400).end();
       const lang = pickLanguage(found.contactLocale, found.survey.language);
@@ -190,14 +197,14 @@ export function respondRouter(deps: { responses: ResponsesService; tokenLimiter:
     const outcome = await responses.answerInvitation({ token, answer: parsed.data, clientKey: clientKeyOf(req) });
     switch (outcome.kind) {
       case 'invalid':
-        return invalid(res);
+        return invalid(req, res);
       case 'closed':
       case 'unsubscribed':
         return gone(res, outcome.kind, outcome.survey, outcome.contactLocale);
       case 'bad-stamp': {
         if (parsed.data.autosave) return res.status(400).end();
         const found = await responses.lookupInvitation(token);
-        if (found.state !== 'open') return invalid(res);
+        if (found.state !== 'open') return invalid(req, res);
         const lang = pickLanguage(found.contactLocale, found.survey.language);
         return renderForm(res, { status: 400, lang, survey: found.survey, action: `/r/${token}`, values: typed(raw), errors: { stamp: RESPOND_WORDING[lang].errors.stamp } });
       }
@@ -217,35 +224,35 @@ export function respondRouter(deps: { responses: ResponsesService; tokenLimiter:
 
   async function showWebLinkPage(req: Request, res: Response, linkScore: string | undefined) {
     const found = await responses.lookupWebLink(req.params.id as string);
-    if (found.state === 'invalid') return invalid(res);
+    if (found.state === 'invalid') return invalid(req, res);
     if (found.state === 'closed') return gone(res, 'closed', found.survey, '');
     const lang = pickLanguage(req.acceptsLanguages(...['en', 'de']) || '', found.survey.language);
     const score = linkScore === undefined ? undefined : linkScoreSchema.safeParse(linkScore);
     renderForm(res, { lang, survey: found.survey, action: `/s/${req.params.id as string}`, values: { score: score?.success ? score.data : undefined }, webLink: true });
   }
 
-  router.get('/s/:id/thanks', deps.tokenLimiter, async (req, res) => {
-    const found = await responses.lookupWebLink(req.params.id as string);
-    if (found.state === 'invalid') return invalid(res);
+  router.get('/s/:id/thanks', async (req, res) => {
+    const found = await responses.lookupWebLink(req.params.id);
+    if (found.state === 'invalid') return invalid(req, res);
     const lang = pickLanguage(req.acceptsLanguages(...['en', 'de']) || '', found.survey.language);
     renderThanks(res, { lang, survey: found.survey });
   });
-  router.get('/s/:id', deps.tokenLimiter, (req, res) => showWebLinkPage(req, res, undefined));
-  router.get('/s/:id/:score', deps.tokenLimiter, (req, res) => showWebLinkPage(req, res, req.params.score as string));
+  router.get('/s/:id', (req, res) => showWebLinkPage(req, res, undefined));
+  router.get('/s/:id/:score', (req, res) => showWebLinkPage(req, res, req.params.score));
 
-  router.post('/s/:id', deps.tokenLimiter, deps.webLinkLimiter, body, async (req, res) => {
+  router.post('/s/:id', deps.webLinkLimiter, body, async (req, res) => {
     const id = req.params.id as string;
     const raw = (req.body ?? {}) as Record<string, unknown>;
     const parsed = answerInputSchema.safeParse(raw);
     const found = await responses.lookupWebLink(id);
-    if (found.state === 'invalid') return invalid(res);
+    if (found.state === 'invalid') return invalid(req, res);
     if (found.state === 'closed') return gone(res, 'closed', found.survey, '');
     const lang = pickLanguage(req.acceptsLanguages(...['en', 'de']) || '', found.survey.language);
     if (!parsed.success) {
       return renderForm(res, { status: 400, lang, survey: found.survey, action: `/s/${id}`, values: typed(raw), errors: errorsOf(fieldErrorsOf(parsed.error), lang), webLink: true });
     }
     const outcome = await responses.answerWebLink({ webLinkId: id, answer: parsed.data });
-    if (outcome.kind === 'invalid') return invalid(res);
+    if (outcome.kind === 'invalid') return invalid(req, res);
     if (outcome.kind === 'closed') return gone(res, 'closed', outcome.survey, '');
     if (outcome.kind === 'bad-stamp') {
       return renderForm(res, { status: 400, lang, survey: found.survey, action: `/s/${id}`, values: typed(raw), errors: { stamp: RESPOND_WORDING[lang].errors.stamp }, webLink: true });

@@ -148,7 +148,7 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
   }
 
   /** Finds the invitation of a link token: malformed tokens are refused before any query. */
-  async function lookupInvitation(token: string): Promise<InvitationLookup & { invitation?: { _id: mongoose.Types.ObjectId; sentAt?: Date | null; honeypotClients?: string[] | null; contactId: mongoose.Types.ObjectId; surveyId: mongoose.Types.ObjectId }; contactProperties?: Record<string, string>; responseDoc?: ResponseDoc | null }> {
+  async function lookupInvitation(token: string, options: { withResponse?: boolean } = {}): Promise<InvitationLookup & { invitation?: { _id: mongoose.Types.ObjectId; sentAt?: Date | null; honeypotClients?: string[] | null; contactId: mongoose.Types.ObjectId; surveyId: mongoose.Types.ObjectId }; contactProperties?: Record<string, string> }> {
     if (!isWellFormedToken(token)) return { state: 'invalid' };
     const invitation = await models.invitations
       .findOne({ tokenHash: hashToken(token) })
@@ -158,7 +158,7 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
     const [surveyDoc, contact, responseDoc] = await Promise.all([
       models.surveys.findById(invitation.surveyId).lean(),
       models.contacts.findById(invitation.contactId).select('locale properties unsubscribedAt').lean(),
-      models.responses.findOne({ invitationId: invitation._id }).select('score repurchase comment submittedAt firstSubmittedAt review').lean<ResponseDoc>(),
+      options.withResponse === false ? undefined : findResponse(invitation._id),
     ]);
     // A deleted contact's invitations go with it; a survey is never deleted while it has invitations.
     if (!surveyDoc || !contact) return { state: 'invalid' };
@@ -166,7 +166,7 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
     const contactLocale = contact.locale ?? '';
     if (survey.status === 'closed') return { state: 'closed', survey, contactLocale };
     if (contact.unsubscribedAt) return { state: 'unsubscribed', survey, contactLocale };
-    const answer = responseDoc && OWN_REVIEW_STATES.has(responseDoc.review) ? answerOf(responseDoc) : null;
+    const answer = responseDoc !== undefined && responseDoc !== null && OWN_REVIEW_STATES.has(responseDoc.review) ? answerOf(responseDoc) : null;
     return {
       state: 'open',
       invitationId: invitation._id,
@@ -176,8 +176,11 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
       editableUntil: editableUntil(answer),
       invitation,
       contactProperties: plainProperties(contact.properties),
-      responseDoc,
     };
+  }
+
+  function findResponse(invitationId: mongoose.Types.ObjectId) {
+    return models.responses.findOne({ invitationId }).select('score repurchase comment submittedAt firstSubmittedAt review').lean<ResponseDoc>();
   }
 
   /**
@@ -185,7 +188,8 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
    * answer: it never creates or changes a response and counts in no figure.
    */
   async function recordClick(invitationId: mongoose.Types.ObjectId): Promise<void> {
-    await models.invitations.updateOne({ _id: invitationId, firstClickedAt: null }, { $set: { firstClickedAt: clock.now() } });
+    // $min keeps the earliest click atomically; filtering on _id alone lets every engine use its index.
+    await models.invitations.updateOne({ _id: invitationId }, { $min: { firstClickedAt: clock.now() } });
   }
 
   /** The hidden link in the email was fetched: remember which client did it, to flag its answers. */
@@ -200,7 +204,9 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
    * applies its answer as a change, so there is always exactly one response.
    */
   async function answerInvitation(input: { token: string; answer: AnswerInput; clientKey: string }): Promise<AnswerOutcome> {
-    const found = await lookupInvitation(input.token);
+    // The response is not read up front: most submissions are first answers, so we insert and let
+    // the unique index tell us when there already is one (one database round trip fewer).
+    const found = await lookupInvitation(input.token, { withResponse: false });
     if (found.state === 'invalid') return { kind: 'invalid' };
     if (found.state !== 'open') return { kind: found.state, survey: found.survey, contactLocale: found.contactLocale };
     const stamp = readStamp(input.answer.stamp);
@@ -225,7 +231,7 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
     };
 
     for (let attempt = 0; attempt < 3; attempt++) {
-      const existing = attempt === 0 ? found.responseDoc : await models.responses.findOne({ invitationId: invitation._id }).lean<ResponseDoc>();
+      const existing = attempt === 0 ? null : await findResponse(invitation._id);
       if (!existing) {
         try {
           const created = await models.responses.create({
@@ -262,7 +268,7 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
 
   async function saved(doc: ResponseDoc, invitationId: mongoose.Types.ObjectId, review: string): Promise<AnswerOutcome> {
     // Only a person's answer stops reminders: a scanner's flagged submission must not silence them.
-    if (review !== 'flagged') await models.invitations.updateOne({ _id: invitationId, respondedAt: null }, { $set: { respondedAt: doc.submittedAt } });
+    if (review !== 'flagged') await models.invitations.updateOne({ _id: invitationId }, { $min: { respondedAt: doc.submittedAt } });
     const answer = answerOf(doc);
     return { kind: 'saved', answer, editableUntil: editableUntil(answer), flagged: review === 'flagged' };
   }
@@ -356,7 +362,7 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
       )
       .lean();
     if (doc && input.decision === 'accept' && doc.invitationId) {
-      await models.invitations.updateOne({ _id: doc.invitationId, respondedAt: null }, { $set: { respondedAt: doc.submittedAt } });
+      await models.invitations.updateOne({ _id: doc.invitationId }, { $min: { respondedAt: doc.submittedAt } });
     }
     return Boolean(doc);
   }

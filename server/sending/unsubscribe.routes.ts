@@ -1,4 +1,5 @@
 import express, { Router, type Request, type Response } from 'express';
+import type { RateLimitRequestHandler } from 'express-rate-limit';
 import type { Models } from '../db/models.js';
 import type { Clock } from '../lib/clock.js';
 import { hashToken, isWellFormedToken } from '../lib/tokens.js';
@@ -11,7 +12,7 @@ import { INVALID_LINK_WORDING, pickLanguage, UNSUBSCRIBE_WORDING } from './i18n.
  * unguessable token in the address is the authentication. Both are idempotent and answer 200 directly.
  * Mounted before the session middleware: no session or cookie is ever created here.
  */
-export function unsubscribeRouter(deps: { models: Models; clock: Clock; limiter: express.RequestHandler }): Router {
+export function unsubscribeRouter(deps: { models: Models; clock: Clock; limiter: RateLimitRequestHandler }): Router {
   const { models, clock } = deps;
   const router = Router();
 
@@ -24,8 +25,11 @@ export function unsubscribeRouter(deps: { models: Models; clock: Clock; limiter:
     return { contact, survey };
   }
 
-  function invalid(res: Response) {
-    res.status(404).render('respond/link-invalid', { layout: 'public', title: INVALID_LINK_WORDING.title, t: INVALID_LINK_WORDING });
+  /** Unknown tokens count against the client's guessing limit (web/rate-limit.ts); past it: 429. */
+  async function invalid(req: Request, res: Response) {
+    await deps.limiter(req, res, () => {
+      res.status(404).render('respond/link-invalid', { layout: 'public', title: INVALID_LINK_WORDING.title, t: INVALID_LINK_WORDING });
+    });
   }
 
   function render(res: Response, token: string, found: NonNullable<Awaited<ReturnType<typeof lookup>>>, done: boolean) {
@@ -49,15 +53,15 @@ export function unsubscribeRouter(deps: { models: Models; clock: Clock; limiter:
     next();
   });
 
-  router.get('/u/:token', deps.limiter, async (req: Request, res: Response) => {
+  router.get('/u/:token', async (req: Request, res: Response) => {
     const found = await lookup(req.params.token);
-    if (!found) return invalid(res);
+    if (!found) return invalid(req, res);
     render(res, req.params.token as string, found, Boolean(found.contact.unsubscribedAt));
   });
 
-  router.post('/u/:token', deps.limiter, express.urlencoded({ extended: false, limit: '2kb' }), async (req: Request, res: Response) => {
+  router.post('/u/:token', express.urlencoded({ extended: false, limit: '2kb' }), async (req: Request, res: Response) => {
     const found = await lookup(req.params.token);
-    if (!found) return invalid(res);
+    if (!found) return invalid(req, res);
     await models.contacts.updateOne({ _id: found.contact._id, unsubscribedAt: null }, { $set: { unsubscribedAt: clock.now() } });
     render(res, req.params.token as string, found, true);
   });

@@ -94,15 +94,14 @@ export function loginRateLimit(options: { counters: Models['rateLimits']; clock:
 
 /**
  * Unknown or malformed tokens tried on survey and unsubscribe links, per client address: a wall for
- * anyone guessing tokens, invisible to customers (a working link never counts). Counted in MongoDB,
- * shared by all instances.
+ * anyone guessing tokens, invisible to customers. Routers call it only where a token was not found
+ * (so a working link costs no counter write) and it answers 429 instead of 404 past the limit.
+ * Counted in MongoDB, shared by all instances.
  */
 export function tokenRateLimit(options: { counters: Models['rateLimits']; clock: Clock; perMinute?: number }): RateLimitRequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: options.perMinute ?? 30,
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 404,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     store: new MongoRateLimitStore(options.counters, 'token', options.clock),
