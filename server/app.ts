@@ -19,6 +19,8 @@ import { publicDir, viewsDir } from './lib/paths.js';
 import { respondRouter } from './responses/respond.routes.js';
 import { createResponsesService, DEFAULT_BOT_THRESHOLDS } from './responses/responses.service.js';
 import { reviewRouter } from './responses/review.routes.js';
+import { resultsRouter } from './results/results.routes.js';
+import { createResultsService } from './results/results.service.js';
 import { previewRouter } from './sending/preview.routes.js';
 import { createSendQueue } from './sending/send-queue.service.js';
 import { SKIP_LABELS } from './sending/send-skip.model.js';
@@ -156,6 +158,14 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(reviewRouter({ surveys, responses }));
+  app.use(
+    resultsRouter({
+      surveys,
+      results: createResultsService({ models, clock, timeZone: config.reportTimeZone }),
+      propertyKeys: () => sendQueue.knownPropertyKeys(),
+      timeZone: config.reportTimeZone,
+    }),
+  );
   app.use(previewRouter({ surveys, config, mailer: deps.mailer ?? createMailer(config, models) }));
   app.use(sendingRouter({ surveys, sendQueue, outbox: models.outboxMessages }));
   app.use(contactsRouter({ contacts, contactImports, csrf }));

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { isTimeZone } from './results/time-zone.js';
 
 /**
  * The only reader of process.env. Every variable is parsed here, once, with Zod; the result is frozen.
@@ -73,6 +74,11 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: wholeNumber('SESSION_IDLE_MINUTES', 1, 525_600).default(60),
   SESSION_ABSOLUTE_HOURS: wholeNumber('SESSION_ABSOLUTE_HOURS', 1, 8760).default(12),
   LOGIN_MAX_FAILURES: wholeNumber('LOGIN_MAX_FAILURES', 1, 1000).default(10),
+  REPORT_TIME_ZONE: z
+    .string()
+    .trim()
+    .refine(isTimeZone, { error: 'REPORT_TIME_ZONE: expected an IANA time zone such as UTC, Europe/Berlin or America/New_York' })
+    .default('UTC'),
   RESPONSE_EDIT_DAYS: wholeNumber('RESPONSE_EDIT_DAYS', 0, 365).default(7),
   TOKEN_FAILURES_PER_MINUTE: wholeNumber('TOKEN_FAILURES_PER_MINUTE', 1, 100_000).default(30),
   WEB_LINK_ANSWERS_PER_HOUR: wholeNumber('WEB_LINK_ANSWERS_PER_HOUR', 1, 100_000).default(20),
@@ -108,6 +114,8 @@ export interface Config {
   readonly loginMaxFailures: number;
   /** How long a customer may change an answer after first giving it. */
   readonly responseEditMs: number;
+  /** IANA time zone for days, weeks and months on results pages. */
+  readonly reportTimeZone: string;
   /** Unknown or malformed survey-link tokens one client may try per minute before getting 429. */
   readonly tokenFailuresPerMinute: number;
   /** Answers one client may give through a survey's anonymous web link per hour. */
@@ -165,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     responseEditMs: e.RESPONSE_EDIT_DAYS * 86_400_000,
+    reportTimeZone: e.REPORT_TIME_ZONE,
     tokenFailuresPerMinute: e.TOKEN_FAILURES_PER_MINUTE,
     webLinkAnswersPerHour: e.WEB_LINK_ANSWERS_PER_HOUR,
     trustProxy: e.TRUST_PROXY,

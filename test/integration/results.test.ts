@@ -1,0 +1,163 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { signedInAs } from '../helpers/agent.js';
+import { useTestContext } from '../helpers/context.js';
+import { makeResponses, makeSurvey, repeat } from '../helpers/factories.js';
+
+const DAY = 86_400_000;
+
+describe('survey results page', () => {
+  const ctx = useTestContext();
+
+  /** The PRODUCT.md worked example (60 / 25 / 15) for plan Free, 10 days ago, by email. */
+  async function workedExample() {
+    const survey = await makeSurvey(ctx, { status: 'active' });
+    const at = new Date(ctx.clock.now().getTime() - 10 * DAY);
+    const base = { submittedAt: at, contactSnapshot: { plan: 'Free' } };
+    await makeResponses(ctx, survey._id, repeat(10, 30), { ...base, repurchase: 'definitely_would', comment: 'Love it' });
+    await makeResponses(ctx, survey._id, repeat(9, 30), { ...base, repurchase: 'probably_would' });
+    await makeResponses(ctx, survey._id, repeat(8, 15), { ...base, repurchase: 'not_sure' });
+    await makeResponses(ctx, survey._id, repeat(7, 10), base);
+    await makeResponses(ctx, survey._id, repeat(3, 10), { ...base, repurchase: 'definitely_would_not', comment: 'Too <b>slow</b>' });
+    await makeResponses(ctx, survey._id, repeat(6, 5), { ...base, repurchase: 'probably_would_not' });
+    return survey;
+  }
+
+  /** Hand-computed adjusted-Wald interval for P promoters, D detractors of n (PRODUCT.md). */
+  function interval(P: number, D: number, n: number) {
+    const nAdj = n + 3;
+    const p = (P + 0.75) / nAdj;
+    const d = (D + 0.75) / nAdj;
+    const se = 100 * Math.sqrt((p + d - (p - d) ** 2) / nAdj);
+    const c = 100 * (p - d);
+    return { low: Math.max(-100, c - 1.96 * se).toFixed(1), high: Math.min(100, c + 1.96 * se).toFixed(1), moe: (1.96 * se).toFixed(1), se, c };
+  }
+
+  it('shows NPS 45 with its interval [29.3, 58.0], shares, distribution, top-2-box and cross-tab', async () => {
+    const survey = await workedExample();
+    const viewer = await signedInAs(ctx, 'viewer');
+    const page = await viewer.get(`/surveys/${String(survey._id)}/results`).expect(200);
+    expect(page.text).to.contain('<span class="nps-number">+45</span>');
+    expect(page.text).to.contain('95% interval 29.3 to 58.0');
+    expect(page.text).to.contain(`± ${interval(60, 15, 100).moe}`);
+    expect(page.text).to.contain('n = 100 responses');
+    expect(page.text).not.to.contain('small sample: fewer than 30');
+    expect(page.text).to.match(/Promoters \(9-10\)<\/th><td class="num">60<\/td><td class="num">60\.0%/);
+    expect(page.text).to.match(/Detractors \(0-6\)<\/th><td class="num">15<\/td><td class="num">15\.0%/);
+    // Top-2-box: 60 of the 90 who answered the question.
+    expect(page.text).to.contain('<strong>66.7%</strong> would definitely or probably buy again (top-2-box, 60 of 90 who answered the question; 10 left it blank)');
+    // Cross-tab: passives split 15 not sure (60%) / 10 not answered (40%).
+    expect(page.text).to.match(/Passives \(7-8\)<\/th>(<td class="num">0 <span class="muted">\(0%\)<\/span><\/td>){2}<td class="num">15 <span class="muted">\(60%\)<\/span><\/td>(<td class="num">0 <span class="muted">\(0%\)<\/span><\/td>){2}<td class="num">10 <span class="muted">\(40%\)<\/span><\/td><td class="num">25<\/td>/);
+    expect(page.text).to.contain('How these numbers are computed');
+  });
+
+  it('leaves flagged responses out and counts them separately', async () => {
+    const survey = await workedExample();
+    await makeResponses(ctx, survey._id, repeat(0, 7), { review: 'flagged', submittedAt: new Date(ctx.clock.now().getTime() - DAY) });
+    const viewer = await signedInAs(ctx, 'viewer');
+    const page = await viewer.get(`/surveys/${String(survey._id)}/results`).expect(200);
+    expect(page.text).to.contain('n = 100 responses');
+    expect(page.text).to.contain('7 flagged as automated and left out');
+  });
+
+  it('filters by contact property, channel and date range, all in the URL', async () => {
+    const survey = await workedExample();
+    const recent = new Date(ctx.clock.now().getTime() - 2 * DAY);
+    await makeResponses(ctx, survey._id, [...repeat(10, 3), 0], { submittedAt: recent, channel: 'link', contactSnapshot: { plan: 'Pro' } });
+    await makeResponses(ctx, survey._id, repeat(9, 4), { submittedAt: new Date(ctx.clock.now().getTime() - 200 * DAY), contactSnapshot: { plan: 'Pro' } });
+    const viewer = await signedInAs(ctx, 'viewer');
+    const url = `/surveys/${String(survey._id)}/results`;
+
+    const pro = await viewer.get(`${url}?prop=plan&value=Pro`).expect(200);
+    // 3 promoters, 1 detractor of 4 -> NPS 50; the 200-day-old ones are outside the default 90 days.
+    expect(pro.text).to.contain('<span class="nps-number">+50</span>');
+    expect(pro.text).to.contain('n = 4 responses');
+    expect(pro.text).to.contain('small sample');
+    expect(pro.text).to.contain(`95% interval ${interval(3, 1, 4).low} to ${interval(3, 1, 4).high}`);
+
+    const proAllTime = await viewer.get(`${url}?range=all&prop=plan&value=Pro`).expect(200);
+    expect(proAllTime.text).to.contain('n = 8 responses');
+    // 7 promoters, 1 detractor of 8 -> 75.
+    expect(proAllTime.text).to.contain('<span class="nps-number">+75</span>');
+
+    const link = await viewer.get(`${url}?channel=link`).expect(200);
+    expect(link.text).to.contain('n = 4 responses');
+    const last30 = await viewer.get(`${url}?range=30d`).expect(200);
+    expect(last30.text).to.contain('n = 104 responses');
+    const day = (offset: number) => new Date(ctx.clock.now().getTime() + offset * DAY).toISOString().slice(0, 10);
+    const custom = await viewer.get(`${url}?range=custom&from=${day(-3)}&to=${day(0)}`).expect(200);
+    expect(custom.text).to.contain('n = 4 responses');
+    // The form shows the filters that produced the page.
+    expect(custom.text).to.match(/<option value="custom" selected>/);
+  });
+
+  it('compares with the previous period and calls the change significant only when it is', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active' });
+    const now = ctx.clock.now().getTime();
+    // Current 30 days: 30 promoters, 10 detractors of 40 -> 50. Previous 30 days: 10 / 30 of 40 -> -50.
+    await makeResponses(ctx, survey._id, [...repeat(10, 30), ...repeat(2, 10)], { submittedAt: new Date(now - 5 * DAY) });
+    await makeResponses(ctx, survey._id, [...repeat(10, 10), ...repeat(2, 30)], { submittedAt: new Date(now - 40 * DAY) });
+    const viewer = await signedInAs(ctx, 'viewer');
+    const page = await viewer.get(`/surveys/${String(survey._id)}/results?range=30d`).expect(200);
+    const a = interval(30, 10, 40);
+    const b = interval(10, 30, 40);
+    expect(Math.abs(a.c - b.c) > 1.96 * Math.sqrt(a.se ** 2 + b.se ** 2)).to.be.true;
+    expect(page.text).to.contain('NPS −50 (n = 40)');
+    expect(page.text).to.contain('Change +100.0 points: statistically significant');
+
+    // 11 / 9 of 20 now vs 10 / 10 of 20 before: a 10-point difference that chance explains.
+    await ctx.models.responses.deleteMany({});
+    await makeResponses(ctx, survey._id, [...repeat(10, 11), ...repeat(2, 9)], { submittedAt: new Date(now - 5 * DAY) });
+    await makeResponses(ctx, survey._id, [...repeat(10, 10), ...repeat(2, 10)], { submittedAt: new Date(now - 40 * DAY) });
+    const c = interval(11, 9, 20);
+    const d = interval(10, 10, 20);
+    expect(Math.abs(c.c - d.c) > 1.96 * Math.sqrt(c.se ** 2 + d.se ** 2)).to.be.false;
+    const flat = await viewer.get(`/surveys/${String(survey._id)}/results?range=30d`).expect(200);
+    expect(flat.text).to.contain('Difference +10.0 points: <strong>not a significant change</strong>');
+  });
+
+  it('lists comments newest first, escaped, filterable by category and paged', async () => {
+    const survey = await workedExample();
+    const viewer = await signedInAs(ctx, 'viewer');
+    const url = `/surveys/${String(survey._id)}/results`;
+    const page = await viewer.get(`${url}?comments=detractor`).expect(200);
+    expect(page.text).to.contain('Comments <span class="muted">(10)</span>');
+    expect(page.text).to.contain('Too &lt;b&gt;slow&lt;/b&gt;');
+    expect(page.text).not.to.contain('Love it');
+    const all = await viewer.get(url).expect(200);
+    expect(all.text).to.contain('Comments <span class="muted">(40)</span>');
+    expect(all.text).to.contain('Page 1 of 2');
+    const second = await viewer.get(`${url}?page=2`).expect(200);
+    expect(second.text).to.contain('Page 2 of 2');
+    expect(second.text).to.match(/<a href="[^"]+\/results\?range&#x3D;90d">Newer<\/a>/);
+    expect(second.text).not.to.contain('>Older</a>');
+  });
+
+  it('refuses bad filters with 400 and a message beside the field', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active' });
+    const viewer = await signedInAs(ctx, 'viewer');
+    const url = `/surveys/${String(survey._id)}/results`;
+    const backwards = await viewer.get(`${url}?range=custom&from=2026-05-10&to=2026-05-01`).expect(400);
+    expect(backwards.text).to.contain('The end date is before the start date.');
+    const noValue = await viewer.get(`${url}?prop=plan`).expect(400);
+    expect(noValue.text).to.contain('Enter the property value to filter by');
+    const injected = await viewer.get(`${url}?prop=%24where&value=1`).expect(400);
+    expect(injected.text).to.contain('Choose a property from the list.');
+    await viewer.get(`${url}?range=forever`).expect(400);
+    await request(ctx.app).get(url).expect(303);
+  });
+});
+
+describe('survey results in a reporting time zone', () => {
+  const ctx = useTestContext({ REPORT_TIME_ZONE: 'America/New_York' });
+
+  it('counts a response at 23:30 in New York on 31 January on the 31st, not on 1 February', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active' });
+    await makeResponses(ctx, survey._id, [10], { submittedAt: new Date('2026-02-01T04:30:00Z') });
+    const viewer = await signedInAs(ctx, 'viewer');
+    const url = `/surveys/${String(survey._id)}/results?range=custom`;
+    expect((await viewer.get(`${url}&from=2026-01-31&to=2026-01-31`).expect(200)).text).to.contain('n = 1 responses');
+    expect((await viewer.get(`${url}&from=2026-02-01&to=2026-02-01`).expect(200)).text).to.contain('No responses in this view yet.');
+    expect((await viewer.get(`${url}&from=2026-01-31&to=2026-01-31`).expect(200)).text).to.contain('(America/New_York)');
+  });
+});
