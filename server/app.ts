@@ -19,6 +19,7 @@ import { publicDir, viewsDir } from './lib/paths.js';
 import { respondRouter } from './responses/respond.routes.js';
 import { createResponsesService, DEFAULT_BOT_THRESHOLDS } from './responses/responses.service.js';
 import { reviewRouter } from './responses/review.routes.js';
+import { createAggregates } from './results/aggregates.js';
 import { resultsRouter } from './results/results.routes.js';
 import { createResultsService } from './results/results.service.js';
 import { previewRouter } from './sending/preview.routes.js';
@@ -62,9 +63,11 @@ export function createApp(deps: AppDeps): Express {
   const surveys = createSurveysService({ surveys: models.surveys, responses: models.responses });
   const contacts = createContactsService({ ...models, clock });
   const sendQueue = createSendQueue({ models, clock, sealer: linkTokenSealer(config) });
+  const aggregates = createAggregates({ models, timeZone: config.reportTimeZone });
   const responses = createResponsesService({
     models,
     clock,
+    aggregates,
     sealer: createSealer(config.tokenSecret, 'page-stamp'),
     policy: { editWindowMs: config.responseEditMs, ...DEFAULT_BOT_THRESHOLDS },
   });
@@ -161,7 +164,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     resultsRouter({
       surveys,
-      results: createResultsService({ models, clock, timeZone: config.reportTimeZone }),
+      results: createResultsService({ models, clock, timeZone: config.reportTimeZone, aggregates }),
       propertyKeys: () => sendQueue.knownPropertyKeys(),
       timeZone: config.reportTimeZone,
     }),

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
+import { createAggregates } from './results/aggregates.js';
 import type { OpenDatabase } from './db/open.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { systemClock } from './lib/clock.js';
@@ -13,6 +14,10 @@ async function main(): Promise<void> {
 
   const db = await openDatabaseOrExit({ config, logger, share: true });
   logger.info({ database: db.description }, `database: ${db.description}`);
+  // Day counts depend on the reporting time zone: recount them if it changed since the last start.
+  if (await createAggregates({ models: db.models, timeZone: config.reportTimeZone }).ensureTimeZone()) {
+    logger.info({ timeZone: config.reportTimeZone }, `results recounted for REPORT_TIME_ZONE=${config.reportTimeZone}`);
+  }
 
   const app = createApp({ config, logger, connection: db.connection, models: db.models });
   const server = app.listen(config.port, config.host);

@@ -6,6 +6,7 @@ import { isDuplicateKeyError, NotFoundError } from '../lib/errors.js';
 import type { Sealer } from '../lib/seal.js';
 import { hashToken, isWellFormedToken } from '../lib/tokens.js';
 import { surveyDetailOf, type SurveyDetail } from '../surveys/surveys.service.js';
+import type { Aggregates } from '../results/aggregates.js';
 import { categoryOf, type RepurchaseAnswer } from './response.model.js';
 import type { AnswerInput } from './response.schemas.js';
 
@@ -88,6 +89,8 @@ interface PageStamp {
 
 type ResponseDoc = {
   _id: mongoose.Types.ObjectId;
+  surveyId: mongoose.Types.ObjectId;
+  channel: string;
   score: number;
   repurchase?: RepurchaseAnswer | null;
   comment?: string | null;
@@ -122,8 +125,8 @@ const seconds = (ms: number) => Math.round(ms / 100) / 10;
  * invitation. Only POSTs reach `answerInvitation` / `answerWebLink`; page views call `recordClick`,
  * which touches the invitation's click time and never a response (see README.md).
  */
-export function createResponsesService(deps: { models: Models; clock: Clock; sealer: Sealer; policy: RespondPolicy }) {
-  const { models, clock, sealer, policy } = deps;
+export function createResponsesService(deps: { models: Models; clock: Clock; sealer: Sealer; policy: RespondPolicy; aggregates: Aggregates }) {
+  const { models, clock, sealer, policy, aggregates } = deps;
 
   function newStamp(): string {
     return sealer.seal(JSON.stringify({ servedAt: clock.now().getTime(), key: randomBytes(16).toString('base64url') }));
@@ -243,7 +246,9 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
             firstSubmittedAt: now,
             contactSnapshot: found.contactProperties,
           });
-          return await saved(created.toObject(), invitation._id, review);
+          const doc = created.toObject();
+          await aggregates.applyChange(null, doc);
+          return await saved(doc, invitation._id, review);
         } catch (err) {
           if (!isDuplicateKeyError(err)) throw err;
           continue; // a concurrent submit created it first: apply ours as a change
@@ -257,8 +262,14 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
         ? { _id: existing._id, review: mongoose.trusted({ $in: [...OWN_REVIEW_STATES] }), firstSubmittedAt: mongoose.trusted({ $gt: new Date(now.getTime() - policy.editWindowMs) }) }
         : { _id: existing._id, review: mongoose.trusted({ $nin: [...OWN_REVIEW_STATES] }) };
       const update = ownAnswer || review === 'flagged' ? { $set: fields } : { $set: { ...fields, firstSubmittedAt: now } };
-      const updated = await models.responses.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean<ResponseDoc>();
-      if (updated) return await saved(updated, invitation._id, review);
+      // The state before this change comes back from the same atomic update, so the day counts move
+      // by exactly this change even when two changes race.
+      const before = await models.responses.findOneAndUpdate(filter, update, { returnDocument: 'before' }).lean<ResponseDoc>();
+      if (before) {
+        const after: ResponseDoc = { ...before, ...update.$set };
+        await aggregates.applyChange(before, after);
+        return await saved(after, invitation._id, review);
+      }
       // The window closed, or the response changed state meanwhile: look again.
       const again = await lookupInvitation(input.token);
       if (again.state === 'open' && again.answer && !again.editableUntil) return { kind: 'locked', lookup: again };
@@ -311,7 +322,9 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
         botSignals: { ...signals, reasons },
         review: reasons.length > 0 ? 'flagged' : 'none',
       });
-      return { kind: 'saved', survey: found.survey, answer: answerOf(created.toObject()), flagged: reasons.length > 0 };
+      const doc = created.toObject();
+      await aggregates.applyChange(null, doc);
+      return { kind: 'saved', survey: found.survey, answer: answerOf(doc), flagged: reasons.length > 0 };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       const first = await models.responses.findOne({ submissionKey }).lean<ResponseDoc>();
@@ -361,6 +374,7 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
         { returnDocument: 'after' },
       )
       .lean();
+    if (doc) await aggregates.applyChange({ ...doc, review: 'flagged' }, doc);
     if (doc && input.decision === 'accept' && doc.invitationId) {
       await models.invitations.updateOne({ _id: doc.invitationId }, { $min: { respondedAt: doc.submittedAt } });
     }

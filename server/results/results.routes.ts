@@ -1,10 +1,10 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { ValidationError } from '../lib/errors.js';
-import type { SurveysService } from '../surveys/surveys.service.js';
+import type { SurveyDetail, SurveysService } from '../surveys/surveys.service.js';
 import { requireRole, roleAtLeast } from '../web/auth.js';
 import { parseInput } from '../web/validate.js';
 import { RANGE_PRESETS, resultsQuerySchema, type ResultsQuery } from './results.schemas.js';
-import type { ResultsService, SurveyResults } from './results.service.js';
+import type { ResultsService, SurveyResults, TrendInterval } from './results.service.js';
 import { REPURCHASE_LABELS } from './summary.js';
 
 const RANGE_LABELS: Record<(typeof RANGE_PRESETS)[number], string> = {
@@ -14,6 +14,7 @@ const RANGE_LABELS: Record<(typeof RANGE_PRESETS)[number], string> = {
   all: 'All time',
   custom: 'Custom dates',
 };
+const INTERVAL_LABELS: Record<TrendInterval, string> = { day: 'Day', week: 'Week', month: 'Month', rolling: 'Trailing 90 days' };
 
 /** Widths and offsets (in %) for the server-drawn SVG bars: they need no script and no inline style. */
 function chartsOf(results: SurveyResults) {
@@ -36,11 +37,14 @@ function changeText(change: number | null | undefined): string {
   return change > 0 && text !== '0.0' ? `+${text}` : change < 0 && text !== '0.0' ? `\u2212${text}` : text;
 }
 
-/** The query string of the current filters with some changed (for preset links and paging). */
-function urlWith(base: string, query: Record<string, string | number | undefined>, changes: Record<string, string | number | undefined>): string {
+type QueryValues = Record<string, string | number | undefined>;
+
+/** The address of the current view with some filters changed (for preset links, tabs and paging). */
+function urlWith(base: string, query: QueryValues, changes: QueryValues): string {
+  const defaults: QueryValues = { page: 1, comments: 'all', interval: 'auto' };
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries({ ...query, ...changes })) {
-    if (value !== undefined && value !== '' && !(key === 'page' && value === 1) && !(key === 'comments' && value === 'all')) params.set(key, String(value));
+    if (value !== undefined && value !== '' && defaults[key] !== value) params.set(key, String(value));
   }
   const qs = params.toString();
   return qs ? `${base}?${qs}` : base;
@@ -49,40 +53,82 @@ function urlWith(base: string, query: Record<string, string | number | undefined
 export function resultsRouter(deps: { surveys: SurveysService; results: ResultsService; propertyKeys: () => Promise<string[]>; timeZone: string }): Router {
   const router = Router();
 
-  router.get('/surveys/:id/results', requireRole('viewer'), async (req, res) => {
+  /** Parses the filters, or renders the page with the messages beside them (400). */
+  async function withFilters(req: Request, res: Response, view: string, render: (survey: SurveyDetail, query: ResultsQuery, common: Record<string, unknown>) => Promise<void>) {
     const survey = await deps.surveys.get(req.params.id as string);
-    const base = `/surveys/${survey.id}/results`;
     const propertyKeys = await deps.propertyKeys();
     const common = {
-      title: `Results: ${survey.name}`,
       survey,
       rangeOptions: RANGE_PRESETS.map((value) => ({ value, label: RANGE_LABELS[value] })),
       propertyKeys,
       timeZone: deps.timeZone,
+      resultsUrl: `/surveys/${survey.id}/results`,
+      commentsUrl: `/surveys/${survey.id}/results/comments`,
     };
     let query: ResultsQuery;
     try {
       query = parseInput(resultsQuerySchema, req.query, 'These filters cannot be used.');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      return res.status(400).render('results/show', { ...common, values: req.query, errors: err.fields, formError: `${err.message} Correct the filters and apply them again.` });
+      res.status(400).render(view, { ...common, title: `Results: ${survey.name}`, values: req.query, errors: err.fields, formError: `${err.message} Correct the filters and apply them again.` });
+      return;
     }
-    const results = await deps.results.surveyResults(survey.id, query);
-    const current = { ...query, page: results.comments.page };
-    res.render('results/show', {
-      ...common,
-      values: query,
-      results,
-      charts: chartsOf(results),
-      changeText: changeText(results.previous?.change),
-      repurchaseColumns: [...Object.values(REPURCHASE_LABELS), 'Not answered'],
-      presetLinks: RANGE_PRESETS.filter((r) => r !== 'custom').map((r) => ({ label: RANGE_LABELS[r], url: urlWith(base, current, { range: r, from: undefined, to: undefined, page: 1 }), current: query.range === r })),
-      commentFilters: (['all', 'detractor', 'passive', 'promoter'] as const).map((c) => ({ label: c === 'all' ? 'All' : `${c[0]!.toUpperCase()}${c.slice(1)}s`, url: urlWith(base, current, { comments: c, page: 1 }), current: query.comments === c })),
-      prevPage: results.comments.page > 1 ? urlWith(base, current, { page: results.comments.page - 1 }) : undefined,
-      nextPage: results.comments.page < results.comments.pages ? urlWith(base, current, { page: results.comments.page + 1 }) : undefined,
-      canSeeContacts: roleAtLeast(req.user!.role, 'manager'),
-    });
-  });
+    await render(survey, query, common);
+  }
+
+  router.get('/surveys/:id/results', requireRole('viewer'), (req, res) =>
+    withFilters(req, res, 'results/show', async (survey, query, common) => {
+      const results = await deps.results.surveyResults(survey.id, query);
+      const base = common.resultsUrl as string;
+      const filters: QueryValues = { range: query.range, from: query.from, to: query.to, prop: query.prop, value: query.value, channel: query.channel };
+      const current: QueryValues = { ...filters, interval: query.interval, segment: query.segment };
+      const trendRows = results.trend.points.map((p) => ({
+        label: p.from === p.to ? p.from : `${p.from} – ${p.to}`,
+        nps: p.figures.npsRounded,
+        low: p.figures.n > 0 ? Number(p.figures.interval.low.toFixed(1)) : null,
+        high: p.figures.n > 0 ? Number(p.figures.interval.high.toFixed(1)) : null,
+        n: p.figures.n,
+        few: p.few,
+      }));
+      const trendTable = trendRows.map((row) => ({ ...row, range: row.low === null ? '' : `${row.low.toFixed(1)} to ${(row.high ?? 0).toFixed(1)}` }));
+      res.render('results/show', {
+        ...common,
+        title: `Results: ${survey.name}`,
+        values: query,
+        results,
+        charts: chartsOf(results),
+        changeText: changeText(results.previous?.change),
+        repurchaseColumns: [...Object.values(REPURCHASE_LABELS), 'Not answered'],
+        presetLinks: RANGE_PRESETS.filter((r) => r !== 'custom').map((r) => ({ label: RANGE_LABELS[r], url: urlWith(base, current, { range: r, from: undefined, to: undefined }), current: query.range === r })),
+        intervalLinks: (['day', 'week', 'month', 'rolling'] as const).map((i) => ({ label: INTERVAL_LABELS[i], url: urlWith(base, current, { interval: i }), current: results.trend.interval === i })),
+        intervalLabel: INTERVAL_LABELS[results.trend.interval],
+        trendRows: trendTable,
+        trendData: { interval: results.trend.interval, points: trendRows },
+        commentsLink: urlWith(common.commentsUrl as string, filters, {}),
+        clearSegmentUrl: urlWith(base, current, { segment: undefined }),
+      });
+    }),
+  );
+
+  router.get('/surveys/:id/results/comments', requireRole('viewer'), (req, res) =>
+    withFilters(req, res, 'results/comments', async (survey, query, common) => {
+      const comments = await deps.results.comments(survey.id, query);
+      const base = common.commentsUrl as string;
+      const filters: QueryValues = { range: query.range, from: query.from, to: query.to, prop: query.prop, value: query.value, channel: query.channel };
+      const current: QueryValues = { ...filters, comments: query.comments, page: comments.page };
+      res.render('results/comments', {
+        ...common,
+        title: `Comments: ${survey.name}`,
+        values: query,
+        comments,
+        resultsLink: urlWith(common.resultsUrl as string, filters, {}),
+        commentFilters: (['all', 'detractor', 'passive', 'promoter'] as const).map((c) => ({ label: c === 'all' ? 'All' : `${c[0]!.toUpperCase()}${c.slice(1)}s`, url: urlWith(base, current, { comments: c, page: 1 }), current: query.comments === c })),
+        prevPage: comments.page > 1 ? urlWith(base, current, { page: comments.page - 1 }) : undefined,
+        nextPage: comments.page < comments.pages ? urlWith(base, current, { page: comments.page + 1 }) : undefined,
+        canSeeContacts: roleAtLeast(req.user!.role, 'manager'),
+      });
+    }),
+  );
 
   return router;
 }

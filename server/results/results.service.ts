@@ -4,12 +4,16 @@ import type { Clock } from '../lib/clock.js';
 import { NotFoundError } from '../lib/errors.js';
 import type { NpsCategory, RepurchaseAnswer } from '../responses/response.model.js';
 import { COUNTED_REVIEW_STATES } from '../surveys/surveys.service.js';
-import { differsSignificantly, npsFigures, type NpsFigures } from './nps.js';
+import type { Aggregates, DayCounts } from './aggregates.js';
+import { differsSignificantly, npsFigures, type NpsCounts, type NpsFigures } from './nps.js';
 import type { ResultsQuery } from './results.schemas.js';
-import { summarise, type Cell, type Summary } from './summary.js';
+import { share, summarise, type Cell, type Summary } from './summary.js';
 import { addDays, dayIn, startOfDay } from './time-zone.js';
 
 export const COMMENTS_PER_PAGE = 20;
+/** Trend points with fewer responses than this are marked (the small-sample line of PRODUCT.md). */
+export const FEW_RESPONSES = 30;
+const ROLLING_DAYS = 90;
 
 export interface Period {
   /** First and last calendar day, in the reporting time zone; undefined for "all time". */
@@ -20,19 +24,39 @@ export interface Period {
   end: Date | undefined;
 }
 
+export type TrendInterval = 'day' | 'week' | 'month' | 'rolling';
+
+export interface TrendPoint {
+  key: string;
+  from: string;
+  to: string;
+  figures: NpsFigures;
+  few: boolean;
+}
+
+export interface SegmentRow {
+  value: string;
+  figures: NpsFigures;
+  /** Differs significantly from everyone else in the view. */
+  differs: boolean;
+}
+
 export interface SurveyResults {
   period: Period;
   summary: Summary;
   /** Responses in the same filters flagged as automated (excluded, waiting for review). */
   flagged: number;
   previous: { period: Period; figures: NpsFigures; change: number | null; significant: boolean } | undefined;
+  trend: { interval: TrendInterval; points: TrendPoint[] };
+  segments: { property: string; rows: SegmentRow[] } | undefined;
   responseRate: { delivered: number; responded: number; rate: number | null };
-  comments: {
-    items: { id: string; score: number; category: NpsCategory; repurchase: RepurchaseAnswer | undefined; comment: string; submittedAt: Date; channel: string; contactId: string | undefined; contactName: string | undefined }[];
-    page: number;
-    pages: number;
-    total: number;
-  };
+}
+
+export interface CommentsPage {
+  items: { id: string; score: number; category: NpsCategory; repurchase: RepurchaseAnswer | undefined; comment: string; submittedAt: Date; channel: string; contactId: string | undefined; contactName: string | undefined }[];
+  page: number;
+  pages: number;
+  total: number;
 }
 
 /** The days a range preset covers, ending today in the reporting time zone. */
@@ -59,44 +83,204 @@ export function periodOf(query: Pick<ResultsQuery, 'range' | 'from' | 'to'>, now
 /** The period of the same length just before (none for "all time"). */
 export function previousPeriodOf(period: Period, timeZone: string): Period | undefined {
   if (!period.fromDay || !period.toDay) return undefined;
-  const days = Math.round((Date.parse(period.toDay) - Date.parse(period.fromDay)) / 86_400_000) + 1;
+  const days = daysBetween(period.fromDay, period.toDay) + 1;
   const fromDay = addDays(period.fromDay, -days);
   const toDay = addDays(period.fromDay, -1);
   return { fromDay, toDay, start: startOfDay(fromDay, timeZone), end: startOfDay(period.fromDay, timeZone) };
 }
 
+function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
+}
+
+/** Day for short ranges, week up to about half a year, month beyond. */
+export function autoInterval(days: number): Exclude<TrendInterval, 'rolling'> {
+  return days <= 31 ? 'day' : days <= 190 ? 'week' : 'month';
+}
+
+/** The bucket a day falls in: itself, the Monday of its week, or its month. */
+export function bucketOf(day: string, interval: Exclude<TrendInterval, 'rolling'>): { key: string; from: string; to: string } {
+  if (interval === 'day') return { key: day, from: day, to: day };
+  if (interval === 'week') {
+    const weekday = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0
+    const from = addDays(day, -weekday);
+    return { key: from, from, to: addDays(from, 6) };
+  }
+  const from = `${day.slice(0, 7)}-01`;
+  const [y, m] = day.split('-').map(Number) as [number, number];
+  const to = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  return { key: day.slice(0, 7), from, to };
+}
+
+function countsOf(cells: readonly Cell[]): NpsCounts {
+  const counts = { promoters: 0, passives: 0, detractors: 0 };
+  for (const c of cells) {
+    if (c.score >= 9) counts.promoters += c.n;
+    else if (c.score >= 7) counts.passives += c.n;
+    else counts.detractors += c.n;
+  }
+  return counts;
+}
+
+const inRange = (day: string, from: string | undefined, to: string | undefined) => (!from || day >= from) && (!to || day <= to);
+
+/**
+ * The trend: NPS per day, week or month between the first and last day, or a trailing 90-day window
+ * ending each week. Buckets without responses are kept (n = 0) so gaps show as gaps.
+ */
+export function trendOf(days: readonly DayCounts[], range: { fromDay: string; toDay: string }, interval: TrendInterval): TrendPoint[] {
+  const point = (key: string, from: string, to: string, counts: NpsCounts): TrendPoint => {
+    const figures = npsFigures(counts);
+    return { key, from, to, figures, few: figures.n < FEW_RESPONSES };
+  };
+  if (interval === 'rolling') {
+    const points: TrendPoint[] = [];
+    for (let end = bucketOf(range.fromDay, 'week').to; end <= addDays(range.toDay, 6); end = addDays(end, 7)) {
+      const to = end > range.toDay ? range.toDay : end;
+      const from = addDays(to, 1 - ROLLING_DAYS);
+      points.push(point(to, from, to, countsOf(days.filter((d) => inRange(d.day, from, to)).flatMap((d) => d.cells))));
+      if (to === range.toDay) break;
+    }
+    return points;
+  }
+  const buckets = new Map<string, { from: string; to: string; cells: Cell[] }>();
+  for (let day = range.fromDay; day <= range.toDay; day = addDays(day, 1)) {
+    const b = bucketOf(day, interval);
+    if (!buckets.has(b.key)) buckets.set(b.key, { from: b.from < range.fromDay ? range.fromDay : b.from, to: b.to > range.toDay ? range.toDay : b.to, cells: [] });
+    if (buckets.size > 1000) break; // a day trend over decades would be unreadable anyway
+  }
+  for (const d of days) {
+    const bucket = buckets.get(bucketOf(d.day, interval).key);
+    if (bucket && inRange(d.day, range.fromDay, range.toDay)) bucket.cells.push(...d.cells);
+  }
+  return [...buckets.entries()].map(([key, b]) => point(key, b.from, b.to, countsOf(b.cells)));
+}
+
 /**
  * A survey's results under the page's filters. Figures count responses not flagged as automated
- * (or accepted by a manager), exactly as PRODUCT.md defines them.
+ * (or accepted by a manager), exactly as PRODUCT.md defines them. Without a property filter everything
+ * comes from the per-day counts (aggregates.ts); with one, from one pass over the matching responses.
  */
-export function createResultsService(deps: { models: Models; clock: Clock; timeZone: string }) {
-  const { models, clock, timeZone } = deps;
+export function createResultsService(deps: { models: Models; clock: Clock; timeZone: string; aggregates: Aggregates }) {
+  const { models, clock, timeZone, aggregates } = deps;
+
+  function surveyObjectId(surveyId: string): mongoose.Types.ObjectId {
+    if (!mongoose.isValidObjectId(surveyId)) throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
+    return new mongoose.Types.ObjectId(surveyId);
+  }
 
   // Operator objects are ours, so marked trusted (sanitizeFilter is on globally); user input reaches
-  // this filter only as validated plain strings (the property key is checked by resultsQuerySchema).
-  function filterOf(surveyId: mongoose.Types.ObjectId, period: Period, query: ResultsQuery, review: readonly string[]): Record<string, unknown> {
-    const filter: Record<string, unknown> = { surveyId, review: mongoose.trusted({ $in: review }) };
-    if (period.start || period.end) filter.submittedAt = mongoose.trusted({ ...(period.start ? { $gte: period.start } : {}), ...(period.end ? { $lt: period.end } : {}) });
+  // these filters only as validated plain strings (the property key is checked by resultsQuerySchema).
+  function responseFilter(surveyId: mongoose.Types.ObjectId, range: { start?: Date | undefined; end?: Date | undefined }, query: Pick<ResultsQuery, 'channel' | 'prop' | 'value'>): Record<string, unknown> {
+    const filter: Record<string, unknown> = { surveyId };
+    if (range.start || range.end) filter.submittedAt = mongoose.trusted({ ...(range.start ? { $gte: range.start } : {}), ...(range.end ? { $lt: range.end } : {}) });
     if (query.channel) filter.channel = query.channel;
     if (query.prop) filter[`contactSnapshot.${query.prop}`] = query.value;
     return filter;
   }
 
-  async function cellsOf(filter: Record<string, unknown>): Promise<Cell[]> {
-    const rows = await models.responses.aggregate<{ _id: { score: number; repurchase?: RepurchaseAnswer | null }; n: number }>([
+  /** Day counts of the responses matching a property filter: one pass, grouped like the aggregates. */
+  async function daysFromResponses(filter: Record<string, unknown>): Promise<DayCounts[]> {
+    const rows = await models.responses.aggregate<{ _id: { d: string; sc: number; r?: RepurchaseAnswer | null; rv: string }; n: number }>([
       { $match: filter },
-      { $group: { _id: { score: '$score', repurchase: '$repurchase' }, n: { $sum: 1 } } },
+      { $group: { _id: { d: { $dateToString: { format: '%Y-%m-%d', date: '$submittedAt', timezone: timeZone } }, sc: '$score', r: '$repurchase', rv: '$review' }, n: { $sum: 1 } } },
     ]);
-    return rows.map((r) => ({ score: r._id.score, repurchase: r._id.repurchase ?? null, n: r.n }));
+    const byDay = new Map<string, DayCounts>();
+    for (const { _id: k, n } of rows) {
+      let day = byDay.get(k.d);
+      if (!day) byDay.set(k.d, (day = { day: k.d, cells: [], flagged: 0 }));
+      if (COUNTED_REVIEW_STATES.includes(k.rv)) day.cells.push({ score: k.sc, repurchase: k.r ?? null, n });
+      else if (k.rv === 'flagged') day.flagged += n;
+    }
+    return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
   }
 
-  async function comments(filter: Record<string, unknown>, query: ResultsQuery): Promise<SurveyResults['comments']> {
-    const commentFilter = { ...filter, comment: mongoose.trusted({ $nin: ['', null] }), ...(query.comments !== 'all' ? { category: query.comments } : {}) };
-    const total = await models.responses.countDocuments(commentFilter);
+  async function segmentsOf(surveyId: mongoose.Types.ObjectId, period: Period, query: ResultsQuery, total: NpsCounts): Promise<SurveyResults['segments']> {
+    if (!query.segment) return undefined;
+    const rows = await models.responses.aggregate<{ _id: { v?: string | null; c: NpsCategory }; n: number }>([
+      { $match: { ...responseFilter(surveyId, period, query), review: { $in: COUNTED_REVIEW_STATES } } },
+      { $group: { _id: { v: `$contactSnapshot.${query.segment}`, c: '$category' }, n: { $sum: 1 } } },
+    ]);
+    const byValue = new Map<string, NpsCounts>();
+    for (const { _id: k, n } of rows) {
+      const value = k.v ?? '(no value)';
+      const counts = byValue.get(value) ?? { promoters: 0, passives: 0, detractors: 0 };
+      if (k.c === 'promoter') counts.promoters += n;
+      else if (k.c === 'passive') counts.passives += n;
+      else counts.detractors += n;
+      byValue.set(value, counts);
+    }
+    const segmentRows = [...byValue.entries()].map(([value, counts]) => {
+      const rest = { promoters: total.promoters - counts.promoters, passives: total.passives - counts.passives, detractors: total.detractors - counts.detractors };
+      const restN = rest.promoters + rest.passives + rest.detractors;
+      return { value, figures: npsFigures(counts), differs: restN > 0 && differsSignificantly(counts, rest) };
+    });
+    segmentRows.sort((a, b) => (b.figures.nps ?? -Infinity) - (a.figures.nps ?? -Infinity) || b.figures.n - a.figures.n);
+    return { property: query.segment, rows: segmentRows };
+  }
+
+  /** Results of one survey under the page's filters, with the previous period, trend and segments. */
+  async function surveyResults(surveyId: string, query: ResultsQuery): Promise<SurveyResults> {
+    const _id = surveyObjectId(surveyId);
+    const today = dayIn(clock.now(), timeZone);
+    const period = periodOf(query, clock.now(), timeZone);
+    const previousPeriod = previousPeriodOf(period, timeZone);
+    const wantRolling = query.interval === 'rolling';
+    // One read covers the period, the previous period and the run-up of a rolling window.
+    const readFrom = [previousPeriod?.fromDay, wantRolling && period.fromDay ? addDays(period.fromDay, 1 - ROLLING_DAYS) : undefined, period.fromDay]
+      .filter((d): d is string => d !== undefined)
+      .sort()[0];
+    const days = query.prop
+      ? await daysFromResponses(responseFilter(_id, { start: readFrom ? startOfDay(readFrom, timeZone) : undefined, end: period.end }, query))
+      : await aggregates.daysOf(_id, { fromDay: readFrom, toDay: period.toDay, channel: query.channel });
+
+    const current = days.filter((d) => inRange(d.day, period.fromDay, period.toDay));
+    const summary = summarise(current.flatMap((d) => d.cells));
+    const flagged = current.reduce((sum, d) => sum + d.flagged, 0);
+
+    let previous: SurveyResults['previous'];
+    if (previousPeriod) {
+      const figures = npsFigures(countsOf(days.filter((d) => inRange(d.day, previousPeriod.fromDay, previousPeriod.toDay)).flatMap((d) => d.cells)));
+      const change = summary.figures.nps !== null && figures.nps !== null ? summary.figures.nps - figures.nps : null;
+      previous = { period: previousPeriod, figures, change, significant: change !== null && differsSignificantly(summary.figures, figures) };
+    }
+
+    const trendFrom = period.fromDay ?? current[0]?.day ?? today;
+    const trendTo = period.toDay ?? today;
+    const interval: TrendInterval = query.interval === 'auto' ? autoInterval(daysBetween(trendFrom, trendTo) + 1) : query.interval;
+    const trend = { interval, points: trendOf(days, { fromDay: trendFrom, toDay: trendTo }, interval) };
+
+    const [segments, delivered, responded] = await Promise.all([
+      segmentsOf(_id, period, query, summary.figures),
+      models.invitations.countDocuments({ surveyId: _id, status: 'sent' }),
+      models.invitations.countDocuments({ surveyId: _id, status: 'sent', respondedAt: mongoose.trusted({ $ne: null }) }),
+    ]);
+    return {
+      period,
+      summary,
+      flagged,
+      previous,
+      trend,
+      segments,
+      responseRate: { delivered, responded, rate: delivered === 0 ? null : share(responded, delivered) },
+    };
+  }
+
+  /** The comments of a survey under the same filters, newest first, by category, paged. */
+  async function comments(surveyId: string, query: ResultsQuery): Promise<CommentsPage> {
+    const _id = surveyObjectId(surveyId);
+    const period = periodOf(query, clock.now(), timeZone);
+    const filter: Record<string, unknown> = {
+      ...responseFilter(_id, period, query),
+      review: mongoose.trusted({ $in: COUNTED_REVIEW_STATES }),
+      comment: mongoose.trusted({ $nin: ['', null] }),
+      ...(query.comments !== 'all' ? { category: query.comments } : {}),
+    };
+    const total = await models.responses.countDocuments(filter);
     const pages = Math.max(1, Math.ceil(total / COMMENTS_PER_PAGE));
     const page = Math.min(query.page, pages);
     const docs = await models.responses
-      .find(commentFilter)
+      .find(filter)
       .sort({ submittedAt: -1, _id: -1 })
       .skip((page - 1) * COMMENTS_PER_PAGE)
       .limit(COMMENTS_PER_PAGE)
@@ -123,39 +307,7 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
     };
   }
 
-  /** Results of one survey under the page's filters, with the previous period for comparison. */
-  async function surveyResults(surveyId: string, query: ResultsQuery): Promise<SurveyResults> {
-    if (!mongoose.isValidObjectId(surveyId)) throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
-    const _id = new mongoose.Types.ObjectId(surveyId);
-    const period = periodOf(query, clock.now(), timeZone);
-    const previousPeriod = previousPeriodOf(period, timeZone);
-    const filter = filterOf(_id, period, query, COUNTED_REVIEW_STATES);
-    const [cells, previousCells, flagged, delivered, responded, commentPage] = await Promise.all([
-      cellsOf(filter),
-      previousPeriod ? cellsOf(filterOf(_id, previousPeriod, query, COUNTED_REVIEW_STATES)) : Promise.resolve(undefined),
-      models.responses.countDocuments(filterOf(_id, period, query, ['flagged'])),
-      models.invitations.countDocuments({ surveyId: _id, status: 'sent' }),
-      models.invitations.countDocuments({ surveyId: _id, status: 'sent', respondedAt: mongoose.trusted({ $ne: null }) }),
-      comments(filter, query),
-    ]);
-    const summary = summarise(cells);
-    let previous: SurveyResults['previous'];
-    if (previousPeriod && previousCells) {
-      const figures = npsFigures(summarise(previousCells).figures);
-      const change = summary.figures.nps !== null && figures.nps !== null ? summary.figures.nps - figures.nps : null;
-      previous = { period: previousPeriod, figures, change, significant: change !== null && differsSignificantly(summary.figures, figures) };
-    }
-    return {
-      period,
-      summary,
-      flagged,
-      previous,
-      responseRate: { delivered, responded, rate: delivered === 0 ? null : (100 * responded) / delivered },
-      comments: commentPage,
-    };
-  }
-
-  return { surveyResults };
+  return { surveyResults, comments };
 }
 
 export type ResultsService = ReturnType<typeof createResultsService>;

@@ -1,6 +1,7 @@
 import type mongoose from 'mongoose';
 import { generateToken, hashToken } from '../../server/lib/tokens.js';
 import { categoryOf } from '../../server/responses/response.model.js';
+import { createAggregates } from '../../server/results/aggregates.js';
 import type { TestContext } from './context.js';
 
 /** A survey straight in the database (draft unless told otherwise). */
@@ -17,12 +18,17 @@ export async function makeSurvey(ctx: TestContext, fields: Record<string, unknow
   });
 }
 
-/** Responses with the given scores for a survey, submitted at `at` (default now). */
+/**
+ * Responses with the given scores for a survey, submitted now unless `extra` says otherwise, written
+ * straight to the database; the survey's day counts are then rebuilt, as `npm run results:rebuild` does.
+ */
 export async function makeResponses(ctx: TestContext, surveyId: mongoose.Types.ObjectId, scores: number[], extra: Record<string, unknown> = {}) {
-  const at = new Date();
-  return ctx.models.responses.insertMany(
+  const at = ctx.clock.now();
+  const docs = await ctx.models.responses.insertMany(
     scores.map((score) => ({ surveyId, score, category: categoryOf(score), channel: 'email', submittedAt: at, ...extra })),
   );
+  await createAggregates({ models: ctx.models, timeZone: ctx.config.reportTimeZone }).rebuild(surveyId);
+  return docs;
 }
 
 /** `count` copies of `score`. */
@@ -44,7 +50,7 @@ export interface InviteOptions {
 export async function makeInvitation(ctx: TestContext, options: InviteOptions = {}) {
   const survey = options.survey ?? (await makeSurvey(ctx, { status: options.surveyStatus ?? 'active', companyName: 'Acme Bikes' }));
   const contact = await ctx.models.contacts.create({
-    email: `ana.secret${await ctx.models.contacts.countDocuments({})}@example.com`,
+    email: `ana.secret.${generateToken().slice(0, 10).toLowerCase()}@example.com`,
     name: 'Ana Secretname',
     locale: options.locale ?? '',
     properties: { plan: 'Pro', region: 'EU' },

@@ -91,6 +91,40 @@ describe('survey results page', () => {
     expect(custom.text).to.match(/<option value="custom" selected>/);
   });
 
+  it('shows NPS by segment, highest first, each with n and margin, and whether it differs from the rest', async () => {
+    const survey = await workedExample();
+    await makeResponses(ctx, survey._id, [...repeat(10, 3), 0], { submittedAt: new Date(ctx.clock.now().getTime() - 2 * DAY), contactSnapshot: { plan: 'Pro' } });
+    await makeResponses(ctx, survey._id, repeat(0, 40), { submittedAt: new Date(ctx.clock.now().getTime() - 3 * DAY), contactSnapshot: { plan: 'Legacy' } });
+    const viewer = await signedInAs(ctx, 'viewer');
+    const page = await viewer.get(`/surveys/${String(survey._id)}/results?segment=plan`).expect(200);
+    const rows = [...page.text.matchAll(/<tr><th scope="row">(\w+)<\/th><td class="num">([^<]+)<\/td><td class="num">([\d.]+)<\/td><td class="num">(\d+)/g)].map((m) => [m[1], m[2], m[3], m[4]]);
+    expect(rows).to.deep.equal([
+      ['Pro', '+50', interval(3, 1, 4).moe, '4'],
+      ['Free', '+45', interval(60, 15, 100).moe, '100'],
+      ['Legacy', '−100', interval(0, 40, 40).moe, '40'],
+    ]);
+    // Free (45 of 100) against everyone else (3 P, 41 D of 44): far apart; Pro's 4 answers prove nothing.
+    const free = interval(60, 15, 100);
+    const rest = interval(3, 41, 44);
+    expect(Math.abs(free.c - rest.c) > 1.96 * Math.sqrt(free.se ** 2 + rest.se ** 2)).to.be.true;
+    expect(page.text).to.match(/<th scope="row">Free<\/th>.*?<strong>significantly different<\/strong>/s);
+    expect(page.text).to.match(/<th scope="row">Pro<\/th>(?:(?!<\/tr>).)*no significant difference/s);
+  });
+
+  it('draws the trend per day for 30 days, with the same numbers in a table and few-response points marked', async () => {
+    const survey = await workedExample();
+    const viewer = await signedInAs(ctx, 'viewer');
+    const page = await viewer.get(`/surveys/${String(survey._id)}/results?range=30d`).expect(200);
+    expect(page.text).to.contain('Trend <span class="muted">· by Day</span>');
+    const day = new Date(ctx.clock.now().getTime() - 10 * DAY).toISOString().slice(0, 10);
+    expect(page.text).to.contain(`<tr><th scope="row">${day}</th><td class="num">+45</td><td class="num">29.3 to 58.0</td><td class="num">100</td></tr>`);
+    expect(page.text.match(/<tr class="few">/g)).to.have.length(29);
+    const data = JSON.parse(/<script type="application\/json" id="trend-data">([^<]*)<\/script>/.exec(page.text)![1]!) as { points: unknown[] };
+    expect(data.points).to.have.length(30);
+    const weekly = await viewer.get(`/surveys/${String(survey._id)}/results?range=30d&interval=week`).expect(200);
+    expect(weekly.text).to.contain('Trend <span class="muted">· by Week</span>');
+  });
+
   it('compares with the previous period and calls the change significant only when it is', async () => {
     const survey = await makeSurvey(ctx, { status: 'active' });
     const now = ctx.clock.now().getTime();
@@ -119,7 +153,7 @@ describe('survey results page', () => {
   it('lists comments newest first, escaped, filterable by category and paged', async () => {
     const survey = await workedExample();
     const viewer = await signedInAs(ctx, 'viewer');
-    const url = `/surveys/${String(survey._id)}/results`;
+    const url = `/surveys/${String(survey._id)}/results/comments`;
     const page = await viewer.get(`${url}?comments=detractor`).expect(200);
     expect(page.text).to.contain('Comments <span class="muted">(10)</span>');
     expect(page.text).to.contain('Too &lt;b&gt;slow&lt;/b&gt;');
@@ -129,7 +163,7 @@ describe('survey results page', () => {
     expect(all.text).to.contain('Page 1 of 2');
     const second = await viewer.get(`${url}?page=2`).expect(200);
     expect(second.text).to.contain('Page 2 of 2');
-    expect(second.text).to.match(/<a href="[^"]+\/results\?range&#x3D;90d">Newer<\/a>/);
+    expect(second.text).to.match(/<a href="[^"]+\/results\/comments\?range&#x3D;90d">Newer<\/a>/);
     expect(second.text).not.to.contain('>Older</a>');
   });
 

@@ -1,0 +1,57 @@
+/*
+ * Draws the NPS trend with Chart.js (served by this app, never a CDN) from the JSON the page carries
+ * in <script type="application/json" id="trend-data">. Without JavaScript the page shows the same
+ * numbers in the table under the chart.
+ */
+(function () {
+  'use strict';
+  var source = document.getElementById('trend-data');
+  var canvas = document.getElementById('trend-chart');
+  if (!source || !canvas || !window.Chart) return;
+  var data = JSON.parse(source.textContent || '{}');
+  var points = data.points || [];
+  if (points.length === 0) return;
+  var labels = points.map(function (p) { return p.label; });
+  var nps = points.map(function (p) { return p.n > 0 ? p.nps : null; });
+  var low = points.map(function (p) { return p.low; });
+  var high = points.map(function (p) { return p.high; });
+  var accent = '#1d4ed8';
+
+  new window.Chart(canvas, {
+    type: 'line',
+    data: {
+      labels: labels,
+      datasets: [
+        { label: '95% interval (low)', data: low, borderWidth: 0, pointRadius: 0, fill: false, spanGaps: true },
+        { label: '95% interval', data: high, borderWidth: 0, pointRadius: 0, backgroundColor: 'rgba(29, 78, 216, 0.15)', fill: '-1', spanGaps: true },
+        {
+          label: 'NPS',
+          data: nps,
+          borderColor: accent,
+          backgroundColor: accent,
+          borderWidth: 2,
+          spanGaps: true,
+          // Few responses: hollow points, so nobody reads much into them.
+          pointBackgroundColor: points.map(function (p) { return p.few ? '#ffffff' : accent; }),
+          pointRadius: points.map(function (p) { return p.n > 0 ? 4 : 0; }),
+        },
+      ],
+    },
+    options: {
+      maintainAspectRatio: false,
+      animation: false,
+      scales: { y: { min: -100, max: 100, title: { display: true, text: 'NPS' } } },
+      plugins: {
+        legend: { labels: { filter: function (item) { return item.text !== '95% interval (low)'; } } },
+        tooltip: {
+          callbacks: {
+            afterLabel: function (ctx) {
+              var p = points[ctx.dataIndex];
+              return ctx.dataset.label === 'NPS' ? 'n = ' + p.n + (p.few ? ' (few responses)' : '') + '; 95%: ' + p.low + ' to ' + p.high : '';
+            },
+          },
+        },
+      },
+    },
+  });
+})();

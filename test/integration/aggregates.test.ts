@@ -1,0 +1,65 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { createAggregates } from '../../server/results/aggregates.js';
+import { signedInAs } from '../helpers/agent.js';
+import { useTestContext } from '../helpers/context.js';
+import { makeInvitation, makeSurvey } from '../helpers/factories.js';
+
+const stampOf = (html: string) => /name="stamp" value="([^"]+)"/.exec(html)![1]!;
+
+describe('result day counts kept as responses arrive and change', () => {
+  const ctx = useTestContext();
+
+  async function answer(token: string, fields: Record<string, string>, seconds = 12) {
+    const page = await request(ctx.app).get(`/r/${token}/${fields.score ?? '9'}`);
+    ctx.clock.advance(seconds * 1000);
+    return request(ctx.app).post(`/r/${token}`).type('form').send({ stamp: stampOf(page.text), ...fields });
+  }
+
+  it('shows a new answer in the results at once, and a changed one moved, never counted twice', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active' });
+    const viewer = await signedInAs(ctx, 'viewer');
+    const results = () => viewer.get(`/surveys/${String(survey._id)}/results`).expect(200);
+    const a = await makeInvitation(ctx, { survey });
+    await answer(a.token, { score: '10', repurchase: 'definitely_would' });
+    expect((await results()).text).to.contain('<span class="nps-number">+100</span>');
+    await answer(a.token, { score: '3' });
+    const after = (await results()).text;
+    expect(after).to.contain('<span class="nps-number">−100</span>');
+    expect(after).to.contain('n = 1 responses');
+  });
+
+  it('matches a rebuild from the responses after answers, changes, flags, accepts, discards and web-link answers', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active' });
+    const invitations = await Promise.all(Array.from({ length: 6 }, () => makeInvitation(ctx, { survey })));
+    await answer(invitations[0]!.token, { score: '9', repurchase: 'probably_would' });
+    await answer(invitations[1]!.token, { score: '6' });
+    await answer(invitations[1]!.token, { score: '7', repurchase: 'not_sure' });
+    await answer(invitations[2]!.token, { score: '0' }, 0.5); // flagged
+    await answer(invitations[3]!.token, { score: '1' }, 0.5); // flagged, then accepted
+    await answer(invitations[4]!.token, { score: '2' }, 0.5); // flagged, then discarded
+    await answer(invitations[5]!.token, { score: '4' }, 0.5); // flagged, then the person answers
+    await answer(invitations[5]!.token, { score: '8' });
+    await ctx.models.surveys.updateOne({ _id: survey._id }, { $set: { webLinkId: 'webLinkForAggregates01' } });
+    const webPage = await request(ctx.app).get('/s/webLinkForAggregates01/10').expect(200);
+    ctx.clock.advance(10_000);
+    await request(ctx.app).post('/s/webLinkForAggregates01').type('form').send({ stamp: stampOf(webPage.text), score: '10' }).expect(303);
+    const manager = await signedInAs(ctx, 'manager');
+    const review = await manager.get(`/surveys/${String(survey._id)}/review`).expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(review.text)![1]!;
+    const flagged = async (score: number) => (await ctx.models.responses.findOne({ score, review: 'flagged' }).lean())!._id;
+    await manager.post(`/surveys/${String(survey._id)}/review/${String(await flagged(1))}`).type('form').send({ _csrf: csrf, decision: 'accept' }).expect(303);
+    await manager.post(`/surveys/${String(survey._id)}/review/${String(await flagged(2))}`).type('form').send({ _csrf: csrf, decision: 'discard' }).expect(303);
+
+    const aggregates = createAggregates({ models: ctx.models, timeZone: ctx.config.reportTimeZone });
+    const live = await aggregates.daysOf(survey._id, {});
+    await aggregates.rebuild(survey._id);
+    const rebuilt = await aggregates.daysOf(survey._id, {});
+    const norm = (days: typeof live) => days.map((d) => ({ ...d, cells: [...d.cells].sort((x, y) => x.score - y.score || String(x.repurchase).localeCompare(String(y.repurchase))) }));
+    expect(norm(live)).to.deep.equal(norm(rebuilt));
+    // Counted: 9, 7, 1 (accepted), 8 and the web link's 10; one still flagged (the 0).
+    const cells = live.flatMap((d) => d.cells);
+    expect(cells.map((c) => [c.score, c.n]).sort((x, y) => x[0]! - y[0]!)).to.deep.equal([[1, 1], [7, 1], [8, 1], [9, 1], [10, 1]]);
+    expect(live.reduce((sum, d) => sum + d.flagged, 0)).to.equal(1);
+  });
+});
