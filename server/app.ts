@@ -54,6 +54,16 @@ export interface AppDeps {
 const require = createRequire(import.meta.url);
 const chartJsDir = path.dirname(require.resolve('chart.js'));
 
+/** A value fetched at most once per `ttlMs` (per process); for lists where a minute's staleness is fine. */
+function remembered<T>(fetch: () => Promise<T>, ttlMs: number, clock: Clock): () => Promise<T> {
+  let cached: { value: T; until: number } | undefined;
+  return async () => {
+    const now = clock.now().getTime();
+    if (!cached || cached.until <= now) cached = { value: await fetch(), until: now + ttlMs };
+    return cached.value;
+  };
+}
+
 /** Builds the Express app: views, middleware, routers, error handler. Does no I/O until a request arrives. */
 export function createApp(deps: AppDeps): Express {
   const { config, logger, connection, models } = deps;
@@ -165,7 +175,7 @@ export function createApp(deps: AppDeps): Express {
     resultsRouter({
       surveys,
       results: createResultsService({ models, clock, timeZone: config.reportTimeZone, aggregates }),
-      propertyKeys: () => sendQueue.knownPropertyKeys(),
+      propertyKeys: remembered(() => sendQueue.knownPropertyKeys(), 60_000, clock),
       timeZone: config.reportTimeZone,
     }),
   );

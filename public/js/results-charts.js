@@ -11,11 +11,14 @@
   var data = JSON.parse(source.textContent || '{}');
   var points = data.points || [];
   if (points.length === 0) return;
-  var labels = points.map(function (p) { return p.label; });
+  var labels = points.map(function (p) { return p.short || p.label; });
   var nps = points.map(function (p) { return p.n > 0 ? p.nps : null; });
   var low = points.map(function (p) { return p.low; });
   var high = points.map(function (p) { return p.high; });
   var accent = '#1d4ed8';
+  var known = low.concat(high).filter(function (v) { return v !== null; });
+  var axisMin = Math.max(-100, Math.floor((Math.min.apply(null, known.concat([0])) - 10) / 10) * 10);
+  var axisMax = Math.min(100, Math.ceil((Math.max.apply(null, known.concat([0])) + 10) / 10) * 10);
 
   new window.Chart(canvas, {
     type: 'line',
@@ -40,7 +43,8 @@
     options: {
       maintainAspectRatio: false,
       animation: false,
-      scales: { y: { min: -100, max: 100, title: { display: true, text: 'NPS' } } },
+      // The axis spans the band with some room, within -100..100, so changes are visible but not blown up.
+      scales: { y: { min: axisMin, max: axisMax, title: { display: true, text: 'NPS' } } },
       plugins: {
         legend: { labels: { filter: function (item) { return item.text !== '95% interval (low)'; } } },
         tooltip: {

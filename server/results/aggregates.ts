@@ -73,7 +73,10 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
     }
   }
 
-  /** Recomputes the day counts of one survey (or all) from the responses. For repair; run it when quiet. */
+  /**
+   * Recomputes the day counts of one survey (or all) from the responses, and the delivered count from
+   * the invitations. For repair; run it when quiet.
+   */
   async function rebuild(surveyId?: mongoose.Types.ObjectId): Promise<{ days: number; responses: number }> {
     const match = surveyId ? { surveyId } : {};
     const rows = await models.responses.aggregate<{ _id: { s: mongoose.Types.ObjectId; d: string; ch: string; sc: number; r?: string | null; rv: string }; n: number }>([
@@ -96,6 +99,13 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
       responses += n;
     }
     await models.responseDays.deleteMany(surveyId ? { surveyId } : {});
+    const delivered = await models.invitations.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([
+      { $match: { ...match, status: 'sent' } },
+      { $group: { _id: '$surveyId', n: { $sum: 1 } } },
+    ]);
+    if (!surveyId) await models.surveys.updateMany({}, { $set: { deliveredCount: 0 } });
+    else await models.surveys.updateOne({ _id: surveyId }, { $set: { deliveredCount: 0 } });
+    for (const d of delivered) await models.surveys.updateOne({ _id: d._id }, { $set: { deliveredCount: d.n } });
     const all = [...docs.values()];
     for (let i = 0; i < all.length; i += 1000) await models.responseDays.insertMany(all.slice(i, i + 1000), { ordered: false });
     return { days: all.length, responses };

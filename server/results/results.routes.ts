@@ -84,6 +84,7 @@ export function resultsRouter(deps: { surveys: SurveysService; results: ResultsS
       const current: QueryValues = { ...filters, interval: query.interval, segment: query.segment };
       const trendRows = results.trend.points.map((p) => ({
         label: p.from === p.to ? p.from : `${p.from} – ${p.to}`,
+        short: results.trend.interval === 'month' ? p.key : results.trend.interval === 'rolling' ? p.to : p.from,
         nps: p.figures.npsRounded,
         low: p.figures.n > 0 ? Number(p.figures.interval.low.toFixed(1)) : null,
         high: p.figures.n > 0 ? Number(p.figures.interval.high.toFixed(1)) : null,

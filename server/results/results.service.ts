@@ -250,11 +250,14 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
     const interval: TrendInterval = query.interval === 'auto' ? autoInterval(daysBetween(trendFrom, trendTo) + 1) : query.interval;
     const trend = { interval, points: trendOf(days, { fromDay: trendFrom, toDay: trendTo }, interval) };
 
-    const [segments, delivered, responded] = await Promise.all([
+    // Response rate (PRODUCT.md): counted email responses / invitations delivered, all time.
+    const [segments, surveyDoc, emailDays] = await Promise.all([
       segmentsOf(_id, period, query, summary.figures),
-      models.invitations.countDocuments({ surveyId: _id, status: 'sent' }),
-      models.invitations.countDocuments({ surveyId: _id, status: 'sent', respondedAt: mongoose.trusted({ $ne: null }) }),
+      models.surveys.findById(_id).select('deliveredCount').lean(),
+      aggregates.daysOf(_id, { channel: 'email' }),
     ]);
+    const delivered = surveyDoc?.deliveredCount ?? 0;
+    const responded = emailDays.reduce((sum, d) => sum + d.cells.reduce((s, c) => s + c.n, 0), 0);
     return {
       period,
       summary,

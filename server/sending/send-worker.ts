@@ -152,8 +152,9 @@ export function createSendWorker(deps: {
       await settle(inv._id, { $set: { status: 'uncertain', lastError: error.message.slice(0, 2000) }, $unset: { claimedBy: 1 } });
       return;
     }
-    await settle(inv._id, { $set: { status: 'sent', sentAt: clock.now(), messageId: message.messageId }, $unset: { claimedBy: 1, lastError: 1 } });
-    await models.surveys.updateOne({ _id: inv.surveyId, sendFailureStreak: mongoose.trusted({ $gt: 0 }) }, { $set: { sendFailureStreak: 0 } });
+    const settled = await settle(inv._id, { $set: { status: 'sent', sentAt: clock.now(), messageId: message.messageId }, $unset: { claimedBy: 1, lastError: 1 } });
+    // The delivered count is the response rate's denominator (kept here so results never count invitations).
+    await models.surveys.updateOne({ _id: inv.surveyId }, { $set: { sendFailureStreak: 0 }, ...(settled ? { $inc: { deliveredCount: 1 } } : {}) });
   }
 
   async function loadSurveys() {

@@ -29,6 +29,9 @@ export const surveySchema = new Schema(
     // Failed sends in a row; the worker pauses sending when it reaches its limit and says why here.
     sendFailureStreak: { type: Number, default: 0 },
     pausedReason: { type: String, maxlength: 1000 },
+    // Invitations delivered (moved to sent) so far: the response rate's denominator. Kept by the send
+    // worker, recounted by results:rebuild.
+    deliveredCount: { type: Number, default: 0 },
     // The anonymous web link /s/<webLinkId>: 128 random bits, set while the link is on, unset when off.
     webLinkId: { type: String },
     // While set and in the future, one process is queueing invitations for this survey.

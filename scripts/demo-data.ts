@@ -1,0 +1,161 @@
+import mongoose from 'mongoose';
+import type { Models } from '../server/db/models.js';
+import { hashToken, generateToken } from '../server/lib/tokens.js';
+import { categoryOf, type RepurchaseAnswer } from '../server/responses/response.model.js';
+import { DEFAULT_QUESTIONS } from '../server/surveys/survey.model.js';
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same demo data. */
+export function randomSource(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]! };
+}
+
+const PLANS = ['Free', 'Pro', 'Team', 'Enterprise'] as const;
+const REGIONS = ['EU', 'North America', 'APAC'] as const;
+const COMMENTS = {
+  promoter: ['Fast delivery and friendly support.', 'The app just works. Love the new dashboard.', 'Great value for the price.', 'Support solved my problem in minutes.', 'Easy to set up, my whole team uses it.'],
+  passive: ['Good, but a bit pricey.', 'Does the job. The reports could be clearer.', 'Fine overall, shipping took a while.', 'Okay. Missing a few integrations we need.'],
+  detractor: ['Delivery was two weeks late and nobody told me.', 'Too expensive for what it does.', 'The app crashes when I export.', 'Support never answered my emails.', 'Billing charged me twice.'],
+} as const;
+
+/** Segment-specific drift so the dashboard has stories to tell: Pro improves, Free slips, APAC is cooler. */
+function scoreFor(rand: ReturnType<typeof randomSource>, plan: string, region: string, progress: number): number {
+  let promoter = 0.45;
+  let detractor = 0.2;
+  if (plan === 'Pro') {
+    promoter += 0.2 * progress;
+    detractor -= 0.08 * progress;
+  } else if (plan === 'Free') {
+    promoter -= 0.15 * progress;
+    detractor += 0.15 * progress;
+  } else if (plan === 'Enterprise') {
+    promoter += 0.08;
+  }
+  if (region === 'APAC') {
+    promoter -= 0.08;
+    detractor += 0.04;
+  }
+  const r = rand.next();
+  if (r < promoter) return rand.next() < 0.55 ? 10 : 9;
+  if (r < promoter + detractor) return Math.floor(rand.next() * 7);
+  return rand.next() < 0.5 ? 8 : 7;
+}
+
+function repurchaseFor(rand: ReturnType<typeof randomSource>, score: number): RepurchaseAnswer | undefined {
+  if (rand.next() < 0.12) return undefined; // some leave it blank
+  const r = rand.next();
+  if (score >= 9) return r < 0.6 ? 'definitely_would' : r < 0.92 ? 'probably_would' : 'not_sure';
+  if (score >= 7) return r < 0.15 ? 'definitely_would' : r < 0.6 ? 'probably_would' : r < 0.9 ? 'not_sure' : 'probably_would_not';
+  return r < 0.05 ? 'probably_would' : r < 0.3 ? 'not_sure' : r < 0.7 ? 'probably_would_not' : 'definitely_would_not';
+}
+
+export interface DemoOptions {
+  responses: number;
+  surveys: number;
+  months: number;
+  seed: number;
+  /** Also create contacts and invitations (with non-responders, for response rates). */
+  withInvitations: boolean;
+  now: Date;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Writes a realistic demo data set straight to the collections in batches: surveys, contacts with
+ * plan / region / signup year, invitations (about 60% answered), and responses over `months` months
+ * with repurchase answers, comments and a few flagged as automated. Day counts are not touched: call
+ * aggregates.rebuild() afterwards.
+ */
+export async function seedDemo(models: Models, options: DemoOptions): Promise<{ surveyIds: mongoose.Types.ObjectId[]; contacts: number; invitations: number; responses: number }> {
+  const rand = randomSource(options.seed);
+  const names = ['Customer NPS (demo)', 'After purchase (demo)', 'Support follow-up (demo)', 'Onboarding (demo)', 'Renewal (demo)'];
+  const surveys = await models.surveys.insertMany(
+    Array.from({ length: options.surveys }, (_, i) => ({
+      name: names[i % names.length]! + (i >= names.length ? ` ${i + 1}` : ''),
+      companyName: 'Acme Bikes',
+      questions: { ...DEFAULT_QUESTIONS },
+      status: 'active',
+      senderName: 'Acme Bikes',
+    })),
+  );
+  const surveyIds = surveys.map((s) => s._id);
+  const contactCount = options.withInvitations ? Math.max(1, Math.min(options.responses, Math.ceil(options.responses / 1.5))) : Math.max(1, Math.min(options.responses, 50_000));
+  const contactIds: mongoose.Types.ObjectId[] = [];
+  const contactProps: { plan: string; region: string; signup_year: string }[] = [];
+  for (let i = 0; i < contactCount; i++) {
+    contactIds.push(new mongoose.Types.ObjectId());
+    contactProps.push({ plan: rand.pick(PLANS), region: rand.pick(REGIONS), signup_year: String(2019 + Math.floor(rand.next() * 7)) });
+  }
+  if (options.withInvitations) {
+    for (let i = 0; i < contactCount; i += 5000) {
+      await models.contacts.collection.insertMany(
+        contactIds.slice(i, i + 5000).map((_id, j) => ({ _id, email: `customer${i + j}@demo.example`, name: `Customer ${i + j}`, locale: rand.next() < 0.15 ? 'de' : 'en', properties: contactProps[i + j], createdAt: options.now, updatedAt: options.now })),
+        { ordered: false },
+      );
+    }
+  }
+
+  const spanMs = options.months * 30.4 * 86_400_000;
+  const BATCH = 10_000;
+  let invitations = 0;
+  let written = 0;
+  while (written < options.responses) {
+    const size = Math.min(BATCH, options.responses - written);
+    const responses: Record<string, unknown>[] = [];
+    const invites: Record<string, unknown>[] = [];
+    for (let k = 0; k < size; k++) {
+      const c = Math.floor(rand.next() * contactCount);
+      const props = contactProps[c]!;
+      // More answers lately (the product grew), spread over the whole span.
+      const age = Math.pow(rand.next(), 1.3) * spanMs;
+      const submittedAt = new Date(options.now.getTime() - age);
+      const progress = 1 - age / spanMs;
+      const score = scoreFor(rand, props.plan, props.region, progress);
+      const category = categoryOf(score);
+      const channel = rand.next() < 0.9 ? 'email' : 'link';
+      const comment = rand.next() < 0.3 ? rand.pick(COMMENTS[category]) : '';
+      const flagged = rand.next() < 0.005;
+      const surveyId = surveyIds[Math.floor(rand.next() * surveyIds.length)]!;
+      const invitationId = options.withInvitations && channel === 'email' ? new mongoose.Types.ObjectId() : undefined;
+      if (invitationId) {
+        const sentAt = new Date(submittedAt.getTime() - (1 + rand.next() * 72) * 3_600_000);
+        invites.push({ _id: invitationId, surveyId, contactId: contactIds[c], tokenHash: hashToken(generateToken()), status: 'sent', attempts: 1, queuedAt: sentAt, sentAt, ...(flagged ? {} : { respondedAt: submittedAt }) });
+        // Roughly 40% of invitations go unanswered.
+        if (rand.next() < 0.66) {
+          invites.push({ surveyId, contactId: contactIds[Math.floor(rand.next() * contactCount)], tokenHash: hashToken(generateToken()), status: 'sent', attempts: 1, queuedAt: sentAt, sentAt });
+        }
+      }
+      responses.push({
+        surveyId,
+        ...(invitationId ? { invitationId } : {}),
+        ...(options.withInvitations && channel === 'email' ? { contactId: contactIds[c] } : {}),
+        score,
+        category,
+        repurchase: repurchaseFor(rand, score),
+        comment,
+        channel,
+        tags: [],
+        submittedAt,
+        firstSubmittedAt: submittedAt,
+        contactSnapshot: props,
+        botSignals: { secondsOnPage: flagged ? 0.4 : 8 + Math.round(rand.next() * 120), honeypot: false, reasons: flagged ? ['fast_submit'] : [] },
+        review: flagged ? 'flagged' : 'none',
+        createdAt: submittedAt,
+        updatedAt: submittedAt,
+      });
+    }
+    if (invites.length > 0) await models.invitations.collection.insertMany(invites, { ordered: false });
+    await models.responses.collection.insertMany(responses, { ordered: false });
+    invitations += invites.length;
+    written += size;
+    options.onProgress?.(written, options.responses);
+  }
+  return { surveyIds, contacts: options.withInvitations ? contactCount : 0, invitations, responses: written };
+}
