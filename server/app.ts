@@ -71,9 +71,9 @@ export function createApp(deps: AppDeps): Express {
 
   const accounts = createAccountsService({ users: models.users, clock });
   const surveys = createSurveysService({ surveys: models.surveys, responses: models.responses });
-  const contacts = createContactsService({ ...models, clock });
-  const sendQueue = createSendQueue({ models, clock, sealer: linkTokenSealer(config) });
   const aggregates = createAggregates({ models, timeZone: config.reportTimeZone });
+  const contacts = createContactsService({ ...models, clock, aggregates });
+  const sendQueue = createSendQueue({ models, clock, sealer: linkTokenSealer(config) });
   const responses = createResponsesService({
     models,
     clock,

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import type { Models } from '../db/models.js';
+import type { Aggregates } from '../results/aggregates.js';
 import type { Clock } from '../lib/clock.js';
 import { NotFoundError } from '../lib/errors.js';
 import { SKIP_LABELS } from '../sending/send-skip.model.js';
@@ -32,6 +33,7 @@ function escapeRegex(text: string): string {
 }
 
 export function createContactsService(deps: {
+  aggregates: Aggregates;
   contacts: Models['contacts'];
   invitations: Models['invitations'];
   responses: Models['responses'];
@@ -146,7 +148,10 @@ export function createContactsService(deps: {
       const doc = await contacts.findById(_id).lean();
       if (!doc) throw new NotFoundError('That contact does not exist. It may have been deleted.', 'CONTACT_NOT_FOUND');
       // Anonymise first, delete the contact last: if this stops halfway, running it again finishes it.
+      const answered = await responses.find({ contactId: _id }).select('surveyId submittedAt channel score repurchase review contactSnapshot').lean();
       await responses.updateMany({ contactId: _id }, { $unset: { contactId: 1, invitationId: 1 }, $set: { comment: '', contactSnapshot: {} } });
+      // The responses still count overall, but no longer under the person's property values.
+      for (const r of answered) await deps.aggregates.applyChange(r, { ...r, contactSnapshot: {} });
       await invitations.deleteMany({ contactId: _id });
       await sendSkips.deleteMany({ contactId: _id });
       await orders.deleteMany({ contactId: _id });

@@ -5,7 +5,7 @@ import { contactSchema } from '../contacts/contact.model.js';
 import { followUpSchema } from '../followups/followup.model.js';
 import { orderSchema } from '../orders/order.model.js';
 import { responseSchema } from '../responses/response.model.js';
-import { aggregateMetaSchema, responseDaySchema } from '../results/response-day.model.js';
+import { aggregateMetaSchema, responseDaySchema, responseSegmentDaySchema } from '../results/response-day.model.js';
 import { invitationSchema } from '../sending/invitation.model.js';
 import { outboxMessageSchema } from '../sending/outbox.model.js';
 import { sendRunSchema } from '../sending/send-run.model.js';
@@ -29,6 +29,7 @@ export function createModels(connection: Connection) {
     orders: connection.model('Order', orderSchema),
     rateLimits: connection.model('RateLimit', rateLimitSchema),
     responseDays: connection.model('ResponseDay', responseDaySchema),
+    responseSegmentDays: connection.model('ResponseSegmentDay', responseSegmentDaySchema),
     aggregateMeta: connection.model('AggregateMeta', aggregateMetaSchema),
   };
 }

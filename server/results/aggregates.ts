@@ -1,4 +1,4 @@
-import mongoose from 'mongoose';
+import type mongoose from 'mongoose';
 import type { Models } from '../db/models.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import type { RepurchaseAnswer } from '../responses/response.model.js';
@@ -13,6 +13,8 @@ export interface CountedState {
   score: number;
   repurchase?: RepurchaseAnswer | null | undefined;
   review: string;
+  /** The contact's properties when they answered (a Map from Mongoose documents, an object from lean reads). */
+  contactSnapshot?: Map<string, string> | Record<string, string> | null | undefined;
 }
 
 /** One calendar day's counts (all channels asked for, merged). */
@@ -20,6 +22,15 @@ export interface DayCounts {
   day: string;
   cells: Cell[];
   flagged: number;
+}
+
+/** A stored day document, as read for merging. */
+export interface DayDoc {
+  day: string;
+  channel: string;
+  value?: string;
+  c?: Record<string, number>;
+  flagged?: number;
 }
 
 const COUNTED = new Set(['none', 'accepted']);
@@ -33,82 +44,123 @@ function parseCellKey(key: string): { score: number; repurchase: RepurchaseAnswe
   return { score: Number(score), repurchase: (repurchase || null) as RepurchaseAnswer | null };
 }
 
-/** Adds one response's counts (sign +1 or -1) to a per-document $inc map. */
-function addTo(incs: Map<string, { surveyId: mongoose.Types.ObjectId; day: string; channel: string; inc: Record<string, number> }>, state: CountedState, sign: 1 | -1, timeZone: string) {
-  const counted = COUNTED.has(state.review);
-  if (!counted && state.review !== 'flagged') return; // discarded: counts nowhere
-  const day = dayIn(state.submittedAt, timeZone);
-  const id = `${String(state.surveyId)}|${day}|${state.channel}`;
-  let entry = incs.get(id);
-  if (!entry) incs.set(id, (entry = { surveyId: state.surveyId, day, channel: state.channel, inc: {} }));
-  const path = counted ? `c.${cellKey(state.score, state.repurchase)}` : 'flagged';
-  entry.inc[path] = (entry.inc[path] ?? 0) + sign;
+function propertiesOf(snapshot: CountedState['contactSnapshot']): [string, string][] {
+  if (!snapshot) return [];
+  const entries = snapshot instanceof Map ? [...snapshot.entries()] : Object.entries(snapshot);
+  return entries.filter(([, v]) => typeof v === 'string' && v !== '');
+}
+
+/** Day documents merged per day, for a range of days and one channel or all. Pure. */
+export function mergeDays(docs: readonly DayDoc[], range: { fromDay?: string | undefined; toDay?: string | undefined; channel?: string | undefined } = {}): DayCounts[] {
+  const byDay = new Map<string, { cells: Map<string, number>; flagged: number }>();
+  for (const doc of docs) {
+    if ((range.fromDay && doc.day < range.fromDay) || (range.toDay && doc.day > range.toDay) || (range.channel && doc.channel !== range.channel)) continue;
+    let day = byDay.get(doc.day);
+    if (!day) byDay.set(doc.day, (day = { cells: new Map(), flagged: 0 }));
+    day.flagged += doc.flagged ?? 0;
+    for (const [key, n] of Object.entries(doc.c ?? {})) day.cells.set(key, (day.cells.get(key) ?? 0) + n);
+  }
+  return [...byDay.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([day, d]) => ({ day, flagged: d.flagged, cells: [...d.cells.entries()].filter(([, n]) => n > 0).map(([key, n]) => ({ ...parseCellKey(key), n })) }));
+}
+
+interface Increment {
+  model: 'responseDays' | 'responseSegmentDays';
+  set: Record<string, unknown>;
+  inc: Record<string, number>;
 }
 
 /**
- * Per-survey, per-day counts by score and repurchase answer (response-day.model.ts). Every write of a
- * response reports its state before and after; the difference is applied with $inc, one atomic
- * update per day document, filtered on _id alone (so every engine uses its index). Two writes are
- * not one transaction: if the process dies between the response write and this one, the day is off
- * until `rebuild` (npm run results:rebuild) recomputes it from the responses.
+ * Per-survey, per-day counts by score and repurchase answer (response-day.model.ts), overall and per
+ * contact property value. Every write of a response reports its state before and after; the
+ * difference is applied with $inc, one atomic update per document, filtered on _id alone (so every
+ * engine uses its index). Two writes are not one transaction: if the process dies between the
+ * response write and these, the counts are off until `rebuild` (npm run results:rebuild) recomputes
+ * them from the responses.
  */
 export function createAggregates(deps: { models: Models; timeZone: string }) {
   const { models, timeZone } = deps;
 
-  async function applyChange(before: CountedState | null, after: CountedState | null): Promise<void> {
-    const incs = new Map<string, { surveyId: mongoose.Types.ObjectId; day: string; channel: string; inc: Record<string, number> }>();
-    if (before) addTo(incs, before, -1, timeZone);
-    if (after) addTo(incs, after, 1, timeZone);
-    for (const [id, entry] of incs) {
-      const inc = Object.fromEntries(Object.entries(entry.inc).filter(([, n]) => n !== 0));
-      if (Object.keys(inc).length === 0) continue;
-      const update = { $inc: inc, $setOnInsert: { surveyId: entry.surveyId, day: entry.day, channel: entry.channel } };
-      try {
-        await models.responseDays.updateOne({ _id: id }, update, { upsert: true });
-      } catch (err) {
-        // Two first responses of a day raced to create its document: the other one exists now.
-        if (!isDuplicateKeyError(err)) throw err;
-        await models.responseDays.updateOne({ _id: id }, update);
-      }
+  /** Adds one response's counts (sign +1 or -1) to the per-document $inc map. */
+  function addTo(incs: Map<string, Increment>, state: CountedState, sign: 1 | -1) {
+    const counted = COUNTED.has(state.review);
+    if (!counted && state.review !== 'flagged') return; // discarded: counts nowhere
+    const day = dayIn(state.submittedAt, timeZone);
+    const path = counted ? `c.${cellKey(state.score, state.repurchase)}` : 'flagged';
+    const add = (id: string, model: Increment['model'], set: Record<string, unknown>) => {
+      let entry = incs.get(id);
+      if (!entry) incs.set(id, (entry = { model, set, inc: {} }));
+      entry.inc[path] = (entry.inc[path] ?? 0) + sign;
+    };
+    const base = `${String(state.surveyId)}|${day}|${state.channel}`;
+    add(base, 'responseDays', { surveyId: state.surveyId, day, channel: state.channel });
+    for (const [key, value] of propertiesOf(state.contactSnapshot)) {
+      add(`${base}|${key}|${value}`, 'responseSegmentDays', { surveyId: state.surveyId, day, channel: state.channel, key, value });
     }
+  }
+
+  async function applyChange(before: CountedState | null, after: CountedState | null): Promise<void> {
+    const incs = new Map<string, Increment>();
+    if (before) addTo(incs, before, -1);
+    if (after) addTo(incs, after, 1);
+    await Promise.all(
+      [...incs.entries()].map(async ([id, entry]) => {
+        const inc = Object.fromEntries(Object.entries(entry.inc).filter(([, n]) => n !== 0));
+        if (Object.keys(inc).length === 0) return;
+        const model = models[entry.model] as unknown as mongoose.Model<{ _id: string }>;
+        const update = { $inc: inc, $setOnInsert: entry.set };
+        try {
+          await model.updateOne({ _id: id }, update, { upsert: true });
+        } catch (err) {
+          // Two first responses of a day raced to create its document: the other one exists now.
+          if (!isDuplicateKeyError(err)) throw err;
+          await model.updateOne({ _id: id }, update);
+        }
+      }),
+    );
   }
 
   /**
    * Recomputes the day counts of one survey (or all) from the responses, and the delivered count from
    * the invitations. For repair; run it when quiet.
    */
-  async function rebuild(surveyId?: mongoose.Types.ObjectId): Promise<{ days: number; responses: number }> {
+  async function rebuild(surveyId?: mongoose.Types.ObjectId): Promise<{ days: number; segmentDays: number; responses: number }> {
     const match = surveyId ? { surveyId } : {};
-    const rows = await models.responses.aggregate<{ _id: { s: mongoose.Types.ObjectId; d: string; ch: string; sc: number; r?: string | null; rv: string }; n: number }>([
-      { $match: match },
-      {
-        $group: {
-          _id: { s: '$surveyId', d: { $dateToString: { format: '%Y-%m-%d', date: '$submittedAt', timezone: timeZone } }, ch: '$channel', sc: '$score', r: '$repurchase', rv: '$review' },
-          n: { $sum: 1 },
-        },
-      },
+    const day = { $dateToString: { format: '%Y-%m-%d', date: '$submittedAt', timezone: timeZone } };
+    type Row = { _id: { s: mongoose.Types.ObjectId; d: string; ch: string; sc: number; r?: string | null; rv: string; k?: string; v?: string }; n: number };
+    const [rows, segmentRows, delivered] = await Promise.all([
+      models.responses.aggregate<Row>([{ $match: match }, { $group: { _id: { s: '$surveyId', d: day, ch: '$channel', sc: '$score', r: '$repurchase', rv: '$review' }, n: { $sum: 1 } } }]),
+      models.responses.aggregate<Row>([
+        { $match: match },
+        { $project: { surveyId: 1, submittedAt: 1, channel: 1, score: 1, repurchase: 1, review: 1, p: { $objectToArray: '$contactSnapshot' } } },
+        { $unwind: '$p' },
+        { $group: { _id: { s: '$surveyId', d: day, ch: '$channel', sc: '$score', r: '$repurchase', rv: '$review', k: '$p.k', v: '$p.v' }, n: { $sum: 1 } } },
+      ]),
+      models.invitations.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([{ $match: { ...match, status: 'sent' } }, { $group: { _id: '$surveyId', n: { $sum: 1 } } }]),
     ]);
-    const docs = new Map<string, { _id: string; surveyId: mongoose.Types.ObjectId; day: string; channel: string; c: Record<string, number>; flagged: number }>();
-    let responses = 0;
-    for (const { _id: k, n } of rows) {
-      const id = `${String(k.s)}|${k.d}|${k.ch}`;
-      let doc = docs.get(id);
-      if (!doc) docs.set(id, (doc = { _id: id, surveyId: k.s, day: k.d, channel: k.ch, c: {}, flagged: 0 }));
-      if (COUNTED.has(k.rv)) doc.c[cellKey(k.sc, k.r)] = (doc.c[cellKey(k.sc, k.r)] ?? 0) + n;
-      else if (k.rv === 'flagged') doc.flagged += n;
-      responses += n;
-    }
-    await models.responseDays.deleteMany(surveyId ? { surveyId } : {});
-    const delivered = await models.invitations.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([
-      { $match: { ...match, status: 'sent' } },
-      { $group: { _id: '$surveyId', n: { $sum: 1 } } },
-    ]);
+    const collect = (input: Row[], withProperty: boolean) => {
+      const docs = new Map<string, Record<string, unknown> & { c: Record<string, number>; flagged: number }>();
+      for (const { _id: k, n } of input) {
+        if (withProperty && (typeof k.v !== 'string' || k.v === '')) continue;
+        const id = `${String(k.s)}|${k.d}|${k.ch}` + (withProperty ? `|${k.k}|${k.v}` : '');
+        let doc = docs.get(id);
+        if (!doc) docs.set(id, (doc = { _id: id, surveyId: k.s, day: k.d, channel: k.ch, ...(withProperty ? { key: k.k, value: k.v } : {}), c: {}, flagged: 0 }));
+        if (COUNTED.has(k.rv)) doc.c[cellKey(k.sc, k.r)] = (doc.c[cellKey(k.sc, k.r)] ?? 0) + n;
+        else if (k.rv === 'flagged') doc.flagged += n;
+      }
+      return [...docs.values()];
+    };
+    const days = collect(rows, false);
+    const segmentDays = collect(segmentRows, true);
+    const filter = surveyId ? { surveyId } : {};
+    await Promise.all([models.responseDays.deleteMany(filter), models.responseSegmentDays.deleteMany(filter)]);
+    for (let i = 0; i < days.length; i += 1000) await models.responseDays.collection.insertMany(days.slice(i, i + 1000), { ordered: false });
+    for (let i = 0; i < segmentDays.length; i += 1000) await models.responseSegmentDays.collection.insertMany(segmentDays.slice(i, i + 1000), { ordered: false });
     if (!surveyId) await models.surveys.updateMany({}, { $set: { deliveredCount: 0 } });
     else await models.surveys.updateOne({ _id: surveyId }, { $set: { deliveredCount: 0 } });
     for (const d of delivered) await models.surveys.updateOne({ _id: d._id }, { $set: { deliveredCount: d.n } });
-    const all = [...docs.values()];
-    for (let i = 0; i < all.length; i += 1000) await models.responseDays.insertMany(all.slice(i, i + 1000), { ordered: false });
-    return { days: all.length, responses };
+    return { days: days.length, segmentDays: segmentDays.length, responses: rows.reduce((sum, r) => sum + r.n, 0) };
   }
 
   /**
@@ -124,25 +176,25 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
     return hasResponses;
   }
 
-  /** Day counts of a survey between two days (inclusive, either open), for one channel or all. */
-  async function daysOf(surveyId: mongoose.Types.ObjectId, range: { fromDay?: string | undefined; toDay?: string | undefined; channel?: string | undefined }): Promise<DayCounts[]> {
-    const filter: Record<string, unknown> = { surveyId };
-    if (range.fromDay || range.toDay) filter.day = mongoose.trusted({ ...(range.fromDay ? { $gte: range.fromDay } : {}), ...(range.toDay ? { $lte: range.toDay } : {}) });
-    if (range.channel) filter.channel = range.channel;
-    const docs = await models.responseDays.find(filter).lean();
-    const byDay = new Map<string, { cells: Map<string, number>; flagged: number }>();
-    for (const doc of docs) {
-      let day = byDay.get(doc.day);
-      if (!day) byDay.set(doc.day, (day = { cells: new Map(), flagged: 0 }));
-      day.flagged += doc.flagged ?? 0;
-      for (const [key, n] of Object.entries((doc.c ?? {}) as Record<string, number>)) day.cells.set(key, (day.cells.get(key) ?? 0) + n);
-    }
-    return [...byDay.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([day, d]) => ({ day, flagged: d.flagged, cells: [...d.cells.entries()].filter(([, n]) => n > 0).map(([key, n]) => ({ ...parseCellKey(key), n })) }));
+  /** The survey's day documents, straight from the driver (no document hydration). */
+  async function dayDocsOf(surveyId: mongoose.Types.ObjectId): Promise<DayDoc[]> {
+    const docs = await models.responseDays.collection.find({ surveyId }, { projection: { _id: 0, day: 1, channel: 1, c: 1, flagged: 1 } }).toArray();
+    return docs as unknown as DayDoc[];
   }
 
-  return { applyChange, rebuild, ensureTimeZone, daysOf };
+  /** The survey's per-value day documents for one property (and one value, if given). */
+  async function segmentDocsOf(surveyId: mongoose.Types.ObjectId, key: string, value?: string): Promise<DayDoc[]> {
+    const filter: Record<string, unknown> = { surveyId, key };
+    if (value !== undefined) filter.value = value;
+    const docs = await models.responseSegmentDays.collection.find(filter, { projection: { _id: 0, day: 1, channel: 1, value: 1, c: 1, flagged: 1 } }).toArray();
+    return docs as unknown as DayDoc[];
+  }
+
+  async function daysOf(surveyId: mongoose.Types.ObjectId, range: { fromDay?: string | undefined; toDay?: string | undefined; channel?: string | undefined } = {}): Promise<DayCounts[]> {
+    return mergeDays(await dayDocsOf(surveyId), range);
+  }
+
+  return { applyChange, rebuild, ensureTimeZone, dayDocsOf, segmentDocsOf, daysOf };
 }
 
 export type Aggregates = ReturnType<typeof createAggregates>;

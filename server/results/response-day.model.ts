@@ -21,5 +21,25 @@ responseDaySchema.index({ surveyId: 1, day: 1 });
 
 export type ResponseDay = InferSchemaType<typeof responseDaySchema>;
 
+/**
+ * The same counts per contact property value ("plan" = "Pro"), from the responses' property snapshots,
+ * so a property-filtered view or a segment table reads a few hundred small documents instead of
+ * scanning the responses. `_id` is "surveyId|day|channel|key|value".
+ */
+export const responseSegmentDaySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    surveyId: { type: Schema.Types.ObjectId, ref: 'Survey', required: true },
+    day: { type: String, required: true },
+    channel: { type: String, required: true },
+    key: { type: String, required: true },
+    value: { type: String, required: true },
+    c: { type: Schema.Types.Mixed, default: {} },
+    flagged: { type: Number, default: 0 },
+  },
+  { versionKey: false, minimize: false },
+);
+responseSegmentDaySchema.index({ surveyId: 1, key: 1, value: 1, day: 1 });
+
 /** Which time zone the stored days were computed in; a change of REPORT_TIME_ZONE triggers a rebuild. */
 export const aggregateMetaSchema = new Schema({ _id: { type: String, required: true }, timeZone: { type: String, required: true }, rebuiltAt: { type: Date } }, { versionKey: false });

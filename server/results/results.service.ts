@@ -2,9 +2,9 @@ import mongoose from 'mongoose';
 import type { Models } from '../db/models.js';
 import type { Clock } from '../lib/clock.js';
 import { NotFoundError } from '../lib/errors.js';
-import type { NpsCategory, RepurchaseAnswer } from '../responses/response.model.js';
+import { categoryOf, type NpsCategory, type RepurchaseAnswer } from '../responses/response.model.js';
 import { COUNTED_REVIEW_STATES } from '../surveys/surveys.service.js';
-import type { Aggregates, DayCounts } from './aggregates.js';
+import { mergeDays, type Aggregates, type DayCounts, type DayDoc } from './aggregates.js';
 import { differsSignificantly, npsFigures, type NpsCounts, type NpsFigures } from './nps.js';
 import type { ResultsQuery } from './results.schemas.js';
 import { share, summarise, type Cell, type Summary } from './summary.js';
@@ -179,37 +179,38 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
     return filter;
   }
 
-  /** Day counts of the responses matching a property filter: one pass, grouped like the aggregates. */
-  async function daysFromResponses(filter: Record<string, unknown>): Promise<DayCounts[]> {
-    const rows = await models.responses.aggregate<{ _id: { d: string; sc: number; r?: RepurchaseAnswer | null; rv: string }; n: number }>([
-      { $match: filter },
-      { $group: { _id: { d: { $dateToString: { format: '%Y-%m-%d', date: '$submittedAt', timezone: timeZone } }, sc: '$score', r: '$repurchase', rv: '$review' }, n: { $sum: 1 } } },
-    ]);
-    const byDay = new Map<string, DayCounts>();
-    for (const { _id: k, n } of rows) {
-      let day = byDay.get(k.d);
-      if (!day) byDay.set(k.d, (day = { day: k.d, cells: [], flagged: 0 }));
-      if (COUNTED_REVIEW_STATES.includes(k.rv)) day.cells.push({ score: k.sc, repurchase: k.r ?? null, n });
-      else if (k.rv === 'flagged') day.flagged += n;
+  /** Counts per value of the segment property: from the per-value day counts, or (with a property filter too) one pass over the responses. */
+  async function segmentCounts(surveyId: mongoose.Types.ObjectId, period: Period, query: ResultsQuery & { segment: string }): Promise<Map<string, NpsCounts>> {
+    const byValue = new Map<string, NpsCounts>();
+    const add = (value: string, category: NpsCategory, n: number) => {
+      const counts = byValue.get(value) ?? { promoters: 0, passives: 0, detractors: 0 };
+      if (category === 'promoter') counts.promoters += n;
+      else if (category === 'passive') counts.passives += n;
+      else counts.detractors += n;
+      byValue.set(value, counts);
+    };
+    if (!query.prop) {
+      const docs = await aggregates.segmentDocsOf(surveyId, query.segment);
+      const byDocValue = new Map<string, DayDoc[]>();
+      for (const doc of docs) byDocValue.set(doc.value ?? '', [...(byDocValue.get(doc.value ?? '') ?? []), doc]);
+      for (const [value, valueDocs] of byDocValue) {
+        for (const day of mergeDays(valueDocs, { fromDay: period.fromDay, toDay: period.toDay, channel: query.channel })) {
+          for (const cell of day.cells) add(value, categoryOf(cell.score), cell.n);
+        }
+      }
+      return byValue;
     }
-    return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
-  }
-
-  async function segmentsOf(surveyId: mongoose.Types.ObjectId, period: Period, query: ResultsQuery, total: NpsCounts): Promise<SurveyResults['segments']> {
-    if (!query.segment) return undefined;
     const rows = await models.responses.aggregate<{ _id: { v?: string | null; c: NpsCategory }; n: number }>([
       { $match: { ...responseFilter(surveyId, period, query), review: { $in: COUNTED_REVIEW_STATES } } },
       { $group: { _id: { v: `$contactSnapshot.${query.segment}`, c: '$category' }, n: { $sum: 1 } } },
     ]);
-    const byValue = new Map<string, NpsCounts>();
-    for (const { _id: k, n } of rows) {
-      const value = k.v ?? '(no value)';
-      const counts = byValue.get(value) ?? { promoters: 0, passives: 0, detractors: 0 };
-      if (k.c === 'promoter') counts.promoters += n;
-      else if (k.c === 'passive') counts.passives += n;
-      else counts.detractors += n;
-      byValue.set(value, counts);
-    }
+    for (const { _id: k, n } of rows) if (k.v) add(k.v, k.c, n);
+    return byValue;
+  }
+
+  async function segmentsOf(surveyId: mongoose.Types.ObjectId, period: Period, query: ResultsQuery, total: NpsCounts): Promise<SurveyResults['segments']> {
+    if (!query.segment) return undefined;
+    const byValue = await segmentCounts(surveyId, period, { ...query, segment: query.segment });
     const segmentRows = [...byValue.entries()].map(([value, counts]) => {
       const rest = { promoters: total.promoters - counts.promoters, passives: total.passives - counts.passives, detractors: total.detractors - counts.detractors };
       const restN = rest.promoters + rest.passives + rest.detractors;
@@ -230,9 +231,10 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
     const readFrom = [previousPeriod?.fromDay, wantRolling && period.fromDay ? addDays(period.fromDay, 1 - ROLLING_DAYS) : undefined, period.fromDay]
       .filter((d): d is string => d !== undefined)
       .sort()[0];
-    const days = query.prop
-      ? await daysFromResponses(responseFilter(_id, { start: readFrom ? startOfDay(readFrom, timeZone) : undefined, end: period.end }, query))
-      : await aggregates.daysOf(_id, { fromDay: readFrom, toDay: period.toDay, channel: query.channel });
+    // The survey's day documents are few (a year is at most 365 per channel): read them once, for the
+    // figures without a property filter and for the response rate.
+    const [dayDocs, propertyDocs] = await Promise.all([aggregates.dayDocsOf(_id), query.prop ? aggregates.segmentDocsOf(_id, query.prop, query.value) : undefined]);
+    const days = mergeDays(propertyDocs ?? dayDocs, { fromDay: readFrom, toDay: period.toDay, channel: query.channel });
 
     const current = days.filter((d) => inRange(d.day, period.fromDay, period.toDay));
     const summary = summarise(current.flatMap((d) => d.cells));
@@ -251,11 +253,8 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
     const trend = { interval, points: trendOf(days, { fromDay: trendFrom, toDay: trendTo }, interval) };
 
     // Response rate (PRODUCT.md): counted email responses / invitations delivered, all time.
-    const [segments, surveyDoc, emailDays] = await Promise.all([
-      segmentsOf(_id, period, query, summary.figures),
-      models.surveys.findById(_id).select('deliveredCount').lean(),
-      aggregates.daysOf(_id, { channel: 'email' }),
-    ]);
+    const [segments, surveyDoc] = await Promise.all([segmentsOf(_id, period, query, summary.figures), models.surveys.findById(_id).select('deliveredCount').lean()]);
+    const emailDays = mergeDays(dayDocs, { channel: 'email' });
     const delivered = surveyDoc?.deliveredCount ?? 0;
     const responded = emailDays.reduce((sum, d) => sum + d.cells.reduce((s, c) => s + c.n, 0), 0);
     return {

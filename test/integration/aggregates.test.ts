@@ -51,10 +51,19 @@ describe('result day counts kept as responses arrive and change', () => {
     await manager.post(`/surveys/${String(survey._id)}/review/${String(await flagged(1))}`).type('form').send({ _csrf: csrf, decision: 'accept' }).expect(303);
     await manager.post(`/surveys/${String(survey._id)}/review/${String(await flagged(2))}`).type('form').send({ _csrf: csrf, decision: 'discard' }).expect(303);
 
+    // The person behind invitation 0 is deleted: their answer still counts, but no longer as plan Pro.
+    const del = await manager.get(`/contacts/${String(invitations[0]!.contact._id)}/delete`).expect(200);
+    await manager.post(`/contacts/${String(invitations[0]!.contact._id)}/delete`).type('form').send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(del.text)![1]! }).expect(303);
+
     const aggregates = createAggregates({ models: ctx.models, timeZone: ctx.config.reportTimeZone });
     const live = await aggregates.daysOf(survey._id, {});
+    const sortDocs = (docs: Awaited<ReturnType<typeof aggregates.segmentDocsOf>>) => docs.map((d) => ({ ...d, c: Object.fromEntries(Object.entries(d.c ?? {}).filter(([, n]) => n !== 0).sort()) })).sort((a, b) => `${a.day}${a.channel}${a.value}`.localeCompare(`${b.day}${b.channel}${b.value}`));
+    const livePlan = sortDocs(await aggregates.segmentDocsOf(survey._id, 'plan'));
     await aggregates.rebuild(survey._id);
     const rebuilt = await aggregates.daysOf(survey._id, {});
+    expect(livePlan).to.deep.equal(sortDocs(await aggregates.segmentDocsOf(survey._id, 'plan')));
+    // Pro counts: 7, 1, 8 (the deleted contact's 9 left the segment; the web link has no properties).
+    expect(livePlan.flatMap((d) => Object.entries(d.c ?? {}).map(([k, n]) => [k, n])).sort()).to.deep.equal([['1|', 1], ['7|not_sure', 1], ['8|', 1]]);
     const norm = (days: typeof live) => days.map((d) => ({ ...d, cells: [...d.cells].sort((x, y) => x.score - y.score || String(x.repurchase).localeCompare(String(y.repurchase))) }));
     expect(norm(live)).to.deep.equal(norm(rebuilt));
     // Counted: 9, 7, 1 (accepted), 8 and the web link's 10; one still flagged (the 0).
