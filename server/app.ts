@@ -70,7 +70,7 @@ export function createApp(deps: AppDeps): Express {
   const clock = deps.clock ?? systemClock;
 
   const accounts = createAccountsService({ users: models.users, clock });
-  const surveys = createSurveysService({ surveys: models.surveys, responses: models.responses });
+  const surveys = createSurveysService({ surveys: models.surveys });
   const aggregates = createAggregates({ models, timeZone: config.reportTimeZone });
   const contacts = createContactsService({ ...models, clock, aggregates });
   const sendQueue = createSendQueue({ models, clock, sealer: linkTokenSealer(config) });
@@ -159,8 +159,10 @@ export function createApp(deps: AppDeps): Express {
       endSessions: sessionTerminator(connection),
     }),
   );
+  const results = createResultsService({ models, clock, timeZone: config.reportTimeZone, aggregates });
   app.use(
     surveysRouter({
+      overview: (ids) => results.overview(ids),
       surveys,
       deliveryProgress: (id) => sendQueue.progress(id),
       recentRuns: (id) => sendQueue.recentRuns(id),
@@ -174,7 +176,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     resultsRouter({
       surveys,
-      results: createResultsService({ models, clock, timeZone: config.reportTimeZone, aggregates }),
+      results,
       propertyKeys: remembered(() => sendQueue.knownPropertyKeys(), 60_000, clock),
       timeZone: config.reportTimeZone,
     }),

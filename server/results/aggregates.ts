@@ -129,19 +129,13 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
     const match = surveyId ? { surveyId } : {};
     const day = { $dateToString: { format: '%Y-%m-%d', date: '$submittedAt', timezone: timeZone } };
     type Row = { _id: { s: mongoose.Types.ObjectId; d: string; ch: string; sc: number; r?: string | null; rv: string; k?: string; v?: string }; n: number };
-    const [rows, segmentRows, delivered] = await Promise.all([
-      models.responses.aggregate<Row>([{ $match: match }, { $group: { _id: { s: '$surveyId', d: day, ch: '$channel', sc: '$score', r: '$repurchase', rv: '$review' }, n: { $sum: 1 } } }]),
-      models.responses.aggregate<Row>([
-        { $match: match },
-        { $project: { surveyId: 1, submittedAt: 1, channel: 1, score: 1, repurchase: 1, review: 1, p: { $objectToArray: '$contactSnapshot' } } },
-        { $unwind: '$p' },
-        { $group: { _id: { s: '$surveyId', d: day, ch: '$channel', sc: '$score', r: '$repurchase', rv: '$review', k: '$p.k', v: '$p.v' }, n: { $sum: 1 } } },
-      ]),
-      models.invitations.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([{ $match: { ...match, status: 'sent' } }, { $group: { _id: '$surveyId', n: { $sum: 1 } } }]),
-    ]);
-    const collect = (input: Row[], withProperty: boolean) => {
+    // Streamed with cursors: the grouped rows can run into millions (days x cells x property values).
+    const collect = async (pipeline: mongoose.PipelineStage[], withProperty: boolean) => {
       const docs = new Map<string, Record<string, unknown> & { c: Record<string, number>; flagged: number }>();
-      for (const { _id: k, n } of input) {
+      let responses = 0;
+      for await (const row of models.responses.aggregate<Row>(pipeline).cursor({ batchSize: 5000 })) {
+        const { _id: k, n } = row as Row;
+        responses += n;
         if (withProperty && (typeof k.v !== 'string' || k.v === '')) continue;
         const id = `${String(k.s)}|${k.d}|${k.ch}` + (withProperty ? `|${k.k}|${k.v}` : '');
         let doc = docs.get(id);
@@ -149,10 +143,23 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
         if (COUNTED.has(k.rv)) doc.c[cellKey(k.sc, k.r)] = (doc.c[cellKey(k.sc, k.r)] ?? 0) + n;
         else if (k.rv === 'flagged') doc.flagged += n;
       }
-      return [...docs.values()];
+      return { docs: [...docs.values()], responses };
     };
-    const days = collect(rows, false);
-    const segmentDays = collect(segmentRows, true);
+    const [overall, perValue, delivered] = await Promise.all([
+      collect([{ $match: match }, { $group: { _id: { s: '$surveyId', d: day, ch: '$channel', sc: '$score', r: '$repurchase', rv: '$review' }, n: { $sum: 1 } } }], false),
+      collect(
+        [
+          { $match: match },
+          { $project: { surveyId: 1, submittedAt: 1, channel: 1, score: 1, repurchase: 1, review: 1, p: { $objectToArray: '$contactSnapshot' } } },
+          { $unwind: '$p' },
+          { $group: { _id: { s: '$surveyId', d: day, ch: '$channel', sc: '$score', r: '$repurchase', rv: '$review', k: '$p.k', v: '$p.v' }, n: { $sum: 1 } } },
+        ],
+        true,
+      ),
+      models.invitations.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([{ $match: { ...match, status: 'sent' } }, { $group: { _id: '$surveyId', n: { $sum: 1 } } }]),
+    ]);
+    const days = overall.docs;
+    const segmentDays = perValue.docs;
     const filter = surveyId ? { surveyId } : {};
     await Promise.all([models.responseDays.deleteMany(filter), models.responseSegmentDays.deleteMany(filter)]);
     for (let i = 0; i < days.length; i += 1000) await models.responseDays.collection.insertMany(days.slice(i, i + 1000), { ordered: false });
@@ -160,7 +167,7 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
     if (!surveyId) await models.surveys.updateMany({}, { $set: { deliveredCount: 0 } });
     else await models.surveys.updateOne({ _id: surveyId }, { $set: { deliveredCount: 0 } });
     for (const d of delivered) await models.surveys.updateOne({ _id: d._id }, { $set: { deliveredCount: d.n } });
-    return { days: days.length, segmentDays: segmentDays.length, responses: rows.reduce((sum, r) => sum + r.n, 0) };
+    return { days: days.length, segmentDays: segmentDays.length, responses: overall.responses };
   }
 
   /**

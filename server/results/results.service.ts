@@ -52,6 +52,15 @@ export interface SurveyResults {
   responseRate: { delivered: number; responded: number; rate: number | null };
 }
 
+export interface SurveyOverview {
+  figures: NpsFigures;
+  delivered: number;
+  responded: number;
+  rate: number | null;
+  /** NPS per month over the last 12 months. */
+  trend: TrendPoint[];
+}
+
 export interface CommentsPage {
   items: { id: string; score: number; category: NpsCategory; repurchase: RepurchaseAnswer | undefined; comment: string; submittedAt: Date; channel: string; contactId: string | undefined; contactName: string | undefined }[];
   page: number;
@@ -309,7 +318,34 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
     };
   }
 
-  return { surveyResults, comments };
+  /**
+   * The overview line of each survey: NPS over all counted responses with its margin, response rate,
+   * and a 12-month trend for a sparkline. One read of the day counts for all listed surveys.
+   */
+  async function overview(surveyIds: readonly string[]): Promise<Map<string, SurveyOverview>> {
+    const ids = surveyIds.filter((id) => mongoose.isValidObjectId(id)).map((id) => new mongoose.Types.ObjectId(id));
+    const [docs, surveys] = await Promise.all([
+      models.responseDays.collection.find({ surveyId: { $in: ids } }, { projection: { _id: 0, surveyId: 1, day: 1, channel: 1, c: 1, flagged: 1 } }).toArray(),
+      models.surveys.find({ _id: mongoose.trusted({ $in: ids }) }).select('deliveredCount').lean(),
+    ]);
+    const bySurvey = new Map<string, DayDoc[]>();
+    for (const doc of docs) bySurvey.set(String(doc.surveyId), [...(bySurvey.get(String(doc.surveyId)) ?? []), doc as unknown as DayDoc]);
+    const delivered = new Map(surveys.map((s) => [String(s._id), s.deliveredCount ?? 0]));
+    const today = dayIn(clock.now(), timeZone);
+    const from = `${addDays(today, -334).slice(0, 7)}-01`;
+    const out = new Map<string, SurveyOverview>();
+    for (const id of surveyIds) {
+      const surveyDocs = bySurvey.get(id) ?? [];
+      const all = mergeDays(surveyDocs);
+      const figures = npsFigures(countsOf(all.flatMap((d) => d.cells)));
+      const responded = mergeDays(surveyDocs, { channel: 'email' }).reduce((sum, d) => sum + d.cells.reduce((t, c) => t + c.n, 0), 0);
+      const sent = delivered.get(id) ?? 0;
+      out.set(id, { figures, delivered: sent, responded, rate: sent === 0 ? null : share(responded, sent), trend: trendOf(all, { fromDay: from, toDay: today }, 'month') });
+    }
+    return out;
+  }
+
+  return { surveyResults, comments, overview };
 }
 
 export type ResultsService = ReturnType<typeof createResultsService>;

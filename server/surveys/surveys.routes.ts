@@ -5,6 +5,7 @@ import { flash } from '../web/flash.js';
 import { renderInvalid, typedValues } from '../web/forms.js';
 import { parseInput } from '../web/validate.js';
 import { webLinkActionSchema } from '../responses/response.schemas.js';
+import type { SurveyOverview } from '../results/results.service.js';
 import { SURVEY_LANGUAGES } from './survey.model.js';
 import { statusActionSchema, surveyInputSchema, surveySettingsSchema } from './surveys.schemas.js';
 import type { SurveysService } from './surveys.service.js';
@@ -29,12 +30,36 @@ export interface QueueRun {
   finishedAt?: Date | null;
 }
 
+/**
+ * An SVG path (viewBox 0 0 100 40) for a 12-point NPS trend, -100 at the bottom, +100 at the top;
+ * months without responses break the line. SVG attributes, so the strict CSP needs no inline style.
+ */
+export function sparklineOf(points: readonly { figures: { n: number; nps: number | null } }[]): { path: string; label: string } | undefined {
+  const step = points.length > 1 ? 100 / (points.length - 1) : 0;
+  let path = '';
+  let previousDrawn = false;
+  points.forEach((p, i) => {
+    if (p.figures.nps === null) {
+      previousDrawn = false;
+      return;
+    }
+    const x = (i * step).toFixed(1);
+    const y = (20 - p.figures.nps / 5).toFixed(1);
+    path += `${previousDrawn ? 'L' : 'M'}${x} ${y} `;
+    previousDrawn = true;
+  });
+  if (!path) return undefined;
+  const known = points.filter((p) => p.figures.nps !== null).map((p) => Math.round(p.figures.nps!));
+  return { path: path.trim(), label: `Monthly NPS over the last 12 months: ${known.join(', ')}` };
+}
+
 export function surveysRouter(deps: {
   surveys: SurveysService;
   deliveryProgress: (surveyId: string) => Promise<DeliveryProgress>;
   recentRuns: (surveyId: string) => Promise<QueueRun[]>;
   skipLabels: Record<string, string>;
   flaggedCount: (surveyId: string) => Promise<number>;
+  overview: (surveyIds: string[]) => Promise<Map<string, SurveyOverview>>;
   baseUrl: string;
   webLinkPerHour: number;
 }): Router {
@@ -42,7 +67,15 @@ export function surveysRouter(deps: {
   const router = Router();
 
   router.get('/surveys', requireRole('viewer'), async (_req, res) => {
-    res.render('surveys/index', { title: 'Surveys', surveys: await surveys.list() });
+    const list = await surveys.list();
+    const overview = await deps.overview(list.map((s) => s.id));
+    res.render('surveys/index', {
+      title: 'Surveys',
+      surveys: list.map((s) => {
+        const o = overview.get(s.id);
+        return { ...s, figures: o?.figures, rate: o?.rate, delivered: o?.delivered ?? 0, responded: o?.responded ?? 0, sparkline: o ? sparklineOf(o.trend) : undefined };
+      }),
+    });
   });
 
   router.get('/surveys/new', requireRole('manager'), (_req, res) => {

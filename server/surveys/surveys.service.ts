@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import type { Models } from '../db/models.js';
 import { ConflictError, NotFoundError } from '../lib/errors.js';
-import { npsFigures, type NpsFigures } from '../results/nps.js';
 import type { InferSchemaType } from 'mongoose';
 import { DEFAULT_QUESTIONS, type SurveyStatus, type surveySchema } from './survey.model.js';
 import type { StatusAction, SurveyInput, SurveySettings } from './surveys.schemas.js';
@@ -13,7 +12,6 @@ export interface SurveySummary {
   companyName: string;
   status: SurveyStatus;
   createdAt: Date | undefined;
-  figures: NpsFigures;
 }
 
 export interface SurveyDetail extends SurveySettings {
@@ -63,43 +61,24 @@ const TRANSITIONS: Record<StatusAction, { from: SurveyStatus[]; to: SurveyStatus
 /** Responses that count in figures: not flagged as automated, unless a manager accepted them. */
 export const COUNTED_REVIEW_STATES = ['none', 'accepted'];
 
-export function createSurveysService(deps: { surveys: Models['surveys']; responses: Models['responses'] }) {
-  const { surveys, responses } = deps;
+export function createSurveysService(deps: { surveys: Models['surveys'] }) {
+  const { surveys } = deps;
 
   function idOrNotFound(id: string): mongoose.Types.ObjectId {
     if (!mongoose.isValidObjectId(id)) throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
     return new mongoose.Types.ObjectId(id);
   }
 
-  /** Promoter / passive / detractor counts per survey, for the given surveys. */
-  async function countsBySurvey(ids: mongoose.Types.ObjectId[]): Promise<Map<string, NpsFigures>> {
-    const rows = await responses.aggregate<{ _id: mongoose.Types.ObjectId; promoters: number; passives: number; detractors: number }>([
-      { $match: { surveyId: { $in: ids }, review: { $in: COUNTED_REVIEW_STATES } } },
-      {
-        $group: {
-          _id: '$surveyId',
-          promoters: { $sum: { $cond: [{ $eq: ['$category', 'promoter'] }, 1, 0] } },
-          passives: { $sum: { $cond: [{ $eq: ['$category', 'passive'] }, 1, 0] } },
-          detractors: { $sum: { $cond: [{ $eq: ['$category', 'detractor'] }, 1, 0] } },
-        },
-      },
-    ]);
-    return new Map(rows.map((r) => [String(r._id), npsFigures(r)]));
-  }
-
   return {
-    /** Every survey, newest first, with its NPS over all counted responses. */
+    /** Every survey, newest first (figures come from the results service). */
     async list(): Promise<SurveySummary[]> {
       const docs = await surveys.find({}).sort({ createdAt: -1 }).limit(500).lean();
-      const figures = await countsBySurvey(docs.map((d) => d._id));
-      const empty = npsFigures({ promoters: 0, passives: 0, detractors: 0 });
       return docs.map((d) => ({
         id: String(d._id),
         name: d.name,
         companyName: d.companyName,
         status: d.status,
         createdAt: d.createdAt ?? undefined,
-        figures: figures.get(String(d._id)) ?? empty,
       }));
     },
 

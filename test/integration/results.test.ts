@@ -167,6 +167,24 @@ describe('survey results page', () => {
     expect(second.text).not.to.contain('>Older</a>');
   });
 
+  it('lists every survey on the overview with NPS, margin, n, response rate and a 12-month trend line', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active', name: 'Overview survey' });
+    const now = ctx.clock.now().getTime();
+    await makeResponses(ctx, survey._id, [10, 10, 0], { submittedAt: new Date(now - 2 * DAY) });
+    await makeResponses(ctx, survey._id, [0], { submittedAt: new Date(now - 2 * DAY), channel: 'link' });
+    await makeResponses(ctx, survey._id, [10], { submittedAt: new Date(now - 70 * DAY) });
+    await ctx.models.surveys.updateOne({ _id: survey._id }, { $set: { deliveredCount: 10 } }); // as the send worker counts
+    const viewer = await signedInAs(ctx, 'viewer');
+    const page = await viewer.get('/surveys').expect(200);
+    // 3 promoters, 2 detractors of 5 -> 20; 4 of the 5 came by email, to 10 delivered invitations.
+    expect(page.text).to.contain('<span class="nps-value">+20</span>');
+    expect(page.text).to.contain(`±${interval(3, 2, 5).moe}`);
+    expect(page.text).to.contain('40.0%<br><span class="muted">4 of 10</span>');
+    const label = /<svg class="sparkline"[^>]*aria-label="([^"]+)"/.exec(page.text)![1]!;
+    const months = [new Date(now - 70 * DAY), new Date(now - 2 * DAY)].map((d) => d.toISOString().slice(0, 7));
+    expect(label).to.equal(months[0] === months[1] ? 'Monthly NPS over the last 12 months: 20' : 'Monthly NPS over the last 12 months: 100, 0');
+  });
+
   it('refuses bad filters with 400 and a message beside the field', async () => {
     const survey = await makeSurvey(ctx, { status: 'active' });
     const viewer = await signedInAs(ctx, 'viewer');

@@ -177,6 +177,8 @@ describe('sending: queue, workers and SMTP', function () {
     const recipients = new Set(smtp.received.map((m) => m.to[0]));
     expect(recipients.size).to.equal(2000);
     expect(await statusCounts(survey._id)).to.include({ sent: 2000, queued: 0, sending: 0, uncertain: 0 });
+    // The response rate's denominator, counted as the workers went, agrees with the invitations.
+    expect((await ctx.models.surveys.findById(survey._id).lean())!.deliveredCount).to.equal(2000);
   });
 
   it('leaves only the in-flight invitations uncertain when a worker dies mid-send; the next worker sends the rest', async () => {
