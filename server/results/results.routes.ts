@@ -37,6 +37,20 @@ function changeText(change: number | null | undefined): string {
   return change > 0 && text !== '0.0' ? `+${text}` : change < 0 && text !== '0.0' ? `\u2212${text}` : text;
 }
 
+/** The plain-words warning when some groups answered significantly more or less often. */
+function skewOf(results: SurveyResults): { skewed: boolean; skewedText?: string } {
+  const rows = results.representativeness?.rows ?? [];
+  const under = rows.filter((r) => r.skew === 'under').map((r) => `${r.value} (${r.responseRate.toFixed(1)}%)`);
+  const over = rows.filter((r) => r.skew === 'over').map((r) => `${r.value} (${r.responseRate.toFixed(1)}%)`);
+  if (under.length === 0 && over.length === 0) return { skewed: false };
+  const property = results.representativeness!.property;
+  const parts = [
+    ...(under.length > 0 ? [`customers with ${property} ${under.join(', ')} answered less often than the others`] : []),
+    ...(over.length > 0 ? [`${property} ${over.join(', ')} answered more often`] : []),
+  ];
+  return { skewed: true, skewedText: `${parts.join('; ')}.`.replace(/^./, (c) => c.toUpperCase()) };
+}
+
 type QueryValues = Record<string, string | number | undefined>;
 
 /** The address of the current view with some filters changed (for preset links, tabs and paging). */
@@ -107,6 +121,7 @@ export function resultsRouter(deps: { surveys: SurveysService; results: ResultsS
         trendData: { interval: results.trend.interval, points: trendRows },
         commentsLink: urlWith(common.commentsUrl as string, filters, {}),
         clearSegmentUrl: urlWith(base, current, { segment: undefined }),
+        ...skewOf(results),
       });
     }),
   );

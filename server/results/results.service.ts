@@ -41,6 +41,18 @@ export interface SegmentRow {
   differs: boolean;
 }
 
+export interface RepresentativenessRow {
+  value: string;
+  invited: number;
+  answered: number;
+  /** Share among everyone invited (delivered) and among those who answered, in percent. */
+  invitedShare: number;
+  answeredShare: number;
+  responseRate: number;
+  /** 'over' or 'under' when this group answered significantly more or less often than the others. */
+  skew: 'over' | 'under' | undefined;
+}
+
 export interface SurveyResults {
   period: Period;
   summary: Summary;
@@ -49,6 +61,7 @@ export interface SurveyResults {
   previous: { period: Period; figures: NpsFigures; change: number | null; significant: boolean } | undefined;
   trend: { interval: TrendInterval; points: TrendPoint[] };
   segments: { property: string; rows: SegmentRow[] } | undefined;
+  representativeness: { property: string; rows: RepresentativenessRow[]; invited: number; answered: number } | undefined;
   responseRate: { delivered: number; responded: number; rate: number | null };
 }
 
@@ -229,6 +242,47 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
     return { property: query.segment, rows: segmentRows };
   }
 
+  /**
+   * Who answered compared with who was invited, by the value of one contact property: each value's
+   * share of the delivered invitations and of the answered ones, and whether the value's response
+   * rate differs significantly from everyone else's (two-proportion z-test at 95%). Uses the
+   * contacts' current property values for both sides, so the comparison is like with like.
+   */
+  async function representativeness(surveyId: mongoose.Types.ObjectId, key: string): Promise<SurveyResults['representativeness']> {
+    const rows = await models.invitations.aggregate<{ _id: { v?: string | null; answered: boolean }; n: number }>([
+      { $match: { surveyId, status: 'sent' } },
+      { $lookup: { from: models.contacts.collection.collectionName, localField: 'contactId', foreignField: '_id', as: 'contact' } },
+      { $unwind: { path: '$contact', preserveNullAndEmptyArrays: true } },
+      { $group: { _id: { v: `$contact.properties.${key}`, answered: { $gt: ['$respondedAt', null] } }, n: { $sum: 1 } } },
+    ]);
+    const byValue = new Map<string, { invited: number; answered: number }>();
+    for (const { _id: k, n } of rows) {
+      const value = k.v || '(no value)';
+      const entry = byValue.get(value) ?? { invited: 0, answered: 0 };
+      entry.invited += n;
+      if (k.answered) entry.answered += n;
+      byValue.set(value, entry);
+    }
+    const invited = [...byValue.values()].reduce((sum, e) => sum + e.invited, 0);
+    const answered = [...byValue.values()].reduce((sum, e) => sum + e.answered, 0);
+    if (invited === 0) return { property: key, rows: [], invited, answered };
+    const result = [...byValue.entries()].map(([value, e]) => {
+      const othersInvited = invited - e.invited;
+      const othersAnswered = answered - e.answered;
+      let skew: RepresentativenessRow['skew'];
+      if (e.invited > 0 && othersInvited > 0) {
+        const p1 = e.answered / e.invited;
+        const p2 = othersAnswered / othersInvited;
+        const pooled = answered / invited;
+        const se = Math.sqrt(pooled * (1 - pooled) * (1 / e.invited + 1 / othersInvited));
+        if (se > 0 && Math.abs(p1 - p2) / se > 1.96) skew = p1 > p2 ? 'over' : 'under';
+      }
+      return { value, invited: e.invited, answered: e.answered, invitedShare: share(e.invited, invited), answeredShare: share(e.answered, answered), responseRate: share(e.answered, e.invited), skew };
+    });
+    result.sort((a, b) => b.invited - a.invited);
+    return { property: key, rows: result, invited, answered };
+  }
+
   /** Results of one survey under the page's filters, with the previous period, trend and segments. */
   async function surveyResults(surveyId: string, query: ResultsQuery): Promise<SurveyResults> {
     const _id = surveyObjectId(surveyId);
@@ -262,7 +316,11 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
     const trend = { interval, points: trendOf(days, { fromDay: trendFrom, toDay: trendTo }, interval) };
 
     // Response rate (PRODUCT.md): counted email responses / invitations delivered, all time.
-    const [segments, surveyDoc] = await Promise.all([segmentsOf(_id, period, query, summary.figures), models.surveys.findById(_id).select('deliveredCount').lean()]);
+    const [segments, surveyDoc, represented] = await Promise.all([
+      segmentsOf(_id, period, query, summary.figures),
+      models.surveys.findById(_id).select('deliveredCount').lean(),
+      query.segment ? representativeness(_id, query.segment) : undefined,
+    ]);
     const emailDays = mergeDays(dayDocs, { channel: 'email' });
     const delivered = surveyDoc?.deliveredCount ?? 0;
     const responded = emailDays.reduce((sum, d) => sum + d.cells.reduce((s, c) => s + c.n, 0), 0);
@@ -273,6 +331,7 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
       previous,
       trend,
       segments,
+      representativeness: represented,
       responseRate: { delivered, responded, rate: delivered === 0 ? null : share(responded, delivered) },
     };
   }

@@ -185,6 +185,26 @@ describe('survey results page', () => {
     expect(label).to.equal(months[0] === months[1] ? 'Monthly NPS over the last 12 months: 20' : 'Monthly NPS over the last 12 months: 100, 0');
   });
 
+  it('compares who answered with who was invited, by property, and warns in plain words when it is skewed', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active' });
+    const plans = [...Array<string>(100).fill('Free'), ...Array<string>(100).fill('Pro')];
+    const contacts = await ctx.models.contacts.insertMany(plans.map((plan, i) => ({ email: `c${i}@example.com`, properties: { plan } })));
+    // Free: 10 of 100 answered; Pro: 40 of 100.
+    await ctx.models.invitations.insertMany(
+      contacts.map((c, i) => ({
+        surveyId: survey._id, contactId: c._id, tokenHash: `hash-${i}`, status: 'sent', queuedAt: new Date(), sentAt: new Date(),
+        ...((i < 100 ? i < 10 : i < 140) ? { respondedAt: new Date() } : {}),
+      })),
+    );
+    const viewer = await signedInAs(ctx, 'viewer');
+    const page = await viewer.get(`/surveys/${String(survey._id)}/results?segment=plan`).expect(200);
+    expect(page.text).to.contain('<th scope="row">Free</th><td class="num">100</td><td class="num">50.0%</td><td class="num">10</td><td class="num">20.0%</td><td class="num">10.0%</td><td><strong>answered less often</strong></td>');
+    expect(page.text).to.contain('<th scope="row">Pro</th><td class="num">100</td><td class="num">50.0%</td><td class="num">40</td><td class="num">80.0%</td><td class="num">40.0%</td><td><strong>answered more often</strong></td>');
+    // Hand check of the test: pooled p = 0.25, SE = sqrt(0.25 x 0.75 x (1/100 + 1/100)), z = 0.30 / SE.
+    expect(0.3 / Math.sqrt(0.25 * 0.75 * 0.02)).to.be.greaterThan(1.96);
+    expect(page.text).to.contain('Customers with plan Free (10.0%) answered less often than the others; plan Pro (40.0%) answered more often.');
+  });
+
   it('refuses bad filters with 400 and a message beside the field', async () => {
     const survey = await makeSurvey(ctx, { status: 'active' });
     const viewer = await signedInAs(ctx, 'viewer');
