@@ -3,7 +3,7 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import { create as createHandlebars } from 'express-handlebars';
 import Handlebars from 'handlebars';
-import type { Connection } from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import { pinoHttp } from 'pino-http';
 import { accountsRouter } from './accounts/accounts.routes.js';
 import { createAccountsService } from './accounts/accounts.service.js';
@@ -61,6 +61,17 @@ function remembered<T>(fetch: () => Promise<T>, ttlMs: number, clock: Clock): ()
     const now = clock.now().getTime();
     if (!cached || cached.until <= now) cached = { value: await fetch(), until: now + ttlMs };
     return cached.value;
+  };
+}
+
+/** Filter choices for a survey's results: the contacts' property names and those its answers carry, each list fetched at most once a minute. */
+function propertyKeysFor(contactKeys: () => Promise<string[]>, surveyKeys: (surveyId: string) => Promise<string[]>, clock: Clock) {
+  const perSurvey = new Map<string, () => Promise<string[]>>();
+  return async (surveyId: string): Promise<string[]> => {
+    let fetch = perSurvey.get(surveyId);
+    if (!fetch) perSurvey.set(surveyId, (fetch = remembered(() => surveyKeys(surveyId), 60_000, clock)));
+    const [a, b] = await Promise.all([contactKeys(), fetch()]);
+    return [...new Set([...a, ...b])].sort((x, y) => x.localeCompare(y));
   };
 }
 
@@ -177,7 +188,11 @@ export function createApp(deps: AppDeps): Express {
     resultsRouter({
       surveys,
       results,
-      propertyKeys: remembered(() => sendQueue.knownPropertyKeys(), 60_000, clock),
+      propertyKeys: propertyKeysFor(
+        remembered(() => sendQueue.knownPropertyKeys(), 60_000, clock),
+        (surveyId) => aggregates.propertyKeysOf(new mongoose.Types.ObjectId(surveyId)),
+        clock,
+      ),
       timeZone: config.reportTimeZone,
     }),
   );

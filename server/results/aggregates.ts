@@ -197,11 +197,17 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
     return docs as unknown as DayDoc[];
   }
 
+  /** Property names the survey's answers carry (from the per-value counts). */
+  async function propertyKeysOf(surveyId: mongoose.Types.ObjectId): Promise<string[]> {
+    const keys = (await models.responseSegmentDays.collection.distinct('key', { surveyId })) as string[];
+    return keys.sort((a, b) => a.localeCompare(b));
+  }
+
   async function daysOf(surveyId: mongoose.Types.ObjectId, range: { fromDay?: string | undefined; toDay?: string | undefined; channel?: string | undefined } = {}): Promise<DayCounts[]> {
     return mergeDays(await dayDocsOf(surveyId), range);
   }
 
-  return { applyChange, rebuild, ensureTimeZone, dayDocsOf, segmentDocsOf, daysOf };
+  return { applyChange, rebuild, ensureTimeZone, dayDocsOf, segmentDocsOf, propertyKeysOf, daysOf };
 }
 
 export type Aggregates = ReturnType<typeof createAggregates>;

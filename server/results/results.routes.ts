@@ -64,13 +64,13 @@ function urlWith(base: string, query: QueryValues, changes: QueryValues): string
   return qs ? `${base}?${qs}` : base;
 }
 
-export function resultsRouter(deps: { surveys: SurveysService; results: ResultsService; propertyKeys: () => Promise<string[]>; timeZone: string }): Router {
+export function resultsRouter(deps: { surveys: SurveysService; results: ResultsService; propertyKeys: (surveyId: string) => Promise<string[]>; timeZone: string }): Router {
   const router = Router();
 
   /** Parses the filters, or renders the page with the messages beside them (400). */
   async function withFilters(req: Request, res: Response, view: string, render: (survey: SurveyDetail, query: ResultsQuery, common: Record<string, unknown>) => Promise<void>) {
     const survey = await deps.surveys.get(req.params.id as string);
-    const propertyKeys = await deps.propertyKeys();
+    const propertyKeys = await deps.propertyKeys(survey.id);
     const common = {
       survey,
       rangeOptions: RANGE_PRESETS.map((value) => ({ value, label: RANGE_LABELS[value] })),

@@ -97,6 +97,7 @@ describe('survey results page', () => {
     await makeResponses(ctx, survey._id, repeat(0, 40), { submittedAt: new Date(ctx.clock.now().getTime() - 3 * DAY), contactSnapshot: { plan: 'Legacy' } });
     const viewer = await signedInAs(ctx, 'viewer');
     const page = await viewer.get(`/surveys/${String(survey._id)}/results?segment=plan`).expect(200);
+    expect(page.text).to.contain('<option value="plan" selected>plan</option>');
     const rows = [...page.text.matchAll(/<tr><th scope="row">(\w+)<\/th><td class="num">([^<]+)<\/td><td class="num">([\d.]+)<\/td><td class="num">(\d+)/g)].map((m) => [m[1], m[2], m[3], m[4]]);
     expect(rows).to.deep.equal([
       ['Pro', '+50', interval(3, 1, 4).moe, '4'],
