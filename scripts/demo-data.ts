@@ -63,6 +63,8 @@ export interface DemoOptions {
   seed: number;
   /** Also create contacts and invitations (with non-responders, for response rates). */
   withInvitations: boolean;
+  /** Create contacts (and link email responses to them) even without invitations. */
+  withContacts?: boolean;
   now: Date;
   onProgress?: (done: number, total: number) => void;
 }
@@ -93,7 +95,8 @@ export async function seedDemo(models: Models, options: DemoOptions): Promise<{ 
     contactIds.push(new mongoose.Types.ObjectId());
     contactProps.push({ plan: rand.pick(PLANS), region: rand.pick(REGIONS), signup_year: String(2019 + Math.floor(rand.next() * 7)) });
   }
-  if (options.withInvitations) {
+  const withContacts = options.withInvitations || options.withContacts === true;
+  if (withContacts) {
     for (let i = 0; i < contactCount; i += 5000) {
       await models.contacts.collection.insertMany(
         contactIds.slice(i, i + 5000).map((_id, j) => ({ _id, email: `customer${i + j}@demo.example`, name: `Customer ${i + j}`, locale: rand.next() < 0.15 ? 'de' : 'en', properties: contactProps[i + j], createdAt: options.now, updatedAt: options.now })),
@@ -135,7 +138,7 @@ export async function seedDemo(models: Models, options: DemoOptions): Promise<{ 
       responses.push({
         surveyId,
         ...(invitationId ? { invitationId } : {}),
-        ...(options.withInvitations && channel === 'email' ? { contactId: contactIds[c] } : {}),
+        ...(withContacts && channel === 'email' ? { contactId: contactIds[c] } : {}),
         score,
         category,
         repurchase: repurchaseFor(rand, score),
@@ -157,5 +160,5 @@ export async function seedDemo(models: Models, options: DemoOptions): Promise<{ 
     written += size;
     options.onProgress?.(written, options.responses);
   }
-  return { surveyIds, contacts: options.withInvitations ? contactCount : 0, invitations, responses: written };
+  return { surveyIds, contacts: withContacts ? contactCount : 0, invitations, responses: written };
 }

@@ -19,6 +19,7 @@ import { publicDir, viewsDir } from './lib/paths.js';
 import { respondRouter } from './responses/respond.routes.js';
 import { createResponsesService, DEFAULT_BOT_THRESHOLDS } from './responses/responses.service.js';
 import { reviewRouter } from './responses/review.routes.js';
+import { createExportsService } from './exports/exports.service.js';
 import { createAggregates } from './results/aggregates.js';
 import { resultsRouter } from './results/results.routes.js';
 import { createResultsService } from './results/results.service.js';
@@ -188,6 +189,7 @@ export function createApp(deps: AppDeps): Express {
     resultsRouter({
       surveys,
       results,
+      exports: createExportsService({ models, clock, timeZone: config.reportTimeZone, aggregates }),
       propertyKeys: propertyKeysFor(
         remembered(() => sendQueue.knownPropertyKeys(), 60_000, clock),
         (surveyId) => aggregates.propertyKeysOf(new mongoose.Types.ObjectId(surveyId)),

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { userSchema } from '../accounts/user.model.js';
 import { contactImportSchema } from '../contacts/contact-import.model.js';
 import { contactSchema } from '../contacts/contact.model.js';
+import { exportLogSchema } from '../exports/export-log.model.js';
 import { followUpSchema } from '../followups/followup.model.js';
 import { orderSchema } from '../orders/order.model.js';
 import { responseSchema } from '../responses/response.model.js';
@@ -31,6 +32,7 @@ export function createModels(connection: Connection) {
     responseDays: connection.model('ResponseDay', responseDaySchema),
     responseSegmentDays: connection.model('ResponseSegmentDay', responseSegmentDaySchema),
     aggregateMeta: connection.model('AggregateMeta', aggregateMetaSchema),
+    exportLogs: connection.model('ExportLog', exportLogSchema),
   };
 }
 

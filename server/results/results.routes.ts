@@ -5,6 +5,7 @@ import { requireRole, roleAtLeast } from '../web/auth.js';
 import { parseInput } from '../web/validate.js';
 import { RANGE_PRESETS, resultsQuerySchema, type ResultsQuery } from './results.schemas.js';
 import type { ResultsService, SurveyResults, TrendInterval } from './results.service.js';
+import type { ExportsService } from '../exports/exports.service.js';
 import { REPURCHASE_LABELS } from './summary.js';
 
 const RANGE_LABELS: Record<(typeof RANGE_PRESETS)[number], string> = {
@@ -64,7 +65,7 @@ function urlWith(base: string, query: QueryValues, changes: QueryValues): string
   return qs ? `${base}?${qs}` : base;
 }
 
-export function resultsRouter(deps: { surveys: SurveysService; results: ResultsService; propertyKeys: (surveyId: string) => Promise<string[]>; timeZone: string }): Router {
+export function resultsRouter(deps: { surveys: SurveysService; results: ResultsService; exports: ExportsService; propertyKeys: (surveyId: string) => Promise<string[]>; timeZone: string }): Router {
   const router = Router();
 
   /** Parses the filters, or renders the page with the messages beside them (400). */
@@ -120,6 +121,8 @@ export function resultsRouter(deps: { surveys: SurveysService; results: ResultsS
         trendRows: trendTable,
         trendData: { interval: results.trend.interval, points: trendRows },
         commentsLink: urlWith(common.commentsUrl as string, filters, {}),
+        exportLink: urlWith(`${base}/export.csv`, filters, {}),
+        exportLinkBom: urlWith(`${base}/export.csv`, filters, { bom: 1 }),
         clearSegmentUrl: urlWith(base, current, { segment: undefined }),
         ...skewOf(results),
       });
@@ -143,6 +146,15 @@ export function resultsRouter(deps: { surveys: SurveysService; results: ResultsS
         nextPage: comments.page < comments.pages ? urlWith(base, current, { page: comments.page + 1 }) : undefined,
         canSeeContacts: roleAtLeast(req.user!.role, 'manager'),
       });
+    }),
+  );
+
+  router.get('/surveys/:id/results/export.csv', requireRole('viewer'), (req, res) =>
+    withFilters(req, res, 'results/show', async (survey, query) => {
+      res.set('Content-Type', 'text/csv; charset=utf-8');
+      res.set('Content-Disposition', `attachment; filename="${deps.exports.fileName(survey.name, query)}"`);
+      res.set('Cache-Control', 'no-store');
+      await deps.exports.exportCsv({ survey, query, bom: req.query.bom === '1', userId: req.user?.id, out: res });
     }),
   );
 

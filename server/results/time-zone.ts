@@ -27,9 +27,17 @@ export function dayIn(date: Date, timeZone: string): string {
   return dayFormat(timeZone).format(date);
 }
 
+const partFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Minutes the zone is ahead of UTC at an instant (New York in winter: -300). */
 function offsetMinutes(date: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(date);
+  if (timeZone === 'UTC') return 0;
+  let format = partFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    partFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(date);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
@@ -49,4 +57,14 @@ export function startOfDay(day: string, timeZone: string): Date {
 export function addDays(day: string, days: number): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** An instant as ISO 8601 in a time zone, with its offset: 2026-01-31T23:30:00-05:00. */
+export function isoWithOffset(date: Date, timeZone: string): string {
+  const offset = offsetMinutes(date, timeZone);
+  const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, 19);
+  if (offset === 0) return `${local}Z`;
+  const sign = offset > 0 ? '+' : '-';
+  const abs = Math.abs(offset);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }

@@ -1,0 +1,139 @@
+import { Transform, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import mongoose from 'mongoose';
+import type { Models } from '../db/models.js';
+import type { Clock } from '../lib/clock.js';
+import type { Aggregates } from '../results/aggregates.js';
+import type { ResultsQuery } from '../results/results.schemas.js';
+import { periodOf } from '../results/results.service.js';
+import { REPURCHASE_LABELS } from '../results/summary.js';
+import { dayIn, isoWithOffset } from '../results/time-zone.js';
+import { COUNTED_REVIEW_STATES } from '../surveys/surveys.service.js';
+import { csvWriter, safeCell } from './csv.js';
+
+export const FIXED_COLUMNS = [
+  'response_id',
+  'survey',
+  'submitted_at',
+  'updated_at',
+  'contact_email',
+  'contact_name',
+  'score',
+  'category',
+  'repurchase',
+  'comment',
+  'channel',
+] as const;
+
+interface ExportRow {
+  _id: mongoose.Types.ObjectId;
+  submittedAt: Date;
+  updatedAt?: Date;
+  score: number;
+  category: string;
+  repurchase?: keyof typeof REPURCHASE_LABELS | null;
+  comment?: string | null;
+  channel: string;
+  contactSnapshot?: Record<string, string> | null;
+  contact?: { email?: string; name?: string }[];
+}
+
+/** "customer-nps_2026-08-26_2026-11-23.csv": survey and range, safe in any file system. */
+export function exportFileName(surveyName: string, fromDay: string | undefined, toDay: string): string {
+  const slug = surveyName.normalize('NFKD').replace(/[^\w\s-]/g, '').trim().toLowerCase().replace(/[\s_-]+/g, '-').slice(0, 60) || 'survey';
+  return `${slug}_${fromDay ?? 'all'}_${toDay}.csv`;
+}
+
+/**
+ * Streams a survey's counted responses as CSV, with the filters of the results page: rows leave as
+ * they come from one database cursor (with the contact and follow-up joined in the same pipeline),
+ * so memory stays flat whatever the size. When the client goes away, the pipeline is destroyed and
+ * the cursor closed. Every export is logged (who, when, filters, rows, finished or not).
+ */
+export function createExportsService(deps: { models: Models; clock: Clock; timeZone: string; aggregates: Aggregates }) {
+  const { models, clock, timeZone } = deps;
+
+  async function exportCsv(input: {
+    survey: { id: string; name: string };
+    query: ResultsQuery;
+    bom: boolean;
+    userId: string | undefined;
+    out: Writable;
+  }): Promise<{ rows: number; finished: boolean }> {
+    const surveyId = new mongoose.Types.ObjectId(input.survey.id);
+    const period = periodOf(input.query, clock.now(), timeZone);
+    const match: Record<string, unknown> = { surveyId, review: { $in: COUNTED_REVIEW_STATES } };
+    if (period.start || period.end) match.submittedAt = { ...(period.start ? { $gte: period.start } : {}), ...(period.end ? { $lt: period.end } : {}) };
+    if (input.query.channel) match.channel = input.query.channel;
+    if (input.query.prop) match[`contactSnapshot.${input.query.prop}`] = input.query.value;
+
+    const properties = await deps.aggregates.propertyKeysOf(surveyId);
+    // Follow-ups are one per unhappy response at most: read once, not looked up per row.
+    const followUps = new Map<string, string>();
+    for await (const f of models.followUps.find({ surveyId }).select('responseId status').lean().cursor()) followUps.set(String(f.responseId), f.status);
+    const log = await models.exportLogs.create({
+      userId: input.userId,
+      surveyId,
+      filters: { range: input.query.range, from: period.fromDay, to: period.toDay, prop: input.query.prop, value: input.query.value, channel: input.query.channel },
+      startedAt: clock.now(),
+    });
+
+    let rows = 0;
+    const toRow = new Transform({
+      objectMode: true,
+      transform(doc: ExportRow, _encoding, callback) {
+        rows++;
+        const contact = doc.contact?.[0];
+        const snapshot = doc.contactSnapshot ?? {};
+        callback(null, [
+          String(doc._id),
+          input.survey.name,
+          isoWithOffset(doc.submittedAt, timeZone),
+          doc.updatedAt ? isoWithOffset(doc.updatedAt, timeZone) : '',
+          contact?.email ?? '',
+          contact?.name ?? '',
+          doc.score,
+          doc.category,
+          doc.repurchase ? REPURCHASE_LABELS[doc.repurchase] : '',
+          doc.comment ?? '',
+          doc.channel,
+          ...properties.map((key) => snapshot[key] ?? ''),
+          followUps.get(String(doc._id)) ?? '',
+        ].map(safeCell));
+      },
+    });
+    const writer = csvWriter({ bom: input.bom });
+    writer.write([...FIXED_COLUMNS, ...properties.map((key) => `property_${key}`), 'follow_up_status'].map(safeCell));
+    const cursor = models.responses
+      .aggregate<ExportRow>([
+        { $match: match },
+        { $sort: { submittedAt: 1, _id: 1 } },
+        { $project: { submittedAt: 1, updatedAt: 1, score: 1, category: 1, repurchase: 1, comment: 1, channel: 1, contactSnapshot: 1, contactId: 1 } },
+        { $lookup: { from: models.contacts.collection.collectionName, localField: 'contactId', foreignField: '_id', as: 'contact' } },
+      ])
+      .cursor({ batchSize: 1000 });
+    let finished = false;
+    try {
+      await pipeline(cursor, toRow, writer, input.out);
+      finished = true;
+    } catch (err) {
+      // The client went away (or the cursor failed): the cursor is closed by the pipeline; record it.
+      if (!(err instanceof Error && (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE')) {
+        await models.exportLogs.updateOne({ _id: log._id }, { $set: { status: 'aborted', rows, finishedAt: clock.now() } });
+        throw err;
+      }
+    }
+    await models.exportLogs.updateOne({ _id: log._id }, { $set: { status: finished ? 'finished' : 'aborted', rows, finishedAt: clock.now() } });
+    return { rows, finished };
+  }
+
+  /** The download's file name for a survey and the filters' range (up to today, for "all time"). */
+  function fileName(surveyName: string, query: ResultsQuery): string {
+    const period = periodOf(query, clock.now(), timeZone);
+    return exportFileName(surveyName, period.fromDay, period.toDay ?? dayIn(clock.now(), timeZone));
+  }
+
+  return { exportCsv, fileName };
+}
+
+export type ExportsService = ReturnType<typeof createExportsService>;
