@@ -20,6 +20,9 @@ import { respondRouter } from './responses/respond.routes.js';
 import { createResponsesService, DEFAULT_BOT_THRESHOLDS } from './responses/responses.service.js';
 import { reviewRouter } from './responses/review.routes.js';
 import { createExportsService } from './exports/exports.service.js';
+import { apiKeysRouter } from './api/api-keys.routes.js';
+import { apiRouter } from './api/api.routes.js';
+import { createApiKeysService } from './api/api-keys.service.js';
 import { createAggregates } from './results/aggregates.js';
 import { resultsRouter } from './results/results.routes.js';
 import { createResultsService } from './results/results.service.js';
@@ -93,6 +96,8 @@ export function createApp(deps: AppDeps): Express {
     sealer: createSealer(config.tokenSecret, 'page-stamp'),
     policy: { editWindowMs: config.responseEditMs, ...DEFAULT_BOT_THRESHOLDS },
   });
+  const results = createResultsService({ models, clock, timeZone: config.reportTimeZone, aggregates });
+  const exports = createExportsService({ models, clock, timeZone: config.reportTimeZone, aggregates });
   const contactImports = createContactImportService({ contacts: models.contacts, contactImports: models.contactImports, clock });
 
   const app = express();
@@ -145,6 +150,24 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  // The JSON API: bearer keys, no session or CSRF (see server/api/api.routes.ts).
+  const apiKeys = createApiKeysService({ apiKeys: models.apiKeys, clock });
+  app.use(
+    apiRouter({
+      models,
+      clock,
+      apiKeys,
+      surveys,
+      contacts,
+      contactImports,
+      sendQueue,
+      results,
+      exports,
+      perMinute: config.apiRequestsPerMinute,
+      baseUrl: config.baseUrl,
+    }),
+  );
+
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
 
   const { middleware: sessionMiddleware } = createSessionMiddleware(config, connection);
@@ -171,7 +194,6 @@ export function createApp(deps: AppDeps): Express {
       endSessions: sessionTerminator(connection),
     }),
   );
-  const results = createResultsService({ models, clock, timeZone: config.reportTimeZone, aggregates });
   app.use(
     surveysRouter({
       overview: (ids) => results.overview(ids),
@@ -185,11 +207,12 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(reviewRouter({ surveys, responses }));
+  app.use(apiKeysRouter({ apiKeys }));
   app.use(
     resultsRouter({
       surveys,
       results,
-      exports: createExportsService({ models, clock, timeZone: config.reportTimeZone, aggregates }),
+      exports,
       propertyKeys: propertyKeysFor(
         remembered(() => sendQueue.knownPropertyKeys(), 60_000, clock),
         (surveyId) => aggregates.propertyKeysOf(new mongoose.Types.ObjectId(surveyId)),

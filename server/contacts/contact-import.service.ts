@@ -114,7 +114,56 @@ export function createContactImportService(deps: { contacts: Models['contacts'];
     }
   }
 
+  /** The upsert for one validated email, or why the rest of the row is refused. Shared by CSV and API. */
+  function upsertOpOf(email: string, name: string, locale: string, rest: Record<string, string>): { op: AnyBulkWriteOperation } | { reason: string } {
+    const parsedLocale = localeSchema.safeParse(locale);
+    if (!parsedLocale.success) return { reason: `${parsedLocale.error.issues[0]?.message ?? 'bad locale'}: "${locale.slice(0, 40)}"` };
+    if (name.trim().length > 200) return { reason: 'name is longer than 200 characters' };
+    const tooLong = Object.entries(rest).find(([, v]) => v.length > MAX_PROPERTY_LENGTH);
+    if (tooLong) return { reason: `${tooLong[0]} is longer than ${MAX_PROPERTY_LENGTH} characters` };
+    const now = clock.now();
+    const set: Record<string, unknown> = { updatedAt: now };
+    const onInsert: Record<string, unknown> = { createdAt: now, __v: 0 };
+    if (name.trim()) set.name = name.trim();
+    else onInsert.name = '';
+    if (parsedLocale.data) set.locale = parsedLocale.data;
+    else onInsert.locale = '';
+    const properties = Object.entries(rest).filter(([, value]) => value.trim() !== '');
+    for (const [key, value] of properties) set[`properties.${key}`] = value.trim();
+    if (properties.length === 0) onInsert.properties = {};
+    return { op: { updateOne: { filter: { email }, update: { $set: set, $setOnInsert: onInsert }, upsert: true } } };
+  }
+
   const service = {
+    /**
+     * Upserts contacts given as objects (the API's bulk call), with the CSV import's rules: keyed by
+     * normalised email, empty values leave stored ones alone, bad rows are skipped and reported by index.
+     */
+    async upsertMany(rows: { email: string; name?: string | undefined; locale?: string | undefined; properties?: Record<string, string> | undefined }[]) {
+      const problems: { index: number; reason: string; email?: string }[] = [];
+      const seen = new Map<string, number>();
+      const ops: AnyBulkWriteOperation[] = [];
+      rows.forEach((row, index) => {
+        const email = contactEmailSchema.safeParse(row.email);
+        if (!email.success) return problems.push({ index, reason: `${email.error.issues[0]?.message ?? 'bad email'}: "${String(row.email).slice(0, 100)}"` });
+        const first = seen.get(email.data);
+        if (first !== undefined) return problems.push({ index, reason: `duplicate in request: ${email.data} is already at index ${first}`, email: email.data });
+        seen.set(email.data, index);
+        // Property names were checked by the caller's schema (no dots, no leading $).
+        const op = upsertOpOf(email.data, row.name ?? '', row.locale ?? '', row.properties ?? {});
+        if ('reason' in op) return problems.push({ index, reason: op.reason, email: email.data });
+        ops.push(op.op);
+      });
+      let created = 0;
+      let updated = 0;
+      for (let i = 0; i < ops.length; i += BATCH_SIZE) {
+        const counts = await writeBatch(ops.slice(i, i + BATCH_SIZE));
+        created += counts.created;
+        updated += counts.updated;
+      }
+      return { created, updated, skipped: problems.length, problems };
+    },
+
     /**
      * Imports contacts from a CSV byte stream. Throws ValidationError when the whole file is unusable
      * (no header, no email column, broken quoting); rows already written by then stay written.
@@ -163,23 +212,9 @@ export function createContactImportService(deps: { contacts: Models['contacts'];
         const firstSeen = firstLineOfEmail.get(email.data);
         if (firstSeen !== undefined) return problem(line, `duplicate in file: ${email.data} is already on line ${firstSeen}`, email.data);
         firstLineOfEmail.set(email.data, line);
-        const parsedLocale = localeSchema.safeParse(locale);
-        if (!parsedLocale.success) return problem(line, `${parsedLocale.error.issues[0]?.message ?? 'bad locale'}: "${locale.slice(0, 40)}"`, email.data);
-        if (name.trim().length > 200) return problem(line, 'name is longer than 200 characters', email.data);
-        const tooLong = Object.entries(rest).find(([, v]) => v.length > MAX_PROPERTY_LENGTH);
-        if (tooLong) return problem(line, `${tooLong[0]} is longer than ${MAX_PROPERTY_LENGTH} characters`, email.data);
-
-        const now = clock.now();
-        const set: Record<string, unknown> = { updatedAt: now };
-        const onInsert: Record<string, unknown> = { createdAt: now, __v: 0 };
-        if (name.trim()) set.name = name.trim();
-        else onInsert.name = '';
-        if (parsedLocale.data) set.locale = parsedLocale.data;
-        else onInsert.locale = '';
-        const properties = Object.entries(rest).filter(([, value]) => value.trim() !== '');
-        for (const [key, value] of properties) set[`properties.${key}`] = value.trim();
-        if (properties.length === 0) onInsert.properties = {};
-        batch.push({ updateOne: { filter: { email: email.data }, update: { $set: set, $setOnInsert: onInsert }, upsert: true } });
+        const op = upsertOpOf(email.data, name, locale, rest);
+        if ('reason' in op) return problem(line, op.reason, email.data);
+        batch.push(op.op);
         if (batch.length >= BATCH_SIZE) await flush();
       };
 
@@ -286,3 +321,5 @@ async function sniff(input: Readable): Promise<{ delimiter: ',' | ';'; source: R
   );
   return { delimiter, source };
 }
+
+export type ContactImportService = ReturnType<typeof createContactImportService>;

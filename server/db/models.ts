@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { userSchema } from '../accounts/user.model.js';
+import { apiKeySchema } from '../api/api-key.model.js';
 import { contactImportSchema } from '../contacts/contact-import.model.js';
 import { contactSchema } from '../contacts/contact.model.js';
 import { exportLogSchema } from '../exports/export-log.model.js';
@@ -33,6 +34,7 @@ export function createModels(connection: Connection) {
     responseSegmentDays: connection.model('ResponseSegmentDay', responseSegmentDaySchema),
     aggregateMeta: connection.model('AggregateMeta', aggregateMetaSchema),
     exportLogs: connection.model('ExportLog', exportLogSchema),
+    apiKeys: connection.model('ApiKey', apiKeySchema),
   };
 }
 

@@ -4,6 +4,7 @@ import { Schema, type InferSchemaType } from 'mongoose';
 export const exportLogSchema = new Schema(
   {
     userId: { type: Schema.Types.ObjectId, ref: 'User' },
+    apiKeyId: { type: Schema.Types.ObjectId, ref: 'ApiKey' },
     surveyId: { type: Schema.Types.ObjectId, ref: 'Survey', required: true },
     format: { type: String, required: true, default: 'csv' },
     filters: { type: Schema.Types.Mixed, default: {} },

@@ -58,6 +58,8 @@ export function createExportsService(deps: { models: Models; clock: Clock; timeZ
     query: ResultsQuery;
     bom: boolean;
     userId: string | undefined;
+    /** When the export came through the API. */
+    apiKeyId?: string | undefined;
     out: Writable;
   }): Promise<{ rows: number; finished: boolean }> {
     const surveyId = new mongoose.Types.ObjectId(input.survey.id);
@@ -73,6 +75,7 @@ export function createExportsService(deps: { models: Models; clock: Clock; timeZ
     for await (const f of models.followUps.find({ surveyId }).select('responseId status').lean().cursor()) followUps.set(String(f.responseId), f.status);
     const log = await models.exportLogs.create({
       userId: input.userId,
+      apiKeyId: input.apiKeyId,
       surveyId,
       filters: { range: input.query.range, from: period.fromDay, to: period.toDay, prop: input.query.prop, value: input.query.value, channel: input.query.channel },
       startedAt: clock.now(),

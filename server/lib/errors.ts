@@ -59,3 +59,14 @@ export class ConflictError extends AppError {
 export function isDuplicateKeyError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && (err).code === 11000;
 }
+
+/** Any other status with a stable code (415, 429, ...), for the few places no typed error fits. */
+export class HttpError extends AppError {
+  constructor(
+    readonly status: number,
+    code: string,
+    message: string,
+  ) {
+    super(code, message);
+  }
+}

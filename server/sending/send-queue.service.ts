@@ -15,6 +15,8 @@ export interface AudienceOptions {
   sample?: { percent: number } | { count: number };
   /** Skip anyone surveyed (by any survey) in the last N days. */
   throttleDays: number;
+  /** Only these contacts (the API's explicit list), still subject to the same skip rules. */
+  contactIds?: mongoose.Types.ObjectId[];
 }
 
 export interface AudiencePlan {
@@ -60,6 +62,7 @@ export function createSendQueue(deps: { models: Models; clock: Clock; sealer: Se
     const invited = new Set((await models.invitations.distinct('contactId', { surveyId })).map(String));
     const filter: Record<string, unknown> = {};
     for (const { key, value } of options.filters) filter[`properties.${key}`] = value;
+    if (options.contactIds) filter._id = { $in: options.contactIds };
     const eligible: mongoose.Types.ObjectId[] = [];
     const skips: { contactId: mongoose.Types.ObjectId; reason: SkipReason }[] = [];
     let matching = 0;

@@ -83,7 +83,7 @@ export function createSurveysService(deps: { surveys: Models['surveys'] }) {
     },
 
     /** Creates a draft survey with the standard question wording. */
-    async create(input: SurveyInput, ownerId: string): Promise<{ id: string; name: string }> {
+    async create(input: SurveyInput, ownerId?: string): Promise<{ id: string; name: string }> {
       const doc = await surveys.create({ ...input, questions: { ...DEFAULT_QUESTIONS }, status: 'draft', ownerId });
       return { id: String(doc._id), name: doc.name };
     },

@@ -1,0 +1,214 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { expect } from 'chai';
+import { parse } from 'csv-parse/sync';
+import request from 'supertest';
+import { createApiKeysService } from '../../server/api/api-keys.service.js';
+import { hashToken } from '../../server/lib/tokens.js';
+import { signedInAs } from '../helpers/agent.js';
+import { useTestContext } from '../helpers/context.js';
+import { makeResponses, makeSurvey, repeat } from '../helpers/factories.js';
+
+describe('JSON API /api/v1', () => {
+  const ctx = useTestContext({ API_REQUESTS_PER_MINUTE: '40' });
+  const keys = async () => {
+    const service = createApiKeysService({ apiKeys: ctx.models.apiKeys, clock: ctx.clock });
+    return { read: (await service.create({ name: 'BI', scope: 'read' })).key, write: (await service.create({ name: 'CRM sync', scope: 'read_write' })).key };
+  };
+  const api = (method: 'get' | 'post' | 'patch' | 'delete', path: string, key?: string) => {
+    const req = request(ctx.app)[method](`/api/v1${path}`);
+    return key ? req.set('Authorization', `Bearer ${key}`) : req;
+  };
+
+  describe('authentication and scopes', () => {
+    it('answers 401 JSON without a key, with an unknown key and with a revoked key; stores only hashes', async () => {
+      const { read } = await keys();
+      const none = await api('get', '/surveys').expect(401);
+      expect(none.body).to.deep.equal({ error: { code: 'UNAUTHORIZED', message: 'Send an API key: Authorization: Bearer <key>.' } });
+      expect(none.headers['www-authenticate']).to.equal('Bearer realm="api"');
+      expect(none.headers['set-cookie']).to.equal(undefined);
+      await api('get', '/surveys', 'nps_' + 'x'.repeat(43)).expect(401);
+      await api('get', '/surveys', read).expect(200);
+      const stored = await ctx.models.apiKeys.findOne({ name: 'BI' }).lean();
+      expect(stored!.keyHash).to.equal(hashToken(read));
+      expect(JSON.stringify(await ctx.models.apiKeys.find({}).lean())).not.to.contain(read);
+      await createApiKeysService({ apiKeys: ctx.models.apiKeys, clock: ctx.clock }).revoke(String(stored!._id));
+      expect((await api('get', '/surveys', read).expect(401)).body.error.message).to.contain('revoked');
+    });
+
+    it('refuses writes with a read key (403 INSUFFICIENT_SCOPE) and changes nothing', async () => {
+      const { read } = await keys();
+      const res = await api('post', '/surveys', read).send({ name: 'X', companyName: 'Acme' }).expect(403);
+      expect(res.body.error.code).to.equal('INSUFFICIENT_SCOPE');
+      expect(await ctx.models.surveys.countDocuments({})).to.equal(0);
+    });
+
+    it('limits requests per key per minute, each key on its own', async () => {
+      const { read, write } = await keys();
+      for (let i = 0; i < 40; i++) await api('get', '/surveys', read).expect(200);
+      const limited = await api('get', '/surveys', read).expect(429);
+      expect(limited.body.error.code).to.equal('RATE_LIMITED');
+      await api('get', '/surveys', write).expect(200);
+    });
+
+    it('lets admins create a key on a page that shows it once, and revoke it', async () => {
+      const admin = await signedInAs(ctx, 'admin');
+      const page = await admin.get('/api-keys').expect(200);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+      const created = await admin.post('/api-keys').type('form').send({ _csrf: csrf, name: 'Zapier', scope: 'read_write' }).expect(201);
+      const key = /id="new-key" class="wide-input" type="text" readonly value="(nps_[^"]+)"/.exec(created.text)![1]!;
+      await api('post', '/surveys', key).send({ name: 'Via API', companyName: 'Acme' }).expect(201);
+      expect((await admin.get('/api-keys').expect(200)).text).not.to.contain(key);
+      const bad = await admin.post('/api-keys').type('form').send({ _csrf: csrf, name: '', scope: 'all' }).expect(400);
+      expect(bad.text).to.contain('Name the key after what uses it');
+      const viewer = await signedInAs(ctx, 'viewer');
+      await viewer.get('/api-keys').expect(403);
+    });
+  });
+
+  describe('resources', () => {
+    it('surveys: create, list, get, update; unknown fields and bad values are 400 with fields', async () => {
+      const { read, write } = await keys();
+      const created = await api('post', '/surveys', write).send({ name: 'Q1 NPS', companyName: 'Acme', language: 'de', replyTo: 'cx@acme.example' }).expect(201);
+      const id = created.body.data.id as string;
+      expect(created.body.data).to.include({ name: 'Q1 NPS', status: 'draft', language: 'de', replyTo: 'cx@acme.example' });
+      expect((await api('get', '/surveys', read).expect(200)).body.data.map((s: { id: string }) => s.id)).to.deep.equal([id]);
+      expect((await api('get', `/surveys/${id}`, read).expect(200)).body.data.companyName).to.equal('Acme');
+      const patched = await api('patch', `/surveys/${id}`, write).send({ reminderAfterDays: 5, emailSubject: 'Quick question' }).expect(200);
+      expect(patched.body.data).to.include({ reminderAfterDays: 5, emailSubject: 'Quick question', name: 'Q1 NPS' });
+      const unknown = await api('post', '/surveys', write).send({ name: 'X', companyName: 'Acme', colour: 'red' }).expect(400);
+      expect(unknown.body.error.code).to.equal('VALIDATION_FAILED');
+      expect(unknown.body.error.message).to.contain('colour');
+      const bad = await api('patch', `/surveys/${id}`, write).send({ reminderAfterDays: 99 }).expect(400);
+      expect(bad.body.error.fields).to.have.property('reminderAfterDays');
+      await api('get', '/surveys/not-an-id', read).expect(400);
+      expect((await api('get', '/surveys/0123456789abcdef01234567', read).expect(404)).body.error.code).to.equal('SURVEY_NOT_FOUND');
+      await api('post', '/surveys', write).set('Content-Type', 'text/plain').send('name=x').expect(415);
+    });
+
+    it('contacts: bulk upsert (re-sent rows update, bad rows reported by index), get, delete; over 10,000 is refused; a huge body is 413', async () => {
+      const { read, write } = await keys();
+      const first = await api('post', '/contacts/bulk', write)
+        .send({ contacts: [{ email: 'Ana@Example.com', name: 'Ana', properties: { plan: 'Pro' } }, { email: 'not-an-email' }, { email: 'bo@example.com', locale: 'de' }, { email: 'ana@example.com' }] })
+        .expect(200);
+      expect(first.body.data).to.include({ created: 2, updated: 0, skipped: 2 });
+      expect(first.body.data.problems.map((p: { index: number }) => p.index)).to.deep.equal([1, 3]);
+      const again = await api('post', '/contacts/bulk', write).send({ contacts: [{ email: 'ana@example.com', properties: { region: 'EU' } }] }).expect(200);
+      expect(again.body.data).to.include({ created: 0, updated: 1 });
+      const ana = await ctx.models.contacts.findOne({ email: 'ana@example.com' }).lean();
+      const got = await api('get', `/contacts/${String(ana!._id)}`, read).expect(200);
+      expect(got.body.data).to.deep.include({ email: 'ana@example.com', name: 'Ana', properties: { plan: 'Pro', region: 'EU' } });
+      const tooMany = await api('post', '/contacts/bulk', write).send({ contacts: Array.from({ length: 10_001 }, (_, i) => ({ email: `c${i}@example.com` })) }).expect(400);
+      expect(tooMany.body.error.message).to.contain('at most 10000');
+      const huge = await api('post', '/contacts/bulk', write).send({ contacts: [{ email: 'a@example.com', name: 'x'.repeat(6_000_000) }] }).expect(413);
+      expect(huge.body.error.code).to.equal('PAYLOAD_TOO_LARGE');
+      await api('delete', `/contacts/${String(ana!._id)}`, read).expect(403);
+      await api('delete', `/contacts/${String(ana!._id)}`, write).expect(204);
+      await api('get', `/contacts/${String(ana!._id)}`, read).expect(404);
+      expect(await ctx.models.contacts.countDocuments({})).to.equal(1);
+    });
+
+    it('invitations: queue for given contacts with the throttle, or refuse a survey that is not active', async () => {
+      const { write } = await keys();
+      const survey = await makeSurvey(ctx, { status: 'active' });
+      const [a, b] = await ctx.models.contacts.insertMany([{ email: 'a@example.com' }, { email: 'b@example.com', lastSurveyedAt: ctx.clock.now() }]);
+      const res = await api('post', `/surveys/${String(survey._id)}/invitations`, write).send({ contactIds: [String(a!._id), String(b!._id)] }).expect(202);
+      expect(res.body.data).to.deep.include({ toQueue: 1 });
+      expect(res.body.data.skipped.recently_surveyed).to.equal(1);
+      expect(await ctx.models.invitations.countDocuments({ surveyId: survey._id })).to.equal(1);
+      const both = await api('post', `/surveys/${String(survey._id)}/invitations`, write).send({ contactIds: [String(a!._id)], filters: [{ key: 'plan', value: 'Pro' }] }).expect(400);
+      expect(both.body.error.message).to.contain('not both');
+      const draft = await makeSurvey(ctx);
+      expect((await api('post', `/surveys/${String(draft._id)}/invitations`, write).send({}).expect(400)).body.error.code).to.equal('SURVEY_NOT_ACTIVE');
+    });
+
+    it('responses: cursor paging over every response exactly once, `since`, and get by id', async () => {
+      const { read } = await keys();
+      const survey = await makeSurvey(ctx, { status: 'active' });
+      await makeResponses(ctx, survey._id, repeat(9, 25), { contactSnapshot: { plan: 'Pro' } });
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const res = await api('get', `/surveys/${String(survey._id)}/responses?limit=10${cursor ? `&cursor=${cursor}` : ''}`, read).expect(200);
+        seen.push(...res.body.data.map((r: { id: string }) => r.id));
+        cursor = res.body.nextCursor as string | null;
+        pages++;
+      } while (cursor);
+      expect(pages).to.equal(3);
+      expect(new Set(seen).size).to.equal(25);
+      const one = await api('get', `/responses/${seen[0]}`, read).expect(200);
+      expect(one.body.data).to.deep.include({ score: 9, category: 'promoter', properties: { plan: 'Pro' } });
+      const future = new Date(ctx.clock.now().getTime() + 60_000).toISOString();
+      expect((await api('get', `/surveys/${String(survey._id)}/responses?since=${future}`, read).expect(200)).body.data).to.have.length(0);
+      const bad = await api('get', `/surveys/${String(survey._id)}/responses?limit=5000&since=yesterday`, read).expect(400);
+      expect(Object.keys(bad.body.error.fields as object).sort()).to.deep.equal(['limit', 'since']);
+      await api('get', `/surveys/${String(survey._id)}/responses?page=2`, read).expect(400);
+    });
+
+    it('summary: the results page figures for given filters (worked example 60 / 25 / 15)', async () => {
+      const { read } = await keys();
+      const survey = await makeSurvey(ctx, { status: 'active' });
+      await makeResponses(ctx, survey._id, [...repeat(10, 60), ...repeat(8, 25), ...repeat(2, 15)], { repurchase: 'probably_would' });
+      const res = await api('get', `/surveys/${String(survey._id)}/summary?range=30d`, read).expect(200);
+      expect(res.body.data).to.deep.include({ n: 100, promoters: 60, passives: 25, detractors: 15, nps: 45, npsRounded: 45, smallSample: false });
+      expect(res.body.data.interval.low.toFixed(1)).to.equal('29.3');
+      expect(res.body.data.interval.high.toFixed(1)).to.equal('58.0');
+      expect(res.body.data.repurchase.top2Box).to.equal(100);
+      await api('get', `/surveys/${String(survey._id)}/summary?range=forever`, read).expect(400);
+    });
+
+    it('responses.csv: the same export through the API, logged with the key', async () => {
+      const { read } = await keys();
+      const survey = await makeSurvey(ctx, { status: 'active' });
+      await makeResponses(ctx, survey._id, [3], { comment: '@SUM(1+1)' });
+      const res = await api('get', `/surveys/${String(survey._id)}/responses.csv?range=all`, read)
+        .buffer(true)
+        .parse((r, cb) => {
+          let text = '';
+          r.on('data', (c: Buffer) => (text += c.toString('utf8')));
+          r.on('end', () => cb(null, text));
+        })
+        .expect(200);
+      const rows: Record<string, string>[] = parse(res.body as string, { columns: true });
+      expect(rows.map((r) => r.comment)).to.deep.equal(["'@SUM(1+1)"]);
+      expect((await ctx.models.exportLogs.findOne({}).lean())!.apiKeyId).to.not.equal(undefined);
+    });
+
+    it('orders: bulk upsert by reference, contacts by id or email, unknown contacts reported', async () => {
+      const { write } = await keys();
+      const ana = await ctx.models.contacts.create({ email: 'ana@example.com' });
+      const body = { orders: [{ contactEmail: 'ANA@example.com', reference: 'A-1', orderedAt: '2026-11-01T10:00:00Z', amount: 99.5, currency: 'EUR' }, { contactId: String(ana._id), reference: 'A-2', orderedAt: '2026-11-02T10:00:00Z' }, { contactEmail: 'nobody@example.com', reference: 'X-1', orderedAt: '2026-11-02T10:00:00Z' }] };
+      expect((await api('post', '/orders/bulk', write).send(body).expect(200)).body.data).to.deep.include({ created: 2, updated: 0, skipped: 1 });
+      expect((await api('post', '/orders/bulk', write).send({ orders: body.orders.slice(0, 1) }).expect(200)).body.data).to.deep.include({ created: 0, updated: 1 });
+      expect(await ctx.models.orders.countDocuments({ contactId: ana._id })).to.equal(2);
+      const bad = await api('post', '/orders/bulk', write).send({ orders: [{ reference: 'B', orderedAt: 'soon', currency: 'euro' }] }).expect(400);
+      expect(Object.keys(bad.body.error.fields as object).sort()).to.deep.equal(['orders.0.contactId', 'orders.0.currency', 'orders.0.orderedAt']);
+    });
+
+    it('answers unknown endpoints with a JSON 404', async () => {
+      const { read } = await keys();
+      expect((await api('get', '/nothing', read).expect(404)).body.error.code).to.equal('NOT_FOUND');
+    });
+  });
+
+  it('publishes an OpenAPI 3.1 document that validates and lists every endpoint', async () => {
+    const res = await request(ctx.app).get('/api/openapi.json').expect(200);
+    const doc = res.body as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).to.equal('3.1.0');
+    await SwaggerParser.validate(structuredClone(doc) as never);
+    expect(Object.keys(doc.paths).sort()).to.deep.equal([
+      '/api/v1/contacts/bulk',
+      '/api/v1/contacts/{id}',
+      '/api/v1/orders/bulk',
+      '/api/v1/responses/{id}',
+      '/api/v1/surveys',
+      '/api/v1/surveys/{id}',
+      '/api/v1/surveys/{id}/invitations',
+      '/api/v1/surveys/{id}/responses',
+      '/api/v1/surveys/{id}/responses.csv',
+      '/api/v1/surveys/{id}/summary',
+    ]);
+    const body = (doc.paths['/api/v1/contacts/bulk']!.post as { requestBody: { content: { 'application/json': { schema: { properties: { contacts: { maxItems: number } } } } } } }).requestBody;
+    expect(body.content['application/json'].schema.properties.contacts.maxItems).to.equal(10_000);
+  });
+});
