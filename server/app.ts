@@ -21,6 +21,9 @@ import { createResponsesService, DEFAULT_BOT_THRESHOLDS } from './responses/resp
 import { reviewRouter } from './responses/review.routes.js';
 import { createExportsService } from './exports/exports.service.js';
 import { apiKeysRouter } from './api/api-keys.routes.js';
+import { webhookPayloadOf } from './webhooks/payload.js';
+import { webhooksRouter } from './webhooks/webhooks.routes.js';
+import { createWebhooksService } from './webhooks/webhooks.service.js';
 import { apiRouter } from './api/api.routes.js';
 import { createApiKeysService } from './api/api-keys.service.js';
 import { createAggregates } from './results/aggregates.js';
@@ -89,10 +92,12 @@ export function createApp(deps: AppDeps): Express {
   const aggregates = createAggregates({ models, timeZone: config.reportTimeZone });
   const contacts = createContactsService({ ...models, clock, aggregates });
   const sendQueue = createSendQueue({ models, clock, sealer: linkTokenSealer(config) });
+  const webhooks = createWebhooksService({ models, clock, sealer: createSealer(config.tokenSecret, 'webhook-secret'), logger });
   const responses = createResponsesService({
     models,
     clock,
     aggregates,
+    onSaved: (event, doc) => webhooks.enqueue(event, doc.surveyId, webhookPayloadOf(doc)).then(() => undefined),
     sealer: createSealer(config.tokenSecret, 'page-stamp'),
     policy: { editWindowMs: config.responseEditMs, ...DEFAULT_BOT_THRESHOLDS },
   });
@@ -208,6 +213,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(reviewRouter({ surveys, responses }));
   app.use(apiKeysRouter({ apiKeys }));
+  app.use(webhooksRouter({ surveys, webhooks }));
   app.use(
     resultsRouter({
       surveys,

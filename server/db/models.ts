@@ -13,6 +13,7 @@ import { outboxMessageSchema } from '../sending/outbox.model.js';
 import { sendRunSchema } from '../sending/send-run.model.js';
 import { sendSkipSchema } from '../sending/send-skip.model.js';
 import { surveySchema } from '../surveys/survey.model.js';
+import { webhookDeliverySchema, webhookSchema } from '../webhooks/webhook.model.js';
 import { rateLimitSchema } from '../web/rate-limit.model.js';
 
 /** Every model, bound to one connection. Services receive the ones they touch. */
@@ -35,6 +36,8 @@ export function createModels(connection: Connection) {
     aggregateMeta: connection.model('AggregateMeta', aggregateMetaSchema),
     exportLogs: connection.model('ExportLog', exportLogSchema),
     apiKeys: connection.model('ApiKey', apiKeySchema),
+    webhooks: connection.model('Webhook', webhookSchema),
+    webhookDeliveries: connection.model('WebhookDelivery', webhookDeliverySchema),
   };
 }
 

@@ -125,7 +125,10 @@ const seconds = (ms: number) => Math.round(ms / 100) / 10;
  * invitation. Only POSTs reach `answerInvitation` / `answerWebLink`; page views call `recordClick`,
  * which touches the invitation's click time and never a response (see README.md).
  */
-export function createResponsesService(deps: { models: Models; clock: Clock; sealer: Sealer; policy: RespondPolicy; aggregates: Aggregates }) {
+/** Told about every answer that counts (not flagged), after it is stored: webhooks listen here. */
+export type ResponseListener = (event: 'response.created' | 'response.updated', response: Record<string, unknown> & { _id: mongoose.Types.ObjectId; surveyId: mongoose.Types.ObjectId }) => Promise<void>;
+
+export function createResponsesService(deps: { models: Models; clock: Clock; sealer: Sealer; policy: RespondPolicy; aggregates: Aggregates; onSaved?: ResponseListener }) {
   const { models, clock, sealer, policy, aggregates } = deps;
 
   function newStamp(): string {
@@ -248,6 +251,7 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
           });
           const doc = created.toObject();
           await aggregates.applyChange(null, doc);
+          if (review !== 'flagged') await deps.onSaved?.('response.created', doc);
           return await saved(doc, invitation._id, review);
         } catch (err) {
           if (!isDuplicateKeyError(err)) throw err;
@@ -268,6 +272,7 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
       if (before) {
         const after: ResponseDoc = { ...before, ...update.$set };
         await aggregates.applyChange(before, after);
+        if (review !== 'flagged') await deps.onSaved?.(ownAnswer ? 'response.updated' : 'response.created', after);
         return await saved(after, invitation._id, review);
       }
       // The window closed, or the response changed state meanwhile: look again.
@@ -324,6 +329,7 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
       });
       const doc = created.toObject();
       await aggregates.applyChange(null, doc);
+      if (reasons.length === 0) await deps.onSaved?.('response.created', doc);
       return { kind: 'saved', survey: found.survey, answer: answerOf(doc), flagged: reasons.length > 0 };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
@@ -375,6 +381,7 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
       )
       .lean();
     if (doc) await aggregates.applyChange({ ...doc, review: 'flagged' }, doc);
+    if (doc && input.decision === 'accept') await deps.onSaved?.('response.created', doc);
     if (doc && input.decision === 'accept' && doc.invitationId) {
       await models.invitations.updateOne({ _id: doc.invitationId }, { $min: { respondedAt: doc.submittedAt } });
     }

@@ -5,6 +5,7 @@ import type { Logger } from '../lib/logger.js';
 import { createSealer } from '../lib/seal.js';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './mailer.js';
 import { createSendWorker } from './send-worker.js';
+import { createWebhooksService } from '../webhooks/webhooks.service.js';
 
 /** The sealer for link tokens: the same key in every process that queues or sends. */
 export function linkTokenSealer(config: Config) {
@@ -31,10 +32,28 @@ export function createConfiguredWorker(config: Config, models: Models, logger: L
     mailFrom: config.mailFrom,
     policy: { concurrency: Math.max(2, config.smtpMaxConnections * 2) },
   });
+  // Webhook deliveries run beside the send worker: every 2 s, whatever is due (webhooks.service.ts).
+  const webhooks = createWebhooksService({ models, clock, sealer: createSealer(config.tokenSecret, 'webhook-secret'), logger });
+  let delivering: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const startWebhooks = () => {
+    timer = setInterval(() => {
+      delivering = delivering.then(() => webhooks.deliverDue()).catch((err: unknown) => logger.error({ err }, 'webhook deliveries failed'));
+    }, 2000);
+    timer.unref();
+  };
   return {
-    worker,
+    worker: {
+      ...worker,
+      start() {
+        worker.start();
+        startWebhooks();
+      },
+    },
     mailerKind: mailer.kind,
     async stop() {
+      if (timer) clearInterval(timer);
+      await delivering;
       await worker.stop();
       await mailer.close();
     },

@@ -24,8 +24,8 @@ describe('app basics: probes, errors, headers, static files', () => {
     expect(page.type).to.equal('text/html');
     expect(page.text).to.contain('Page not found');
     expect(page.text).to.contain('Nothing lives at /no/such/page');
-    const api = await request(ctx.app).get('/api/v1/nothing').expect(404);
-    expect(api.body).to.deep.equal({ error: { code: 'NOT_FOUND', message: 'Nothing lives at /api/v1/nothing. Check the address, or go back to the start page.' } });
+    const api = await request(ctx.app).get('/api/nothing').expect(404);
+    expect(api.body).to.deep.equal({ error: { code: 'NOT_FOUND', message: 'Nothing lives at /api/nothing. Check the address, or go back to the start page.' } });
   });
 
   it('escapes what a user typed when it is shown back', async () => {

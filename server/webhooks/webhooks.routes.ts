@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { SurveysService } from '../surveys/surveys.service.js';
+import { requireRole } from '../web/auth.js';
+import { flash } from '../web/flash.js';
+import { renderInvalid, typedValues } from '../web/forms.js';
+import { parseInput } from '../web/validate.js';
+import { WEBHOOK_EVENTS } from './webhook.model.js';
+import type { WebhooksService } from './webhooks.service.js';
+
+const webhookInputSchema = z.object({
+  url: z.string().trim().min(1, { error: 'Enter the address that should receive the events.' }).max(2000),
+  events: z.preprocess((v): unknown[] => (v === undefined ? [] : Array.isArray(v) ? (v as unknown[]) : [v]), z.array(z.enum(WEBHOOK_EVENTS, { error: 'Choose events from the list.' })).min(1, { error: 'Choose at least one event.' })),
+});
+
+/** Admins register webhook URLs per survey and watch their deliveries. */
+export function webhooksRouter(deps: { surveys: SurveysService; webhooks: WebhooksService }): Router {
+  const router = Router();
+  const page = async (surveyId: string, locals: Record<string, unknown> = {}) => {
+    const survey = await deps.surveys.get(surveyId);
+    return { title: `Webhooks: ${survey.name}`, survey, hooks: await deps.webhooks.list(survey.id), deliveries: await deps.webhooks.deliveries(survey.id), events: WEBHOOK_EVENTS, values: { events: [...WEBHOOK_EVENTS] }, ...locals };
+  };
+
+  router.get('/surveys/:id/webhooks', requireRole('admin'), async (req, res) => {
+    res.render('webhooks/index', await page(req.params.id as string));
+  });
+
+  router.post('/surveys/:id/webhooks', requireRole('admin'), async (req, res) => {
+    const surveyId = req.params.id as string;
+    try {
+      const input = parseInput(webhookInputSchema, req.body);
+      const created = await deps.webhooks.register({ surveyId, url: input.url, events: input.events, createdBy: req.user!.id });
+      res.set('Cache-Control', 'no-store');
+      res.status(201).render('webhooks/index', await page(surveyId, { created: { url: input.url, secret: created.secret } }));
+    } catch (err) {
+      renderInvalid(res, 'webhooks/index', err, await page(surveyId, { values: typedValues(req.body) }));
+    }
+  });
+
+  router.post('/surveys/:id/webhooks/:hookId/remove', requireRole('admin'), async (req, res) => {
+    await deps.webhooks.remove(req.params.id as string, req.params.hookId as string);
+    flash(req, 'success', 'Webhook removed: it gets no more events.');
+    res.redirect(303, `/surveys/${req.params.id as string}/webhooks`);
+  });
+
+  return router;
+}
