@@ -14,6 +14,7 @@ export async function openBenchDatabase() {
   const models = createModels(connection);
   await ensureIndexes(models);
   return {
+    uri,
     models,
     connection,
     engine: embedded?.description ?? 'MONGODB_URI',

@@ -35,7 +35,7 @@ interface ExportRow {
   comment?: string | null;
   channel: string;
   contactSnapshot?: Record<string, string> | null;
-  contact?: { email?: string; name?: string }[];
+  contactId?: mongoose.Types.ObjectId | null;
 }
 
 /** "customer-nps_2026-08-26_2026-11-23.csv": survey and range, safe in any file system. */
@@ -82,42 +82,59 @@ export function createExportsService(deps: { models: Models; clock: Clock; timeZ
     });
 
     let rows = 0;
+    const header = [...FIXED_COLUMNS, ...properties.map((key) => `property_${key}`), 'follow_up_status'];
+    const rowOf = (doc: ExportRow, contact: { email?: string; name?: string } | undefined) => {
+      const snapshot = doc.contactSnapshot ?? {};
+      return [
+        String(doc._id),
+        input.survey.name,
+        isoWithOffset(doc.submittedAt, timeZone),
+        doc.updatedAt ? isoWithOffset(doc.updatedAt, timeZone) : '',
+        contact?.email ?? '',
+        contact?.name ?? '',
+        doc.score,
+        doc.category,
+        doc.repurchase ? REPURCHASE_LABELS[doc.repurchase] : '',
+        doc.comment ?? '',
+        doc.channel,
+        ...properties.map((key) => snapshot[key] ?? ''),
+        followUps.get(String(doc._id)) ?? '',
+      ].map(safeCell);
+    };
+    // Contacts are fetched for a thousand rows at a time (one _id $in query), not joined row by row.
+    const BATCH = 1000;
+    let pending: ExportRow[] = [];
+    const flushRows = async (stream: Transform) => {
+      const ids = [...new Set(pending.flatMap((d) => (d.contactId ? [String(d.contactId)] : [])))].map((id) => new mongoose.Types.ObjectId(id));
+      const contacts = ids.length > 0 ? await models.contacts.collection.find({ _id: { $in: ids } }, { projection: { email: 1, name: 1 } }).toArray() : [];
+      const byId = new Map(contacts.map((c) => [String(c._id), c as { email?: string; name?: string }]));
+      for (const doc of pending) {
+        rows++;
+        stream.push(rowOf(doc, doc.contactId ? byId.get(String(doc.contactId)) : undefined));
+      }
+      pending = [];
+    };
     const toRow = new Transform({
       objectMode: true,
       transform(doc: ExportRow, _encoding, callback) {
-        rows++;
-        const contact = doc.contact?.[0];
-        const snapshot = doc.contactSnapshot ?? {};
-        callback(null, [
-          String(doc._id),
-          input.survey.name,
-          isoWithOffset(doc.submittedAt, timeZone),
-          doc.updatedAt ? isoWithOffset(doc.updatedAt, timeZone) : '',
-          contact?.email ?? '',
-          contact?.name ?? '',
-          doc.score,
-          doc.category,
-          doc.repurchase ? REPURCHASE_LABELS[doc.repurchase] : '',
-          doc.comment ?? '',
-          doc.channel,
-          ...properties.map((key) => snapshot[key] ?? ''),
-          followUps.get(String(doc._id)) ?? '',
-        ].map(safeCell));
+        pending.push(doc);
+        if (pending.length < BATCH) return callback();
+        flushRows(this).then(() => callback(), callback);
+      },
+      flush(callback) {
+        flushRows(this).then(() => callback(), callback);
       },
     });
     const writer = csvWriter({ bom: input.bom });
-    writer.write([...FIXED_COLUMNS, ...properties.map((key) => `property_${key}`), 'follow_up_status'].map(safeCell));
-    const cursor = models.responses
-      .aggregate<ExportRow>([
-        { $match: match },
-        { $sort: { submittedAt: 1, _id: 1 } },
-        { $project: { submittedAt: 1, updatedAt: 1, score: 1, category: 1, repurchase: 1, comment: 1, channel: 1, contactSnapshot: 1, contactId: 1 } },
-        { $lookup: { from: models.contacts.collection.collectionName, localField: 'contactId', foreignField: '_id', as: 'contact' } },
-      ])
-      .cursor({ batchSize: 1000 });
+    writer.write(header.map(safeCell));
+    const cursor = models.responses.collection.find(match, {
+      sort: { submittedAt: 1, _id: 1 },
+      projection: { submittedAt: 1, updatedAt: 1, score: 1, category: 1, repurchase: 1, comment: 1, channel: 1, contactSnapshot: 1, contactId: 1 },
+      batchSize: 1000,
+    });
     let finished = false;
     try {
-      await pipeline(cursor, toRow, writer, input.out);
+      await pipeline(cursor.stream(), toRow, writer, input.out);
       finished = true;
     } catch (err) {
       // The client went away (or the cursor failed): the cursor is closed by the pipeline; record it.
