@@ -21,7 +21,7 @@ import { createResponsesService, DEFAULT_BOT_THRESHOLDS } from './responses/resp
 import { reviewRouter } from './responses/review.routes.js';
 import { createExportsService } from './exports/exports.service.js';
 import { apiKeysRouter } from './api/api-keys.routes.js';
-import { webhookPayloadOf } from './webhooks/payload.js';
+import { responseJson } from './responses/response-json.js';
 import { webhooksRouter } from './webhooks/webhooks.routes.js';
 import { createWebhooksService } from './webhooks/webhooks.service.js';
 import { apiRouter } from './api/api.routes.js';
@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps): Express {
     models,
     clock,
     aggregates,
-    onSaved: (event, doc) => webhooks.enqueue(event, doc.surveyId, webhookPayloadOf(doc)).then(() => undefined),
+    onSaved: (event, doc) => webhooks.enqueue(event, doc.surveyId, responseJson(doc as Parameters<typeof responseJson>[0])).then(() => undefined),
     sealer: createSealer(config.tokenSecret, 'page-stamp'),
     policy: { editWindowMs: config.responseEditMs, ...DEFAULT_BOT_THRESHOLDS },
   });

@@ -14,6 +14,7 @@ import type { SendQueue } from '../sending/send-queue.service.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
 import { fieldErrorsOf } from '../web/validate.js';
 import { MongoRateLimitStore } from '../web/rate-limit.js';
+import { responseJson } from '../responses/response-json.js';
 import type { ApiScope } from './api-key.model.js';
 import type { ApiCaller, ApiKeysService } from './api-keys.service.js';
 import {
@@ -93,19 +94,6 @@ function endpoints(deps: ApiDeps): AnyEndpoint[] {
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
   });
-  const responseView = (r: { _id: mongoose.Types.ObjectId; surveyId: mongoose.Types.ObjectId; contactId?: mongoose.Types.ObjectId | null; score: number; category: string; repurchase?: string | null; comment?: string | null; channel: string; submittedAt: Date; updatedAt?: Date; contactSnapshot?: unknown }) => ({
-    id: String(r._id),
-    surveyId: String(r.surveyId),
-    contactId: r.contactId ? String(r.contactId) : null,
-    score: r.score,
-    category: r.category,
-    repurchase: r.repurchase ?? null,
-    comment: r.comment ?? '',
-    channel: r.channel,
-    submittedAt: r.submittedAt,
-    updatedAt: r.updatedAt ?? r.submittedAt,
-    properties: (r.contactSnapshot instanceof Map ? Object.fromEntries(r.contactSnapshot as Map<string, string>) : (r.contactSnapshot ?? {})) as Record<string, string>,
-  });
   return [
     define({
       method: 'get', path: '/surveys', summary: 'List surveys', scope: 'read',
@@ -171,7 +159,7 @@ function endpoints(deps: ApiDeps): AnyEndpoint[] {
         if (query.since) filter.updatedAt = mongoose.trusted({ $gte: new Date(query.since) });
         const docs = await models.responses.find(filter).sort({ _id: 1 }).limit(query.limit + 1).lean();
         const page = docs.slice(0, query.limit);
-        return { data: page.map(responseView), nextCursor: docs.length > query.limit ? String(page[page.length - 1]!._id) : null };
+        return { data: page.map((r) => responseJson(r)), nextCursor: docs.length > query.limit ? String(page[page.length - 1]!._id) : null };
       },
     }),
     define({
@@ -179,7 +167,7 @@ function endpoints(deps: ApiDeps): AnyEndpoint[] {
       handle: async ({ params }) => {
         const doc = await models.responses.findById(params.id).lean();
         if (!doc) throw new NotFoundError('That response does not exist.', 'RESPONSE_NOT_FOUND');
-        return { data: { ...responseView(doc), review: doc.review } };
+        return { data: { ...responseJson(doc), review: doc.review } };
       },
     }),
     define({

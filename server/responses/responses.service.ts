@@ -250,9 +250,7 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
             contactSnapshot: found.contactProperties,
           });
           const doc = created.toObject();
-          await aggregates.applyChange(null, doc);
-          if (review !== 'flagged') await deps.onSaved?.('response.created', doc);
-          return await saved(doc, invitation._id, review);
+          return await saved(doc, invitation._id, review, { before: null, event: 'response.created' });
         } catch (err) {
           if (!isDuplicateKeyError(err)) throw err;
           continue; // a concurrent submit created it first: apply ours as a change
@@ -271,9 +269,7 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
       const before = await models.responses.findOneAndUpdate(filter, update, { returnDocument: 'before' }).lean<ResponseDoc>();
       if (before) {
         const after: ResponseDoc = { ...before, ...update.$set };
-        await aggregates.applyChange(before, after);
-        if (review !== 'flagged') await deps.onSaved?.(ownAnswer ? 'response.updated' : 'response.created', after);
-        return await saved(after, invitation._id, review);
+        return await saved(after, invitation._id, review, { before, event: ownAnswer ? 'response.updated' : 'response.created' });
       }
       // The window closed, or the response changed state meanwhile: look again.
       const again = await lookupInvitation(input.token);
@@ -282,9 +278,18 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
     throw new Error(`answer for invitation ${String(invitation._id)} kept changing under us`);
   }
 
-  async function saved(doc: ResponseDoc, invitationId: mongoose.Types.ObjectId, review: string): Promise<AnswerOutcome> {
-    // Only a person's answer stops reminders: a scanner's flagged submission must not silence them.
-    if (review !== 'flagged') await models.invitations.updateOne({ _id: invitationId }, { $min: { respondedAt: doc.submittedAt } });
+  /**
+   * After the response write: its counts, the invitation's answered time and the webhook queue. The
+   * three are independent, so they go out together (one round trip of waiting, not three).
+   */
+  async function saved(doc: ResponseDoc, invitationId: mongoose.Types.ObjectId, review: string, change: { before: ResponseDoc | null; event: 'response.created' | 'response.updated' }): Promise<AnswerOutcome> {
+    const counted = review !== 'flagged';
+    await Promise.all([
+      aggregates.applyChange(change.before, doc),
+      // Only a person's answer stops reminders: a scanner's flagged submission must not silence them.
+      counted ? models.invitations.updateOne({ _id: invitationId }, { $min: { respondedAt: doc.submittedAt } }) : undefined,
+      counted ? deps.onSaved?.(change.event, doc) : undefined,
+    ]);
     const answer = answerOf(doc);
     return { kind: 'saved', answer, editableUntil: editableUntil(answer), flagged: review === 'flagged' };
   }

@@ -54,6 +54,9 @@ function skewOf(results: SurveyResults): { skewed: boolean; skewedText?: string 
 
 type QueryValues = Record<string, string | number | undefined>;
 
+/** The filters both tabs share (and the CSV export uses), as URL values. */
+const filtersOf = (query: ResultsQuery): QueryValues => ({ range: query.range, from: query.from, to: query.to, prop: query.prop, value: query.value, channel: query.channel });
+
 /** The address of the current view with some filters changed (for preset links, tabs and paging). */
 function urlWith(base: string, query: QueryValues, changes: QueryValues): string {
   const defaults: QueryValues = { page: 1, comments: 'all', interval: 'auto' };
@@ -95,7 +98,7 @@ export function resultsRouter(deps: { surveys: SurveysService; results: ResultsS
     withFilters(req, res, 'results/show', async (survey, query, common) => {
       const results = await deps.results.surveyResults(survey.id, query);
       const base = common.resultsUrl as string;
-      const filters: QueryValues = { range: query.range, from: query.from, to: query.to, prop: query.prop, value: query.value, channel: query.channel };
+      const filters = filtersOf(query);
       const current: QueryValues = { ...filters, interval: query.interval, segment: query.segment };
       const trendRows = results.trend.points.map((p) => ({
         label: p.from === p.to ? p.from : `${p.from} – ${p.to}`,
@@ -133,7 +136,7 @@ export function resultsRouter(deps: { surveys: SurveysService; results: ResultsS
     withFilters(req, res, 'results/comments', async (survey, query, common) => {
       const comments = await deps.results.comments(survey.id, query);
       const base = common.commentsUrl as string;
-      const filters: QueryValues = { range: query.range, from: query.from, to: query.to, prop: query.prop, value: query.value, channel: query.channel };
+      const filters = filtersOf(query);
       const current: QueryValues = { ...filters, comments: query.comments, page: comments.page };
       res.render('results/comments', {
         ...common,

@@ -51,6 +51,7 @@ export function createWebhooksService(deps: { models: Models; clock: Clock; seal
     if (input.events.length === 0) throw new ValidationError('Choose at least one event.', { events: 'Choose at least one event.' });
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
     const doc = await models.webhooks.create({ surveyId: input.surveyId, url: url.toString(), events: input.events, secretSealed: sealer.seal(secret), createdBy: input.createdBy, createdAt: clock.now() });
+    hooksCache.delete(input.surveyId);
     return { id: String(doc._id), secret };
   }
 
@@ -62,12 +63,26 @@ export function createWebhooksService(deps: { models: Models; clock: Clock; seal
   async function remove(surveyId: string, id: string): Promise<void> {
     if (!mongoose.isValidObjectId(id)) throw new NotFoundError('That webhook does not exist.', 'WEBHOOK_NOT_FOUND');
     const res = await models.webhooks.updateOne({ _id: id, surveyId, disabledAt: null }, { $set: { disabledAt: clock.now() } });
+    hooksCache.delete(surveyId);
     if (res.matchedCount === 0) throw new NotFoundError('That webhook does not exist.', 'WEBHOOK_NOT_FOUND');
+  }
+
+  // Each survey's webhooks, remembered for 10 s: most surveys have none, and answers should not pay a
+  // query to find that out. A webhook added or removed on another instance takes effect within 10 s.
+  const hooksCache = new Map<string, { until: number; hooks: { _id: mongoose.Types.ObjectId; events: string[] }[] }>();
+  async function hooksOf(surveyId: mongoose.Types.ObjectId) {
+    const key = String(surveyId);
+    const now = clock.now().getTime();
+    const cached = hooksCache.get(key);
+    if (cached && cached.until > now) return cached.hooks;
+    const hooks = await models.webhooks.find({ surveyId, disabledAt: null }).select('_id events').lean();
+    hooksCache.set(key, { until: now + 10_000, hooks });
+    return hooks;
   }
 
   /** Queues the event for every webhook of the survey that wants it. One insert; nothing is sent here. */
   async function enqueue(event: WebhookEvent, surveyId: mongoose.Types.ObjectId, payload: Record<string, unknown>): Promise<number> {
-    const hooks = await models.webhooks.find({ surveyId, disabledAt: null }).select('_id events').lean();
+    const hooks = await hooksOf(surveyId);
     const now = clock.now();
     const docs = hooks
       .filter((h) => h.events.includes(event))
