@@ -22,6 +22,8 @@ import { reviewRouter } from './responses/review.routes.js';
 import { createExportsService } from './exports/exports.service.js';
 import { apiKeysRouter } from './api/api-keys.routes.js';
 import { responseJson } from './responses/response-json.js';
+import { followUpsRouter } from './followups/followups.routes.js';
+import { createFollowUpsService } from './followups/followups.service.js';
 import { webhooksRouter } from './webhooks/webhooks.routes.js';
 import { createWebhooksService } from './webhooks/webhooks.service.js';
 import { apiRouter } from './api/api.routes.js';
@@ -92,12 +94,16 @@ export function createApp(deps: AppDeps): Express {
   const aggregates = createAggregates({ models, timeZone: config.reportTimeZone });
   const contacts = createContactsService({ ...models, clock, aggregates });
   const sendQueue = createSendQueue({ models, clock, sealer: linkTokenSealer(config) });
+  const followUps = createFollowUpsService({ models, clock });
   const webhooks = createWebhooksService({ models, clock, sealer: createSealer(config.tokenSecret, 'webhook-secret'), logger });
   const responses = createResponsesService({
     models,
     clock,
     aggregates,
-    onSaved: (event, doc) => webhooks.enqueue(event, doc.surveyId, responseJson(doc as Parameters<typeof responseJson>[0])).then(() => undefined),
+    onSaved: async (event, doc) => {
+      const response = doc as Parameters<typeof responseJson>[0] & { repurchase?: string | null };
+      await Promise.all([webhooks.enqueue(event, doc.surveyId, responseJson(response)), followUps.openFor(response)]);
+    },
     sealer: createSealer(config.tokenSecret, 'page-stamp'),
     policy: { editWindowMs: config.responseEditMs, ...DEFAULT_BOT_THRESHOLDS },
   });
@@ -214,6 +220,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(reviewRouter({ surveys, responses }));
   app.use(apiKeysRouter({ apiKeys }));
   app.use(webhooksRouter({ surveys, webhooks }));
+  app.use(
+    followUpsRouter({
+      followUps,
+      surveyOptions: async () => (await surveys.list()).map((s) => ({ id: s.id, name: s.name })),
+      now: () => clock.now(),
+    }),
+  );
   app.use(
     resultsRouter({
       surveys,

@@ -88,7 +88,12 @@ export async function startMongoJavaServer(options: { file?: string; logger: Log
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
 
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`mongo-java-server did not start within 30 s: ${stderr}`)), 30_000);
+    // The H2 file backend reads its whole store at start-up: tens of seconds with a demo data set on a
+    // busy machine. Allow two minutes before calling it failed.
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`mongo-java-server did not start within 120 s${stderr ? `: ${stderr}` : ' (is the machine very busy, or the data directory very large?)'}`));
+    }, 120_000);
     const lines = readline.createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       const match = /^LISTENING (\d+)$/.exec(line);

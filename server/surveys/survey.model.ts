@@ -24,6 +24,11 @@ export const surveySchema = new Schema(
       enabled: { type: Boolean, default: true },
       afterDays: { type: Number, min: 1, max: 30, default: 3 },
     },
+    // Which answers open a follow-up case: a score up to maxScore, or (if set) "would not buy again".
+    followUpRule: {
+      maxScore: { type: Number, min: 0, max: 10, default: 6 },
+      wouldNot: { type: Boolean, default: false },
+    },
     status: { type: String, enum: SURVEY_STATUSES, required: true, default: 'draft' },
     ownerId: { type: Schema.Types.ObjectId, ref: 'User' },
     // Failed sends in a row; the worker pauses sending when it reaches its limit and says why here.

@@ -132,7 +132,7 @@ export function surveysRouter(deps: {
         flash(req, 'error', err.message);
         return res.redirect(303, `/surveys/${survey.id}`);
       }
-      const values = { ...typedValues(req.body), reminderEnabled: (req.body as Record<string, unknown>).reminderEnabled === 'on' };
+      const values = { ...typedValues(req.body), reminderEnabled: (req.body as Record<string, unknown>).reminderEnabled === 'on', followUpWouldNot: (req.body as Record<string, unknown>).followUpWouldNot === 'on' };
       renderInvalid(res, 'surveys/edit', err, { title: `Edit ${survey.name}`, survey, values, languageOptions });
     }
   });

@@ -42,6 +42,13 @@ export const surveySettingsSchema = surveyInputSchema.extend({
     .min(1, { error: 'Enter a number of days from 1 to 30.' })
     .max(30, { error: 'Enter a number of days from 1 to 30.' })
     .default(3),
+  followUpMaxScore: z.coerce
+    .number({ error: 'Choose a score from 0 to 10.' })
+    .int({ error: 'Choose a score from 0 to 10.' })
+    .min(0, { error: 'Choose a score from 0 to 10.' })
+    .max(10, { error: 'Choose a score from 0 to 10.' })
+    .default(6),
+  followUpWouldNot: checkbox,
 });
 export type SurveySettings = z.infer<typeof surveySettingsSchema>;
 

@@ -1,0 +1,61 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { ConflictError, ValidationError } from '../lib/errors.js';
+import { requireRole } from '../web/auth.js';
+import { flash } from '../web/flash.js';
+import { parseInput } from '../web/validate.js';
+import { FOLLOWUP_OUTCOMES } from './followup.model.js';
+import type { FollowUpsService } from './followups.service.js';
+
+const listQuerySchema = z.object({
+  status: z.enum(['active', 'open', 'in_progress', 'closed'], { error: 'Choose a status from the list.' }).default('active'),
+  survey: z.string().max(24).optional(),
+  owner: z.string().max(24).optional(),
+});
+
+const actionSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('assign'), ownerId: z.string().max(24) }),
+  z.object({ action: z.literal('note'), text: z.string().trim().min(1, { error: 'Write the note first.' }).max(5000, { error: 'Use at most 5,000 characters.' }) }),
+  z.object({ action: z.literal('start') }),
+  z.object({ action: z.literal('close'), outcome: z.enum(FOLLOWUP_OUTCOMES, { error: 'Choose how the case ended.' }) }),
+  z.object({ action: z.literal('reopen') }),
+], { error: 'Unknown action.' });
+
+const OUTCOME_LABELS: Record<(typeof FOLLOWUP_OUTCOMES)[number], string> = { resolved: 'Resolved', no_contact: 'Could not reach them', churned: 'Customer left' };
+
+/** The follow-ups pages: everyone may read; managers and admins work the cases. */
+export function followUpsRouter(deps: { followUps: FollowUpsService; surveyOptions: () => Promise<{ id: string; name: string }[]>; now: () => Date }): Router {
+  const router = Router();
+
+  router.get('/follow-ups', requireRole('viewer'), async (req, res) => {
+    const query = parseInput(listQuerySchema, req.query);
+    const [cases, timings, surveys] = await Promise.all([
+      deps.followUps.list({ status: query.status, surveyId: query.survey, ownerId: query.owner }),
+      deps.followUps.timings(new Date(deps.now().getTime() - 90 * 86_400_000)),
+      deps.surveyOptions(),
+    ]);
+    res.render('followups/index', { title: 'Follow-ups', cases, timings, surveys, values: query });
+  });
+
+  router.get('/follow-ups/:id', requireRole('viewer'), async (req, res) => {
+    const item = await deps.followUps.get(req.params.id as string);
+    res.render('followups/show', { title: `Follow-up: ${item.survey.name}`, item, outcomes: FOLLOWUP_OUTCOMES.map((value) => ({ value, label: OUTCOME_LABELS[value] })), outcomeLabel: item.outcome ? OUTCOME_LABELS[item.outcome] : undefined });
+  });
+
+  router.post('/follow-ups/:id', requireRole('manager'), async (req, res) => {
+    const id = req.params.id as string;
+    try {
+      const input = parseInput(actionSchema, req.body);
+      const action = input.action === 'assign' ? { kind: 'assign' as const, ownerId: input.ownerId } : input.action === 'note' ? { kind: 'note' as const, text: input.text } : input.action === 'close' ? { kind: 'close' as const, outcome: input.outcome } : { kind: input.action };
+      await deps.followUps.act(id, req.user!.id, action);
+      const done: Record<string, string> = { assign: 'Owner changed.', note: 'Note added.', start: 'Marked in progress.', close: 'Case closed.', reopen: 'Case reopened.' };
+      flash(req, 'success', done[input.action]!);
+    } catch (err) {
+      if (!(err instanceof ValidationError) && !(err instanceof ConflictError)) throw err;
+      flash(req, 'error', err instanceof ValidationError ? (Object.values(err.fields)[0] ?? err.message) : err.message);
+    }
+    res.redirect(303, `/follow-ups/${id}`);
+  });
+
+  return router;
+}

@@ -1,0 +1,101 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { matchesFollowUpRule } from '../../server/followups/followups.service.js';
+import { createUser, signedInAs } from '../helpers/agent.js';
+import { useTestContext } from '../helpers/context.js';
+import { makeInvitation, makeSurvey } from '../helpers/factories.js';
+
+const HOUR = 3_600_000;
+
+describe('follow-ups (close the loop)', () => {
+  const ctx = useTestContext();
+
+  async function answer(token: string, fields: Record<string, string>, seconds = 10) {
+    const page = await request(ctx.app).get(`/r/${token}/${fields.score}`);
+    ctx.clock.advance(seconds * 1000);
+    const stamp = /name="stamp" value="([^"]+)"/.exec(page.text)![1]!;
+    await request(ctx.app).post(`/r/${token}`).type('form').send({ stamp, ...fields }).expect(303);
+  }
+
+  it('applies the rule: scores up to the limit, and optionally "would not buy again"', () => {
+    const rule = { maxScore: 6, wouldNot: false };
+    expect([0, 6, 7, 10].map((score) => matchesFollowUpRule(rule, { score }))).to.deep.equal([true, true, false, false]);
+    expect(matchesFollowUpRule(rule, { score: 8, repurchase: 'definitely_would_not' })).to.be.false;
+    expect(matchesFollowUpRule({ maxScore: 6, wouldNot: true }, { score: 8, repurchase: 'definitely_would_not' })).to.be.true;
+    expect(matchesFollowUpRule({ maxScore: 6, wouldNot: true }, { score: 8, repurchase: 'probably_would_not' })).to.be.true;
+    expect(matchesFollowUpRule({ maxScore: 6, wouldNot: true }, { score: 8, repurchase: 'not_sure' })).to.be.false;
+    expect(matchesFollowUpRule({ maxScore: 4, wouldNot: false }, { score: 5 })).to.be.false;
+  });
+
+  it('opens one case per detractor answer, owned by the survey owner; none for promoters or flagged answers', async () => {
+    const owner = await createUser(ctx, 'manager', 'owner@example.com');
+    const survey = await makeSurvey(ctx, { status: 'active', ownerId: owner.id });
+    const detractor = await makeInvitation(ctx, { survey });
+    await answer(detractor.token, { score: '3', comment: 'Late again' });
+    await answer(detractor.token, { score: '2', comment: 'Still late' }); // a change: still one case
+    const promoter = await makeInvitation(ctx, { survey });
+    await answer(promoter.token, { score: '10' });
+    const scanner = await makeInvitation(ctx, { survey });
+    await answer(scanner.token, { score: '0' }, 0.5);
+    const cases = await ctx.models.followUps.find({}).lean();
+    expect(cases).to.have.length(1);
+    expect([cases[0]!.status, String(cases[0]!.ownerId)]).to.deep.equal(['open', owner.id]);
+  });
+
+  it('follows the rule set on the survey’s edit page ("would not buy again" too)', async () => {
+    const manager = await signedInAs(ctx, 'manager');
+    const survey = await makeSurvey(ctx, { status: 'active' });
+    const edit = await manager.get(`/surveys/${String(survey._id)}/edit`).expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(edit.text)![1]!;
+    await manager
+      .post(`/surveys/${String(survey._id)}`)
+      .type('form')
+      .send({ _csrf: csrf, name: 'Customer NPS', companyName: 'Acme', recommendQuestion: 'How likely are you to recommend {company}?', repurchaseQuestion: 'Again?', reasonQuestion: 'Why?', language: 'en', reminderAfterDays: '3', followUpMaxScore: '4', followUpWouldNot: 'on' })
+      .expect(303);
+    expect((await ctx.models.surveys.findById(survey._id).lean())!.followUpRule).to.deep.equal({ maxScore: 4, wouldNot: true });
+    const five = await makeInvitation(ctx, { survey });
+    await answer(five.token, { score: '5' });
+    const eight = await makeInvitation(ctx, { survey });
+    await answer(eight.token, { score: '8', repurchase: 'definitely_would_not' });
+    const cases = await ctx.models.followUps.find({}).lean();
+    const scores = await Promise.all(cases.map(async (c) => (await ctx.models.responses.findById(c.responseId).lean())!.score));
+    expect(scores).to.deep.equal([8]);
+  });
+
+  it('lets managers assign, note, work and close a case; tracks times; viewers only read', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active', name: 'Support NPS' });
+    const inv = await makeInvitation(ctx, { survey });
+    await answer(inv.token, { score: '1', comment: 'Rude <b>agent</b>' });
+    const followUp = (await ctx.models.followUps.findOne({}).lean())!;
+    const id = String(followUp._id);
+    const viewer = await signedInAs(ctx, 'viewer');
+    const list = await viewer.get('/follow-ups').expect(200);
+    expect(list.text).to.contain('Rude &lt;b&gt;agent&lt;/b&gt;');
+    const page = await viewer.get(`/follow-ups/${id}`).expect(200);
+    expect(page.text).not.to.contain('Work the case');
+    const viewerCsrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    await viewer.post(`/follow-ups/${id}`).type('form').send({ _csrf: viewerCsrf, action: 'start' }).expect(403);
+
+    const manager = await signedInAs(ctx, 'manager');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec((await manager.get(`/follow-ups/${id}`).expect(200)).text)![1]!;
+    const managerUser = (await ctx.models.users.findOne({ role: 'manager' }).lean())!;
+    ctx.clock.advance(2 * HOUR);
+    await manager.post(`/follow-ups/${id}`).type('form').send({ _csrf: csrf, action: 'assign', ownerId: String(managerUser._id) }).expect(303);
+    ctx.clock.advance(HOUR);
+    await manager.post(`/follow-ups/${id}`).type('form').send({ _csrf: csrf, action: 'note', text: 'Called, apologised, refund sent.' }).expect(303);
+    const bad = await manager.post(`/follow-ups/${id}`).type('form').send({ _csrf: csrf, action: 'close', outcome: 'vanished' }).expect(303);
+    expect((await manager.get(bad.headers.location!).expect(200)).text).to.contain('Choose how the case ended.');
+    ctx.clock.advance(3 * HOUR);
+    await manager.post(`/follow-ups/${id}`).type('form').send({ _csrf: csrf, action: 'close', outcome: 'resolved' }).expect(303);
+    const closed = (await ctx.models.followUps.findById(id).lean())!;
+    expect([closed.status, closed.outcome, closed.notes.length]).to.deep.equal(['closed', 'resolved', 1]);
+    expect((closed.firstActionAt!.getTime() - closed.openedAt.getTime()) / HOUR).to.equal(2);
+    expect((closed.closedAt!.getTime() - closed.openedAt.getTime()) / HOUR).to.equal(6);
+    // Closing twice: the second one says the case changed, and nothing moves.
+    await manager.post(`/follow-ups/${id}`).type('form').send({ _csrf: csrf, action: 'close', outcome: 'churned' }).expect(303);
+    expect((await ctx.models.followUps.findById(id).lean())!.outcome).to.equal('resolved');
+    const timings = await manager.get('/follow-ups?status=closed').expect(200);
+    expect(timings.text).to.match(/<th scope="row">Support NPS<\/th><td class="num">1<\/td><td class="num">2\.0<\/td><td class="num">1<\/td><td class="num">6\.0<\/td>/);
+    expect((await manager.get(`/follow-ups/${id}`).expect(200)).text).to.contain('Called, apologised, refund sent.');
+  });
+});
