@@ -6,6 +6,12 @@ import { parseInput } from '../web/validate.js';
 import { RANGE_PRESETS, resultsQuerySchema, type ResultsQuery } from './results.schemas.js';
 import type { ResultsService, SurveyResults, TrendInterval } from './results.service.js';
 import type { ExportsService } from '../exports/exports.service.js';
+import type { SaidVsDidService } from './said-vs-did.service.js';
+import { z } from 'zod';
+
+const saidVsDidQuerySchema = z.object({
+  window: z.coerce.number({ error: 'Choose a window of 7 to 365 days.' }).int({ error: 'Choose a window of 7 to 365 days.' }).min(7, { error: 'Choose a window of 7 to 365 days.' }).max(365, { error: 'Choose a window of 7 to 365 days.' }).default(90),
+});
 import { REPURCHASE_LABELS } from './summary.js';
 
 const RANGE_LABELS: Record<(typeof RANGE_PRESETS)[number], string> = {
@@ -68,7 +74,7 @@ function urlWith(base: string, query: QueryValues, changes: QueryValues): string
   return qs ? `${base}?${qs}` : base;
 }
 
-export function resultsRouter(deps: { surveys: SurveysService; results: ResultsService; exports: ExportsService; propertyKeys: (surveyId: string) => Promise<string[]>; timeZone: string }): Router {
+export function resultsRouter(deps: { surveys: SurveysService; results: ResultsService; exports: ExportsService; saidVsDid: SaidVsDidService; propertyKeys: (surveyId: string) => Promise<string[]>; timeZone: string }): Router {
   const router = Router();
 
   /** Parses the filters, or renders the page with the messages beside them (400). */
@@ -151,6 +157,21 @@ export function resultsRouter(deps: { surveys: SurveysService; results: ResultsS
       });
     }),
   );
+
+  router.get('/surveys/:id/results/said-vs-did', requireRole('viewer'), async (req, res) => {
+    const survey = await deps.surveys.get(req.params.id as string);
+    const { window: windowDays } = parseInput(saidVsDidQuerySchema, req.query);
+    const data = await deps.saidVsDid.compute(survey.id, windowDays);
+    res.render('results/said-vs-did', {
+      title: `Said vs did: ${survey.name}`,
+      survey,
+      data,
+      windowOptions: [30, 60, 90, 180, 365].map((value) => ({ value, current: value === windowDays })),
+      resultsUrl: `/surveys/${survey.id}/results`,
+      commentsUrl: `/surveys/${survey.id}/results/comments`,
+      canSeeContacts: roleAtLeast(req.user!.role, 'manager'),
+    });
+  });
 
   router.get('/surveys/:id/results/export.csv', requireRole('viewer'), (req, res) =>
     withFilters(req, res, 'results/show', async (survey, query) => {
