@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { RepurchaseAnswer } from '../../server/responses/response.model.js';
 import { wilsonInterval } from '../../server/results/proportions.js';
 import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
@@ -15,7 +16,7 @@ describe('said vs did (actual repurchase)', () => {
     const answered = new Date(now - 120 * DAY);
     const contacts = await ctx.models.contacts.insertMany(Array.from({ length: 10 }, (_, i) => ({ email: `c${i + 1}@example.com`, name: `C${i + 1}` })));
     const c = (n: number) => contacts[n - 1]!._id;
-    const respond = (n: number | null, score: number, repurchase: string | null, at = answered, extra: Record<string, unknown> = {}) =>
+    const respond = (n: number | null, score: number, repurchase: RepurchaseAnswer | null, at = answered, extra: Record<string, unknown> = {}) =>
       ctx.models.responses.create({ surveyId: survey._id, ...(n ? { contactId: c(n) } : {}), score, category: score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor', ...(repurchase ? { repurchase } : {}), channel: n ? 'email' : 'link', submittedAt: at, ...extra });
     await respond(1, 10, 'definitely_would');
     await respond(2, 9, 'probably_would');
