@@ -22,6 +22,8 @@ export const followUpSchema = new Schema(
     outcome: { type: String, enum: FOLLOWUP_OUTCOMES },
     openedAt: { type: Date, required: true },
     firstActionAt: { type: Date },
+    // Set when the case went out in an alert digest (see followups.service.ts sendDigests).
+    alertedAt: { type: Date },
     closedAt: { type: Date },
   },
   { timestamps: true },

@@ -1,6 +1,9 @@
 import mongoose from 'mongoose';
 import type { Models } from '../db/models.js';
+import Handlebars from 'handlebars';
 import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { Mailer } from '../sending/mailer.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
 import type { FOLLOWUP_OUTCOMES, FOLLOWUP_STATUSES } from './followup.model.js';
 
@@ -25,7 +28,13 @@ const median = (values: number[]): number | null => {
  * stored (idempotent: the unique index on responseId), owned by the survey's owner until someone
  * assigns it, worked with notes, closed with an outcome. Times to first action and to close are kept.
  */
-export function createFollowUpsService(deps: { models: Models; clock: Clock }) {
+const digestTemplate = Handlebars.create().compile(
+  '<!doctype html><html><body style="font-family:Arial,sans-serif;color:#1b1f24"><p><strong>{{subject}}.</strong></p>' +
+    '{{#each items}}<p>{{survey}}: score <strong>{{score}}</strong>{{#if repurchase}} ({{repurchase}}){{/if}}<br>{{#if comment}}&ldquo;{{comment}}&rdquo;{{else}}(no comment){{/if}}<br><a href="{{url}}">Open the case</a></p>{{/each}}' +
+    '<p><a href="{{all}}">All open cases</a></p></body></html>',
+);
+
+export function createFollowUpsService(deps: { models: Models; clock: Clock; logger?: Logger }) {
   const { models, clock } = deps;
 
   /** Opens a case for a counted answer that matches the rule; nothing if one exists already. */
@@ -162,7 +171,66 @@ export function createFollowUpsService(deps: { models: Models; clock: Clock }) {
     await models.followUps.updateOne({ _id, firstActionAt: null }, { $set: { firstActionAt: now } });
   }
 
-  return { openFor, list, timings, get, act };
+  /**
+   * Alert digests: every case not yet alerted goes to its owner (else to every admin) in one email per
+   * person per run, so a burst of detractors makes one message, not a flood. Cases are claimed one
+   * by one with an atomic update, so two workers never alert the same case; if the email fails, the
+   * claims are released and the next run tries again. Goes through the survey email's mailer.
+   */
+  async function sendDigests(input: { mailer: Mailer; baseUrl: string; mailFrom: string }): Promise<number> {
+    const pending = await models.followUps.find({ alertedAt: null }).select('_id ownerId surveyId responseId').sort({ openedAt: 1 }).limit(500).lean();
+    if (pending.length === 0) return 0;
+    const now = clock.now();
+    const claimed = [];
+    for (const c of pending) {
+      const got = await models.followUps.findOneAndUpdate({ _id: c._id, alertedAt: null }, { $set: { alertedAt: now } }).lean();
+      if (got) claimed.push(c);
+    }
+    const [users, responses, surveys] = await Promise.all([
+      models.users.find({ disabledAt: null }).select('email name role').lean(),
+      models.responses.find({ _id: mongoose.trusted({ $in: claimed.map((c) => c.responseId) }) }).select('score category repurchase comment').lean(),
+      models.surveys.find({ _id: mongoose.trusted({ $in: claimed.map((c) => c.surveyId) }) }).select('name').lean(),
+    ]);
+    const userById = new Map(users.map((u) => [String(u._id), u]));
+    const admins = users.filter((u) => u.role === 'admin');
+    const byResponse = new Map(responses.map((r) => [String(r._id), r]));
+    const surveyNames = new Map(surveys.map((s) => [String(s._id), s.name]));
+    const byRecipient = new Map<string, { to: { email: string; name?: string | null }; cases: typeof claimed }>();
+    for (const c of claimed) {
+      const owner = c.ownerId ? userById.get(String(c.ownerId)) : undefined;
+      for (const to of owner ? [owner] : admins) {
+        const entry = byRecipient.get(to.email) ?? { to, cases: [] };
+        entry.cases.push(c);
+        byRecipient.set(to.email, entry);
+      }
+    }
+    let sent = 0;
+    for (const { to, cases } of byRecipient.values()) {
+      const items = cases.map((c) => {
+        const r = byResponse.get(String(c.responseId));
+        return { url: `${input.baseUrl}/follow-ups/${String(c._id)}`, survey: surveyNames.get(String(c.surveyId)) ?? '', score: r?.score, category: r?.category, repurchase: r?.repurchase ?? '', comment: r?.comment ?? '' };
+      });
+      const subject = items.length === 1 ? `A ${items[0]!.category ?? 'detractor'} answer needs a follow-up` : `${items.length} answers need a follow-up`;
+      const text = [
+        subject + '.',
+        '',
+        ...items.flatMap((i) => [`${i.survey}: score ${i.score}${i.repurchase ? `, ${i.repurchase.replace(/_/g, ' ')}` : ''}`, i.comment ? `"${i.comment}"` : '(no comment)', i.url, '']),
+        `All open cases: ${input.baseUrl}/follow-ups`,
+      ].join('\n');
+      const html = digestTemplate({ subject, items, all: `${input.baseUrl}/follow-ups` });
+      try {
+        await input.mailer.send({ from: input.mailFrom, to: to.email, subject, text, html, messageId: `<digest-${String(cases[0]!._id)}-${now.getTime()}@${new URL(input.baseUrl).hostname}>`, headers: { 'Auto-Submitted': 'auto-generated' } });
+        sent++;
+      } catch (err) {
+        // Not sent: release these cases for the next run (other recipients' digests stand).
+        await models.followUps.updateMany({ _id: mongoose.trusted({ $in: cases.map((c) => c._id) }), alertedAt: now }, { $unset: { alertedAt: 1 } });
+        deps.logger?.warn({ err, to: to.email }, 'follow-up digest not sent');
+      }
+    }
+    return sent;
+  }
+
+  return { openFor, list, timings, get, act, sendDigests };
 }
 
 export type FollowUpsService = ReturnType<typeof createFollowUpsService>;

@@ -6,6 +6,7 @@ import { createSealer } from '../lib/seal.js';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './mailer.js';
 import { createSendWorker } from './send-worker.js';
 import { createWebhooksService } from '../webhooks/webhooks.service.js';
+import { createFollowUpsService } from '../followups/followups.service.js';
 
 /** The sealer for link tokens: the same key in every process that queues or sends. */
 export function linkTokenSealer(config: Config) {
@@ -36,11 +37,18 @@ export function createConfiguredWorker(config: Config, models: Models, logger: L
   const webhooks = createWebhooksService({ models, clock, sealer: createSealer(config.tokenSecret, 'webhook-secret'), logger });
   let delivering: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
+  let digestTimer: NodeJS.Timeout | undefined;
+  // Follow-up alerts go out as digests through the same mailer as survey email.
+  const followUps = createFollowUpsService({ models, clock, logger });
   const startWebhooks = () => {
     timer = setInterval(() => {
       delivering = delivering.then(() => webhooks.deliverDue()).catch((err: unknown) => logger.error({ err }, 'webhook deliveries failed'));
     }, 2000);
     timer.unref();
+    digestTimer = setInterval(() => {
+      delivering = delivering.then(() => followUps.sendDigests({ mailer, baseUrl: config.baseUrl, mailFrom: config.mailFrom })).catch((err: unknown) => logger.error({ err }, 'follow-up digests failed'));
+    }, config.alertDigestMs);
+    digestTimer.unref();
   };
   return {
     worker: {
@@ -53,6 +61,7 @@ export function createConfiguredWorker(config: Config, models: Models, logger: L
     mailerKind: mailer.kind,
     async stop() {
       if (timer) clearInterval(timer);
+      if (digestTimer) clearInterval(digestTimer);
       await delivering;
       await worker.stop();
       await mailer.close();

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { matchesFollowUpRule } from '../../server/followups/followups.service.js';
+import { createFollowUpsService, matchesFollowUpRule } from '../../server/followups/followups.service.js';
+import { createOutboxMailer } from '../../server/sending/mailer.js';
 import { createUser, signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeInvitation, makeSurvey } from '../helpers/factories.js';
@@ -60,6 +61,36 @@ describe('follow-ups (close the loop)', () => {
     const cases = await ctx.models.followUps.find({}).lean();
     const scores = await Promise.all(cases.map(async (c) => (await ctx.models.responses.findById(c.responseId).lean())!.score));
     expect(scores).to.deep.equal([8]);
+  });
+
+  it('alerts by digest: a burst of detractors makes one email per owner, each case once, through the mailer', async () => {
+    const owner = await createUser(ctx, 'manager', 'owner@example.com');
+    await createUser(ctx, 'admin', 'admin@example.com');
+    const survey = await makeSurvey(ctx, { status: 'active', ownerId: owner.id, name: 'Support NPS' });
+    const orphan = await makeSurvey(ctx, { status: 'active', name: 'No owner' });
+    for (const comment of ['Too slow', 'Rude', 'Broken']) {
+      const inv = await makeInvitation(ctx, { survey });
+      await answer(inv.token, { score: '2', comment });
+    }
+    const lonely = await makeInvitation(ctx, { survey: orphan });
+    await answer(lonely.token, { score: '4', comment: 'Who reads this?' });
+    const followUps = createFollowUpsService({ models: ctx.models, clock: ctx.clock });
+    const mailer = createOutboxMailer(ctx.models.outboxMessages);
+    const send = () => followUps.sendDigests({ mailer, baseUrl: ctx.config.baseUrl, mailFrom: ctx.config.mailFrom });
+    expect(await send()).to.equal(2);
+    const mails = await ctx.models.outboxMessages.find({}).lean();
+    const toOwner = mails.find((m) => m.to === 'owner@example.com')!;
+    expect(toOwner.subject).to.equal('3 answers need a follow-up');
+    for (const comment of ['Too slow', 'Rude', 'Broken']) expect(toOwner.text).to.contain(comment);
+    expect(toOwner.text.match(/\/follow-ups\/[a-f0-9]{24}/g)).to.have.length(3);
+    const toAdmin = mails.find((m) => m.to === 'admin@example.com')!;
+    expect(toAdmin.subject).to.equal('A detractor answer needs a follow-up');
+    expect(toAdmin.text).to.contain('Who reads this?');
+    expect(await send()).to.equal(0); // nothing new: no second email
+    const later = await makeInvitation(ctx, { survey });
+    await answer(later.token, { score: '1', comment: 'Again' });
+    expect(await send()).to.equal(1);
+    expect(await ctx.models.outboxMessages.countDocuments({})).to.equal(3);
   });
 
   it('lets managers assign, note, work and close a case; tracks times; viewers only read', async () => {
