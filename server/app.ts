@@ -23,6 +23,8 @@ import { createExportsService } from './exports/exports.service.js';
 import { apiKeysRouter } from './api/api-keys.routes.js';
 import { responseJson } from './responses/response-json.js';
 import { followUpsRouter } from './followups/followups.routes.js';
+import { createOrderImportService } from './orders/order-import.service.js';
+import { ordersRouter } from './orders/orders.routes.js';
 import { createFollowUpsService } from './followups/followups.service.js';
 import { webhooksRouter } from './webhooks/webhooks.routes.js';
 import { createWebhooksService } from './webhooks/webhooks.service.js';
@@ -245,6 +247,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(previewRouter({ surveys, config, mailer: deps.mailer ?? createMailer(config, models) }));
   app.use(sendingRouter({ surveys, sendQueue, outbox: models.outboxMessages }));
   app.use(contactsRouter({ contacts, contactImports, csrf }));
+  app.use(ordersRouter({ orderImports: createOrderImportService({ models, clock }), csrf }));
 
   app.use(notFound);
   app.use(errorHandler({ logger, showStack: config.env === 'development' }));
