@@ -32,6 +32,7 @@ import { apiRouter } from './api/api.routes.js';
 import { createApiKeysService } from './api/api-keys.service.js';
 import { createAggregates } from './results/aggregates.js';
 import { createSaidVsDidService } from './results/said-vs-did.service.js';
+import { createTagsService } from './responses/tags.service.js';
 import { resultsRouter } from './results/results.routes.js';
 import { createResultsService } from './results/results.service.js';
 import { previewRouter } from './sending/preview.routes.js';
@@ -236,6 +237,7 @@ export function createApp(deps: AppDeps): Express {
       results,
       exports,
       saidVsDid: createSaidVsDidService({ models, clock }),
+      tags: createTagsService({ models, clock }),
       propertyKeys: propertyKeysFor(
         remembered(() => sendQueue.knownPropertyKeys(), 60_000, clock),
         (surveyId) => aggregates.propertyKeysOf(new mongoose.Types.ObjectId(surveyId)),

@@ -7,6 +7,7 @@ import { exportLogSchema } from '../exports/export-log.model.js';
 import { followUpSchema } from '../followups/followup.model.js';
 import { orderSchema } from '../orders/order.model.js';
 import { responseSchema } from '../responses/response.model.js';
+import { tagSchema } from '../responses/tag.model.js';
 import { aggregateMetaSchema, responseDaySchema, responseSegmentDaySchema } from '../results/response-day.model.js';
 import { invitationSchema } from '../sending/invitation.model.js';
 import { outboxMessageSchema } from '../sending/outbox.model.js';
@@ -36,6 +37,7 @@ export function createModels(connection: Connection) {
     aggregateMeta: connection.model('AggregateMeta', aggregateMetaSchema),
     exportLogs: connection.model('ExportLog', exportLogSchema),
     apiKeys: connection.model('ApiKey', apiKeySchema),
+    tags: connection.model('Tag', tagSchema),
     webhooks: connection.model('Webhook', webhookSchema),
     webhookDeliveries: connection.model('WebhookDelivery', webhookDeliverySchema),
   };

@@ -36,6 +36,7 @@ interface ExportRow {
   channel: string;
   contactSnapshot?: Record<string, string> | null;
   contactId?: mongoose.Types.ObjectId | null;
+  tags?: string[];
 }
 
 /** "customer-nps_2026-08-26_2026-11-23.csv": survey and range, safe in any file system. */
@@ -68,6 +69,7 @@ export function createExportsService(deps: { models: Models; clock: Clock; timeZ
     if (period.start || period.end) match.submittedAt = { ...(period.start ? { $gte: period.start } : {}), ...(period.end ? { $lt: period.end } : {}) };
     if (input.query.channel) match.channel = input.query.channel;
     if (input.query.prop) match[`contactSnapshot.${input.query.prop}`] = input.query.value;
+    if (input.query.tag) match.tags = input.query.tag;
 
     const properties = await deps.aggregates.propertyKeysOf(surveyId);
     // Follow-ups are one per unhappy response at most: read once, not looked up per row.
@@ -77,12 +79,12 @@ export function createExportsService(deps: { models: Models; clock: Clock; timeZ
       userId: input.userId,
       apiKeyId: input.apiKeyId,
       surveyId,
-      filters: { range: input.query.range, from: period.fromDay, to: period.toDay, prop: input.query.prop, value: input.query.value, channel: input.query.channel },
+      filters: { range: input.query.range, from: period.fromDay, to: period.toDay, prop: input.query.prop, value: input.query.value, channel: input.query.channel, tag: input.query.tag },
       startedAt: clock.now(),
     });
 
     let rows = 0;
-    const header = [...FIXED_COLUMNS, ...properties.map((key) => `property_${key}`), 'follow_up_status'];
+    const header = [...FIXED_COLUMNS, ...properties.map((key) => `property_${key}`), 'tags', 'follow_up_status'];
     const rowOf = (doc: ExportRow, contact: { email?: string; name?: string } | undefined) => {
       const snapshot = doc.contactSnapshot ?? {};
       return [
@@ -98,6 +100,7 @@ export function createExportsService(deps: { models: Models; clock: Clock; timeZ
         doc.comment ?? '',
         doc.channel,
         ...properties.map((key) => snapshot[key] ?? ''),
+        (doc.tags ?? []).join('; '),
         followUps.get(String(doc._id)) ?? '',
       ].map(safeCell);
     };
@@ -129,7 +132,7 @@ export function createExportsService(deps: { models: Models; clock: Clock; timeZ
     writer.write(header.map(safeCell));
     const cursor = models.responses.collection.find(match, {
       sort: { submittedAt: 1, _id: 1 },
-      projection: { submittedAt: 1, updatedAt: 1, score: 1, category: 1, repurchase: 1, comment: 1, channel: 1, contactSnapshot: 1, contactId: 1 },
+      projection: { submittedAt: 1, updatedAt: 1, score: 1, category: 1, repurchase: 1, comment: 1, channel: 1, contactSnapshot: 1, contactId: 1, tags: 1 },
       batchSize: 1000,
     });
     let finished = false;

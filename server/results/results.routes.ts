@@ -7,7 +7,15 @@ import { RANGE_PRESETS, resultsQuerySchema, type ResultsQuery } from './results.
 import type { ResultsService, SurveyResults, TrendInterval } from './results.service.js';
 import type { ExportsService } from '../exports/exports.service.js';
 import type { SaidVsDidService } from './said-vs-did.service.js';
+import type { TagsService } from '../responses/tags.service.js';
 import { z } from 'zod';
+
+const tagInputSchema = z.object({
+  tag: z.string().trim().min(1, { error: 'Type a tag.' }).max(50, { error: 'Use at most 50 characters.' }),
+  action: z.enum(['add', 'remove'], { error: 'Unknown action.' }),
+  // Where to go back to: only a results page of this app.
+  back: z.string().regex(/^\/surveys\/[a-f0-9]{24}\/results[^\s]*$/, { error: 'Unknown page.' }),
+});
 
 const saidVsDidQuerySchema = z.object({
   window: z.coerce.number({ error: 'Choose a window of 7 to 365 days.' }).int({ error: 'Choose a window of 7 to 365 days.' }).min(7, { error: 'Choose a window of 7 to 365 days.' }).max(365, { error: 'Choose a window of 7 to 365 days.' }).default(90),
@@ -61,7 +69,7 @@ function skewOf(results: SurveyResults): { skewed: boolean; skewedText?: string 
 type QueryValues = Record<string, string | number | undefined>;
 
 /** The filters both tabs share (and the CSV export uses), as URL values. */
-const filtersOf = (query: ResultsQuery): QueryValues => ({ range: query.range, from: query.from, to: query.to, prop: query.prop, value: query.value, channel: query.channel });
+const filtersOf = (query: ResultsQuery): QueryValues => ({ range: query.range, from: query.from, to: query.to, prop: query.prop, value: query.value, channel: query.channel, tag: query.tag });
 
 /** The address of the current view with some filters changed (for preset links, tabs and paging). */
 function urlWith(base: string, query: QueryValues, changes: QueryValues): string {
@@ -74,17 +82,18 @@ function urlWith(base: string, query: QueryValues, changes: QueryValues): string
   return qs ? `${base}?${qs}` : base;
 }
 
-export function resultsRouter(deps: { surveys: SurveysService; results: ResultsService; exports: ExportsService; saidVsDid: SaidVsDidService; propertyKeys: (surveyId: string) => Promise<string[]>; timeZone: string }): Router {
+export function resultsRouter(deps: { surveys: SurveysService; results: ResultsService; exports: ExportsService; saidVsDid: SaidVsDidService; tags: TagsService; propertyKeys: (surveyId: string) => Promise<string[]>; timeZone: string }): Router {
   const router = Router();
 
   /** Parses the filters, or renders the page with the messages beside them (400). */
   async function withFilters(req: Request, res: Response, view: string, render: (survey: SurveyDetail, query: ResultsQuery, common: Record<string, unknown>) => Promise<void>) {
     const survey = await deps.surveys.get(req.params.id as string);
-    const propertyKeys = await deps.propertyKeys(survey.id);
+    const [propertyKeys, tags] = await Promise.all([deps.propertyKeys(survey.id), deps.tags.list()]);
     const common = {
       survey,
       rangeOptions: RANGE_PRESETS.map((value) => ({ value, label: RANGE_LABELS[value] })),
       propertyKeys,
+      tags,
       timeZone: deps.timeZone,
       resultsUrl: `/surveys/${survey.id}/results`,
       commentsUrl: `/surveys/${survey.id}/results/comments`,
@@ -154,9 +163,17 @@ export function resultsRouter(deps: { surveys: SurveysService; results: ResultsS
         prevPage: comments.page > 1 ? urlWith(base, current, { page: comments.page - 1 }) : undefined,
         nextPage: comments.page < comments.pages ? urlWith(base, current, { page: comments.page + 1 }) : undefined,
         canSeeContacts: roleAtLeast(req.user!.role, 'manager'),
+        canTag: roleAtLeast(req.user!.role, 'manager'),
+        back: req.originalUrl,
       });
     }),
   );
+
+  router.post('/responses/:id/tags', requireRole('manager'), async (req, res) => {
+    const input = parseInput(tagInputSchema, req.body);
+    await deps.tags.tag(req.params.id as string, input.tag, input.action === 'add');
+    res.redirect(303, input.back);
+  });
 
   router.get('/surveys/:id/results/said-vs-did', requireRole('viewer'), async (req, res) => {
     const survey = await deps.surveys.get(req.params.id as string);

@@ -19,6 +19,7 @@ export const resultsQuerySchema = z
     prop: z.preprocess(blank, z.string().regex(/^[^.$\s][^.$]{0,63}$/, { error: 'Choose a property from the list.' }).optional()),
     value: z.preprocess(blank, z.string().max(200).optional()),
     channel: z.preprocess(blank, z.enum(RESPONSE_CHANNELS, { error: 'Choose a channel from the list.' }).optional()),
+    tag: z.preprocess(blank, z.string().trim().toLowerCase().max(50, { error: 'Choose a tag from the list.' }).optional()),
     interval: z.preprocess(blank, z.enum(['auto', 'day', 'week', 'month', 'rolling'], { error: 'Choose how to group the trend.' }).default('auto')),
     segment: z.preprocess(blank, z.string().regex(/^[^.$\s][^.$]{0,63}$/, { error: 'Choose a property from the list.' }).optional()),
     comments: z.preprocess(blank, z.enum(['all', 'promoter', 'passive', 'detractor'], { error: 'Choose which comments to show.' }).default('all')),

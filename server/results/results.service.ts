@@ -75,7 +75,7 @@ export interface SurveyOverview {
 }
 
 export interface CommentsPage {
-  items: { id: string; score: number; category: NpsCategory; repurchase: RepurchaseAnswer | undefined; comment: string; submittedAt: Date; channel: string; contactId: string | undefined; contactName: string | undefined }[];
+  items: { id: string; score: number; category: NpsCategory; repurchase: RepurchaseAnswer | undefined; comment: string; submittedAt: Date; channel: string; contactId: string | undefined; contactName: string | undefined; tags: string[] }[];
   page: number;
   pages: number;
   total: number;
@@ -193,12 +193,33 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
 
   // Operator objects are ours, so marked trusted (sanitizeFilter is on globally); user input reaches
   // these filters only as validated plain strings (the property key is checked by resultsQuerySchema).
-  function responseFilter(surveyId: mongoose.Types.ObjectId, range: { start?: Date | undefined; end?: Date | undefined }, query: Pick<ResultsQuery, 'channel' | 'prop' | 'value'>): Record<string, unknown> {
+  function responseFilter(surveyId: mongoose.Types.ObjectId, range: { start?: Date | undefined; end?: Date | undefined }, query: Pick<ResultsQuery, 'channel' | 'prop' | 'value' | 'tag'>): Record<string, unknown> {
     const filter: Record<string, unknown> = { surveyId };
     if (range.start || range.end) filter.submittedAt = mongoose.trusted({ ...(range.start ? { $gte: range.start } : {}), ...(range.end ? { $lt: range.end } : {}) });
     if (query.channel) filter.channel = query.channel;
     if (query.prop) filter[`contactSnapshot.${query.prop}`] = query.value;
+    if (query.tag) filter.tags = query.tag;
     return filter;
+  }
+
+  /**
+   * Day counts straight from the responses, for filters the day counts do not cover (tags): one pass,
+   * grouped like the aggregates. Slower at scale than the counts; tags are set by hand, so such views
+   * are usually small.
+   */
+  async function daysFromResponses(filter: Record<string, unknown>): Promise<DayCounts[]> {
+    const rows = await models.responses.aggregate<{ _id: { d: string; sc: number; r?: RepurchaseAnswer | null; rv: string }; n: number }>([
+      { $match: filter },
+      { $group: { _id: { d: { $dateToString: { format: '%Y-%m-%d', date: '$submittedAt', timezone: timeZone } }, sc: '$score', r: '$repurchase', rv: '$review' }, n: { $sum: 1 } } },
+    ]);
+    const byDay = new Map<string, DayCounts>();
+    for (const { _id: k, n } of rows) {
+      let day = byDay.get(k.d);
+      if (!day) byDay.set(k.d, (day = { day: k.d, cells: [], flagged: 0 }));
+      if (COUNTED_REVIEW_STATES.includes(k.rv)) day.cells.push({ score: k.sc, repurchase: k.r ?? null, n });
+      else if (k.rv === 'flagged') day.flagged += n;
+    }
+    return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
   }
 
   /** Counts per value of the segment property: from the per-value day counts, or (with a property filter too) one pass over the responses. */
@@ -211,7 +232,7 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
       else counts.detractors += n;
       byValue.set(value, counts);
     };
-    if (!query.prop) {
+    if (!query.prop && !query.tag) {
       const docs = await aggregates.segmentDocsOf(surveyId, query.segment);
       const byDocValue = new Map<string, DayDoc[]>();
       for (const doc of docs) byDocValue.set(doc.value ?? '', [...(byDocValue.get(doc.value ?? '') ?? []), doc]);
@@ -297,7 +318,9 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
     // The survey's day documents are few (a year is at most 365 per channel): read them once, for the
     // figures without a property filter and for the response rate.
     const [dayDocs, propertyDocs] = await Promise.all([aggregates.dayDocsOf(_id), query.prop ? aggregates.segmentDocsOf(_id, query.prop, query.value) : undefined]);
-    const days = mergeDays(propertyDocs ?? dayDocs, { fromDay: readFrom, toDay: period.toDay, channel: query.channel });
+    const days = query.tag
+      ? await daysFromResponses(responseFilter(_id, { start: readFrom ? startOfDay(readFrom, timeZone) : undefined, end: period.end }, query))
+      : mergeDays(propertyDocs ?? dayDocs, { fromDay: readFrom, toDay: period.toDay, channel: query.channel });
 
     const current = days.filter((d) => inRange(d.day, period.fromDay, period.toDay));
     const summary = summarise(current.flatMap((d) => d.cells));
@@ -354,7 +377,7 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
       .sort({ submittedAt: -1, _id: -1 })
       .skip((page - 1) * COMMENTS_PER_PAGE)
       .limit(COMMENTS_PER_PAGE)
-      .select('score category repurchase comment submittedAt channel contactId')
+      .select('score category repurchase comment submittedAt channel contactId tags')
       .lean();
     const contactIds = docs.flatMap((d) => (d.contactId ? [d.contactId] : []));
     const contacts = contactIds.length > 0 ? await models.contacts.find({ _id: mongoose.trusted({ $in: contactIds }) }).select('name email').lean() : [];
@@ -373,6 +396,7 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
         channel: d.channel,
         contactId: d.contactId ? String(d.contactId) : undefined,
         contactName: d.contactId ? names.get(String(d.contactId)) : undefined,
+        tags: d.tags ?? [],
       })),
     };
   }

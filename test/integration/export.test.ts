@@ -47,7 +47,7 @@ describe('CSV export of responses', () => {
     const rows: Record<string, string>[] = parse(text, { columns: true });
     expect(Object.keys(rows[0]!)).to.deep.equal([
       'response_id', 'survey', 'submitted_at', 'updated_at', 'contact_email', 'contact_name', 'score', 'category', 'repurchase', 'comment', 'channel',
-      'property_plan', 'property_region', 'follow_up_status',
+      'property_plan', 'property_region', 'tags', 'follow_up_status',
     ]);
     expect(rows).to.have.length(3); // the flagged one is left out, as in every figure
     const first = rows[0]!;
