@@ -115,6 +115,7 @@ export function createApp(deps: AppDeps): Express {
   const exports = createExportsService({ models, clock, timeZone: config.reportTimeZone, aggregates });
   const contactImports = createContactImportService({ contacts: models.contacts, contactImports: models.contactImports, clock });
 
+  const mailer = deps.mailer ?? createMailer(config, models);
   const app = express();
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
@@ -229,6 +230,7 @@ export function createApp(deps: AppDeps): Express {
       followUps,
       surveyOptions: async () => (await surveys.list()).map((s) => ({ id: s.id, name: s.name })),
       now: () => clock.now(),
+      mail: { mailer, mailFrom: config.mailFrom, baseUrl: config.baseUrl },
     }),
   );
   app.use(
@@ -246,7 +248,7 @@ export function createApp(deps: AppDeps): Express {
       timeZone: config.reportTimeZone,
     }),
   );
-  app.use(previewRouter({ surveys, config, mailer: deps.mailer ?? createMailer(config, models) }));
+  app.use(previewRouter({ surveys, config, mailer }));
   app.use(sendingRouter({ surveys, sendQueue, outbox: models.outboxMessages }));
   app.use(contactsRouter({ contacts, contactImports, csrf }));
   app.use(ordersRouter({ orderImports: createOrderImportService({ models, clock }), csrf }));

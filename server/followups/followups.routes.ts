@@ -6,6 +6,7 @@ import { flash } from '../web/flash.js';
 import { parseInput } from '../web/validate.js';
 import { FOLLOWUP_OUTCOMES } from './followup.model.js';
 import type { FollowUpsService } from './followups.service.js';
+import { DeliveryError, type Mailer } from '../sending/mailer.js';
 
 const listQuerySchema = z.object({
   status: z.enum(['active', 'open', 'in_progress', 'closed'], { error: 'Choose a status from the list.' }).default('active'),
@@ -24,7 +25,7 @@ const actionSchema = z.discriminatedUnion('action', [
 const OUTCOME_LABELS: Record<(typeof FOLLOWUP_OUTCOMES)[number], string> = { resolved: 'Resolved', no_contact: 'Could not reach them', churned: 'Customer left' };
 
 /** The follow-ups pages: everyone may read; managers and admins work the cases. */
-export function followUpsRouter(deps: { followUps: FollowUpsService; surveyOptions: () => Promise<{ id: string; name: string }[]>; now: () => Date }): Router {
+export function followUpsRouter(deps: { followUps: FollowUpsService; surveyOptions: () => Promise<{ id: string; name: string }[]>; now: () => Date; mail: { mailer: Mailer; mailFrom: string; baseUrl: string } }): Router {
   const router = Router();
 
   router.get('/follow-ups', requireRole('viewer'), async (req, res) => {
@@ -53,6 +54,25 @@ export function followUpsRouter(deps: { followUps: FollowUpsService; surveyOptio
     } catch (err) {
       if (!(err instanceof ValidationError) && !(err instanceof ConflictError)) throw err;
       flash(req, 'error', err instanceof ValidationError ? (Object.values(err.fields)[0] ?? err.message) : err.message);
+    }
+    res.redirect(303, `/follow-ups/${id}`);
+  });
+
+  const replySchema = z.object({
+    subject: z.string().trim().min(1, { error: 'Write a subject.' }).max(200, { error: 'Use at most 200 characters in the subject.' }),
+    message: z.string().trim().min(1, { error: 'Write the message.' }).max(10_000, { error: 'Use at most 10,000 characters.' }),
+  });
+
+  router.post('/follow-ups/:id/reply', requireRole('manager'), async (req, res) => {
+    const id = req.params.id as string;
+    try {
+      const input = parseInput(replySchema, req.body);
+      const to = await deps.followUps.reply(id, req.user!.id, { ...input, ...deps.mail });
+      flash(req, 'success', `Reply sent to ${to}${deps.mail.mailer.kind === 'outbox' ? ' (stored in the Outbox: no SMTP server is configured)' : ''}. It is logged in the notes.`);
+    } catch (err) {
+      if (err instanceof ValidationError) flash(req, 'error', Object.values(err.fields)[0] ?? err.message);
+      else if (err instanceof DeliveryError) flash(req, 'error', `The reply could not be sent: ${err.message}. Check SMTP_URL and try again.`);
+      else throw err;
     }
     res.redirect(303, `/follow-ups/${id}`);
   });

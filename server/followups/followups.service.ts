@@ -34,6 +34,8 @@ const digestTemplate = Handlebars.create().compile(
     '<p><a href="{{all}}">All open cases</a></p></body></html>',
 );
 
+const replyTemplate = Handlebars.create().compile('<!doctype html><html><body style="font-family:Arial,sans-serif;color:#1b1f24;white-space:pre-wrap">{{message}}</body></html>');
+
 export function createFollowUpsService(deps: { models: Models; clock: Clock; logger?: Logger }) {
   const { models, clock } = deps;
 
@@ -230,7 +232,37 @@ export function createFollowUpsService(deps: { models: Models; clock: Clock; log
     return sent;
   }
 
-  return { openFor, list, timings, get, act, sendDigests };
+  /**
+   * Replies to the customer by email from the case, through the configured sender (the survey's sender
+   * name and reply-to), and logs the reply as a note. Only for cases whose response has a contact.
+   */
+  async function reply(id: string, userId: string, input: { subject: string; message: string; mailer: Mailer; mailFrom: string; baseUrl: string }): Promise<string> {
+    if (!mongoose.isValidObjectId(id)) throw new NotFoundError('That follow-up does not exist.', 'FOLLOWUP_NOT_FOUND');
+    const c = await models.followUps.findById(id).lean();
+    if (!c) throw new NotFoundError('That follow-up does not exist.', 'FOLLOWUP_NOT_FOUND');
+    const response = await models.responses.findById(c.responseId).select('contactId').lean();
+    const contact = response?.contactId ? await models.contacts.findById(response.contactId).select('email name').lean() : null;
+    if (!contact) throw new ValidationError('This answer came without a known contact (web link or deleted), so there is nobody to reply to.', {}, 'NO_CONTACT');
+    const survey = await models.surveys.findById(c.surveyId).select('senderName companyName replyTo').lean();
+    const fromAddress = /<([^>]+)>/.exec(input.mailFrom)?.[1] ?? input.mailFrom;
+    const senderName = (survey?.senderName || survey?.companyName || '').replace(/["\\\r\n]/g, '');
+    const now = clock.now();
+    await input.mailer.send({
+      from: senderName ? `"${senderName}" <${fromAddress}>` : fromAddress,
+      to: contact.email,
+      ...(survey?.replyTo ? { replyTo: survey.replyTo } : {}),
+      subject: input.subject,
+      text: input.message,
+      html: replyTemplate({ message: input.message }),
+      messageId: `<reply-${id}-${now.getTime()}@${new URL(input.baseUrl).hostname}>`,
+      headers: {},
+    });
+    await models.followUps.updateOne({ _id: c._id }, { $push: { notes: { authorId: new mongoose.Types.ObjectId(userId), text: `Replied by email to ${contact.email}: "${input.subject}"\n\n${input.message}`, at: now } } });
+    await models.followUps.updateOne({ _id: c._id, firstActionAt: null }, { $set: { firstActionAt: now } });
+    return contact.email;
+  }
+
+  return { openFor, list, timings, get, act, sendDigests, reply };
 }
 
 export type FollowUpsService = ReturnType<typeof createFollowUpsService>;

@@ -93,6 +93,26 @@ describe('follow-ups (close the loop)', () => {
     expect(await ctx.models.outboxMessages.countDocuments({})).to.equal(3);
   });
 
+  it('replies to the customer from the case through the configured sender, and logs it', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active', senderName: 'Acme Care', replyTo: 'care@acme.example' });
+    const inv = await makeInvitation(ctx, { survey });
+    await answer(inv.token, { score: '3', comment: 'Broken on arrival' });
+    const id = String((await ctx.models.followUps.findOne({}).lean())!._id);
+    const manager = await signedInAs(ctx, 'manager');
+    const page = await manager.get(`/follow-ups/${id}`).expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const res = await manager.post(`/follow-ups/${id}/reply`).type('form').send({ _csrf: csrf, subject: 'Sorry about that', message: 'A replacement is on its way.' }).expect(303);
+    const after = await manager.get(res.headers.location!).expect(200);
+    expect(after.text).to.contain(`Reply sent to ${inv.contact.email}`);
+    expect(after.text).to.contain('Replied by email to');
+    const mail = (await ctx.models.outboxMessages.findOne({}).lean())!;
+    expect([mail.to, mail.subject, mail.text, mail.replyTo]).to.deep.equal([inv.contact.email, 'Sorry about that', 'A replacement is on its way.', 'care@acme.example']);
+    expect(mail.from).to.match(/^"Acme Care" </);
+    const empty = await manager.post(`/follow-ups/${id}/reply`).type('form').send({ _csrf: csrf, subject: 'x', message: '' }).expect(303);
+    expect((await manager.get(empty.headers.location!).expect(200)).text).to.contain('Write the message.');
+    expect(await ctx.models.outboxMessages.countDocuments({})).to.equal(1);
+  });
+
   it('lets managers assign, note, work and close a case; tracks times; viewers only read', async () => {
     const survey = await makeSurvey(ctx, { status: 'active', name: 'Support NPS' });
     const inv = await makeInvitation(ctx, { survey });
