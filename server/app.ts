@@ -33,6 +33,7 @@ import { createApiKeysService } from './api/api-keys.service.js';
 import { createAggregates } from './results/aggregates.js';
 import { createSaidVsDidService } from './results/said-vs-did.service.js';
 import { createTagsService } from './responses/tags.service.js';
+import { tagsRouter } from './responses/tags.routes.js';
 import { resultsRouter } from './results/results.routes.js';
 import { createResultsService } from './results/results.service.js';
 import { previewRouter } from './sending/preview.routes.js';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): Express {
     policy: { editWindowMs: config.responseEditMs, ...DEFAULT_BOT_THRESHOLDS },
   });
   const results = createResultsService({ models, clock, timeZone: config.reportTimeZone, aggregates });
+  const tags = createTagsService({ models, clock });
   const exports = createExportsService({ models, clock, timeZone: config.reportTimeZone, aggregates });
   const contactImports = createContactImportService({ contacts: models.contacts, contactImports: models.contactImports, clock });
 
@@ -223,12 +225,14 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(reviewRouter({ surveys, responses }));
+  app.use(tagsRouter({ tags }));
   app.use(apiKeysRouter({ apiKeys }));
   app.use(webhooksRouter({ surveys, webhooks }));
   app.use(
     followUpsRouter({
       followUps,
       surveyOptions: async () => (await surveys.list()).map((s) => ({ id: s.id, name: s.name })),
+      ownerOptions: async () => (await models.users.find({ disabledAt: null, role: mongoose.trusted({ $ne: 'viewer' }) }).select('name email').sort({ email: 1 }).lean()).map((u) => ({ id: String(u._id), name: u.name || u.email })),
       now: () => clock.now(),
       mail: { mailer, mailFrom: config.mailFrom, baseUrl: config.baseUrl },
     }),
@@ -239,7 +243,7 @@ export function createApp(deps: AppDeps): Express {
       results,
       exports,
       saidVsDid: createSaidVsDidService({ models, clock }),
-      tags: createTagsService({ models, clock }),
+      tags,
       propertyKeys: propertyKeysFor(
         remembered(() => sendQueue.knownPropertyKeys(), 60_000, clock),
         (surveyId) => aggregates.propertyKeysOf(new mongoose.Types.ObjectId(surveyId)),

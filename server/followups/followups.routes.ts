@@ -25,17 +25,24 @@ const actionSchema = z.discriminatedUnion('action', [
 const OUTCOME_LABELS: Record<(typeof FOLLOWUP_OUTCOMES)[number], string> = { resolved: 'Resolved', no_contact: 'Could not reach them', churned: 'Customer left' };
 
 /** The follow-ups pages: everyone may read; managers and admins work the cases. */
-export function followUpsRouter(deps: { followUps: FollowUpsService; surveyOptions: () => Promise<{ id: string; name: string }[]>; now: () => Date; mail: { mailer: Mailer; mailFrom: string; baseUrl: string } }): Router {
+export function followUpsRouter(deps: {
+  followUps: FollowUpsService;
+  surveyOptions: () => Promise<{ id: string; name: string }[]>;
+  ownerOptions: () => Promise<{ id: string; name: string }[]>;
+  now: () => Date;
+  mail: { mailer: Mailer; mailFrom: string; baseUrl: string };
+}): Router {
   const router = Router();
 
   router.get('/follow-ups', requireRole('viewer'), async (req, res) => {
     const query = parseInput(listQuerySchema, req.query);
-    const [cases, timings, surveys] = await Promise.all([
+    const [cases, timings, surveys, owners] = await Promise.all([
       deps.followUps.list({ status: query.status, surveyId: query.survey, ownerId: query.owner }),
       deps.followUps.timings(new Date(deps.now().getTime() - 90 * 86_400_000)),
       deps.surveyOptions(),
+      deps.ownerOptions(),
     ]);
-    res.render('followups/index', { title: 'Follow-ups', cases, timings, surveys, values: query });
+    res.render('followups/index', { title: 'Follow-ups', cases, timings, surveys, owners, values: query });
   });
 
   router.get('/follow-ups/:id', requireRole('viewer'), async (req, res) => {

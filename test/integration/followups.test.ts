@@ -87,6 +87,10 @@ describe('follow-ups (close the loop)', () => {
     expect(toAdmin.subject).to.equal('A detractor answer needs a follow-up');
     expect(toAdmin.text).to.contain('Who reads this?');
     expect(await send()).to.equal(0); // nothing new: no second email
+    const viewer = await signedInAs(ctx, 'viewer');
+    const mine = await viewer.get(`/follow-ups?owner=${owner.id}`).expect(200);
+    expect(mine.text.match(/<tr><td><a href="\/follow-ups\//g)).to.have.length(3);
+    expect(mine.text).not.to.contain('Who reads this?');
     const later = await makeInvitation(ctx, { survey });
     await answer(later.token, { score: '1', comment: 'Again' });
     expect(await send()).to.equal(1);

@@ -33,6 +33,12 @@ describe('response tags', () => {
 
     await manager.post(`/responses/${String(late!._id)}/tags`).type('form').send({ _csrf: csrf, tag: 'shipping', action: 'remove', back: comments }).expect(303);
     expect((await ctx.models.responses.findById(late!._id).lean())!.tags).to.deep.equal([]);
+    // The managed list: removing a tag there untags every answer.
+    await manager.post(`/responses/${String(late!._id)}/tags`).type('form').send({ _csrf: csrf, tag: 'Refund', action: 'add', back: comments }).expect(303);
+    expect((await manager.get('/tags').expect(200)).text).to.contain('<span class="tag">refund</span>');
+    await manager.post('/tags/remove').type('form').send({ _csrf: csrf, tag: 'refund' }).expect(303);
+    expect((await ctx.models.responses.findById(late!._id).lean())!.tags).to.deep.equal([]);
+    expect(await ctx.models.tags.countDocuments({ name: 'refund' })).to.equal(0);
     await manager.post(`/responses/${String(late!._id)}/tags`).type('form').send({ _csrf: csrf, tag: 'x', action: 'add', back: 'https://evil.example/' }).expect(400);
     const viewer = await signedInAs(ctx, 'viewer');
     const viewerPage = await viewer.get(comments).expect(200);
