@@ -316,7 +316,20 @@ export function apiRouter(deps: ApiDeps & { baseUrl: string }): Router {
     handler: (_req, _res, next) => next(new HttpError(429, 'RATE_LIMITED', `More than ${deps.perMinute} requests in a minute with this key. Wait a minute, then retry.`)),
   });
   v1.use(limiter);
-  v1.use(express.json({ limit: '5mb' }));
+  // Invalid UTF-8 would otherwise be decoded into replacement characters and stored: refuse it (415).
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  v1.use(
+    express.json({
+      limit: '5mb',
+      verify: (_req, _res, buf) => {
+        try {
+          utf8.decode(buf);
+        } catch {
+          throw Object.assign(new Error('The request body is not valid UTF-8.'), { status: 415, type: 'charset.unsupported' });
+        }
+      },
+    }),
+  );
 
   for (const e of endpoints(deps)) {
     v1[e.method](e.path, async (req: Request, res: Response) => {
