@@ -11,7 +11,7 @@ import { createSmtpMailer } from '../../server/sending/mailer.js';
 import { createSendWorker } from '../../server/sending/send-worker.js';
 import { linkTokenSealer } from '../../server/sending/wiring.js';
 import { createUser } from '../helpers/agent.js';
-import { useBrowser } from '../helpers/browser.js';
+import { useBrowser, waitForCanvasPixels } from '../helpers/browser.js';
 import { useTestContext } from '../helpers/context.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 
@@ -114,13 +114,7 @@ describe('the whole loop in Chromium: create, import, send, answer, results, exp
     // The manager sees the answer in the results at once, with the trend drawn, and in the comments.
     await admin.goto(`${b.baseUrl}/surveys/${surveyId}/results?range=30d`);
     expect(await admin.textContent('.nps-number')).to.equal('+100');
-    await admin.waitForFunction(() => {
-      const canvas = document.getElementById('trend-chart') as HTMLCanvasElement | null;
-      if (!canvas || canvas.width === 0) return false;
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
-      return false;
-    });
+    await waitForCanvasPixels(admin, 'trend-chart');
     await check(admin, 'results');
     await admin.goto(`${b.baseUrl}/surveys/${surveyId}/results/comments?range=30d`);
     expect(await admin.textContent('.comments')).to.contain('Quick repair, friendly staff.');

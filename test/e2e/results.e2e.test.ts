@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { expect } from 'chai';
 import { signIn, createUser } from '../helpers/agent.js';
-import { screenshotPath, useBrowser } from '../helpers/browser.js';
+import { screenshotPath, useBrowser, waitForCanvasPixels } from '../helpers/browser.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeResponses, makeSurvey, repeat } from '../helpers/factories.js';
 import request from 'supertest';
@@ -41,13 +41,7 @@ describe('the results page in Chromium', function () {
     await page.click('button[type=submit]');
     await page.goto(`${b.baseUrl}/surveys/${String(survey._id)}/results?range=90d&segment=plan`);
     // Chart.js drew the trend: the canvas has non-transparent pixels.
-    await page.waitForFunction(() => {
-      const canvas = document.getElementById('trend-chart') as HTMLCanvasElement | null;
-      if (!canvas || canvas.width === 0) return false;
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
-      return false;
-    });
+    await waitForCanvasPixels(page, 'trend-chart');
     expect(await page.locator('svg.stacked-bar rect').count()).to.equal(3);
     expect(await page.locator('svg.distribution rect').count()).to.equal(11);
     expect(await page.locator('#trend-table tbody tr').count()).to.be.greaterThan(5);

@@ -1,7 +1,8 @@
+/// <reference lib="dom" />
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { TestContext } from './context.js';
 
 /** Debian's Chromium (apt-get install -y chromium); never a downloaded browser. */
@@ -45,4 +46,15 @@ export function useBrowser(ctx: TestContext): BrowserFixture {
 /** Where to save screenshots for people to look at (SCREENSHOT_DIR), or undefined to skip them. */
 export function screenshotPath(name: string): string | undefined {
   return process.env.SCREENSHOT_DIR ? `${process.env.SCREENSHOT_DIR}/${name}.png` : undefined;
+}
+
+/** Waits until a canvas has drawn something (any non-transparent pixel): Chart.js ran and painted. */
+export async function waitForCanvasPixels(page: Page, canvasId: string): Promise<void> {
+  await page.waitForFunction((id) => {
+    const canvas = document.getElementById(id) as HTMLCanvasElement | null;
+    if (!canvas || canvas.width === 0) return false;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
+    return false;
+  }, canvasId);
 }
