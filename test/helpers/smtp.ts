@@ -19,8 +19,8 @@ export interface TestSmtp {
   close(): Promise<void>;
 }
 
-/** A real SMTP server (smtp-server) on a free loopback port that keeps and parses what it accepts. */
-export async function startTestSmtp(): Promise<TestSmtp> {
+/** A real SMTP server (smtp-server) on a loopback port (a free one unless given) that keeps and parses what it accepts. */
+export async function startTestSmtp(port = 0): Promise<TestSmtp> {
   const state: TestSmtp = {
     url: '',
     received: [],
@@ -58,10 +58,9 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  state.url = `smtp://127.0.0.1:${port}`;
+  state.url = `smtp://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return state;
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type mongoose from 'mongoose';
+import mongoose from 'mongoose';
 import { createLogger } from '../../server/lib/logger.js';
 import { createSealer } from '../../server/lib/seal.js';
 import { hashToken } from '../../server/lib/tokens.js';
@@ -164,6 +164,35 @@ describe('sending: queue, workers and SMTP', function () {
     expect(contact!.suppressedAt).to.be.instanceOf(Date);
     expect(contact!.suppressedReason).to.contain('550');
     expect(smtp.received.map((m) => m.to[0])).to.deep.equal(['c0@example.com']);
+  });
+
+  it('rides out an SMTP server that is down for a while: pauses, then delivers every invitation exactly once when resumed', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active' });
+    await contacts(30);
+    await queue().queue(String(survey._id), everyone);
+    const port = Number(new URL(smtp.url).port);
+    await smtp.close(); // the mail server goes away
+    const w = worker();
+    await drain(w); // every invitation is tried once and put back for later
+    const down = await statusCounts(survey._id);
+    expect(down.sent).to.equal(0);
+    expect(down.queued).to.equal(30); // each attempt failed as transient and waits for its retry
+    expect(await ctx.models.invitations.countDocuments({ surveyId: survey._id, attempts: mongoose.trusted({ $gte: 1 }) })).to.be.greaterThan(0);
+    // After many failures in a row the survey pauses and says why, rather than hammering a dead server.
+    const paused = (await ctx.models.surveys.findById(survey._id).lean())!;
+    expect(paused.status).to.equal('paused');
+    expect(paused.pausedReason).to.match(/^Sending paused after \d+ failed attempts in a row/);
+    smtp = await startTestSmtp(port); // back, on the same address
+    // The manager resumes the survey (the Resume button's update).
+    await ctx.models.surveys.updateOne({ _id: survey._id, status: 'paused' }, { $set: { status: 'active', sendFailureStreak: 0 }, $unset: { pausedReason: 1 } });
+    for (let i = 0; i < 20 && (await statusCounts(survey._id)).sent < 30; i++) {
+      ctx.clock.advance(10 * 60_000);
+      await drain(w);
+    }
+    expect(await statusCounts(survey._id)).to.include({ sent: 30, queued: 0, failed: 0, uncertain: 0 });
+    const recipients = smtp.received.map((m) => m.to[0]);
+    expect(recipients).to.have.length(30);
+    expect(new Set(recipients).size).to.equal(30);
   });
 
   it('delivers each of 2,000 invitations exactly once when two workers race', async () => {
