@@ -97,7 +97,7 @@ function endpoints(deps: ApiDeps): AnyEndpoint[] {
   return [
     define({
       method: 'get', path: '/surveys', summary: 'List surveys', scope: 'read',
-      handle: async () => ({ data: await Promise.all((await deps.surveys.list()).map(async (s) => surveyView(await deps.surveys.get(s.id)))) }),
+      handle: async () => ({ data: (await deps.surveys.listDetails()).map(surveyView) }),
     }),
     define({
       method: 'get', path: '/surveys/:id', summary: 'Get a survey', scope: 'read', params: idParamsSchema,

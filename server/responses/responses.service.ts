@@ -367,10 +367,12 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
     }));
   }
 
+  /** How many of a survey's answers wait for review: read from the day counts, not by counting responses. */
   async function flaggedCount(surveyId: string): Promise<number> {
     if (!mongoose.isValidObjectId(surveyId)) return 0;
-    return models.responses.countDocuments({ surveyId: new mongoose.Types.ObjectId(surveyId), review: 'flagged' });
+    return (await aggregates.daysOf(new mongoose.Types.ObjectId(surveyId))).reduce((sum, d) => sum + d.flagged, 0);
   }
+
 
   /**
    * A manager's decision on a flagged response: accepted ones count in every figure (and stop

@@ -84,6 +84,11 @@ export function createSurveysService(deps: { surveys: Models['surveys'] }) {
       }));
     },
 
+    /** Every survey with all its settings, newest first (one query; for the API). */
+    async listDetails(): Promise<SurveyDetail[]> {
+      return (await surveys.find({}).sort({ createdAt: -1 }).limit(500).lean()).map(surveyDetailOf);
+    },
+
     /** Creates a draft survey with the standard question wording. */
     async create(input: SurveyInput, ownerId?: string): Promise<{ id: string; name: string }> {
       const doc = await surveys.create({ ...input, questions: { ...DEFAULT_QUESTIONS }, status: 'draft', ownerId });
