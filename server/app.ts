@@ -29,6 +29,8 @@ import { createFollowUpsService } from './followups/followups.service.js';
 import { webhooksRouter } from './webhooks/webhooks.routes.js';
 import { createWebhooksService } from './webhooks/webhooks.service.js';
 import { apiRouter } from './api/api.routes.js';
+import { autopilotRouter } from './autopilot/autopilot.routes.js';
+import { createAutopilotService } from './autopilot/autopilot.service.js';
 import { createApiKeysService } from './api/api-keys.service.js';
 import { createAggregates } from './results/aggregates.js';
 import { createSaidVsDidService } from './results/said-vs-did.service.js';
@@ -116,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
   const tags = createTagsService({ models, clock });
   const exports = createExportsService({ models, clock, timeZone: config.reportTimeZone, aggregates });
   const contactImports = createContactImportService({ contacts: models.contacts, contactImports: models.contactImports, clock });
+  const autopilot = createAutopilotService({ models, clock, sealer: linkTokenSealer(config), timeZone: config.reportTimeZone });
 
   const mailer = deps.mailer ?? createMailer(config, models);
   const app = express();
@@ -220,6 +223,7 @@ export function createApp(deps: AppDeps): Express {
       recentRuns: (id) => sendQueue.recentRuns(id),
       skipLabels: SKIP_LABELS,
       flaggedCount: (id) => responses.flaggedCount(id),
+      autopilotSettings: (id) => autopilot.settings(id),
       baseUrl: config.baseUrl,
       webLinkPerHour: config.webLinkAnswersPerHour,
     }),
@@ -228,6 +232,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(tagsRouter({ tags }));
   app.use(apiKeysRouter({ apiKeys }));
   app.use(webhooksRouter({ surveys, webhooks }));
+  app.use(autopilotRouter({ surveys, autopilot }));
   app.use(
     followUpsRouter({
       followUps,
@@ -254,7 +259,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(previewRouter({ surveys, config, mailer }));
   app.use(sendingRouter({ surveys, sendQueue, outbox: models.outboxMessages }));
-  app.use(contactsRouter({ contacts, contactImports, csrf }));
+  app.use(contactsRouter({ contacts, contactImports, csrf, schedule: (id) => autopilot.contactSchedule(id) }));
   app.use(ordersRouter({ orderImports: createOrderImportService({ models, clock }), csrf }));
 
   app.use(notFound);

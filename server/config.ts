@@ -82,6 +82,7 @@ const envSchema = z.object({
   RESPONSE_EDIT_DAYS: wholeNumber('RESPONSE_EDIT_DAYS', 0, 365).default(7),
   TOKEN_FAILURES_PER_MINUTE: wholeNumber('TOKEN_FAILURES_PER_MINUTE', 1, 100_000).default(30),
   ALERT_DIGEST_MINUTES: wholeNumber('ALERT_DIGEST_MINUTES', 1, 1440).default(5),
+  AUTOPILOT_INTERVAL_SECONDS: wholeNumber('AUTOPILOT_INTERVAL_SECONDS', 5, 86_400).default(60),
   API_REQUESTS_PER_MINUTE: wholeNumber('API_REQUESTS_PER_MINUTE', 1, 1_000_000).default(600),
   WEB_LINK_ANSWERS_PER_HOUR: wholeNumber('WEB_LINK_ANSWERS_PER_HOUR', 1, 100_000).default(20),
   TRUST_PROXY: trustProxySchema.default(false),
@@ -122,6 +123,8 @@ export interface Config {
   readonly tokenFailuresPerMinute: number;
   /** How often follow-up alerts go out, as one digest per person. */
   readonly alertDigestMs: number;
+  /** How often workers run the autopilot schedules. */
+  readonly autopilotIntervalMs: number;
   /** Requests one API key may make per minute (all instances together). */
   readonly apiRequestsPerMinute: number;
   /** Answers one client may give through a survey's anonymous web link per hour. */
@@ -184,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webLinkAnswersPerHour: e.WEB_LINK_ANSWERS_PER_HOUR,
     apiRequestsPerMinute: e.API_REQUESTS_PER_MINUTE,
     alertDigestMs: e.ALERT_DIGEST_MINUTES * 60_000,
+    autopilotIntervalMs: e.AUTOPILOT_INTERVAL_SECONDS * 1000,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     secureCookies: e.SECURE_COOKIES ?? baseUrl.startsWith('https://'),

@@ -11,7 +11,10 @@ import type { ContactsService } from './contacts.service.js';
 
 export const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
 
-export function contactsRouter(deps: { contacts: ContactsService; contactImports: ReturnType<typeof createContactImportService>; csrf: Csrf }): Router {
+/** When each autopilot survey next surveys a contact, and why (autopilot.service contactSchedule). */
+type ContactSchedule = (contactId: string) => Promise<{ surveyId: string; surveyName: string; dueAt: Date; why: string }[]>;
+
+export function contactsRouter(deps: { contacts: ContactsService; contactImports: ReturnType<typeof createContactImportService>; csrf: Csrf; schedule: ContactSchedule }): Router {
   const { contacts, contactImports, csrf } = deps;
   const router = Router();
 
@@ -52,7 +55,7 @@ export function contactsRouter(deps: { contacts: ContactsService; contactImports
 
   router.get('/contacts/:id', requireRole('viewer'), async (req, res) => {
     const contact = await contacts.get(req.params.id as string);
-    res.render('contacts/show', { title: contact.email, contact });
+    res.render('contacts/show', { title: contact.email, contact, schedule: await deps.schedule(contact.id) });
   });
 
   router.post('/contacts/:id/unsubscribe', requireRole('manager'), async (req, res) => {

@@ -1,3 +1,4 @@
+import type { InvitationSource } from '../sending/invitation.model.js';
 import mongoose from 'mongoose';
 import type { Models } from '../db/models.js';
 import type { Aggregates } from '../results/aggregates.js';
@@ -20,7 +21,7 @@ export interface ContactDetail extends ContactRow {
   suppressedAt: Date | undefined;
   suppressedReason: string;
   createdAt: Date | undefined;
-  invitations: { id: string; surveyName: string; status: string; queuedAt: Date; sentAt: Date | undefined; respondedAt: Date | undefined }[];
+  invitations: { id: string; surveyName: string; status: string; source: string; queuedAt: Date; sentAt: Date | undefined; respondedAt: Date | undefined }[];
   responses: { id: string; surveyName: string; score: number; category: string; comment: string; submittedAt: Date }[];
   /** When a send left this contact out, and why: answers "why was this person not surveyed?". */
   skips: { surveyName: string; reason: string; at: Date }[];
@@ -32,6 +33,8 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const SOURCE_LABELS: Record<InvitationSource, string> = { send: 'sent by a manager or the API', autopilot: 'autopilot schedule', trigger: 'event trigger' };
+
 export function createContactsService(deps: {
   aggregates: Aggregates;
   contacts: Models['contacts'];
@@ -40,6 +43,7 @@ export function createContactsService(deps: {
   orders: Models['orders'];
   surveys: Models['surveys'];
   sendSkips: Models['sendSkips'];
+  autopilotEntries: Models['autopilotEntries'];
   clock: Clock;
 }) {
   const { contacts, invitations, responses, orders, surveys, sendSkips, clock } = deps;
@@ -115,6 +119,7 @@ export function createContactsService(deps: {
           id: String(i._id),
           surveyName: names.get(String(i.surveyId)) ?? '(deleted survey)',
           status: i.status,
+          source: SOURCE_LABELS[i.source ?? 'send'],
           queuedAt: i.queuedAt,
           sentAt: i.sentAt ?? undefined,
           respondedAt: i.respondedAt ?? undefined,
@@ -154,6 +159,7 @@ export function createContactsService(deps: {
       for (const r of answered) await deps.aggregates.applyChange(r, { ...r, contactSnapshot: {} });
       await invitations.deleteMany({ contactId: _id });
       await sendSkips.deleteMany({ contactId: _id });
+      await deps.autopilotEntries.deleteMany({ contactId: _id });
       await orders.deleteMany({ contactId: _id });
       await contacts.deleteOne({ _id });
       return { email: doc.email };

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { userSchema } from '../accounts/user.model.js';
 import { apiKeySchema } from '../api/api-key.model.js';
+import { autopilotEntrySchema } from '../autopilot/autopilot-entry.model.js';
 import { contactImportSchema } from '../contacts/contact-import.model.js';
 import { contactSchema } from '../contacts/contact.model.js';
 import { exportLogSchema } from '../exports/export-log.model.js';
@@ -40,6 +41,7 @@ export function createModels(connection: Connection) {
     tags: connection.model('Tag', tagSchema),
     webhooks: connection.model('Webhook', webhookSchema),
     webhookDeliveries: connection.model('WebhookDelivery', webhookDeliverySchema),
+    autopilotEntries: connection.model('AutopilotEntry', autopilotEntrySchema),
   };
 }
 

@@ -6,6 +6,8 @@ import { Schema, type InferSchemaType } from 'mongoose';
  */
 export const INVITATION_STATUSES = ['queued', 'sending', 'sent', 'failed', 'suppressed', 'uncertain'] as const;
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+export const INVITATION_SOURCES = ['send', 'autopilot', 'trigger'] as const;
+export type InvitationSource = (typeof INVITATION_SOURCES)[number];
 
 export const invitationSchema = new Schema(
   {
@@ -33,10 +35,16 @@ export const invitationSchema = new Schema(
     // Clients (hash of address and user agent, never the address) that fetched the hidden honeypot link.
     honeypotClients: { type: [String], default: undefined },
     respondedAt: { type: Date },
+    // What created it: a manager's send (or the API's), the autopilot schedule, or an event trigger.
+    source: { type: String, enum: INVITATION_SOURCES, default: 'send' },
+    // Set by autopilot and triggers: one invitation per schedule cycle or per caller's idempotency key,
+    // enforced by a unique index, so a retry or a second worker cannot create a second invitation.
+    dedupeKey: { type: String },
   },
   { timestamps: true },
 );
 invitationSchema.index({ tokenHash: 1 }, { unique: true });
+invitationSchema.index({ dedupeKey: 1 }, { unique: true, sparse: true });
 invitationSchema.index({ status: 1, nextAttemptAt: 1 });
 invitationSchema.index({ surveyId: 1, status: 1 });
 invitationSchema.index({ contactId: 1, queuedAt: -1 });

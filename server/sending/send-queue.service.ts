@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
 import type { Sealer } from '../lib/seal.js';
 import { generateToken, hashToken } from '../lib/tokens.js';
-import { INVITATION_STATUSES, type InvitationStatus } from './invitation.model.js';
+import { INVITATION_STATUSES, type InvitationSource, type InvitationStatus } from './invitation.model.js';
 import { SKIP_REASONS, type SkipReason } from './send-skip.model.js';
 
 export interface AudienceOptions {
@@ -41,6 +41,33 @@ function sampleOf<T>(items: T[], count: number): T[] {
     [pool[i], pool[j]] = [pool[j]!, pool[i]!];
   }
   return pool.slice(0, n);
+}
+
+/**
+ * A new invitation document, ready for insertMany: a fresh 256-bit link token, stored as its SHA-256
+ * for lookup and sealed for the worker that writes the email. Every way of inviting uses this.
+ */
+export function newInvitationDoc(
+  sealer: Sealer,
+  fields: { surveyId: mongoose.Types.ObjectId; contactId: mongoose.Types.ObjectId; now: Date; sendAt?: Date; source?: InvitationSource; dedupeKey?: string },
+) {
+  const token = generateToken();
+  const { surveyId, contactId, now } = fields;
+  return {
+    surveyId,
+    contactId,
+    tokenHash: hashToken(token),
+    tokenSealed: sealer.seal(token),
+    status: 'queued',
+    attempts: 0,
+    queuedAt: now,
+    nextAttemptAt: fields.sendAt ?? now,
+    source: fields.source ?? 'send',
+    ...(fields.dedupeKey ? { dedupeKey: fields.dedupeKey } : {}),
+    createdAt: now,
+    updatedAt: now,
+    __v: 0,
+  };
 }
 
 /**
@@ -121,10 +148,7 @@ export function createSendQueue(deps: { models: Models; clock: Clock; sealer: Se
         const w = await walk(_id, options);
         for (let i = 0; i < w.chosen.length; i += WRITE_BATCH) {
           const ids = w.chosen.slice(i, i + WRITE_BATCH);
-          const docs = ids.map((contactId) => {
-            const token = generateToken();
-            return { surveyId: _id, contactId, tokenHash: hashToken(token), tokenSealed: sealer.seal(token), status: 'queued', attempts: 0, queuedAt: now, nextAttemptAt: now, createdAt: now, updatedAt: now, __v: 0 };
-          });
+          const docs = ids.map((contactId) => newInvitationDoc(sealer, { surveyId: _id, contactId, now }));
           await models.invitations.collection.insertMany(docs, { ordered: false });
           await models.contacts.collection.updateMany({ _id: { $in: ids } }, { $set: { lastSurveyedAt: now } });
         }

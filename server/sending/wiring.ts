@@ -7,6 +7,7 @@ import { createOutboxMailer, createSmtpMailer, type Mailer } from './mailer.js';
 import { createSendWorker } from './send-worker.js';
 import { createWebhooksService } from '../webhooks/webhooks.service.js';
 import { createFollowUpsService } from '../followups/followups.service.js';
+import { createAutopilotService } from '../autopilot/autopilot.service.js';
 
 /** The sealer for link tokens: the same key in every process that queues or sends. */
 export function linkTokenSealer(config: Config) {
@@ -38,6 +39,9 @@ export function createConfiguredWorker(config: Config, models: Models, logger: L
   let delivering: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let digestTimer: NodeJS.Timeout | undefined;
+  let autopilotTimer: NodeJS.Timeout | undefined;
+  // Autopilot schedules queue invitations that the send worker then sends (autopilot.service.ts).
+  const autopilot = createAutopilotService({ models, clock, sealer: linkTokenSealer(config), timeZone: config.reportTimeZone, logger });
   // Follow-up alerts go out as digests through the same mailer as survey email.
   const followUps = createFollowUpsService({ models, clock, logger });
   const startWebhooks = () => {
@@ -49,6 +53,12 @@ export function createConfiguredWorker(config: Config, models: Models, logger: L
       delivering = delivering.then(() => followUps.sendDigests({ mailer, baseUrl: config.baseUrl, mailFrom: config.mailFrom })).catch((err: unknown) => logger.error({ err }, 'follow-up digests failed'));
     }, config.alertDigestMs);
     digestTimer.unref();
+    const runAutopilot = () => {
+      delivering = delivering.then(() => autopilot.runDue()).catch((err: unknown) => logger.error({ err }, 'autopilot run failed'));
+    };
+    runAutopilot();
+    autopilotTimer = setInterval(runAutopilot, config.autopilotIntervalMs);
+    autopilotTimer.unref();
   };
   return {
     worker: {
@@ -62,6 +72,7 @@ export function createConfiguredWorker(config: Config, models: Models, logger: L
     async stop() {
       if (timer) clearInterval(timer);
       if (digestTimer) clearInterval(digestTimer);
+      if (autopilotTimer) clearInterval(autopilotTimer);
       await delivering;
       await worker.stop();
       await mailer.close();

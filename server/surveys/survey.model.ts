@@ -41,6 +41,32 @@ export const surveySchema = new Schema(
     webLinkId: { type: String },
     // While set and in the future, one process is queueing invitations for this survey.
     queueingUntil: { type: Date },
+    // Relationship NPS on a schedule (server/autopilot/README.md). Settings first, then the workers' state.
+    autopilot: {
+      enabled: { type: Boolean, default: false },
+      everyDays: { type: Number, min: 7, max: 730, default: 90 },
+      newContactDelayDays: { type: Number, min: 0, max: 365, default: 30 },
+      // A contact property holding the signup date; empty: the day the contact was added.
+      joinDateProperty: { type: String, trim: true, maxlength: 100, default: '' },
+      // At most this many invitations a day (in REPORT_TIME_ZONE); unset: no cap.
+      dailyCap: { type: Number, min: 1, max: 1_000_000 },
+      samplePercent: { type: Number, min: 1, max: 100, default: 100 },
+      throttleDays: { type: Number, min: 0, max: 730, default: 90 },
+      startedAt: { type: Date },
+      initialSyncDone: { type: Boolean, default: false },
+      syncedAt: { type: Date },
+      // While in the future, one worker is running this survey's schedule.
+      leaseUntil: { type: Date },
+      // Invitations autopilot queued on capDay, for the daily cap.
+      capDay: { type: String },
+      queuedOnCapDay: { type: Number, default: 0 },
+    },
+    // Branded email (server/branding): accent colour #rrggbb, footer (postal address), logo in brandLogos.
+    brand: {
+      accentColor: { type: String, maxlength: 7, default: '' },
+      footerText: { type: String, maxlength: 500, default: '' },
+      logoId: { type: Schema.Types.ObjectId },
+    },
   },
   { timestamps: true },
 );

@@ -60,6 +60,7 @@ export function surveysRouter(deps: {
   skipLabels: Record<string, string>;
   flaggedCount: (surveyId: string) => Promise<number>;
   overview: (surveyIds: string[]) => Promise<Map<string, SurveyOverview>>;
+  autopilotSettings: (surveyId: string) => Promise<{ enabled: boolean }>;
   baseUrl: string;
   webLinkPerHour: number;
 }): Router {
@@ -95,7 +96,7 @@ export function surveysRouter(deps: {
 
   router.get('/surveys/:id', requireRole('viewer'), async (req, res) => {
     const survey = await surveys.get(req.params.id as string);
-    const [progress, runs, flaggedCount] = await Promise.all([deps.deliveryProgress(survey.id), deps.recentRuns(survey.id), deps.flaggedCount(survey.id)]);
+    const [progress, runs, flaggedCount, autopilot] = await Promise.all([deps.deliveryProgress(survey.id), deps.recentRuns(survey.id), deps.flaggedCount(survey.id), deps.autopilotSettings(survey.id)]);
     const queueing = runs.some((r) => r.status === 'pending' || r.status === 'running');
     const skipped = Object.entries(progress.skipped)
       .filter(([, n]) => n > 0)
@@ -110,6 +111,7 @@ export function surveysRouter(deps: {
       queueing,
       sending: queueing || (progress.byStatus.queued ?? 0) + (progress.byStatus.sending ?? 0) > 0,
       flaggedCount,
+      autopilot,
       webLinkUrl: survey.webLinkId ? `${deps.baseUrl}/s/${survey.webLinkId}` : undefined,
       webLinkPerHour: deps.webLinkPerHour,
     });

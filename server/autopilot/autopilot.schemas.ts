@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** HTML checkboxes send "on" when ticked and nothing when not. */
+const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
+
+const wholeNumber = (what: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `Enter ${what} from ${min} to ${max}.` })
+    .int({ error: `Enter a whole number of ${what.replace(/^a number of /, '')}.` })
+    .min(min, { error: `Enter ${what} from ${min} to ${max}.` })
+    .max(max, { error: `Enter ${what} from ${min} to ${max}.` });
+
+/** An empty form field means "not set". */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional());
+
+/** The autopilot form on /surveys/:id/autopilot (and the same fields in the API). */
+export const autopilotSettingsSchema = z
+  .object({
+    enabled: checkbox,
+    everyDays: wholeNumber('a number of days', 7, 730).default(90),
+    newContactDelayDays: wholeNumber('a number of days', 0, 365).default(30),
+    joinDateProperty: z
+      .string()
+      .trim()
+      .max(100, { error: 'Use at most 100 characters.' })
+      .regex(/^[^$.]*$/, { error: 'A property name cannot contain "$" or ".".' })
+      .default(''),
+    dailyCap: optional(wholeNumber('a daily cap', 1, 1_000_000)),
+    samplePercent: wholeNumber('a percentage', 1, 100).default(100),
+    throttleDays: wholeNumber('a number of days', 0, 730).default(90),
+  })
+  .superRefine((v, ctx) => {
+    if (v.throttleDays > v.everyDays) {
+      ctx.addIssue({ code: 'custom', path: ['throttleDays'], message: `The throttle (${v.throttleDays} days) is longer than the period (${v.everyDays} days), so nobody could ever be surveyed again on time. Use at most ${v.everyDays}.` });
+    }
+  });
+export type AutopilotSettingsInput = z.infer<typeof autopilotSettingsSchema>;
