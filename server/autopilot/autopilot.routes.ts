@@ -27,7 +27,7 @@ export function autopilotRouter(deps: { surveys: SurveysService; autopilot: Auto
         ...forecast,
         rows: forecast.rows.map((r) => ({
           ...r,
-          skippedText: Object.entries(r.skipped)
+          skippedText: [...r.skipped]
             .filter(([, n]) => n > 0)
             .map(([reason, n]) => `${n} ${SKIP_NAMES[reason] ?? reason}`)
             .join(', '),

@@ -336,7 +336,7 @@ export function createAutopilotService(deps: { models: Models; clock: Clock; sea
       const today = dayIn(now, timeZone);
       const dayList = Array.from({ length: days }, (_, i) => addDays(today, i));
       const end = startOfDay(addDays(today, days), timeZone);
-      const rows = dayList.map((day) => ({ day, invite: 0, skipped: { unsubscribed: 0, suppressed: 0, not_sampled: 0 }, carried: 0 }));
+      const rows = dayList.map((day) => ({ day, invite: 0, skipped: new Map<string, number>(), carried: 0 }));
       const capLeft = dayList.map((_, i) => (settings.dailyCap === undefined ? Infinity : i === 0 && survey.autopilot?.capDay === today ? Math.max(0, settings.dailyCap - (survey.autopilot.queuedOnCapDay ?? 0)) : settings.dailyCap));
       const entries = await models.autopilotEntries.find({ surveyId: _id, dueAt: mongoose.trusted({ $lt: end }) }).lean<Entry[]>();
       const contacts = new Map<string, ContactState>();
@@ -363,7 +363,7 @@ export function createAutopilotService(deps: { models: Models; clock: Clock; sea
       for (const p of planned) {
         let i = Math.max(0, dayList.indexOf(dayIn(p.when, timeZone)));
         if (p.decision.kind === 'skip') {
-          rows[i]!.skipped[p.decision.reason] = (rows[i]!.skipped[p.decision.reason] ?? 0) + 1;
+          rows[i]!.skipped.set(p.decision.reason, (rows[i]!.skipped.get(p.decision.reason) ?? 0) + 1);
           continue;
         }
         while (i < days && capLeft[i]! <= 0) {
