@@ -29,6 +29,7 @@ import { createFollowUpsService } from './followups/followups.service.js';
 import { webhooksRouter } from './webhooks/webhooks.routes.js';
 import { createWebhooksService } from './webhooks/webhooks.service.js';
 import { apiRouter } from './api/api.routes.js';
+import { createTriggersService } from './triggers/triggers.service.js';
 import { autopilotRouter } from './autopilot/autopilot.routes.js';
 import { createAutopilotService } from './autopilot/autopilot.service.js';
 import { createApiKeysService } from './api/api-keys.service.js';
@@ -184,6 +185,7 @@ export function createApp(deps: AppDeps): Express {
       sendQueue,
       results,
       exports,
+      triggers: createTriggersService({ models, clock, sealer: linkTokenSealer(config), upsertContacts: (rows) => contactImports.upsertMany(rows) }),
       perMinute: config.apiRequestsPerMinute,
       baseUrl: config.baseUrl,
     }),

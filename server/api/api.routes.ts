@@ -12,6 +12,8 @@ import { resultsQuerySchema } from '../results/results.schemas.js';
 import type { ResultsService } from '../results/results.service.js';
 import type { SendQueue } from '../sending/send-queue.service.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
+import { triggerCreateSchema } from '../triggers/triggers.schemas.js';
+import type { TriggersService } from '../triggers/triggers.service.js';
 import { fieldErrorsOf } from '../web/validate.js';
 import { MongoRateLimitStore } from '../web/rate-limit.js';
 import { responseJson } from '../responses/response-json.js';
@@ -70,6 +72,7 @@ export interface ApiDeps {
   sendQueue: SendQueue;
   results: ResultsService;
   exports: ExportsService;
+  triggers: TriggersService;
   perMinute: number;
 }
 
@@ -149,6 +152,12 @@ function endpoints(deps: ApiDeps): AnyEndpoint[] {
           ...(body.contactIds ? { contactIds: body.contactIds.map(objectIdOf) } : {}),
         }),
       }),
+    }),
+    define({
+      method: 'post', path: '/surveys/:id/triggers',
+      summary: 'Survey one customer after an event ("3 days after their order"): upserts the contact and schedules one invitation, or says why it was skipped. Idempotent by idempotencyKey: a retry returns the first outcome (replayed: true); the same key with a different body is 409.',
+      scope: 'read_write', params: idParamsSchema, body: triggerCreateSchema,
+      handle: async ({ params, body }) => ({ data: await deps.triggers.trigger(params.id, body) }),
     }),
     define({
       method: 'get', path: '/surveys/:id/responses', summary: 'List responses, oldest first, with cursor paging; `since` gives those changed since a time', scope: 'read', params: idParamsSchema, query: responsesQuerySchema,

@@ -15,6 +15,7 @@ import { outboxMessageSchema } from '../sending/outbox.model.js';
 import { sendRunSchema } from '../sending/send-run.model.js';
 import { sendSkipSchema } from '../sending/send-skip.model.js';
 import { surveySchema } from '../surveys/survey.model.js';
+import { triggerSchema } from '../triggers/trigger.model.js';
 import { webhookDeliverySchema, webhookSchema } from '../webhooks/webhook.model.js';
 import { rateLimitSchema } from '../web/rate-limit.model.js';
 
@@ -42,6 +43,7 @@ export function createModels(connection: Connection) {
     webhooks: connection.model('Webhook', webhookSchema),
     webhookDeliveries: connection.model('WebhookDelivery', webhookDeliverySchema),
     autopilotEntries: connection.model('AutopilotEntry', autopilotEntrySchema),
+    triggers: connection.model('Trigger', triggerSchema),
   };
 }
 

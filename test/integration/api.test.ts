@@ -207,6 +207,7 @@ describe('JSON API /api/v1', () => {
       '/api/v1/surveys/{id}/responses',
       '/api/v1/surveys/{id}/responses.csv',
       '/api/v1/surveys/{id}/summary',
+      '/api/v1/surveys/{id}/triggers',
     ]);
     const body = (doc.paths['/api/v1/contacts/bulk']!.post as { requestBody: { content: { 'application/json': { schema: { properties: { contacts: { maxItems: number } } } } } } }).requestBody;
     expect(body.content['application/json'].schema.properties.contacts.maxItems).to.equal(10_000);
