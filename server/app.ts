@@ -29,6 +29,8 @@ import { createFollowUpsService } from './followups/followups.service.js';
 import { webhooksRouter } from './webhooks/webhooks.routes.js';
 import { createWebhooksService } from './webhooks/webhooks.service.js';
 import { apiRouter } from './api/api.routes.js';
+import { brandingRouter } from './branding/branding.routes.js';
+import { createBrandingService } from './branding/branding.service.js';
 import { createTriggersService } from './triggers/triggers.service.js';
 import { autopilotRouter } from './autopilot/autopilot.routes.js';
 import { createAutopilotService } from './autopilot/autopilot.service.js';
@@ -119,6 +121,7 @@ export function createApp(deps: AppDeps): Express {
   const tags = createTagsService({ models, clock });
   const exports = createExportsService({ models, clock, timeZone: config.reportTimeZone, aggregates });
   const contactImports = createContactImportService({ contacts: models.contacts, contactImports: models.contactImports, clock });
+  const branding = createBrandingService({ models });
   const autopilot = createAutopilotService({ models, clock, sealer: linkTokenSealer(config), timeZone: config.reportTimeZone });
 
   const mailer = deps.mailer ?? createMailer(config, models);
@@ -259,8 +262,9 @@ export function createApp(deps: AppDeps): Express {
       timeZone: config.reportTimeZone,
     }),
   );
-  app.use(previewRouter({ surveys, config, mailer }));
-  app.use(sendingRouter({ surveys, sendQueue, outbox: models.outboxMessages }));
+  app.use(previewRouter({ surveys, branding, config, mailer }));
+  app.use(brandingRouter({ surveys, branding, csrf }));
+  app.use(sendingRouter({ surveys, sendQueue, outbox: models.outboxMessages, logoByHash: (sha256) => branding.logo({ sha256 }) }));
   app.use(contactsRouter({ contacts, contactImports, csrf, schedule: (id) => autopilot.contactSchedule(id) }));
   app.use(ordersRouter({ orderImports: createOrderImportService({ models, clock }), csrf }));
 

@@ -8,6 +8,7 @@ import { parseInput } from '../web/validate.js';
 import { autopilotSettingsSchema } from './autopilot.schemas.js';
 import type { AutopilotService } from './autopilot.service.js';
 
+const dayLabel = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
 const SKIP_NAMES: Record<string, string> = { unsubscribed: 'unsubscribed', suppressed: 'suppressed', not_sampled: 'not in the sample' };
 
 /** The autopilot page: the schedule's settings and what it will send in the next 7 days. */
@@ -27,6 +28,7 @@ export function autopilotRouter(deps: { surveys: SurveysService; autopilot: Auto
         ...forecast,
         rows: forecast.rows.map((r) => ({
           ...r,
+          label: dayLabel.format(new Date(`${r.day}T12:00:00Z`)),
           skippedText: [...r.skipped]
             .filter(([, n]) => n > 0)
             .map(([reason, n]) => `${n} ${SKIP_NAMES[reason] ?? reason}`)

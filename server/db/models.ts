@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { userSchema } from '../accounts/user.model.js';
 import { apiKeySchema } from '../api/api-key.model.js';
+import { brandLogoSchema } from '../branding/brand-logo.model.js';
 import { autopilotEntrySchema } from '../autopilot/autopilot-entry.model.js';
 import { contactImportSchema } from '../contacts/contact-import.model.js';
 import { contactSchema } from '../contacts/contact.model.js';
@@ -44,6 +45,7 @@ export function createModels(connection: Connection) {
     webhookDeliveries: connection.model('WebhookDelivery', webhookDeliverySchema),
     autopilotEntries: connection.model('AutopilotEntry', autopilotEntrySchema),
     triggers: connection.model('Trigger', triggerSchema),
+    brandLogos: connection.model('BrandLogo', brandLogoSchema),
   };
 }
 

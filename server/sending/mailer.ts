@@ -10,6 +10,8 @@ export interface OutgoingMessage {
   text: string;
   messageId: string;
   headers: Record<string, string>;
+  /** Inline images referenced from the HTML as cid:<cid> (the survey's logo). */
+  attachments?: { filename: string; content: Buffer; contentType: string; cid: string; contentDisposition: 'inline' }[];
 }
 
 /**

@@ -8,6 +8,7 @@ import { parseInput } from '../web/validate.js';
 import { DeliveryError, type Mailer } from './mailer.js';
 import { renderSurveyEmail } from './survey-email.js';
 import { flash } from '../web/flash.js';
+import type { BrandingService } from '../branding/branding.service.js';
 
 const previewQuerySchema = z.object({ lang: z.enum(SURVEY_LANGUAGES, { error: `lang must be one of: ${SURVEY_LANGUAGES.join(', ')}` }).optional() });
 
@@ -19,11 +20,13 @@ const PREVIEW_TOKEN = 'preview-preview-preview-preview-preview-pre';
  * the HTML part at its own address (shown in a sandboxed frame). The HTML needs inline styles, so only
  * that response relaxes style-src; it still allows no script at all.
  */
-export function previewRouter(deps: { surveys: SurveysService; config: Config; mailer: Mailer }): Router {
+export function previewRouter(deps: { surveys: SurveysService; branding: BrandingService; config: Config; mailer: Mailer }): Router {
   const router = Router();
 
-  async function build(surveyId: string, user: { email: string; name: string }, lang: string | undefined) {
+  /** The email as it would go out; `forMail` embeds the logo's bytes, else the preview links the app's copy. */
+  async function build(surveyId: string, user: { email: string; name: string }, lang: string | undefined, forMail = false) {
     const survey = await deps.surveys.get(surveyId);
+    const logo = survey.logoId ? await deps.branding.logo({ id: survey.logoId }) : undefined;
     return {
       survey,
       email: renderSurveyEmail({
@@ -33,6 +36,7 @@ export function previewRouter(deps: { surveys: SurveysService; config: Config; m
         invitationId: 'preview',
         baseUrl: deps.config.baseUrl,
         mailFrom: deps.config.mailFrom,
+        ...(logo ? { logo: forMail ? logo : { width: logo.width, height: logo.height, url: `/surveys/${survey.id}/branding/logo/${logo.sha256.slice(0, 12)}` } } : {}),
       }),
     };
   }
@@ -60,7 +64,7 @@ export function previewRouter(deps: { surveys: SurveysService; config: Config; m
 
   /** "Send me a test": the exact email, to the signed-in user, at once (not queued), subject marked [Test]. */
   router.post('/surveys/:id/test-send', requireRole('manager'), async (req, res) => {
-    const { survey, email } = await build(req.params.id as string, req.user!, undefined);
+    const { survey, email } = await build(req.params.id as string, req.user!, undefined, true);
     try {
       await deps.mailer.send({ ...email, subject: `[Test] ${email.subject}`, messageId: `<test-${Date.now()}-${survey.id}@${new URL(deps.config.baseUrl).hostname}>` });
       flash(req, 'success', deps.mailer.kind === 'outbox' ? `Test email stored in the Outbox for ${req.user!.email} (no SMTP server is configured).` : `Test email sent to ${req.user!.email}.`);

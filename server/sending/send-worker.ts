@@ -8,7 +8,8 @@ import type { Sealer } from '../lib/seal.js';
 import { surveyDetailOf } from '../surveys/surveys.service.js';
 import { DeliveryError, type Mailer } from './mailer.js';
 import { createSendQueue } from './send-queue.service.js';
-import { renderSurveyEmail } from './survey-email.js';
+import { renderSurveyEmail, type EmailLogo } from './survey-email.js';
+import { createBrandingService, type LogoData } from '../branding/branding.service.js';
 
 export interface SendPolicy {
   /** Invitations one worker sends at once. */
@@ -65,8 +66,17 @@ export function createSendWorker(deps: {
     return result.modifiedCount === 1;
   }
 
+  // Logos by id: a new upload is a new id, so a cached logo is never stale.
+  const logos = new Map<string, LogoData | undefined>();
+  const branding = createBrandingService({ models });
+  async function logoOf(survey: ActiveSurvey): Promise<EmailLogo | undefined> {
+    if (!survey.logoId) return undefined;
+    if (!logos.has(survey.logoId)) logos.set(survey.logoId, await branding.logo({ id: survey.logoId }));
+    return logos.get(survey.logoId);
+  }
+
   /** The email for one invitation or its reminder, with the link token unsealed. */
-  function compose(inv: ClaimedInvitation, survey: ActiveSurvey, contact: { email: string; name?: string | null; locale?: string | null }, reminder: boolean) {
+  async function compose(inv: ClaimedInvitation, survey: ActiveSurvey, contact: { email: string; name?: string | null; locale?: string | null }, reminder: boolean) {
     if (!inv.tokenSealed) throw new Error('the invitation has no link token');
     return renderSurveyEmail({
       survey,
@@ -76,6 +86,7 @@ export function createSendWorker(deps: {
       baseUrl: deps.baseUrl,
       mailFrom: deps.mailFrom,
       reminder,
+      logo: await logoOf(survey),
     });
   }
 
@@ -133,7 +144,7 @@ export function createSendWorker(deps: {
     }
     let message;
     try {
-      message = compose(inv, survey, contact, false);
+      message = await compose(inv, survey, contact, false);
     } catch (err) {
       // Nothing left this process: safe to retry.
       await onTransientFailure(inv, err instanceof Error ? err : new Error(String(err)));
@@ -201,7 +212,7 @@ export function createSendWorker(deps: {
       await settleReminder(inv._id, { $set: { reminderStatus: 'skipped' }, $unset: { claimedBy: 1 } });
       return;
     }
-    const message = compose(inv, survey, contact, true);
+    const message = await compose(inv, survey, contact, true);
     try {
       await mailer.send(message);
     } catch (err) {

@@ -11,7 +11,12 @@ import type { SendQueue } from './send-queue.service.js';
 import { audienceFormSchema, audienceOptionsOf } from './sending.schemas.js';
 import mongoose from 'mongoose';
 
-export function sendingRouter(deps: { surveys: SurveysService; sendQueue: SendQueue; outbox: Models['outboxMessages'] }): Router {
+export function sendingRouter(deps: {
+  surveys: SurveysService;
+  sendQueue: SendQueue;
+  outbox: Models['outboxMessages'];
+  logoByHash: (sha256: string) => Promise<{ contentType: string; data: Buffer } | undefined>;
+}): Router {
   const { surveys, sendQueue, outbox } = deps;
   const router = Router();
 
@@ -79,7 +84,16 @@ export function sendingRouter(deps: { surveys: SurveysService; sendQueue: SendQu
     // The email's own HTML: inline styles only, no script; links open outside the frame.
     res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'");
     res.set('X-Frame-Options', 'SAMEORIGIN');
-    res.type('html').send(m.html.replace('<head>', '<head><base target="_blank">'));
+    // An embedded logo (cid:logo-<sha256>@nps) is shown from the stored logo with that hash.
+    const html = m.html.replace(/src="cid:logo-([a-f0-9]{64})@nps"/g, 'src="/outbox/logos/$1"');
+    res.type('html').send(html.replace('<head>', '<head><base target="_blank">'));
+  });
+
+  router.get('/outbox/logos/:sha256', requireRole('admin'), async (req, res) => {
+    const logo = await deps.logoByHash(req.params.sha256 as string);
+    if (!logo) throw new NotFoundError('That logo is no longer stored (it was replaced or removed).', 'LOGO_NOT_FOUND');
+    res.set('Cache-Control', 'private, max-age=3600');
+    res.type(logo.contentType).send(logo.data);
   });
 
   return router;

@@ -5,6 +5,7 @@ import juice from 'juice';
 import { viewsDir } from '../lib/paths.js';
 import type { OutgoingMessage } from './mailer.js';
 import { EMAIL_WORDING, localisedQuestion, pickLanguage, type Language } from './i18n.js';
+import { DEFAULT_ACCENT, HEX_COLOUR, textColourOn } from '../branding/colour.js';
 
 /** What the email needs to know about the survey (a plain object, e.g. from surveys.get). */
 export interface EmailSurvey {
@@ -17,7 +18,18 @@ export interface EmailSurvey {
   emailSubject: string;
   emailIntro: string;
   language: string;
+  /** #rrggbb, or empty for the standard blue. */
+  accentColor?: string;
+  /** The sender's postal address and any other footer lines. */
+  footerText?: string;
 }
+
+/**
+ * The logo at the top of the email. With its bytes it is embedded as an inline (cid:) attachment, so
+ * no client fetches anything from us when the email is opened (no open tracking, and it shows even
+ * where remote images are blocked); with a url (the in-app preview) it is linked.
+ */
+export type EmailLogo = { width: number; height: number; alt?: string } & ({ data: Buffer; contentType: string; sha256: string } | { url: string });
 
 export interface EmailContact {
   email: string;
@@ -57,6 +69,7 @@ export function renderSurveyEmail(input: {
   baseUrl: string;
   mailFrom: string;
   reminder?: boolean;
+  logo?: EmailLogo;
 }): SurveyEmail {
   const { survey, contact, token, baseUrl } = input;
   const language = pickLanguage(contact.locale, survey.language);
@@ -69,9 +82,14 @@ export function renderSurveyEmail(input: {
   const honeypotUrl = `${baseUrl}/r/${token}/check`;
   const intro = fillCompany(survey.emailIntro, survey.companyName);
   const footerReason = wording.footerReason(survey.companyName);
+  const accent = survey.accentColor && HEX_COLOUR.test(survey.accentColor) ? survey.accentColor : DEFAULT_ACCENT;
+  const footerLines = (survey.footerText ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const logo = input.logo;
+  const logoCid = logo && 'data' in logo ? `logo-${logo.sha256}@nps` : undefined;
+  const logoView = logo ? { src: 'url' in logo ? logo.url : `cid:${logoCid}`, width: logo.width, height: logo.height, alt: logo.alt ?? survey.companyName } : undefined;
 
   const html = juice(
-    template({ lang: language, subject, wording, question, intro, scores, unsubscribeUrl, honeypotUrl, footerReason, reminder: input.reminder }),
+    template({ lang: language, subject, wording, question, intro, scores, unsubscribeUrl, honeypotUrl, footerReason, footerLines, reminder: input.reminder, accent, accentText: textColourOn(accent), logo: logoView }),
     { removeStyleTags: true, preserveMediaQueries: true },
   );
   const text = [
@@ -85,6 +103,7 @@ export function renderSurveyEmail(input: {
     `0 = ${wording.lowLabel}, 10 = ${wording.highLabel}`,
     '',
     '--',
+    ...footerLines,
     footerReason,
     `${wording.unsubscribe}: ${unsubscribeUrl}`,
     '',
@@ -104,6 +123,9 @@ export function renderSurveyEmail(input: {
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'List-Id': address(survey.name, `survey-${survey.id}.${host}`),
     },
+    ...(logo && 'data' in logo && logoCid
+      ? { attachments: [{ filename: `logo.${logo.contentType.split('/')[1]}`, content: logo.data, contentType: logo.contentType, cid: logoCid, contentDisposition: 'inline' as const }] }
+      : {}),
     language,
   };
 }

@@ -20,6 +20,10 @@ export interface SurveyDetail extends SurveySettings {
   pausedReason: string;
   /** The anonymous web link's id (/s/<id>) while the link is on. */
   webLinkId: string | undefined;
+  /** Branded email (server/branding): #rrggbb or empty for the standard blue, footer lines, logo id. */
+  accentColor: string;
+  footerText: string;
+  logoId: string | undefined;
   createdAt: Date | undefined;
   updatedAt: Date | undefined;
 }
@@ -47,6 +51,9 @@ export function surveyDetailOf(d: SurveyDoc): SurveyDetail {
     status: d.status,
     pausedReason: d.status === 'paused' ? (d.pausedReason ?? '') : '',
     webLinkId: d.webLinkId ?? undefined,
+    accentColor: d.brand?.accentColor ?? '',
+    footerText: d.brand?.footerText ?? '',
+    logoId: d.brand?.logoId ? String(d.brand.logoId) : undefined,
     createdAt: d.createdAt ?? undefined,
     updatedAt: d.updatedAt ?? undefined,
   };

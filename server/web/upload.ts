@@ -18,7 +18,7 @@ export class PayloadTooLargeError extends AppError {
  */
 export async function withUploadedFile<T>(
   req: Request,
-  options: { csrf: Csrf; field: string; maxBytes: number },
+  options: { csrf: Csrf; field: string; maxBytes: number; noFileMessage?: string; tooLargeMessage?: string },
   consume: (file: Readable, fileName: string) => Promise<T>,
 ): Promise<T> {
   if (!req.is('multipart/form-data')) throw new ValidationError('Send the file from the upload form (multipart/form-data).', {}, 'NOT_MULTIPART');
@@ -49,7 +49,7 @@ export async function withUploadedFile<T>(
         return;
       }
       file.on('limit', () => {
-        file.destroy(new PayloadTooLargeError(`The file is larger than ${Math.round(options.maxBytes / 1024 / 1024)} MB. Split it into smaller files and import each.`));
+        file.destroy(new PayloadTooLargeError(options.tooLargeMessage ?? `The file is larger than ${Math.round(options.maxBytes / 1024 / 1024)} MB. Split it into smaller files and import each.`));
       });
       consume(file, info.filename ?? '').then(resolve, reject);
     });
@@ -57,7 +57,8 @@ export async function withUploadedFile<T>(
       if (!handled) {
         try {
           options.csrf.verify(req, token);
-          reject(new ValidationError('Choose a CSV file to import.', { [options.field]: 'Choose a CSV file to import.' }, 'NO_FILE'));
+          const message = options.noFileMessage ?? 'Choose a CSV file to import.';
+          reject(new ValidationError(message, { [options.field]: message }, 'NO_FILE'));
         } catch (err) {
           reject(err instanceof Error ? err : new Error(String(err)));
         }

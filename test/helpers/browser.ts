@@ -1,8 +1,11 @@
 /// <reference lib="dom" />
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import request from 'supertest';
+import { signIn } from './agent.js';
 import type { TestContext } from './context.js';
 
 /** Debian's Chromium (apt-get install -y chromium); never a downloaded browser. */
@@ -57,4 +60,37 @@ export async function waitForCanvasPixels(page: Page, canvasId: string): Promise
     for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
     return false;
   }, canvasId);
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Runs axe-core (WCAG 2.1 A and AA rules, or the rules given) in the page; returns "rule (nodes)" per violation. */
+export async function axeViolations(page: Page, rules?: string[]): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async (only) => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
+    return axe.run(document, { runOnly: only ? { type: 'rule', values: only } : { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+  }, rules);
+  return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+}
+
+/**
+ * A browser context signed in as `email` (through the login form of a Supertest agent), with CSP
+ * bypassed so axe-core can be injected.
+ */
+export async function signedInContext(b: BrowserFixture, email: string, viewport = { width: 375, height: 800 }): Promise<BrowserContext> {
+  const context = await b.browser.newContext({ viewport, bypassCSP: true });
+  const agent = request.agent(b.baseUrl);
+  await signIn(agent, email);
+  const cookie = (await agent.get('/surveys')).request.cookies;
+  await context.addCookies(
+    String(cookie ?? '')
+      .split('; ')
+      .filter(Boolean)
+      .map((pair) => {
+        const [name, ...rest] = pair.split('=');
+        return { name: name!, value: rest.join('='), url: b.baseUrl };
+      }),
+  );
+  return context;
 }

@@ -1,0 +1,100 @@
+import { Router } from 'express';
+import { buffer } from 'node:stream/consumers';
+import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
+import type { SurveysService } from '../surveys/surveys.service.js';
+import { requireRole } from '../web/auth.js';
+import type { Csrf } from '../web/csrf.js';
+import { flash } from '../web/flash.js';
+import { renderInvalid, typedValues } from '../web/forms.js';
+import { withUploadedFile } from '../web/upload.js';
+import { parseInput } from '../web/validate.js';
+import { brandSettingsSchema } from './branding.schemas.js';
+import { LOGO_MESSAGE, MAX_LOGO_BYTES, type BrandingService } from './branding.service.js';
+import { DEFAULT_ACCENT } from './colour.js';
+
+/** Branded email: logo upload, accent colour and footer per survey, with a link to the preview. */
+export function brandingRouter(deps: { surveys: SurveysService; branding: BrandingService; csrf: Csrf }): Router {
+  const router = Router();
+
+  const page = async (surveyId: string, locals: Record<string, unknown> = {}) => {
+    const survey = await deps.surveys.get(surveyId);
+    const brand = await deps.branding.get(survey.id);
+    return {
+      title: `Branding: ${survey.name}`,
+      survey,
+      brand,
+      logoUrl: brand.logo ? `/surveys/${survey.id}/branding/logo/${brand.logo.sha256.slice(0, 12)}` : undefined,
+      logoKb: brand.logo ? Math.ceil(brand.logo.bytes / 1024) : 0,
+      values: { accentColor: brand.accentColor || DEFAULT_ACCENT, footerText: brand.footerText },
+      maxKb: MAX_LOGO_BYTES / 1024,
+      ...locals,
+    };
+  };
+
+  /** Redirects back with the reason when the survey is closed. */
+  const closedBack = (req: Parameters<Parameters<Router['post']>[1]>[0], res: Parameters<Parameters<Router['post']>[1]>[1], err: unknown, surveyId: string) => {
+    if (!(err instanceof ConflictError)) return false;
+    flash(req, 'error', err.message);
+    res.redirect(303, `/surveys/${surveyId}/branding`);
+    return true;
+  };
+
+  router.get('/surveys/:id/branding', requireRole('manager'), async (req, res) => {
+    res.render('branding/show', await page(req.params.id as string));
+  });
+
+  router.post('/surveys/:id/branding', requireRole('manager'), async (req, res) => {
+    const surveyId = req.params.id as string;
+    try {
+      const input = parseInput(brandSettingsSchema, req.body);
+      await deps.branding.update(surveyId, input);
+      flash(req, 'success', 'Colour and footer saved. The preview shows them.');
+      res.redirect(303, `/surveys/${surveyId}/branding`);
+    } catch (err) {
+      if (closedBack(req, res, err, surveyId)) return;
+      renderInvalid(res, 'branding/show', err, await page(surveyId, { values: typedValues(req.body) }));
+    }
+  });
+
+  router.post('/surveys/:id/branding/logo', requireRole('manager'), async (req, res) => {
+    const surveyId = req.params.id as string;
+    await deps.surveys.get(surveyId);
+    try {
+      await withUploadedFile(req, { csrf: deps.csrf, field: 'logo', maxBytes: MAX_LOGO_BYTES, noFileMessage: `Choose an image file. ${LOGO_MESSAGE}`, tooLargeMessage: `The image is larger than ${MAX_LOGO_BYTES / 1024} KB, the limit, because every email carries it. Save it smaller (a 400 px wide PNG is plenty).` }, async (file) =>
+        deps.branding.saveLogo(surveyId, await buffer(file)),
+      );
+      flash(req, 'success', 'Logo saved. It appears at the top of every survey email from now on.');
+      res.redirect(303, `/surveys/${surveyId}/branding`);
+    } catch (err) {
+      if (closedBack(req, res, err, surveyId)) return;
+      const status = (err as { status?: number }).status === 413 ? 413 : 400;
+      if (!(err instanceof ValidationError) && status !== 413) throw err;
+      const message = (err as Error).message;
+      res.status(status).render('branding/show', await page(surveyId, { errors: { logo: message }, logoError: message }));
+    }
+  });
+
+  router.post('/surveys/:id/branding/logo/remove', requireRole('manager'), async (req, res) => {
+    const surveyId = req.params.id as string;
+    try {
+      await deps.branding.removeLogo(surveyId);
+      flash(req, 'success', 'Logo removed.');
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      flash(req, 'error', err.message);
+    }
+    res.redirect(303, `/surveys/${surveyId}/branding`);
+  });
+
+  // The logo as the app shows it (branding page and preview); emails carry their own copy inline.
+  router.get('/surveys/:id/branding/logo{/:version}', requireRole('manager'), async (req, res) => {
+    const survey = await deps.surveys.get(req.params.id as string);
+    const logo = survey.logoId ? await deps.branding.logo({ id: survey.logoId }) : undefined;
+    if (!logo) throw new NotFoundError('This survey has no logo.', 'LOGO_NOT_FOUND');
+    res.set('Cache-Control', 'private, max-age=86400');
+    res.set('X-Content-Type-Options', 'nosniff');
+    res.type(logo.contentType).send(logo.data);
+  });
+
+  return router;
+}
