@@ -13,6 +13,11 @@ const ROUTES = {
   manager: [
     { method: 'get', path: '/surveys/new' },
     { method: 'post', path: '/surveys', body: { name: 'Q1', companyName: 'Acme' } },
+    { method: 'post', path: '/surveys/000000000000000000000000/autopilot', body: { enabled: 'on', everyDays: '90' } },
+    { method: 'get', path: '/surveys/000000000000000000000000/branding' },
+    { method: 'post', path: '/surveys/000000000000000000000000/branding', body: { accentColor: '#000000' } },
+    { method: 'post', path: '/surveys/000000000000000000000000/branding/logo/remove' },
+    { method: 'get', path: '/surveys/000000000000000000000000/branding/logo' },
   ],
   admin: [
     { method: 'get', path: '/users' },

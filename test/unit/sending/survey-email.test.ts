@@ -75,7 +75,10 @@ describe('survey email', () => {
     expect(email.subject).to.equal('How likely are you to recommend Acme <Bikes> & Co to a friend or colleague?');
     expect(email.html).to.contain('Acme &lt;Bikes&gt; &amp; Co');
     expect(email.html).not.to.contain('<Bikes>');
-    expect(email.html).not.to.match(/<style/);
+    // Every rule is inlined; the only <style> left holds the dark-mode media query (it cannot be inlined).
+    const styles = [...email.html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!.trim());
+    expect(styles).to.have.length(1);
+    expect(styles[0]).to.match(/^@media \(prefers-color-scheme: dark\) \{[\s\S]*\}$/);
     expect(email.html).to.match(/<td class="score"[^>]*style="[^"]*background: ?#1d4ed8/);
     expect(email.text).to.contain('Thanks for riding with Acme <Bikes> & Co.');
   });
