@@ -72,17 +72,18 @@ export interface RunningServer {
 }
 
 /**
- * Starts mongo-java-server on a free loopback port. With `file`, the H2 backend keeps data in that file
+ * Starts mongo-java-server on a loopback port (a free one unless given). With `file`, the H2 backend keeps data in that file
  * across restarts; without, everything is in memory. The Java process exits when our stdin pipe closes,
  * so it cannot outlive this process.
  */
-export async function startMongoJavaServer(options: { file?: string; logger: Logger }): Promise<RunningServer> {
+export async function startMongoJavaServer(options: { file?: string; port?: number; logger: Logger }): Promise<RunningServer> {
   await ensureLauncherBuilt(options.logger);
   const args = ['-Xss4m', '-cp', `${launcherJar}${path.delimiter}${path.join(targetDir, 'lib', '*')}`, 'nps.embedded.Launcher'];
   if (options.file) {
     mkdirSync(path.dirname(options.file), { recursive: true });
     args.push('--file', options.file);
   }
+  if (options.port) args.push('--port', String(options.port));
   const child: ChildProcessWithoutNullStreams = spawn('java', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));

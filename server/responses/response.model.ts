@@ -47,6 +47,10 @@ export const responseSchema = new Schema(
     reviewedBy: { type: Schema.Types.ObjectId, ref: 'User' },
     // Flagged responses are kept but excluded from every figure until a manager accepts them.
     review: { type: String, enum: REVIEW_STATES, required: true, default: 'none' },
+    // Set with every write, cleared once the day counts include it (results/aggregates.ts); still set
+    // after a failure in between, so the workers recount the days from countsPendingFrom on.
+    countsPending: { type: Date },
+    countsPendingFrom: { type: Date },
   },
   { timestamps: true },
 );
@@ -55,6 +59,7 @@ responseSchema.index({ submissionKey: 1 }, { unique: true, sparse: true });
 responseSchema.index({ surveyId: 1, submittedAt: -1 });
 responseSchema.index({ surveyId: 1, review: 1, submittedAt: -1 });
 responseSchema.index({ contactId: 1, submittedAt: -1 });
+responseSchema.index({ countsPending: 1 }, { sparse: true });
 
 export type SurveyResponse = InferSchemaType<typeof responseSchema>;
 

@@ -248,6 +248,8 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
             channel: 'email',
             firstSubmittedAt: now,
             contactSnapshot: found.contactProperties,
+            countsPending: now,
+            countsPendingFrom: now,
           });
           const doc = created.toObject();
           return await saved(doc, invitation._id, review, { before: null, event: 'response.created' });
@@ -263,7 +265,8 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
       const filter: Record<string, unknown> = ownAnswer
         ? { _id: existing._id, review: mongoose.trusted({ $in: [...OWN_REVIEW_STATES] }), firstSubmittedAt: mongoose.trusted({ $gt: new Date(now.getTime() - policy.editWindowMs) }) }
         : { _id: existing._id, review: mongoose.trusted({ $nin: [...OWN_REVIEW_STATES] }) };
-      const update = ownAnswer || review === 'flagged' ? { $set: fields } : { $set: { ...fields, firstSubmittedAt: now } };
+      const marked = { ...fields, countsPending: now, countsPendingFrom: existing.submittedAt };
+      const update = ownAnswer || review === 'flagged' ? { $set: marked } : { $set: { ...marked, firstSubmittedAt: now } };
       // The state before this change comes back from the same atomic update, so the day counts move
       // by exactly this change even when two changes race.
       const before = await models.responses.findOneAndUpdate(filter, update, { returnDocument: 'before' }).lean<ResponseDoc>();
@@ -285,7 +288,7 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
   async function saved(doc: ResponseDoc, invitationId: mongoose.Types.ObjectId, review: string, change: { before: ResponseDoc | null; event: 'response.created' | 'response.updated' }): Promise<AnswerOutcome> {
     const counted = review !== 'flagged';
     await Promise.all([
-      aggregates.applyChange(change.before, doc),
+      aggregates.applyAndSettle(doc, change.before, doc),
       // Only a person's answer stops reminders: a scanner's flagged submission must not silence them.
       counted ? models.invitations.updateOne({ _id: invitationId }, { $min: { respondedAt: doc.submittedAt } }) : undefined,
       counted ? deps.onSaved?.(change.event, doc) : undefined,
@@ -331,9 +334,11 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
         submissionKey,
         botSignals: { ...signals, reasons },
         review: reasons.length > 0 ? 'flagged' : 'none',
+        countsPending: now,
+        countsPendingFrom: now,
       });
       const doc = created.toObject();
-      await aggregates.applyChange(null, doc);
+      await aggregates.applyAndSettle(doc, null, doc);
       if (reasons.length === 0) await deps.onSaved?.('response.created', doc);
       return { kind: 'saved', survey: found.survey, answer: answerOf(doc), flagged: reasons.length > 0 };
     } catch (err) {
@@ -380,14 +385,12 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
    */
   async function decide(input: { surveyId: string; responseId: string; decision: 'accept' | 'discard'; userId: string }): Promise<boolean> {
     if (!mongoose.isValidObjectId(input.responseId) || !mongoose.isValidObjectId(input.surveyId)) return false;
-    const doc = await models.responses
-      .findOneAndUpdate(
-        { _id: new mongoose.Types.ObjectId(input.responseId), surveyId: new mongoose.Types.ObjectId(input.surveyId), review: 'flagged' },
-        { $set: { review: input.decision === 'accept' ? 'accepted' : 'discarded', reviewedAt: clock.now(), reviewedBy: new mongoose.Types.ObjectId(input.userId) } },
-        { returnDocument: 'after' },
-      )
+    const set = { review: input.decision === 'accept' ? 'accepted' : 'discarded', reviewedAt: clock.now(), reviewedBy: new mongoose.Types.ObjectId(input.userId), countsPending: clock.now() };
+    const before = await models.responses
+      .findOneAndUpdate({ _id: new mongoose.Types.ObjectId(input.responseId), surveyId: new mongoose.Types.ObjectId(input.surveyId), review: 'flagged' }, { $set: set }, { returnDocument: 'before' })
       .lean();
-    if (doc) await aggregates.applyChange({ ...doc, review: 'flagged' }, doc);
+    const doc = before ? { ...before, ...set } : null;
+    if (before && doc) await aggregates.applyAndSettle(doc, before, doc);
     if (doc && input.decision === 'accept') await deps.onSaved?.('response.created', doc);
     if (doc && input.decision === 'accept' && doc.invitationId) {
       await models.invitations.updateOne({ _id: doc.invitationId }, { $min: { respondedAt: doc.submittedAt } });

@@ -1,9 +1,9 @@
-import type mongoose from 'mongoose';
+import mongoose from 'mongoose';
 import type { Models } from '../db/models.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import type { RepurchaseAnswer } from '../responses/response.model.js';
 import type { Cell } from './summary.js';
-import { dayIn } from './time-zone.js';
+import { addDays, dayIn, startOfDay } from './time-zone.js';
 
 /** What of a response the aggregates count. */
 export interface CountedState {
@@ -75,9 +75,10 @@ interface Increment {
  * Per-survey, per-day counts by score and repurchase answer (response-day.model.ts), overall and per
  * contact property value. Every write of a response reports its state before and after; the
  * difference is applied with $inc, one atomic update per document, filtered on _id alone (so every
- * engine uses its index). Two writes are not one transaction: if the process dies between the
- * response write and these, the counts are off until `rebuild` (npm run results:rebuild) recomputes
- * them from the responses.
+ * engine uses its index). Two writes are not one transaction: the response is written with a
+ * `countsPending` marker that is cleared once its counts are applied; if the database or the process
+ * fails in between, the marker stays and `repairPending` (run by the workers) recounts those days.
+ * `rebuild` (npm run results:rebuild) recomputes everything from the responses.
  */
 export function createAggregates(deps: { models: Models; timeZone: string }) {
   const { models, timeZone } = deps;
@@ -125,8 +126,9 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
    * Recomputes the day counts of one survey (or all) from the responses, and the delivered count from
    * the invitations. For repair; run it when quiet.
    */
-  async function rebuild(surveyId?: mongoose.Types.ObjectId): Promise<{ days: number; segmentDays: number; responses: number }> {
-    const match = surveyId ? { surveyId } : {};
+  async function rebuild(surveyId?: mongoose.Types.ObjectId, days?: { fromDay: string; toDay: string }): Promise<{ days: number; segmentDays: number; responses: number }> {
+    const match: Record<string, unknown> = surveyId ? { surveyId } : {};
+    if (days) match.submittedAt = mongoose.trusted({ $gte: startOfDay(days.fromDay, timeZone), $lt: startOfDay(addDays(days.toDay, 1), timeZone) });
     const day = { $dateToString: { format: '%Y-%m-%d', date: '$submittedAt', timezone: timeZone } };
     type Row = { _id: { s: mongoose.Types.ObjectId; d: string; ch: string; sc: number; r?: string | null; rv: string; k?: string; v?: string }; n: number };
     // Streamed with cursors: the grouped rows can run into millions (days x cells x property values).
@@ -156,18 +158,73 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
         ],
         true,
       ),
-      models.invitations.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([{ $match: { ...match, status: 'sent' } }, { $group: { _id: '$surveyId', n: { $sum: 1 } } }]),
+      days ? [] : models.invitations.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([{ $match: { ...match, status: 'sent' } }, { $group: { _id: '$surveyId', n: { $sum: 1 } } }]),
     ]);
-    const days = overall.docs;
+    const dayDocs = overall.docs;
     const segmentDays = perValue.docs;
-    const filter = surveyId ? { surveyId } : {};
+    const filter: Record<string, unknown> = surveyId ? { surveyId } : {};
+    if (days) filter.day = mongoose.trusted({ $gte: days.fromDay, $lte: days.toDay });
     await Promise.all([models.responseDays.deleteMany(filter), models.responseSegmentDays.deleteMany(filter)]);
-    for (let i = 0; i < days.length; i += 1000) await models.responseDays.collection.insertMany(days.slice(i, i + 1000), { ordered: false });
+    for (let i = 0; i < dayDocs.length; i += 1000) await models.responseDays.collection.insertMany(dayDocs.slice(i, i + 1000), { ordered: false });
     for (let i = 0; i < segmentDays.length; i += 1000) await models.responseSegmentDays.collection.insertMany(segmentDays.slice(i, i + 1000), { ordered: false });
+    if (days) return { days: dayDocs.length, segmentDays: segmentDays.length, responses: overall.responses };
     if (!surveyId) await models.surveys.updateMany({}, { $set: { deliveredCount: 0 } });
     else await models.surveys.updateOne({ _id: surveyId }, { $set: { deliveredCount: 0 } });
     for (const d of delivered) await models.surveys.updateOne({ _id: d._id }, { $set: { deliveredCount: d.n } });
-    return { days: days.length, segmentDays: segmentDays.length, responses: overall.responses };
+    return { days: dayDocs.length, segmentDays: segmentDays.length, responses: overall.responses };
+  }
+
+  /**
+   * Applies a response write's change to the counts, then clears the response's `countsPending`
+   * marker (written with the response itself). If the process or the database fails in between, the
+   * marker stays and `repairPending` recounts the days it touched.
+   */
+  async function applyAndSettle(response: { _id: mongoose.Types.ObjectId; countsPending?: Date | null }, before: (CountedState & { countsPending?: Date | null }) | null, after: CountedState | null): Promise<void> {
+    await applyChange(before, after);
+    // A previous write still marked may never have been counted (its request failed): this change's
+    // difference cannot fix that, so the marker stays for the repair to recount.
+    if (!response.countsPending || before?.countsPending) return;
+    // Not awaited: a marker that fails to clear only costs a recount later.
+    void models.responses.collection.updateOne({ _id: response._id, countsPending: response.countsPending }, { $unset: { countsPending: 1, countsPendingFrom: 1 } }).catch(() => undefined);
+  }
+
+  /**
+   * Self-repair after a failure between a response write and its count update (a database outage, a
+   * killed process): recounts the days of responses whose marker is older than `quietMs`, survey by
+   * survey, and only for surveys with no response written in the last `quietMs` (so no live $inc can
+   * interleave with the recount). Writes that land during the recount are marked again and repaired
+   * on a later run. Returns the number of survey-day ranges recounted.
+   */
+  async function repairPending(options: { now: Date; quietMs: number }): Promise<number> {
+    const cutoff = new Date(options.now.getTime() - options.quietMs);
+    const pending = await models.responses.collection
+      .find({ countsPending: { $lte: cutoff } }, { projection: { surveyId: 1, submittedAt: 1, countsPendingFrom: 1, countsPending: 1 } })
+      .limit(5000)
+      .toArray();
+    const bySurvey = new Map<string, { surveyId: mongoose.Types.ObjectId; from: Date; to: Date; ids: mongoose.Types.ObjectId[] }>();
+    for (const r of pending) {
+      const from = r.countsPendingFrom instanceof Date && r.countsPendingFrom < r.submittedAt ? r.countsPendingFrom : (r.submittedAt as Date);
+      const entry = bySurvey.get(String(r.surveyId));
+      if (!entry) bySurvey.set(String(r.surveyId), { surveyId: r.surveyId as mongoose.Types.ObjectId, from, to: r.submittedAt as Date, ids: [r._id] });
+      else {
+        if (from < entry.from) entry.from = from;
+        if (r.submittedAt > entry.to) entry.to = r.submittedAt as Date;
+        entry.ids.push(r._id);
+      }
+    }
+    let repaired = 0;
+    for (const { surveyId, from, to, ids } of bySurvey.values()) {
+      const busy = await models.responses.collection.findOne({ surveyId, updatedAt: { $gt: cutoff } }, { projection: { _id: 1 } });
+      if (busy) continue;
+      const started = new Date();
+      await rebuild(surveyId, { fromDay: dayIn(from, timeZone), toDay: dayIn(to, timeZone) });
+      await models.responses.collection.updateMany({ _id: { $in: ids }, countsPending: { $lte: cutoff } }, { $unset: { countsPending: 1, countsPendingFrom: 1 } });
+      // Anything written meanwhile may have raced the recount: mark it for the next run.
+      const raced = await models.responses.collection.find({ surveyId, updatedAt: { $gte: started } }, { projection: { firstSubmittedAt: 1, submittedAt: 1 } }).toArray();
+      for (const r of raced) await models.responses.collection.updateOne({ _id: r._id }, { $set: { countsPending: options.now, countsPendingFrom: r.firstSubmittedAt ?? r.submittedAt } });
+      repaired++;
+    }
+    return repaired;
   }
 
   /**
@@ -207,7 +264,7 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
     return mergeDays(await dayDocsOf(surveyId), range);
   }
 
-  return { applyChange, rebuild, ensureTimeZone, dayDocsOf, segmentDocsOf, propertyKeysOf, daysOf };
+  return { applyChange, applyAndSettle, repairPending, rebuild, ensureTimeZone, dayDocsOf, segmentDocsOf, propertyKeysOf, daysOf };
 }
 
 export type Aggregates = ReturnType<typeof createAggregates>;

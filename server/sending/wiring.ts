@@ -8,6 +8,7 @@ import { createSendWorker } from './send-worker.js';
 import { createWebhooksService } from '../webhooks/webhooks.service.js';
 import { createFollowUpsService } from '../followups/followups.service.js';
 import { createAutopilotService } from '../autopilot/autopilot.service.js';
+import { createAggregates } from '../results/aggregates.js';
 
 /** The sealer for link tokens: the same key in every process that queues or sends. */
 export function linkTokenSealer(config: Config) {
@@ -40,6 +41,8 @@ export function createConfiguredWorker(config: Config, models: Models, logger: L
   let timer: NodeJS.Timeout | undefined;
   let digestTimer: NodeJS.Timeout | undefined;
   let autopilotTimer: NodeJS.Timeout | undefined;
+  let repairTimer: NodeJS.Timeout | undefined;
+  const aggregates = createAggregates({ models, timeZone: config.reportTimeZone });
   // Autopilot schedules queue invitations that the send worker then sends (autopilot.service.ts).
   const autopilot = createAutopilotService({ models, clock, sealer: linkTokenSealer(config), timeZone: config.reportTimeZone, logger });
   // Follow-up alerts go out as digests through the same mailer as survey email.
@@ -59,6 +62,11 @@ export function createConfiguredWorker(config: Config, models: Models, logger: L
     runAutopilot();
     autopilotTimer = setInterval(runAutopilot, config.autopilotIntervalMs);
     autopilotTimer.unref();
+    // Counts a failed write left behind (results/aggregates.ts) are recounted once the survey is quiet.
+    repairTimer = setInterval(() => {
+      delivering = delivering.then(() => aggregates.repairPending({ now: clock.now(), quietMs: 2 * 60_000 })).catch((err: unknown) => logger.error({ err }, 'count repair failed'));
+    }, 60_000);
+    repairTimer.unref();
   };
   return {
     worker: {
@@ -73,6 +81,7 @@ export function createConfiguredWorker(config: Config, models: Models, logger: L
       if (timer) clearInterval(timer);
       if (digestTimer) clearInterval(digestTimer);
       if (autopilotTimer) clearInterval(autopilotTimer);
+      if (repairTimer) clearInterval(repairTimer);
       await delivering;
       await worker.stop();
       await mailer.close();

@@ -32,6 +32,7 @@ export function errorHandler(options: { logger: Logger; showStack: boolean }) {
       return;
     }
     res.status(status);
+    if (status === 503) res.set('Retry-After', '30');
     if (req.originalUrl.startsWith('/api/') || req.originalUrl === '/api') {
       res.json({ error: { code, message, ...(fields ? { fields } : {}) } });
       return;
@@ -47,7 +48,20 @@ export function errorHandler(options: { logger: Logger; showStack: boolean }) {
   };
 }
 
+/** Driver and Mongoose errors that mean "the database cannot be reached right now", not a bug. */
+const UNAVAILABLE = new Set(['MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoPoolClearedError']);
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (UNAVAILABLE.has(e.name) || (e.name === 'MongooseError' && /buffering timed out/.test(e.message))) return true;
+  }
+  return false;
+}
+
 function describe(err: unknown): { status: number; code: string; message: string; fields?: Readonly<Record<string, string>> } {
+  if (isDatabaseUnavailable(err)) {
+    return { status: 503, code: 'DATABASE_UNAVAILABLE', message: 'The database is briefly unavailable, so this could not be completed. Try again in a minute.' };
+  }
   if (err instanceof AppError) {
     const fields = 'fields' in err ? (err as { fields: Readonly<Record<string, string>> }).fields : undefined;
     return { status: err.status, code: err.code, message: err.message, ...(fields && Object.keys(fields).length > 0 ? { fields } : {}) };
