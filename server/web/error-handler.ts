@@ -54,6 +54,9 @@ const UNAVAILABLE = new Set(['MongoNetworkError', 'MongoNetworkTimeoutError', 'M
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     if (UNAVAILABLE.has(e.name) || (e.name === 'MongooseError' && /buffering timed out/.test(e.message))) return true;
+    // The driver sometimes lets a raw socket error through when the server goes away mid-command.
+    const code = (e as { code?: unknown }).code;
+    if ((code === 'EPIPE' || code === 'ECONNRESET') && /[\\/]mongodb[\\/]/.test(e.stack ?? '')) return true;
   }
   return false;
 }
