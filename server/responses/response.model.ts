@@ -47,9 +47,11 @@ export const responseSchema = new Schema(
     reviewedBy: { type: Schema.Types.ObjectId, ref: 'User' },
     // Flagged responses are kept but excluded from every figure until a manager accepts them.
     review: { type: String, enum: REVIEW_STATES, required: true, default: 'none' },
-    // Set with every write, cleared once the day counts include it (results/aggregates.ts); still set
-    // after a failure in between, so the workers recount the days from countsPendingFrom on.
-    countsPending: { type: Date },
+    // Writes whose day counts are not applied yet: +1 with every write, -1 once its counts are in
+    // (results/aggregates.ts). Above 0 after a failure in between, so the workers recount the days
+    // from countsPendingFrom on, once countsPendingAt is a few quiet minutes old.
+    countsPending: { type: Number },
+    countsPendingAt: { type: Date },
     countsPendingFrom: { type: Date },
   },
   { timestamps: true },

@@ -248,7 +248,8 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
             channel: 'email',
             firstSubmittedAt: now,
             contactSnapshot: found.contactProperties,
-            countsPending: now,
+            countsPending: 1,
+            countsPendingAt: now,
             countsPendingFrom: now,
           });
           const doc = created.toObject();
@@ -265,8 +266,8 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
       const filter: Record<string, unknown> = ownAnswer
         ? { _id: existing._id, review: mongoose.trusted({ $in: [...OWN_REVIEW_STATES] }), firstSubmittedAt: mongoose.trusted({ $gt: new Date(now.getTime() - policy.editWindowMs) }) }
         : { _id: existing._id, review: mongoose.trusted({ $nin: [...OWN_REVIEW_STATES] }) };
-      const marked = { ...fields, countsPending: now, countsPendingFrom: existing.submittedAt };
-      const update = ownAnswer || review === 'flagged' ? { $set: marked } : { $set: { ...marked, firstSubmittedAt: now } };
+      const marked = { ...fields, countsPendingAt: now, countsPendingFrom: existing.submittedAt };
+      const update = { $set: ownAnswer || review === 'flagged' ? marked : { ...marked, firstSubmittedAt: now }, $inc: { countsPending: 1 } };
       // The state before this change comes back from the same atomic update, so the day counts move
       // by exactly this change even when two changes race.
       const before = await models.responses.findOneAndUpdate(filter, update, { returnDocument: 'before' }).lean<ResponseDoc>();
@@ -288,7 +289,7 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
   async function saved(doc: ResponseDoc, invitationId: mongoose.Types.ObjectId, review: string, change: { before: ResponseDoc | null; event: 'response.created' | 'response.updated' }): Promise<AnswerOutcome> {
     const counted = review !== 'flagged';
     await Promise.all([
-      aggregates.applyAndSettle(doc, change.before, doc),
+      aggregates.applyAndSettle(doc._id, change.before, doc),
       // Only a person's answer stops reminders: a scanner's flagged submission must not silence them.
       counted ? models.invitations.updateOne({ _id: invitationId }, { $min: { respondedAt: doc.submittedAt } }) : undefined,
       counted ? deps.onSaved?.(change.event, doc) : undefined,
@@ -334,11 +335,12 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
         submissionKey,
         botSignals: { ...signals, reasons },
         review: reasons.length > 0 ? 'flagged' : 'none',
-        countsPending: now,
+        countsPending: 1,
+        countsPendingAt: now,
         countsPendingFrom: now,
       });
       const doc = created.toObject();
-      await aggregates.applyAndSettle(doc, null, doc);
+      await aggregates.applyAndSettle(doc._id, null, doc);
       if (reasons.length === 0) await deps.onSaved?.('response.created', doc);
       return { kind: 'saved', survey: found.survey, answer: answerOf(doc), flagged: reasons.length > 0 };
     } catch (err) {
@@ -385,12 +387,13 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
    */
   async function decide(input: { surveyId: string; responseId: string; decision: 'accept' | 'discard'; userId: string }): Promise<boolean> {
     if (!mongoose.isValidObjectId(input.responseId) || !mongoose.isValidObjectId(input.surveyId)) return false;
-    const set = { review: input.decision === 'accept' ? 'accepted' : 'discarded', reviewedAt: clock.now(), reviewedBy: new mongoose.Types.ObjectId(input.userId), countsPending: clock.now() };
+    const now = clock.now();
+    const set = { review: input.decision === 'accept' ? 'accepted' : 'discarded', reviewedAt: now, reviewedBy: new mongoose.Types.ObjectId(input.userId), countsPendingAt: now, countsPendingFrom: now };
     const before = await models.responses
-      .findOneAndUpdate({ _id: new mongoose.Types.ObjectId(input.responseId), surveyId: new mongoose.Types.ObjectId(input.surveyId), review: 'flagged' }, { $set: set }, { returnDocument: 'before' })
+      .findOneAndUpdate({ _id: new mongoose.Types.ObjectId(input.responseId), surveyId: new mongoose.Types.ObjectId(input.surveyId), review: 'flagged' }, { $set: set, $inc: { countsPending: 1 } }, { returnDocument: 'before' })
       .lean();
     const doc = before ? { ...before, ...set } : null;
-    if (before && doc) await aggregates.applyAndSettle(doc, before, doc);
+    if (before && doc) await aggregates.applyAndSettle(doc._id, before, doc);
     if (doc && input.decision === 'accept') await deps.onSaved?.('response.created', doc);
     if (doc && input.decision === 'accept' && doc.invitationId) {
       await models.invitations.updateOne({ _id: doc.invitationId }, { $min: { respondedAt: doc.submittedAt } });

@@ -75,9 +75,9 @@ interface Increment {
  * Per-survey, per-day counts by score and repurchase answer (response-day.model.ts), overall and per
  * contact property value. Every write of a response reports its state before and after; the
  * difference is applied with $inc, one atomic update per document, filtered on _id alone (so every
- * engine uses its index). Two writes are not one transaction: the response is written with a
- * `countsPending` marker that is cleared once its counts are applied; if the database or the process
- * fails in between, the marker stays and `repairPending` (run by the workers) recounts those days.
+ * engine uses its index). Two writes are not one transaction: each response write adds 1 to the
+ * response's `countsPending`, taken back once its counts are applied; if the database or the process
+ * fails in between, it stays above 0 and `repairPending` (run by the workers) recounts those days.
  * `rebuild` (npm run results:rebuild) recomputes everything from the responses.
  */
 export function createAggregates(deps: { models: Models; timeZone: string }) {
@@ -175,22 +175,21 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
   }
 
   /**
-   * Applies a response write's change to the counts, then clears the response's `countsPending`
-   * marker (written with the response itself). If the process or the database fails in between, the
-   * marker stays and `repairPending` recounts the days it touched.
+   * Applies a response write's change to the counts, then takes back the +1 that write added to the
+   * response's `countsPending` counter (in the same update as the response itself). If the process or
+   * the database fails in between, the counter stays above 0 and `repairPending` recounts the days.
+   * A counter, not a flag: concurrent writes each settle their own +1, with an update filtered on
+   * `_id` alone.
    */
-  async function applyAndSettle(response: { _id: mongoose.Types.ObjectId; countsPending?: Date | null }, before: (CountedState & { countsPending?: Date | null }) | null, after: CountedState | null): Promise<void> {
+  async function applyAndSettle(responseId: mongoose.Types.ObjectId, before: CountedState | null, after: CountedState | null): Promise<void> {
     await applyChange(before, after);
-    // A previous write still marked may never have been counted (its request failed): this change's
-    // difference cannot fix that, so the marker stays for the repair to recount.
-    if (!response.countsPending || before?.countsPending) return;
-    // Not awaited: a marker that fails to clear only costs a recount later.
-    void models.responses.collection.updateOne({ _id: response._id, countsPending: response.countsPending }, { $unset: { countsPending: 1, countsPendingFrom: 1 } }).catch(() => undefined);
+    // Not awaited: a decrement that fails only costs a recount later.
+    void models.responses.collection.updateOne({ _id: responseId }, { $inc: { countsPending: -1 } }).catch(() => undefined);
   }
 
   /**
    * Self-repair after a failure between a response write and its count update (a database outage, a
-   * killed process): recounts the days of responses whose marker is older than `quietMs`, survey by
+   * killed process): recounts the days of responses still pending after `quietMs`, survey by
    * survey, and only for surveys with no response written in the last `quietMs` (so no live $inc can
    * interleave with the recount). Writes that land during the recount are marked again and repaired
    * on a later run. Returns the number of survey-day ranges recounted.
@@ -198,7 +197,7 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
   async function repairPending(options: { now: Date; quietMs: number }): Promise<number> {
     const cutoff = new Date(options.now.getTime() - options.quietMs);
     const pending = await models.responses.collection
-      .find({ countsPending: { $lte: cutoff } }, { projection: { surveyId: 1, submittedAt: 1, countsPendingFrom: 1, countsPending: 1 } })
+      .find({ countsPending: { $gt: 0 }, countsPendingAt: { $lte: cutoff } }, { projection: { surveyId: 1, submittedAt: 1, countsPendingFrom: 1 } })
       .limit(5000)
       .toArray();
     const bySurvey = new Map<string, { surveyId: mongoose.Types.ObjectId; from: Date; to: Date; ids: mongoose.Types.ObjectId[] }>();
@@ -218,10 +217,10 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
       if (busy) continue;
       const started = new Date();
       await rebuild(surveyId, { fromDay: dayIn(from, timeZone), toDay: dayIn(to, timeZone) });
-      await models.responses.collection.updateMany({ _id: { $in: ids }, countsPending: { $lte: cutoff } }, { $unset: { countsPending: 1, countsPendingFrom: 1 } });
+      await models.responses.collection.updateMany({ _id: { $in: ids } }, { $set: { countsPending: 0 } });
       // Anything written meanwhile may have raced the recount: mark it for the next run.
       const raced = await models.responses.collection.find({ surveyId, updatedAt: { $gte: started } }, { projection: { firstSubmittedAt: 1, submittedAt: 1 } }).toArray();
-      for (const r of raced) await models.responses.collection.updateOne({ _id: r._id }, { $set: { countsPending: options.now, countsPendingFrom: r.firstSubmittedAt ?? r.submittedAt } });
+      for (const r of raced) await models.responses.collection.updateOne({ _id: r._id }, { $inc: { countsPending: 1 }, $set: { countsPendingAt: options.now, countsPendingFrom: r.firstSubmittedAt ?? r.submittedAt } });
       repaired++;
     }
     return repaired;
