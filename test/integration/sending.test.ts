@@ -346,7 +346,7 @@ describe('sending: a worker process killed mid-send', function () {
   this.timeout(120_000);
   const ctx = useTestContext();
 
-  it('leaves only the messages it had in flight uncertain; the next worker delivers the rest exactly once', async () => {
+  it('leaves only the messages it had in flight uncertain; started again, it delivers the rest exactly once', async () => {
     const smtp = await startTestSmtp();
     try {
       const survey = await makeSurvey(ctx, { status: 'active' });
@@ -367,6 +367,16 @@ describe('sending: a worker process killed mid-send', function () {
       expect(inFlight).to.be.within(1, 4); // one claimed batch: 2 connections x 2
       smtp.hold = false;
 
+      // The worker is started again: it sends everything still queued, and leaves the in-flight ones
+      // alone (their claims are younger than the 10-minute lease, so it cannot know their fate yet).
+      const restarted = runScript('scripts/worker.ts', [], { MONGODB_URI: testDatabaseUri(), SMTP_URL: smtp.url, SMTP_MAX_CONNECTIONS: '2', LOG_LEVEL: 'warn' });
+      const until = Date.now() + 60_000;
+      while ((await ctx.models.invitations.countDocuments({ status: 'sent' })) < 40 - inFlight && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 200));
+      restarted.child.kill('SIGTERM');
+      expect(await restarted.exited, restarted.stderr()).to.equal(0);
+      expect(await ctx.models.invitations.countDocuments({ status: 'sending' })).to.equal(inFlight);
+
+      // Once the lease has passed, the next worker start marks them uncertain; nothing is resent.
       ctx.clock.advance(11 * 60_000);
       const next = createSendWorker({ models: ctx.models, mailer: createSmtpMailer({ url: smtp.url, maxConnections: 2, ratePerSecond: 0 }), clock: ctx.clock, sealer: configSealer, logger: silent, baseUrl: 'http://localhost:3000', mailFrom: 'NPS <s@example.com>' });
       expect(await next.recoverStale()).to.equal(inFlight);
