@@ -33,7 +33,7 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const SOURCE_LABELS: Record<InvitationSource, string> = { send: 'sent by a manager or the API', autopilot: 'autopilot schedule', trigger: 'event trigger' };
+const SOURCE_LABELS: Record<InvitationSource, string> = { send: 'send page or API', autopilot: 'autopilot schedule', trigger: 'event trigger' };
 
 export function createContactsService(deps: {
   aggregates: Aggregates;

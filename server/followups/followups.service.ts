@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Mailer } from '../sending/mailer.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
+import { REPURCHASE_LABELS } from '../results/summary.js';
 import type { FOLLOWUP_OUTCOMES, FOLLOWUP_STATUSES } from './followup.model.js';
 
 type Status = (typeof FOLLOWUP_STATUSES)[number];
@@ -210,7 +211,7 @@ export function createFollowUpsService(deps: { models: Models; clock: Clock; log
     for (const { to, cases } of byRecipient.values()) {
       const items = cases.map((c) => {
         const r = byResponse.get(String(c.responseId));
-        return { url: `${input.baseUrl}/follow-ups/${String(c._id)}`, survey: surveyNames.get(String(c.surveyId)) ?? '', score: r?.score, category: r?.category, repurchase: r?.repurchase ?? '', comment: r?.comment ?? '' };
+        return { url: `${input.baseUrl}/follow-ups/${String(c._id)}`, survey: surveyNames.get(String(c.surveyId)) ?? '', score: r?.score, category: r?.category, repurchase: r?.repurchase ? REPURCHASE_LABELS[r.repurchase] : '', comment: r?.comment ?? '' };
       });
       const subject = items.length === 1 ? `A ${items[0]!.category ?? 'detractor'} answer needs a follow-up` : `${items.length} answers need a follow-up`;
       const text = [
