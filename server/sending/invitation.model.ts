@@ -49,5 +49,10 @@ invitationSchema.index({ status: 1, nextAttemptAt: 1 });
 invitationSchema.index({ surveyId: 1, status: 1 });
 invitationSchema.index({ contactId: 1, queuedAt: -1 });
 invitationSchema.index({ surveyId: 1, status: 1, reminderStatus: 1, sentAt: 1 });
+// The claim (_id + status) and settle (_id + status + claimedBy) filters, exactly. MongoDB would use the
+// _id index for these anyway; mongo-java-server (the embedded database of `npm start`) uses an index
+// only when its keys equal the filter's, and otherwise scans the collection for every state change.
+invitationSchema.index({ _id: 1, status: 1 }, { unique: true });
+invitationSchema.index({ _id: 1, status: 1, claimedBy: 1 }, { unique: true });
 
 export type Invitation = InferSchemaType<typeof invitationSchema>;

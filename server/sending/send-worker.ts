@@ -24,6 +24,8 @@ export interface SendPolicy {
   leaseMs: number;
   /** How long an idle worker waits before looking again. */
   idleMs: number;
+  /** After a look for due reminders found none, how long before the next look. */
+  reminderIdleMs: number;
 }
 
 export const DEFAULT_SEND_POLICY: SendPolicy = {
@@ -33,6 +35,7 @@ export const DEFAULT_SEND_POLICY: SendPolicy = {
   failureStreakLimit: 25,
   leaseMs: 10 * 60_000,
   idleMs: 1000,
+  reminderIdleMs: 30_000,
 };
 
 type ClaimedInvitation = { _id: mongoose.Types.ObjectId; surveyId: mongoose.Types.ObjectId; contactId: mongoose.Types.ObjectId; tokenSealed?: string | null; attempts: number };
@@ -59,6 +62,7 @@ export function createSendWorker(deps: {
   const sendQueue = createSendQueue({ models, clock, sealer });
   let running = false;
   let loop: Promise<void> | undefined;
+  let lastEmptyReminderCheck = -Infinity;
 
   /** Moves the invitation out of `sending`, only if this worker still holds it. */
   async function settle(id: mongoose.Types.ObjectId, update: Record<string, unknown>): Promise<boolean> {
@@ -106,10 +110,12 @@ export function createSendWorker(deps: {
       if (won.modifiedCount === 1) mine.push(_id);
     }
     if (mine.length === 0) return [];
-    return models.invitations
-      .find({ _id: mongoose.trusted({ $in: mine }), claimedBy: workerId })
-      .select('_id surveyId contactId tokenSealed attempts')
-      .lean<ClaimedInvitation[]>();
+    // By _id alone (every engine's index); the claim is checked here.
+    const docs = await models.invitations
+      .find({ _id: mongoose.trusted({ $in: mine }) })
+      .select('_id surveyId contactId tokenSealed attempts claimedBy')
+      .lean<(ClaimedInvitation & { claimedBy?: string | null })[]>();
+    return docs.filter((d) => d.claimedBy === workerId);
   }
 
   async function onTransientFailure(inv: ClaimedInvitation, error: DeliveryError | Error): Promise<void> {
@@ -264,12 +270,18 @@ export function createSendWorker(deps: {
       const ids = surveys.map((s) => s._id);
       const claimed = await claimBatch(ids, policy.concurrency);
       const reminders: { inv: ClaimedInvitation & { reminderAttempts: number }; survey: ActiveSurvey }[] = [];
-      for (const survey of surveys) {
-        while (claimed.length + reminders.length < policy.concurrency) {
-          const inv = await claimReminder(survey);
-          if (!inv) break;
-          reminders.push({ inv, survey });
+      // Reminders are due days after sending: after a look that found none, wait before looking again
+      // (the query reads many invitations), instead of asking between every batch of a large send.
+      const now = clock.now().getTime();
+      if (now - lastEmptyReminderCheck >= policy.reminderIdleMs) {
+        for (const survey of surveys) {
+          while (claimed.length + reminders.length < policy.concurrency) {
+            const inv = await claimReminder(survey);
+            if (!inv) break;
+            reminders.push({ inv, survey });
+          }
         }
+        lastEmptyReminderCheck = reminders.length === 0 ? now : -Infinity;
       }
       await Promise.all([...claimed.map((inv) => deliver(inv, byId)), ...reminders.map((r) => deliverReminder(r.inv, r.survey))]);
       return claimed.length + reminders.length + (queuedRun ? 1 : 0);
