@@ -1,10 +1,6 @@
 import { Router } from 'express';
-import { ConflictError } from '../lib/errors.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
-import { requireRole } from '../web/auth.js';
-import { flash } from '../web/flash.js';
-import { renderInvalid, typedValues } from '../web/forms.js';
-import { parseInput } from '../web/validate.js';
+import { settingsPage } from '../web/settings-page.js';
 import { autopilotSettingsSchema } from './autopilot.schemas.js';
 import type { AutopilotService } from './autopilot.service.js';
 
@@ -39,25 +35,17 @@ export function autopilotRouter(deps: { surveys: SurveysService; autopilot: Auto
     };
   };
 
-  router.get('/surveys/:id/autopilot', requireRole('viewer'), async (req, res) => {
-    res.render('autopilot/show', await page(req.params.id as string));
-  });
-
-  router.post('/surveys/:id/autopilot', requireRole('manager'), async (req, res) => {
-    const surveyId = req.params.id as string;
-    try {
-      const input = parseInput(autopilotSettingsSchema, req.body);
+  settingsPage(router, {
+    name: 'autopilot',
+    view: 'autopilot/show',
+    roles: { view: 'viewer', edit: 'manager' },
+    schema: autopilotSettingsSchema,
+    page,
+    save: async (surveyId, input) => {
       await deps.autopilot.update(surveyId, input);
-      flash(req, 'success', input.enabled ? 'Autopilot saved. Workers queue what is due every minute; the forecast below shows the next 7 days.' : 'Autopilot is off: nothing more is scheduled.');
-      res.redirect(303, `/surveys/${surveyId}/autopilot`);
-    } catch (err) {
-      if (err instanceof ConflictError) {
-        flash(req, 'error', err.message);
-        return res.redirect(303, `/surveys/${surveyId}/autopilot`);
-      }
-      const body = req.body as Record<string, unknown>;
-      renderInvalid(res, 'autopilot/show', err, await page(surveyId, { values: { ...typedValues(body), enabled: body.enabled === 'on' } }));
-    }
+      return input.enabled ? 'Autopilot saved. Workers queue what is due every minute; the forecast below shows the next 7 days.' : 'Autopilot is off: nothing more is scheduled.';
+    },
+    typed: (body) => ({ enabled: body.enabled === 'on' }),
   });
 
   return router;

@@ -2,12 +2,11 @@ import { Router } from 'express';
 import { buffer } from 'node:stream/consumers';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
+import { settingsPage } from '../web/settings-page.js';
 import { requireRole } from '../web/auth.js';
 import type { Csrf } from '../web/csrf.js';
 import { flash } from '../web/flash.js';
-import { renderInvalid, typedValues } from '../web/forms.js';
 import { withUploadedFile } from '../web/upload.js';
-import { parseInput } from '../web/validate.js';
 import { brandSettingsSchema } from './branding.schemas.js';
 import { LOGO_MESSAGE, MAX_LOGO_BYTES, type BrandingService } from './branding.service.js';
 import { DEFAULT_ACCENT } from './colour.js';
@@ -39,21 +38,16 @@ export function brandingRouter(deps: { surveys: SurveysService; branding: Brandi
     return true;
   };
 
-  router.get('/surveys/:id/branding', requireRole('manager'), async (req, res) => {
-    res.render('branding/show', await page(req.params.id as string));
-  });
-
-  router.post('/surveys/:id/branding', requireRole('manager'), async (req, res) => {
-    const surveyId = req.params.id as string;
-    try {
-      const input = parseInput(brandSettingsSchema, req.body);
+  settingsPage(router, {
+    name: 'branding',
+    view: 'branding/show',
+    roles: { view: 'manager', edit: 'manager' },
+    schema: brandSettingsSchema,
+    page,
+    save: async (surveyId, input) => {
       await deps.branding.update(surveyId, input);
-      flash(req, 'success', 'Colour and footer saved. The preview shows them.');
-      res.redirect(303, `/surveys/${surveyId}/branding`);
-    } catch (err) {
-      if (closedBack(req, res, err, surveyId)) return;
-      renderInvalid(res, 'branding/show', err, await page(surveyId, { values: typedValues(req.body) }));
-    }
+      return 'Colour and footer saved. The preview shows them.';
+    },
   });
 
   router.post('/surveys/:id/branding/logo', requireRole('manager'), async (req, res) => {
