@@ -188,6 +188,8 @@ export function createApp(deps: AppDeps): Express {
       sendQueue,
       results,
       exports,
+      branding,
+      autopilot,
       triggers: createTriggersService({ models, clock, sealer: linkTokenSealer(config), upsertContacts: (rows) => contactImports.upsertMany(rows) }),
       perMinute: config.apiRequestsPerMinute,
       baseUrl: config.baseUrl,

@@ -14,6 +14,8 @@ import type { SendQueue } from '../sending/send-queue.service.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
 import { triggerCreateSchema } from '../triggers/triggers.schemas.js';
 import type { TriggersService } from '../triggers/triggers.service.js';
+import type { BrandingService } from '../branding/branding.service.js';
+import type { AutopilotService } from '../autopilot/autopilot.service.js';
 import { fieldErrorsOf } from '../web/validate.js';
 import { MongoRateLimitStore } from '../web/rate-limit.js';
 import { responseJson } from '../responses/response-json.js';
@@ -73,6 +75,8 @@ export interface ApiDeps {
   results: ResultsService;
   exports: ExportsService;
   triggers: TriggersService;
+  branding: BrandingService;
+  autopilot: AutopilotService;
   perMinute: number;
 }
 
@@ -94,6 +98,12 @@ function endpoints(deps: ApiDeps): AnyEndpoint[] {
     emailIntro: s.emailIntro,
     reminderEnabled: s.reminderEnabled,
     reminderAfterDays: s.reminderAfterDays,
+    followUpMaxScore: s.followUpMaxScore,
+    followUpWouldNot: s.followUpWouldNot,
+    accentColor: s.accentColor,
+    footerText: s.footerText,
+    hasLogo: Boolean(s.logoId),
+    autopilot: { ...s.autopilot, startedAt: s.autopilot.startedAt ?? null, dailyCap: s.autopilot.dailyCap ?? null },
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
   });
@@ -119,7 +129,13 @@ function endpoints(deps: ApiDeps): AnyEndpoint[] {
       method: 'patch', path: '/surveys/:id', summary: 'Change survey settings (only the fields given)', scope: 'read_write', params: idParamsSchema, body: surveyUpdateSchema,
       handle: async ({ params, body }) => {
         const current = await deps.surveys.get(params.id);
-        await deps.surveys.update(params.id, { ...current, ...body });
+        const { autopilot, accentColor, footerText, ...settings } = body;
+        // Validated as a whole above; the survey's settings first (a closed survey stops here).
+        await deps.surveys.update(params.id, { ...current, ...settings });
+        if (accentColor !== undefined || footerText !== undefined) {
+          await deps.branding.update(params.id, { accentColor: (accentColor ?? current.accentColor).toLowerCase(), footerText: footerText ?? current.footerText });
+        }
+        if (autopilot) await deps.autopilot.update(params.id, autopilot);
         return { data: surveyView(await deps.surveys.get(params.id)) };
       },
     }),

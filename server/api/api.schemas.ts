@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RANGE_PRESETS } from '../results/results.schemas.js';
 import { REPURCHASE_ANSWERS, RESPONSE_CHANNELS } from '../responses/response.model.js';
 import { SURVEY_LANGUAGES } from '../surveys/survey.model.js';
+import { autopilotApiSchema } from '../autopilot/autopilot.schemas.js';
 
 /**
  * Every request the JSON API accepts. Objects are strict: an unknown field is an error, not silently
@@ -37,6 +38,11 @@ export const surveyUpdateSchema = z.strictObject({
   emailIntro: z.string().max(2000).optional(),
   reminderEnabled: z.boolean().optional(),
   reminderAfterDays: z.number().int().min(1).max(30).optional(),
+  followUpMaxScore: z.number().int().min(0).max(10).optional().describe('Open a follow-up case for scores up to this (6: every detractor).'),
+  followUpWouldNot: z.boolean().optional().describe('Also open one when the customer would (probably or definitely) not buy again.'),
+  accentColor: z.union([z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: 'expected # and six hex digits, e.g. #1d4ed8' }), z.literal('')]).optional().describe('Score button colour in the email; empty for the standard blue.'),
+  footerText: z.string().max(500).optional().describe("Footer lines of the email: the sender's postal address."),
+  autopilot: autopilotApiSchema.optional().describe('Survey every contact on a schedule (see server/autopilot/README.md).'),
 });
 
 export const MAX_BULK = 10_000;

@@ -13,6 +13,12 @@ const wholeNumber = (what: string, min: number, max: number) =>
 /** An empty form field means "not set". */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional());
 
+function throttleWithinPeriod(v: { throttleDays: number; everyDays: number }, ctx: z.RefinementCtx): void {
+  if (v.throttleDays > v.everyDays) {
+    ctx.addIssue({ code: 'custom', path: ['throttleDays'], message: `The throttle (${v.throttleDays} days) is longer than the period (${v.everyDays} days), so nobody could ever be surveyed again on time. Use at most ${v.everyDays}.` });
+  }
+}
+
 /** The autopilot form on /surveys/:id/autopilot (and the same fields in the API). */
 export const autopilotSettingsSchema = z
   .object({
@@ -29,9 +35,18 @@ export const autopilotSettingsSchema = z
     samplePercent: wholeNumber('a percentage', 1, 100).default(100),
     throttleDays: wholeNumber('a number of days', 0, 730).default(90),
   })
-  .superRefine((v, ctx) => {
-    if (v.throttleDays > v.everyDays) {
-      ctx.addIssue({ code: 'custom', path: ['throttleDays'], message: `The throttle (${v.throttleDays} days) is longer than the period (${v.everyDays} days), so nobody could ever be surveyed again on time. Use at most ${v.everyDays}.` });
-    }
-  });
+  .superRefine(throttleWithinPeriod);
 export type AutopilotSettingsInput = z.infer<typeof autopilotSettingsSchema>;
+
+/** The same settings as JSON for the API: real booleans and numbers, unknown fields refused. */
+export const autopilotApiSchema = z
+  .strictObject({
+    enabled: z.boolean(),
+    everyDays: z.number().int().min(7).max(730).default(90),
+    newContactDelayDays: z.number().int().min(0).max(365).default(30),
+    joinDateProperty: z.string().trim().max(100).regex(/^[^$.]*$/, { error: 'a property name cannot contain "$" or "."' }).default(''),
+    dailyCap: z.number().int().min(1).max(1_000_000).optional(),
+    samplePercent: z.number().int().min(1).max(100).default(100),
+    throttleDays: z.number().int().min(0).max(730).default(90),
+  })
+  .superRefine(throttleWithinPeriod);

@@ -9,6 +9,7 @@ import { addDays, dayIn, startOfDay } from '../results/time-zone.js';
 import { newInvitationDoc } from '../sending/send-queue.service.js';
 import type { SkipReason } from '../sending/send-skip.model.js';
 import type { AutopilotSettingsInput } from './autopilot.schemas.js';
+import { autopilotSettingsOf, type AutopilotSettings, type AutopilotSurveyDoc as SurveyDoc } from './autopilot-settings.js';
 
 const DAY = 86_400_000;
 /** Contacts looked at per database round trip when running a schedule. */
@@ -18,52 +19,6 @@ const MAX_PER_RUN = 5000;
 const LEASE_MS = 5 * 60_000;
 /** How often the schedule looks for contacts it does not know yet (new imports, API upserts). */
 const SYNC_EVERY_MS = 10 * 60_000;
-
-export interface AutopilotSettings {
-  enabled: boolean;
-  everyDays: number;
-  newContactDelayDays: number;
-  joinDateProperty: string;
-  dailyCap: number | undefined;
-  samplePercent: number;
-  throttleDays: number;
-  startedAt: Date | undefined;
-}
-
-type SurveyDoc = {
-  _id: mongoose.Types.ObjectId;
-  name: string;
-  status: string;
-  autopilot?: {
-    enabled?: boolean | null;
-    everyDays?: number | null;
-    newContactDelayDays?: number | null;
-    joinDateProperty?: string | null;
-    dailyCap?: number | null;
-    samplePercent?: number | null;
-    throttleDays?: number | null;
-    startedAt?: Date | null;
-    initialSyncDone?: boolean | null;
-    syncedAt?: Date | null;
-    capDay?: string | null;
-    queuedOnCapDay?: number | null;
-  } | null;
-};
-
-/** A survey's autopilot settings with defaults filled in. */
-export function autopilotSettingsOf(survey: SurveyDoc): AutopilotSettings {
-  const a = survey.autopilot ?? {};
-  return {
-    enabled: a.enabled ?? false,
-    everyDays: a.everyDays ?? 90,
-    newContactDelayDays: a.newContactDelayDays ?? 30,
-    joinDateProperty: a.joinDateProperty ?? '',
-    dailyCap: a.dailyCap ?? undefined,
-    samplePercent: a.samplePercent ?? 100,
-    throttleDays: a.throttleDays ?? 90,
-    startedAt: a.startedAt ?? undefined,
-  };
-}
 
 /** A number in [0, 1) from a hash of the parts: the same every time, in every process. */
 function hashFraction(...parts: string[]): number {

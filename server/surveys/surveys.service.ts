@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from '../lib/errors.js';
 import type { InferSchemaType } from 'mongoose';
 import { DEFAULT_QUESTIONS, type SurveyStatus, type surveySchema } from './survey.model.js';
 import type { StatusAction, SurveyInput, SurveySettings } from './surveys.schemas.js';
+import { autopilotSettingsOf, type AutopilotSettings } from '../autopilot/autopilot-settings.js';
 
 export interface SurveySummary {
   id: string;
@@ -24,6 +25,7 @@ export interface SurveyDetail extends SurveySettings {
   accentColor: string;
   footerText: string;
   logoId: string | undefined;
+  autopilot: AutopilotSettings;
   createdAt: Date | undefined;
   updatedAt: Date | undefined;
 }
@@ -54,6 +56,7 @@ export function surveyDetailOf(d: SurveyDoc): SurveyDetail {
     accentColor: d.brand?.accentColor ?? '',
     footerText: d.brand?.footerText ?? '',
     logoId: d.brand?.logoId ? String(d.brand.logoId) : undefined,
+    autopilot: autopilotSettingsOf(d),
     createdAt: d.createdAt ?? undefined,
     updatedAt: d.updatedAt ?? undefined,
   };

@@ -85,6 +85,27 @@ describe('JSON API /api/v1', () => {
       await api('post', '/surveys', write).set('Content-Type', 'text/plain').send('name=x').expect(415);
     });
 
+    it('surveys: follow-up rule, brand colour and footer, and the autopilot schedule through PATCH', async () => {
+      const { write } = await keys();
+      const id = (await api('post', '/surveys', write).send({ name: 'Relationship NPS', companyName: 'Acme' }).expect(201)).body.data.id as string;
+      const before = (await api('get', `/surveys/${id}`, write).expect(200)).body.data;
+      expect(before.autopilot).to.deep.include({ enabled: false, everyDays: 90, dailyCap: null });
+      const patched = await api('patch', `/surveys/${id}`, write)
+        .send({ followUpMaxScore: 4, followUpWouldNot: true, accentColor: '#0F766E', footerText: 'Acme GmbH\nHauptstraße 1', autopilot: { enabled: true, everyDays: 60, throttleDays: 45, dailyCap: 100 } })
+        .expect(200);
+      expect(patched.body.data).to.include({ followUpMaxScore: 4, followUpWouldNot: true, accentColor: '#0f766e', footerText: 'Acme GmbH\nHauptstraße 1', hasLogo: false });
+      expect(patched.body.data.autopilot).to.deep.include({ enabled: true, everyDays: 60, throttleDays: 45, dailyCap: 100, samplePercent: 100, newContactDelayDays: 30 });
+      expect(patched.body.data.autopilot.startedAt).to.be.a('string');
+
+      const tooLong = await api('patch', `/surveys/${id}`, write).send({ autopilot: { enabled: true, everyDays: 30, throttleDays: 90 } }).expect(400);
+      expect(tooLong.body.error.fields).to.have.property('autopilot.throttleDays');
+      const unknown = await api('patch', `/surveys/${id}`, write).send({ autopilot: { enabled: true, cadence: 'weekly' } }).expect(400);
+      expect(unknown.body.error.message).to.contain('cadence');
+      await api('patch', `/surveys/${id}`, write).send({ accentColor: 'red' }).expect(400);
+      const after = (await api('get', `/surveys/${id}`, write).expect(200)).body.data;
+      expect([after.accentColor, after.autopilot.everyDays]).to.deep.equal(['#0f766e', 60]);
+    });
+
     it('contacts: bulk upsert (re-sent rows update, bad rows reported by index), get, delete; over 10,000 is refused; a huge body is 413', async () => {
       const { read, write } = await keys();
       const first = await api('post', '/contacts/bulk', write)
