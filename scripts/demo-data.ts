@@ -85,6 +85,7 @@ export async function seedDemo(models: Models, options: DemoOptions): Promise<{ 
       questions: { ...DEFAULT_QUESTIONS },
       status: 'active',
       senderName: 'Acme Bikes',
+      brand: { accentColor: '#0f766e', footerText: 'Acme Bikes GmbH\nVeloweg 12\n10115 Berlin, Germany' },
     })),
   );
   const surveyIds = surveys.map((s) => s._id);
