@@ -40,11 +40,26 @@ const replyTemplate = Handlebars.create().compile('<!doctype html><html><body st
 export function createFollowUpsService(deps: { models: Models; clock: Clock; logger?: Logger }) {
   const { models, clock } = deps;
 
+  // Each survey's rule and owner, remembered for 10 s, so an answer does not pay a survey read for them.
+  // A rule changed on the edit page applies to answers from at most 10 s later.
+  const rules = new Map<string, { until: number; survey: { ownerId?: mongoose.Types.ObjectId | null; rule: { maxScore: number; wouldNot: boolean } } | null }>();
+  async function ruleOf(surveyId: mongoose.Types.ObjectId) {
+    const key = String(surveyId);
+    const now = clock.now().getTime();
+    const cached = rules.get(key);
+    if (cached && cached.until > now) return cached.survey;
+    const doc = await models.surveys.findById(surveyId).select('followUpRule ownerId').lean();
+    const survey = doc ? { ownerId: doc.ownerId, rule: { maxScore: doc.followUpRule?.maxScore ?? 6, wouldNot: doc.followUpRule?.wouldNot ?? false } } : null;
+    if (rules.size > 1000) rules.clear();
+    rules.set(key, { until: now + 10_000, survey });
+    return survey;
+  }
+
   /** Opens a case for a counted answer that matches the rule; nothing if one exists already. */
   async function openFor(response: { _id: mongoose.Types.ObjectId; surveyId: mongoose.Types.ObjectId; score: number; repurchase?: string | null | undefined }): Promise<boolean> {
-    const survey = await models.surveys.findById(response.surveyId).select('followUpRule ownerId').lean();
+    const survey = await ruleOf(response.surveyId);
     if (!survey) return false;
-    const rule = { maxScore: survey.followUpRule?.maxScore ?? 6, wouldNot: survey.followUpRule?.wouldNot ?? false };
+    const { rule } = survey;
     if (!matchesFollowUpRule(rule, response)) return false;
     const result = await models.followUps.updateOne(
       { responseId: response._id },
