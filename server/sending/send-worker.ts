@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
 import type { Models } from '../db/models.js';
@@ -26,6 +26,9 @@ export interface SendPolicy {
   idleMs: number;
   /** After a look for due reminders found none, how long before the next look. */
   reminderIdleMs: number;
+  /** Due invitations read at once as claim candidates, and how long such a list is used. */
+  candidateBuffer: number;
+  candidateTtlMs: number;
 }
 
 export const DEFAULT_SEND_POLICY: SendPolicy = {
@@ -36,6 +39,8 @@ export const DEFAULT_SEND_POLICY: SendPolicy = {
   leaseMs: 10 * 60_000,
   idleMs: 1000,
   reminderIdleMs: 30_000,
+  candidateBuffer: 1000,
+  candidateTtlMs: 5000,
 };
 
 type ClaimedInvitation = { _id: mongoose.Types.ObjectId; surveyId: mongoose.Types.ObjectId; contactId: mongoose.Types.ObjectId; tokenSealed?: string | null; attempts: number };
@@ -94,18 +99,43 @@ export function createSendWorker(deps: {
     });
   }
 
+  // Due invitations this worker will try to claim next, read in one query and used across batches (in
+  // a shuffled order, so workers seldom reach for the same one), and read again when used up or a few
+  // seconds old. One read per thousand candidates instead of one per batch: an engine that scans for
+  // this query (mongo-java-server) no longer reads past everything already sent for every batch.
+  let candidates: mongoose.Types.ObjectId[] = [];
+  let candidatesAt = 0;
+
   /**
-   * Claims up to `limit` due invitations. Candidates are read without a sort (cheap on every engine),
-   * then each is claimed by an updateOne on its _id whose filter still requires `queued`: when two
-   * workers pick the same candidate, exactly one update matches and the other simply moves on.
+   * Claims up to `limit` due invitations. Each is claimed by an updateOne on its _id whose filter still
+   * requires `queued`: when two workers pick the same candidate, exactly one update matches and the
+   * other simply moves on. A candidate that was put back for a retry after it was read (so is not due
+   * yet) is released again at once.
    */
   async function claimBatch(activeSurveys: mongoose.Types.ObjectId[], limit: number): Promise<ClaimedInvitation[]> {
     const now = clock.now();
-    const due = { status: 'queued' as const, nextAttemptAt: mongoose.trusted({ $lte: now }), surveyId: mongoose.trusted({ $in: activeSurveys }) };
-    const candidates = await models.invitations.find(due).select('_id').limit(limit * 2).lean();
+    let fresh = false;
+    const refill = async () => {
+      const due = { status: 'queued' as const, nextAttemptAt: mongoose.trusted({ $lte: now }), surveyId: mongoose.trusted({ $in: activeSurveys }) };
+      const docs = await models.invitations.find(due).select('_id').limit(policy.candidateBuffer).lean();
+      candidates = docs.map((d) => d._id);
+      for (let i = candidates.length - 1; i > 0; i--) {
+        const j = randomInt(i + 1);
+        [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
+      }
+      candidatesAt = now.getTime();
+      fresh = true;
+    };
+    if (now.getTime() - candidatesAt > policy.candidateTtlMs) await refill();
     const mine: mongoose.Types.ObjectId[] = [];
-    for (const { _id } of candidates) {
-      if (mine.length >= limit) break;
+    while (mine.length < limit) {
+      // An old list that ran dry (others sent the rest) is read again once before giving up.
+      if (candidates.length === 0) {
+        if (fresh) break;
+        await refill();
+        if (candidates.length === 0) break;
+      }
+      const _id = candidates.pop()!;
       const won = await models.invitations.updateOne({ _id, status: 'queued' }, { $set: { status: 'sending', claimedBy: workerId, claimedAt: now }, $inc: { attempts: 1 } });
       if (won.modifiedCount === 1) mine.push(_id);
     }
@@ -113,9 +143,18 @@ export function createSendWorker(deps: {
     // By _id alone (every engine's index); the claim is checked here.
     const docs = await models.invitations
       .find({ _id: mongoose.trusted({ $in: mine }) })
-      .select('_id surveyId contactId tokenSealed attempts claimedBy')
-      .lean<(ClaimedInvitation & { claimedBy?: string | null })[]>();
-    return docs.filter((d) => d.claimedBy === workerId);
+      .select('_id surveyId contactId tokenSealed attempts claimedBy nextAttemptAt')
+      .lean<(ClaimedInvitation & { claimedBy?: string | null; nextAttemptAt?: Date | null })[]>();
+    const claimed: ClaimedInvitation[] = [];
+    for (const d of docs) {
+      if (d.claimedBy !== workerId) continue;
+      if (d.nextAttemptAt && d.nextAttemptAt > now) {
+        await settle(d._id, { $set: { status: 'queued' }, $unset: { claimedBy: 1 }, $inc: { attempts: -1 } });
+        continue;
+      }
+      claimed.push(d);
+    }
+    return claimed;
   }
 
   async function onTransientFailure(inv: ClaimedInvitation, error: DeliveryError | Error): Promise<void> {
@@ -135,18 +174,21 @@ export function createSendWorker(deps: {
     }
   }
 
-  async function deliver(inv: ClaimedInvitation, surveys: Map<string, ActiveSurvey>): Promise<void> {
+  type ContactForSend = { _id: mongoose.Types.ObjectId; email: string; name?: string | null; locale?: string | null; unsubscribedAt?: Date | null; suppressedAt?: Date | null };
+
+  /** Sends one claimed invitation and settles it. Returns whether it went out (and is now `sent`). */
+  async function deliver(inv: ClaimedInvitation, surveys: Map<string, ActiveSurvey>, contacts: Map<string, ContactForSend>): Promise<boolean> {
     const survey = surveys.get(String(inv.surveyId));
-    const contact = await models.contacts.findById(inv.contactId).lean();
+    const contact = contacts.get(String(inv.contactId));
     if (!survey) {
       // Claimed for a survey that is no longer in this batch's active list: leave it for later.
       await settle(inv._id, { $set: { status: 'queued' }, $unset: { claimedBy: 1 } });
-      return;
+      return false;
     }
     if (!contact || contact.unsubscribedAt || contact.suppressedAt) {
       const why = !contact ? 'contact deleted' : contact.unsubscribedAt ? 'contact unsubscribed' : 'address suppressed';
       await settle(inv._id, { $set: { status: 'suppressed', lastError: why }, $unset: { claimedBy: 1 } });
-      return;
+      return false;
     }
     let message;
     try {
@@ -154,24 +196,39 @@ export function createSendWorker(deps: {
     } catch (err) {
       // Nothing left this process: safe to retry.
       await onTransientFailure(inv, err instanceof Error ? err : new Error(String(err)));
-      return;
+      return false;
     }
     try {
       await mailer.send(message);
     } catch (err) {
       const error = err instanceof DeliveryError ? err : new DeliveryError('uncertain', err instanceof Error ? err.message : String(err));
-      if (error.kind === 'transient') return onTransientFailure(inv, error);
+      if (error.kind === 'transient') {
+        await onTransientFailure(inv, error);
+        return false;
+      }
       if (error.kind === 'permanent') {
         await settle(inv._id, { $set: { status: 'failed', lastError: error.message.slice(0, 2000) }, $unset: { claimedBy: 1 } });
         await models.contacts.updateOne({ _id: inv.contactId, suppressedAt: null }, { $set: { suppressedAt: clock.now(), suppressedReason: error.message.slice(0, 1000) } });
-        return;
+        return false;
       }
       await settle(inv._id, { $set: { status: 'uncertain', lastError: error.message.slice(0, 2000) }, $unset: { claimedBy: 1 } });
-      return;
+      return false;
     }
-    const settled = await settle(inv._id, { $set: { status: 'sent', sentAt: clock.now(), messageId: message.messageId }, $unset: { claimedBy: 1, lastError: 1 } });
-    // The delivered count is the response rate's denominator (kept here so results never count invitations).
-    await models.surveys.updateOne({ _id: inv.surveyId }, { $set: { sendFailureStreak: 0 }, ...(settled ? { $inc: { deliveredCount: 1 } } : {}) });
+    return settle(inv._id, { $set: { status: 'sent', sentAt: clock.now(), messageId: message.messageId }, $unset: { claimedBy: 1, lastError: 1 } });
+  }
+
+  /**
+   * After a batch: each survey's delivered count (the response rate's denominator, kept here so
+   * results never count invitations) grows by what went out, and its failure streak ends.
+   */
+  async function recordDelivered(delivered: mongoose.Types.ObjectId[]): Promise<void> {
+    const bySurvey = new Map<string, { _id: mongoose.Types.ObjectId; n: number }>();
+    for (const surveyId of delivered) {
+      const entry = bySurvey.get(String(surveyId));
+      if (entry) entry.n++;
+      else bySurvey.set(String(surveyId), { _id: surveyId, n: 1 });
+    }
+    await Promise.all([...bySurvey.values()].map(({ _id, n }) => models.surveys.updateOne({ _id }, { $set: { sendFailureStreak: 0 }, $inc: { deliveredCount: n } })));
   }
 
   async function loadSurveys() {
@@ -283,7 +340,14 @@ export function createSendWorker(deps: {
         }
         lastEmptyReminderCheck = reminders.length === 0 ? now : -Infinity;
       }
-      await Promise.all([...claimed.map((inv) => deliver(inv, byId)), ...reminders.map((r) => deliverReminder(r.inv, r.survey))]);
+      // The batch's contacts in one read by _id.
+      const contacts = new Map(
+        claimed.length === 0
+          ? []
+          : (await models.contacts.find({ _id: mongoose.trusted({ $in: claimed.map((inv) => inv.contactId) }) }).select('_id email name locale unsubscribedAt suppressedAt').lean<ContactForSend[]>()).map((c) => [String(c._id), c]),
+      );
+      const [sent] = await Promise.all([Promise.all(claimed.map((inv) => deliver(inv, byId, contacts))), Promise.all(reminders.map((r) => deliverReminder(r.inv, r.survey)))]);
+      await recordDelivered(claimed.filter((_, i) => sent[i]).map((inv) => inv.surveyId));
       return claimed.length + reminders.length + (queuedRun ? 1 : 0);
     },
 
