@@ -68,6 +68,9 @@ export function createSendWorker(deps: {
   let running = false;
   let loop: Promise<void> | undefined;
   let lastEmptyReminderCheck = -Infinity;
+  let lastBatchClaimed = false;
+  let lastLookAt = 0;
+  let activeSurveys: ActiveSurvey[] | undefined;
 
   /** Moves the invitation out of `sending`, only if this worker still holds it. */
   async function settle(id: mongoose.Types.ObjectId, update: Record<string, unknown>): Promise<boolean> {
@@ -319,9 +322,17 @@ export function createSendWorker(deps: {
 
     /** Claims up to `concurrency` due invitations of active surveys and sends them. Returns how many. */
     async runOnce(): Promise<number> {
+      // While a send is under way (the last batch claimed something), queueing requests and the list
+      // of active surveys are looked at once a second, not before every batch; otherwise every time.
+      const t = performance.now();
+      const busy = lastBatchClaimed && activeSurveys !== undefined && t - lastLookAt < 1000;
       // Queueing requests first: they turn into the invitations sent below.
-      const queuedRun = await sendQueue.runPending(workerId, policy.leaseMs);
-      const surveys = await loadSurveys();
+      const queuedRun = busy ? false : await sendQueue.runPending(workerId, policy.leaseMs);
+      const surveys = busy && activeSurveys ? activeSurveys : await loadSurveys();
+      if (!busy) {
+        lastLookAt = t;
+        activeSurveys = surveys;
+      }
       if (surveys.length === 0) return queuedRun ? 1 : 0;
       const byId = new Map(surveys.map((s) => [s.id, s]));
       const ids = surveys.map((s) => s._id);
@@ -348,6 +359,7 @@ export function createSendWorker(deps: {
       );
       const [sent] = await Promise.all([Promise.all(claimed.map((inv) => deliver(inv, byId, contacts))), Promise.all(reminders.map((r) => deliverReminder(r.inv, r.survey)))]);
       await recordDelivered(claimed.filter((_, i) => sent[i]).map((inv) => inv.surveyId));
+      lastBatchClaimed = claimed.length > 0;
       return claimed.length + reminders.length + (queuedRun ? 1 : 0);
     },
 
