@@ -86,4 +86,36 @@ describe('hostile input', () => {
     expect(report.text).not.to.contain('<b>passwd</b>');
     expect(await ctx.models.contacts.countDocuments({})).to.equal(1);
   });
+  it('keeps the autopilot, branding and trigger inputs safe: operators refused, script tags shown as text in pages and email', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active' });
+    const id = String(survey._id);
+    const key = (await createApiKeysService({ apiKeys: ctx.models.apiKeys, clock: ctx.clock }).create({ name: 'k', scope: 'read_write' })).key;
+    const trigger = (body: string) => request(ctx.app).post(`/api/v1/surveys/${id}/triggers`).set('Authorization', `Bearer ${key}`).set('Content-Type', 'application/json').send(body);
+    for (const body of [
+      '{"idempotencyKey":{"$ne":null},"contact":{"email":"a@example.com"}}',
+      '{"idempotencyKey":"k1","contact":{"email":{"$gt":""}}}',
+      '{"idempotencyKey":"k1","contact":{"email":"a@example.com","properties":{"$where":"1"}}}',
+      '{"idempotencyKey":"k1","contact":{"email":"a@example.com"},"__proto__":{"polluted":true}}',
+    ]) {
+      expect((await trigger(body)).status, body).to.equal(400);
+    }
+    expect(await ctx.models.triggers.countDocuments({})).to.equal(0);
+    expect(await ctx.models.contacts.countDocuments({})).to.equal(0);
+
+    const manager = await signedInAs(ctx, 'manager');
+    const page = await manager.get(`/surveys/${id}/branding`).expect(200);
+    await manager.post(`/surveys/${id}/branding`).type('form').send({ _csrf: csrfTokenOf(page.text), accentColor: '#000000', footerText: `Acme ${SCRIPT}` }).expect(303);
+    const again = await manager.get(`/surveys/${id}/branding`).expect(200);
+    expect(again.text).not.to.contain(SCRIPT);
+    expect(again.text).to.contain('Acme &lt;script&gt;alert(1)&lt;/script&gt;');
+    const email = await manager.get(`/surveys/${id}/preview/email`).expect(200);
+    expect(email.text).not.to.contain(SCRIPT);
+    expect(email.text).to.contain('&lt;script&gt;');
+    const css = await manager.post(`/surveys/${id}/branding`).type('form').send({ _csrf: csrfTokenOf(page.text), accentColor: '#000;} body{display:none', footerText: '' }).expect(400);
+    expect(css.text).to.contain('Enter a colour as # and six hex digits');
+    const autopilot = await manager.get(`/surveys/${id}/autopilot`).expect(200);
+    const bad = await manager.post(`/surveys/${id}/autopilot`).type('form').send({ _csrf: csrfTokenOf(autopilot.text), enabled: 'on', joinDateProperty: '$where', everyDays: '90' }).expect(400);
+    expect(bad.text).to.contain('A property name cannot contain');
+    expect((await ctx.models.surveys.findById(survey._id).lean())!.autopilot?.enabled).to.not.equal(true);
+  });
 });
