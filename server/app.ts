@@ -122,6 +122,7 @@ export function createApp(deps: AppDeps): Express {
   const exports = createExportsService({ models, clock, timeZone: config.reportTimeZone, aggregates });
   const contactImports = createContactImportService({ contacts: models.contacts, contactImports: models.contactImports, clock });
   const branding = createBrandingService({ models });
+  const triggers = createTriggersService({ models, clock, sealer: linkTokenSealer(config), upsertContacts: (rows) => contactImports.upsertMany(rows) });
   const autopilot = createAutopilotService({ models, clock, sealer: linkTokenSealer(config), timeZone: config.reportTimeZone });
 
   const mailer = deps.mailer ?? createMailer(config, models);
@@ -190,7 +191,7 @@ export function createApp(deps: AppDeps): Express {
       exports,
       branding,
       autopilot,
-      triggers: createTriggersService({ models, clock, sealer: linkTokenSealer(config), upsertContacts: (rows) => contactImports.upsertMany(rows) }),
+      triggers,
       perMinute: config.apiRequestsPerMinute,
       baseUrl: config.baseUrl,
     }),
@@ -231,6 +232,7 @@ export function createApp(deps: AppDeps): Express {
       skipLabels: SKIP_LABELS,
       flaggedCount: (id) => responses.flaggedCount(id),
       autopilotSettings: (id) => autopilot.settings(id),
+      recentTriggers: (id) => triggers.recent(id),
       baseUrl: config.baseUrl,
       webLinkPerHour: config.webLinkAnswersPerHour,
     }),

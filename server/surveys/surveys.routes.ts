@@ -61,6 +61,7 @@ export function surveysRouter(deps: {
   flaggedCount: (surveyId: string) => Promise<number>;
   overview: (surveyIds: string[]) => Promise<Map<string, SurveyOverview>>;
   autopilotSettings: (surveyId: string) => Promise<{ enabled: boolean }>;
+  recentTriggers: (surveyId: string) => Promise<{ scheduled: number; skipped: number; latest: unknown[] }>;
   baseUrl: string;
   webLinkPerHour: number;
 }): Router {
@@ -96,7 +97,13 @@ export function surveysRouter(deps: {
 
   router.get('/surveys/:id', requireRole('viewer'), async (req, res) => {
     const survey = await surveys.get(req.params.id as string);
-    const [progress, runs, flaggedCount, autopilot] = await Promise.all([deps.deliveryProgress(survey.id), deps.recentRuns(survey.id), deps.flaggedCount(survey.id), deps.autopilotSettings(survey.id)]);
+    const [progress, runs, flaggedCount, autopilot, triggers] = await Promise.all([
+      deps.deliveryProgress(survey.id),
+      deps.recentRuns(survey.id),
+      deps.flaggedCount(survey.id),
+      deps.autopilotSettings(survey.id),
+      deps.recentTriggers(survey.id),
+    ]);
     const queueing = runs.some((r) => r.status === 'pending' || r.status === 'running');
     const skipped = Object.entries(progress.skipped)
       .filter(([, n]) => n > 0)
@@ -112,6 +119,7 @@ export function surveysRouter(deps: {
       sending: queueing || (progress.byStatus.queued ?? 0) + (progress.byStatus.sending ?? 0) > 0,
       flaggedCount,
       autopilot,
+      triggers,
       webLinkUrl: survey.webLinkId ? `${deps.baseUrl}/s/${survey.webLinkId}` : undefined,
       webLinkPerHour: deps.webLinkPerHour,
     });

@@ -83,6 +83,26 @@ export function createTriggersService(deps: { models: Models; clock: Clock; seal
   }
 
   return {
+    /** The survey's latest trigger requests with their outcome, and counts over the last 30 days: the survey page's log. */
+    async recent(surveyId: string) {
+      if (!mongoose.isValidObjectId(surveyId)) return { scheduled: 0, skipped: 0, latest: [] };
+      const _id = new mongoose.Types.ObjectId(surveyId);
+      const since = new Date(clock.now().getTime() - 30 * DAY);
+      const [counts, latest] = await Promise.all([
+        models.triggers.aggregate<{ _id: string; n: number }>([{ $match: { surveyId: _id, receivedAt: { $gte: since } } }, { $group: { _id: '$state', n: { $sum: 1 } } }]),
+        models.triggers.find({ surveyId: _id }).sort({ receivedAt: -1 }).limit(10).lean(),
+      ]);
+      const emails = new Map(
+        (await models.contacts.find({ _id: mongoose.trusted({ $in: latest.flatMap((t) => (t.contactId ? [t.contactId] : [])) }) }).select('email').lean()).map((c) => [String(c._id), c.email]),
+      );
+      const n = (state: string) => counts.find((c) => c._id === state)?.n ?? 0;
+      return {
+        scheduled: n('scheduled'),
+        skipped: n('skipped'),
+        latest: latest.map((t) => ({ key: t.key, email: t.contactId ? (emails.get(String(t.contactId)) ?? '(deleted contact)') : '', state: t.state, reason: t.reason ?? '', sendAt: t.sendAt ?? undefined, receivedAt: t.receivedAt })),
+      };
+    },
+
     /**
      * Upserts the contact and schedules one invitation `delayDays` from now, unless the contact is
      * unsubscribed, suppressed or within the throttle. A retry with the same key returns the first

@@ -7,6 +7,7 @@ import { createSendWorker } from '../../server/sending/send-worker.js';
 import { linkTokenSealer } from '../../server/sending/wiring.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeSurvey } from '../helpers/factories.js';
+import { signedInAs } from '../helpers/agent.js';
 
 const DAY = 86_400_000;
 
@@ -113,5 +114,15 @@ describe('event triggers: POST /api/v1/surveys/:id/triggers', () => {
     await trigger(active._id, order(2), readKey).expect(403);
     expect(await ctx.models.invitations.countDocuments({})).to.equal(1);
     expect(await ctx.models.contacts.countDocuments({})).to.equal(1);
+  });
+  it('lists the latest triggers and their outcomes on the survey page', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active' });
+    await trigger(survey._id, order(1)).expect(200);
+    await trigger(survey._id, order(2)).expect(200); // same customer a moment later: throttled
+    const page = await (await signedInAs(ctx, 'viewer')).get(`/surveys/${String(survey._id)}`).expect(200);
+    expect(page.text).to.contain('Event triggers');
+    expect(page.text).to.contain('1 scheduled, 1 skipped');
+    expect(page.text).to.contain('<code>order-2</code></td><td>ana@example.com</td><td>skipped: recently_surveyed');
+    expect(page.text).to.match(/<code>order-1<\/code><\/td><td>ana@example.com<\/td><td>scheduled for \d+ \w+ \d{4}/);
   });
 });
