@@ -28,3 +28,16 @@ export function responseJson(r: {
     properties: (r.contactSnapshot instanceof Map ? Object.fromEntries(r.contactSnapshot as Map<string, string>) : (r.contactSnapshot ?? {})) as Record<string, string>,
   };
 }
+
+/** The fields every list of answers on a page shows (comments tab, review queue); the caller adds its own. */
+export function responseSummaryOf<C extends string, R extends string>(d: { _id: unknown; score: number; category: C; repurchase?: R | null; comment?: string | null; channel: string; submittedAt: Date }) {
+  return {
+    id: String(d._id),
+    score: d.score,
+    category: d.category,
+    repurchase: d.repurchase ?? undefined,
+    comment: d.comment ?? '',
+    channel: d.channel,
+    submittedAt: d.submittedAt,
+  };
+}

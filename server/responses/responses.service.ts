@@ -1,3 +1,4 @@
+import { responseSummaryOf } from './response-json.js';
 import { createHash, randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import type { Models } from '../db/models.js';
@@ -361,13 +362,7 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
       .select('score category repurchase comment channel submittedAt botSignals')
       .lean();
     return docs.map((d) => ({
-      id: String(d._id),
-      score: d.score,
-      category: d.category,
-      repurchase: d.repurchase ?? undefined,
-      comment: d.comment ?? '',
-      channel: d.channel,
-      submittedAt: d.submittedAt,
+      ...responseSummaryOf(d),
       secondsToFirstClick: d.botSignals?.secondsToFirstClick ?? undefined,
       secondsOnPage: d.botSignals?.secondsOnPage ?? undefined,
       reasons: (d.botSignals?.reasons ?? []).map((r) => AUTOMATION_REASON_LABELS[r as AutomationReason] ?? r),

@@ -1,3 +1,4 @@
+import { responseSummaryOf } from '../responses/response-json.js';
 import mongoose from 'mongoose';
 import type { Models } from '../db/models.js';
 import type { Clock } from '../lib/clock.js';
@@ -387,13 +388,7 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
       pages,
       total,
       items: docs.map((d) => ({
-        id: String(d._id),
-        score: d.score,
-        category: d.category,
-        repurchase: d.repurchase ?? undefined,
-        comment: d.comment ?? '',
-        submittedAt: d.submittedAt,
-        channel: d.channel,
+        ...responseSummaryOf(d),
         contactId: d.contactId ? String(d.contactId) : undefined,
         contactName: d.contactId ? names.get(String(d.contactId)) : undefined,
         tags: d.tags ?? [],
