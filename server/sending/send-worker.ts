@@ -130,32 +130,33 @@ export function createSendWorker(deps: {
       fresh = true;
     };
     if (now.getTime() - candidatesAt > policy.candidateTtlMs) await refill();
-    const mine: mongoose.Types.ObjectId[] = [];
-    while (mine.length < limit) {
+    const claimed: ClaimedInvitation[] = [];
+    while (claimed.length < limit) {
       // An old list that ran dry (others sent the rest) is read again once before giving up.
       if (candidates.length === 0) {
         if (fresh) break;
         await refill();
         if (candidates.length === 0) break;
       }
-      const _id = candidates.pop()!;
-      const won = await models.invitations.updateOne({ _id, status: 'queued' }, { $set: { status: 'sending', claimedBy: workerId, claimedAt: now }, $inc: { attempts: 1 } });
-      if (won.modifiedCount === 1) mine.push(_id);
-    }
-    if (mine.length === 0) return [];
-    // By _id alone (every engine's index); the claim is checked here.
-    const docs = await models.invitations
-      .find({ _id: mongoose.trusted({ $in: mine }) })
-      .select('_id surveyId contactId tokenSealed attempts claimedBy nextAttemptAt')
-      .lean<(ClaimedInvitation & { claimedBy?: string | null; nextAttemptAt?: Date | null })[]>();
-    const claimed: ClaimedInvitation[] = [];
-    for (const d of docs) {
-      if (d.claimedBy !== workerId) continue;
-      if (d.nextAttemptAt && d.nextAttemptAt > now) {
-        await settle(d._id, { $set: { status: 'queued' }, $unset: { claimedBy: 1 }, $inc: { attempts: -1 } });
-        continue;
+      // As many claims as are still wanted, in one round trip; those another worker won do not match.
+      const tries = candidates.splice(-Math.min(limit - claimed.length, candidates.length));
+      await models.invitations.collection.bulkWrite(
+        tries.map((_id) => ({ updateOne: { filter: { _id, status: 'queued' }, update: { $set: { status: 'sending', claimedBy: workerId, claimedAt: now }, $inc: { attempts: 1 } } } })),
+        { ordered: false },
+      );
+      // Read back by _id alone (every engine's index): the ones now held by this worker are ours.
+      const docs = await models.invitations
+        .find({ _id: mongoose.trusted({ $in: tries }) })
+        .select('_id surveyId contactId tokenSealed attempts claimedBy nextAttemptAt status')
+        .lean<(ClaimedInvitation & { claimedBy?: string | null; nextAttemptAt?: Date | null; status: string })[]>();
+      for (const d of docs) {
+        if (d.status !== 'sending' || d.claimedBy !== workerId) continue;
+        if (d.nextAttemptAt && d.nextAttemptAt > now) {
+          await settle(d._id, { $set: { status: 'queued' }, $unset: { claimedBy: 1 }, $inc: { attempts: -1 } });
+          continue;
+        }
+        claimed.push(d);
       }
-      claimed.push(d);
     }
     return claimed;
   }
