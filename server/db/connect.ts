@@ -34,14 +34,18 @@ export async function connectDatabase(uri: string, options: { timeoutMs?: number
   return connection;
 }
 
-/** True when the database answers a ping now; used by /readyz. */
+/**
+ * True when the database answers a ping now and Mongoose considers itself connected; used by /readyz.
+ * The ping is sent even while disconnected: it makes the driver look for the server at once instead of
+ * at its next heartbeat, so readiness probes also speed up the recovery after a database restart.
+ */
 export async function pingDatabase(connection: Connection, timeoutMs = 2000): Promise<boolean> {
-  if (connection.readyState !== mongoose.ConnectionStates.connected || !connection.db) return false;
+  if (!connection.db) return false;
   const timer = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
   const ping = connection.db
     .admin()
     .command({ ping: 1 }, { timeoutMS: timeoutMs })
     .then(() => true as const)
     .catch(() => false as const);
-  return Promise.race([ping, timer]);
+  return (await Promise.race([ping, timer])) && connection.readyState === mongoose.ConnectionStates.connected;
 }
