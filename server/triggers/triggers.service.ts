@@ -72,13 +72,14 @@ export function createTriggersService(deps: { models: Models; clock: Clock; seal
       throw new ConflictError(`The idempotency key "${input.idempotencyKey}" was already used for a different request to this survey. Use a new key for a new event.`, 'IDEMPOTENCY_KEY_REUSED');
     }
     if (existing.state !== 'received') return { replay: existing };
-    // The first request is still being decided, or its process died: take over only a stale one.
+    // The first request is still being decided, or its process died: take over only a stale one (and
+    // leave a fresh one's time alone, so quick retries cannot keep a dead request looking alive).
+    const busy = () => new ConflictError('A request with this idempotency key is being handled right now; retry in a few seconds.', 'IDEMPOTENCY_IN_PROGRESS');
+    if (now.getTime() - existing.receivedAt.getTime() < IN_PROGRESS_MS) throw busy();
     const taken = await models.triggers
       .findOneAndUpdate({ _id: existing._id, state: 'received', receivedAt: existing.receivedAt }, { $set: { receivedAt: now } }, { returnDocument: 'after' })
       .lean();
-    if (!taken || now.getTime() - existing.receivedAt.getTime() < IN_PROGRESS_MS) {
-      throw new ConflictError('A request with this idempotency key is being handled right now; retry in a few seconds.', 'IDEMPOTENCY_IN_PROGRESS');
-    }
+    if (!taken) throw busy();
     return { fresh: taken };
   }
 

@@ -125,4 +125,24 @@ describe('event triggers: POST /api/v1/surveys/:id/triggers', () => {
     expect(page.text).to.contain('<code>order-2</code></td><td>ana@example.com</td><td>skipped: recently_surveyed');
     expect(page.text).to.match(/<code>order-1<\/code><\/td><td>ana@example.com<\/td><td>scheduled for \d+ \w+ \d{4}/);
   });
+  it('takes over a request whose process died, 30 s after it arrived, however often the caller retried meanwhile', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active' });
+    const body = order(5);
+    // The first request claimed its key and died before deciding: only the claim is stored.
+    const first = await trigger(survey._id, body).expect(200);
+    await ctx.models.invitations.deleteMany({});
+    await ctx.models.contacts.updateMany({}, { $unset: { lastSurveyedAt: 1 } });
+    await ctx.models.triggers.updateOne({ key: 'order-5' }, { $set: { state: 'received', receivedAt: ctx.clock.now() }, $unset: { invitationId: 1, sendAt: 1, decidedAt: 1, message: 1 } });
+    for (const wait of [0, 10_000, 10_000]) {
+      ctx.clock.advance(wait);
+      const busy = await trigger(survey._id, body).expect(409);
+      expect(busy.body.error.code).to.equal('IDEMPOTENCY_IN_PROGRESS');
+    }
+    ctx.clock.advance(11_000); // 31 s after the first request arrived
+    const taken = await trigger(survey._id, body).expect(200);
+    expect(taken.body.data).to.include({ status: 'scheduled', replayed: false });
+    expect(taken.body.data.id).to.equal(first.body.data.id);
+    expect(await ctx.models.invitations.countDocuments({})).to.equal(1);
+    expect((await trigger(survey._id, body).expect(200)).body.data).to.include({ replayed: true, invitationId: taken.body.data.invitationId });
+  });
 });
