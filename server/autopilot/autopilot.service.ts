@@ -275,7 +275,12 @@ export function createAutopilotService(deps: { models: Models; clock: Clock; sea
       // Only the request that actually turns it on (enabled false -> true) starts the fresh schedule.
       const filter = starting ? { _id, 'autopilot.enabled': mongoose.trusted({ $ne: true }) } : { _id };
       const result = await models.surveys.updateOne(filter, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { runValidators: true });
-      if (starting && result.modifiedCount === 1) await models.autopilotEntries.deleteMany({ surveyId: _id });
+      if (starting && result.matchedCount === 1) await models.autopilotEntries.deleteMany({ surveyId: _id });
+      if (starting && result.matchedCount === 0) {
+        // Someone else turned it on a moment ago: keep their fresh schedule, save these settings.
+        const { 'autopilot.startedAt': _started, 'autopilot.initialSyncDone': _synced, ...settings } = set;
+        await models.surveys.updateOne({ _id }, { $set: settings, ...(input.dailyCap === undefined ? { $unset: { 'autopilot.dailyCap': 1 } } : {}) }, { runValidators: true });
+      }
     },
 
     /**
