@@ -109,7 +109,10 @@ export function createBrandingService(deps: { models: Models }) {
       const { contentType, width, height } = inspectLogo(data);
       const doc = await models.brandLogos.create({ surveyId: survey._id, data, contentType, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex'), width, height });
       await models.surveys.updateOne({ _id: survey._id }, { $set: { 'brand.logoId': doc._id } });
-      await models.brandLogos.deleteMany({ surveyId: survey._id, _id: mongoose.trusted({ $ne: doc._id }) });
+      // Earlier logos go once they are an hour old, not at once: two uploads racing must not delete
+      // the one the survey ends up pointing to.
+      const current = (await models.surveys.findById(survey._id).select('brand.logoId').lean())?.brand?.logoId ?? doc._id;
+      await models.brandLogos.deleteMany({ surveyId: survey._id, _id: mongoose.trusted({ $nin: [doc._id, current] }), createdAt: mongoose.trusted({ $lt: new Date(Date.now() - 3_600_000) }) });
       return infoOf(doc);
     },
 

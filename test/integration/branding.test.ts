@@ -34,9 +34,15 @@ describe('branded email: logo, accent colour and footer', function () {
     expect(Buffer.compare(served.body as Buffer, logo)).to.equal(0);
 
     expect((await upload(manager, String(survey._id), TINY_GIF, 'logo.gif', 'image/gif')).status).to.equal(303);
-    const logos = await ctx.models.brandLogos.find({}).lean();
-    expect(logos.map((l) => [l.contentType, l.width, l.height])).to.deep.equal([['image/gif', 1, 1]]);
-    expect(String((await ctx.models.surveys.findById(survey._id).lean())!.brand!.logoId)).to.equal(String(logos[0]!._id));
+    const logoId = (await ctx.models.surveys.findById(survey._id).lean())!.brand!.logoId;
+    const current = await ctx.models.brandLogos.findById(logoId).lean();
+    expect([current!.contentType, current!.width, current!.height]).to.deep.equal(['image/gif', 1, 1]);
+    const replaced = await manager.get(`/surveys/${String(survey._id)}/branding/logo`).buffer(true).expect(200);
+    expect(replaced.headers['content-type']).to.equal('image/gif');
+    // The replaced logo is removed once it is an hour old (so two uploads racing cannot delete the survey's).
+    await ctx.models.brandLogos.collection.updateMany({ _id: { $ne: logoId! } }, { $set: { createdAt: new Date(Date.now() - 2 * 3_600_000) } });
+    expect((await upload(manager, String(survey._id), pngOf(10, 10), 'third.png', 'image/png')).status).to.equal(303);
+    expect(await ctx.models.brandLogos.countDocuments({})).to.equal(2);
   });
 
   it('refuses a file that is not an image, whatever its name and type claim, an SVG, a file over 100 KB and no file, with a clear message; nothing is stored', async () => {
