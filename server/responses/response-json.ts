@@ -14,16 +14,13 @@ export function responseJson(r: {
   updatedAt?: Date | null;
   contactSnapshot?: unknown;
 }) {
+  const summary = responseSummaryOf(r);
   return {
-    id: String(r._id),
+    ...summary,
     surveyId: String(r.surveyId),
     contactId: r.contactId ? String(r.contactId) : null,
-    score: r.score,
-    category: r.category,
-    repurchase: r.repurchase ?? null,
-    comment: r.comment ?? '',
-    channel: r.channel,
-    submittedAt: r.submittedAt,
+    // JSON says "no answer" with null, not by leaving the field out.
+    repurchase: summary.repurchase ?? null,
     updatedAt: r.updatedAt ?? r.submittedAt,
     properties: (r.contactSnapshot instanceof Map ? Object.fromEntries(r.contactSnapshot as Map<string, string>) : (r.contactSnapshot ?? {})) as Record<string, string>,
   };
