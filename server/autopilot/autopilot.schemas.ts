@@ -1,14 +1,7 @@
 import { z } from 'zod';
+import { checkbox, wholeNumberField } from '../web/form-fields.js';
 
-/** HTML checkboxes send "on" when ticked and nothing when not. */
-const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
-
-const wholeNumber = (what: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: `Enter ${what} from ${min} to ${max}.` })
-    .int({ error: `Enter a whole number of ${what.replace(/^a number of /, '')}.` })
-    .min(min, { error: `Enter ${what} from ${min} to ${max}.` })
-    .max(max, { error: `Enter ${what} from ${min} to ${max}.` });
+const wholeNumber = (what: string, min: number, max: number) => wholeNumberField(min, max, `Enter ${what} from ${min} to ${max}.`, `Enter a whole number of ${what.replace(/^a number of /, '')}.`);
 
 /** An empty form field means "not set". */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional());

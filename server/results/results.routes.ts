@@ -9,6 +9,7 @@ import type { ExportsService } from '../exports/exports.service.js';
 import type { SaidVsDidService } from './said-vs-did.service.js';
 import type { TagsService } from '../responses/tags.service.js';
 import { z } from 'zod';
+import { wholeNumberField } from '../web/form-fields.js';
 
 const tagInputSchema = z.object({
   tag: z.string().trim().min(1, { error: 'Type a tag.' }).max(50, { error: 'Use at most 50 characters.' }),
@@ -18,7 +19,7 @@ const tagInputSchema = z.object({
 });
 
 const saidVsDidQuerySchema = z.object({
-  window: z.coerce.number({ error: 'Choose a window of 7 to 365 days.' }).int({ error: 'Choose a window of 7 to 365 days.' }).min(7, { error: 'Choose a window of 7 to 365 days.' }).max(365, { error: 'Choose a window of 7 to 365 days.' }).default(90),
+  window: wholeNumberField(7, 365, 'Choose a window of 7 to 365 days.').default(90),
 });
 import { REPURCHASE_LABELS } from './summary.js';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wholeNumberField } from '../web/form-fields.js';
 import type { AudienceOptions } from './send-queue.service.js';
 
 const propertyKey = z
@@ -19,12 +20,7 @@ export const audienceFormSchema = z
     filter3Value: propertyValue.default(''),
     sampleMode: z.enum(['all', 'percent', 'count'], { error: 'Choose everyone, a percentage or a number.' }).default('all'),
     sampleValue: z.string().trim().default(''),
-    throttleDays: z.coerce
-      .number({ error: 'Enter a number of days from 0 to 365.' })
-      .int({ error: 'Enter a whole number of days.' })
-      .min(0, { error: 'Enter a number of days from 0 to 365.' })
-      .max(365, { error: 'Enter a number of days from 0 to 365.' })
-      .default(90),
+    throttleDays: wholeNumberField(0, 365, 'Enter a number of days from 0 to 365.', 'Enter a whole number of days.').default(90),
     check: z.string().optional(),
   })
   .superRefine((form, ctx) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkbox, wholeNumberField } from '../web/form-fields.js';
 import { DEFAULT_QUESTIONS, SURVEY_LANGUAGES } from './survey.model.js';
 
 const text = (label: string, max: number) =>
@@ -10,8 +11,6 @@ const text = (label: string, max: number) =>
 const question = (label: string) =>
   text(label, 500).min(1, { error: `Enter the ${label}; {company} is replaced by the company name.` });
 
-/** HTML checkboxes send "on" when ticked and nothing when not. */
-const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
 
 export const surveyInputSchema = z.object({
   name: text('a survey name', 200).min(1, { error: 'Give the survey a name, e.g. "Customer NPS 2027".' }),
@@ -36,18 +35,8 @@ export const surveySettingsSchema = surveyInputSchema.extend({
   emailIntro: text('an email introduction', 2000).default(''),
   language: z.enum(SURVEY_LANGUAGES, { error: `Choose one of: ${SURVEY_LANGUAGES.join(', ')}.` }).default('en'),
   reminderEnabled: checkbox,
-  reminderAfterDays: z.coerce
-    .number({ error: 'Enter a number of days from 1 to 30.' })
-    .int({ error: 'Enter a whole number of days.' })
-    .min(1, { error: 'Enter a number of days from 1 to 30.' })
-    .max(30, { error: 'Enter a number of days from 1 to 30.' })
-    .default(3),
-  followUpMaxScore: z.coerce
-    .number({ error: 'Choose a score from 0 to 10.' })
-    .int({ error: 'Choose a score from 0 to 10.' })
-    .min(0, { error: 'Choose a score from 0 to 10.' })
-    .max(10, { error: 'Choose a score from 0 to 10.' })
-    .default(6),
+  reminderAfterDays: wholeNumberField(1, 30, 'Enter a number of days from 1 to 30.', 'Enter a whole number of days.').default(3),
+  followUpMaxScore: wholeNumberField(0, 10, 'Choose a score from 0 to 10.').default(6),
   followUpWouldNot: checkbox,
 });
 export type SurveySettings = z.infer<typeof surveySettingsSchema>;
