@@ -62,10 +62,11 @@ export function createConfiguredWorker(config: Config, models: Models, logger: L
     runAutopilot();
     autopilotTimer = setInterval(runAutopilot, config.autopilotIntervalMs);
     autopilotTimer.unref();
-    // Counts a failed write left behind (results/aggregates.ts) are recounted once the survey is quiet.
+    // Counts a failed write left behind (results/aggregates.ts) are recounted once the survey is quiet;
+    // every 5 minutes, as the look for them reads every response on an engine without indexes.
     repairTimer = setInterval(() => {
       delivering = delivering.then(() => aggregates.repairPending({ now: clock.now(), quietMs: 2 * 60_000 })).catch((err: unknown) => logger.error({ err }, 'count repair failed'));
-    }, 60_000);
+    }, 5 * 60_000);
     repairTimer.unref();
   };
   return {

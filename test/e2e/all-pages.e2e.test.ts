@@ -44,7 +44,8 @@ describe('every signed-in page in Chromium', function () {
     const outbox = await ctx.models.outboxMessages.findOne({}).lean();
     const hooksPage = await admin.get(`/surveys/${surveyId}/webhooks`).expect(200);
     await admin.post(`/surveys/${surveyId}/webhooks`).type('form').send({ _csrf: csrfTokenOf(hooksPage.text), url: 'https://hooks.example.com/nps', events: ['response.created'] }).expect(201);
-    await createApiKeysService({ apiKeys: ctx.models.apiKeys, clock: ctx.clock }).create({ name: 'BI', scope: 'read' });
+    const writeKey = (await createApiKeysService({ apiKeys: ctx.models.apiKeys, clock: ctx.clock }).create({ name: 'Shop', scope: 'read_write' })).key;
+    await request(ctx.app).post(`/api/v1/surveys/${surveyId}/triggers`).set('Authorization', `Bearer ${writeKey}`).send({ idempotencyKey: 'order-10023', contact: { email: 'carla.with.a.rather.long.address@example.com' }, delayDays: 3 }).expect(200);
     const tagsPage = await admin.get('/tags').expect(200);
     await admin.post('/tags').type('form').send({ _csrf: csrfTokenOf(tagsPage.text), name: 'Pricing' });
 
