@@ -24,7 +24,11 @@ export default tseslint.config(
   {
     files: ['public/js/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { ...globals.browser }, sourceType: 'script', parserOptions: { projectService: false } },
+    languageOptions: {
+      globals: { ...globals.browser },
+      sourceType: 'script',
+      parserOptions: { projectService: false },
+    },
   },
   {
     files: ['eslint.config.js'],

@@ -5,6 +5,7 @@
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+
 import { createContactImportService } from '../server/contacts/contact-import.service.js';
 import { systemClock } from '../server/lib/clock.js';
 import { ValidationError } from '../server/lib/errors.js';
@@ -15,7 +16,11 @@ if (!file || process.argv.length > 3) exitWith('usage: npm run contacts:import -
 if (!existsSync(file) || !statSync(file).isFile()) exitWith(`${file}: no such file`, 2);
 
 const { db } = await openForCli();
-const importer = createContactImportService({ contacts: db.models.contacts, contactImports: db.models.contactImports, clock: systemClock });
+const importer = createContactImportService({
+  contacts: db.models.contacts,
+  contactImports: db.models.contactImports,
+  clock: systemClock,
+});
 const totalBytes = statSync(file).size;
 const input = createReadStream(file);
 const progress = (rows: number) => {
@@ -25,12 +30,19 @@ const progress = (rows: number) => {
   process.stderr.write(`\r[${bar}] ${Math.round(share * 100)}%  ${rows.toLocaleString('en')} rows`);
 };
 try {
-  const { report } = await importer.runImport(input, { source: 'cli', fileName: path.basename(file), onProgress: progress });
+  const { report } = await importer.runImport(input, {
+    source: 'cli',
+    fileName: path.basename(file),
+    onProgress: progress,
+  });
   progress(report.rows);
   process.stderr.write('\n');
-  process.stdout.write(`${report.rows} rows: ${report.created} created, ${report.updated} updated, ${report.skipped} skipped\n`);
+  process.stdout.write(
+    `${report.rows} rows: ${report.created} created, ${report.updated} updated, ${report.skipped} skipped\n`,
+  );
   for (const p of report.problems.slice(0, 50)) process.stdout.write(`  line ${p.line}: ${p.reason}\n`);
-  if (report.skipped > 50) process.stdout.write(`  ... and ${report.skipped - 50} more skipped rows (see the import on the Contacts page)\n`);
+  if (report.skipped > 50)
+    process.stdout.write(`  ... and ${report.skipped - 50} more skipped rows (see the import on the Contacts page)\n`);
 } catch (err) {
   process.stderr.write('\n');
   if (err instanceof ValidationError) exitWith(err.message);

@@ -17,5 +17,8 @@ try {
     process.stderr.write(`error: ${message}\n`);
     process.exit(1);
   }
-  process.stdout.write(`note: the mongo-java-server launcher was not built (${message.split('\n')[0]}). ` + 'npm start will retry; or set MONGODB_URI.\n');
+  process.stdout.write(
+    `note: the mongo-java-server launcher was not built (${message.split('\n')[0]}). ` +
+      'npm start will retry; or set MONGODB_URI.\n',
+  );
 }

@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
+
 import type { Models } from '../server/db/models.js';
-import { hashToken, generateToken } from '../server/lib/tokens.js';
+import { generateToken, hashToken } from '../server/lib/tokens.js';
 import { categoryOf, type RepurchaseAnswer } from '../server/responses/response.model.js';
 import { DEFAULT_QUESTIONS } from '../server/surveys/survey.model.js';
 
@@ -20,9 +21,26 @@ export function randomSource(seed: number) {
 const PLANS = ['Free', 'Pro', 'Team', 'Enterprise'] as const;
 const REGIONS = ['EU', 'North America', 'APAC'] as const;
 const COMMENTS = {
-  promoter: ['Fast delivery and friendly support.', 'The app just works. Love the new dashboard.', 'Great value for the price.', 'Support solved my problem in minutes.', 'Easy to set up, my whole team uses it.'],
-  passive: ['Good, but a bit pricey.', 'Does the job. The reports could be clearer.', 'Fine overall, shipping took a while.', 'Okay. Missing a few integrations we need.'],
-  detractor: ['Delivery was two weeks late and nobody told me.', 'Too expensive for what it does.', 'The app crashes when I export.', 'Support never answered my emails.', 'Billing charged me twice.'],
+  promoter: [
+    'Fast delivery and friendly support.',
+    'The app just works. Love the new dashboard.',
+    'Great value for the price.',
+    'Support solved my problem in minutes.',
+    'Easy to set up, my whole team uses it.',
+  ],
+  passive: [
+    'Good, but a bit pricey.',
+    'Does the job. The reports could be clearer.',
+    'Fine overall, shipping took a while.',
+    'Okay. Missing a few integrations we need.',
+  ],
+  detractor: [
+    'Delivery was two weeks late and nobody told me.',
+    'Too expensive for what it does.',
+    'The app crashes when I export.',
+    'Support never answered my emails.',
+    'Billing charged me twice.',
+  ],
 } as const;
 
 /** Segment-specific drift so the dashboard has stories to tell: Pro improves, Free slips, APAC is cooler. */
@@ -52,7 +70,8 @@ function repurchaseFor(rand: ReturnType<typeof randomSource>, score: number): Re
   if (rand.next() < 0.12) return undefined; // some leave it blank
   const r = rand.next();
   if (score >= 9) return r < 0.6 ? 'definitely_would' : r < 0.92 ? 'probably_would' : 'not_sure';
-  if (score >= 7) return r < 0.15 ? 'definitely_would' : r < 0.6 ? 'probably_would' : r < 0.9 ? 'not_sure' : 'probably_would_not';
+  if (score >= 7)
+    return r < 0.15 ? 'definitely_would' : r < 0.6 ? 'probably_would' : r < 0.9 ? 'not_sure' : 'probably_would_not';
   return r < 0.05 ? 'probably_would' : r < 0.3 ? 'not_sure' : r < 0.7 ? 'probably_would_not' : 'definitely_would_not';
 }
 
@@ -75,9 +94,18 @@ export interface DemoOptions {
  * with repurchase answers, comments and a few flagged as automated. Day counts are not touched: call
  * aggregates.rebuild() afterwards.
  */
-export async function seedDemo(models: Models, options: DemoOptions): Promise<{ surveyIds: mongoose.Types.ObjectId[]; contacts: number; invitations: number; responses: number }> {
+export async function seedDemo(
+  models: Models,
+  options: DemoOptions,
+): Promise<{ surveyIds: mongoose.Types.ObjectId[]; contacts: number; invitations: number; responses: number }> {
   const rand = randomSource(options.seed);
-  const names = ['Customer NPS (demo)', 'After purchase (demo)', 'Support follow-up (demo)', 'Onboarding (demo)', 'Renewal (demo)'];
+  const names = [
+    'Customer NPS (demo)',
+    'After purchase (demo)',
+    'Support follow-up (demo)',
+    'Onboarding (demo)',
+    'Renewal (demo)',
+  ];
   const surveys = await models.surveys.insertMany(
     Array.from({ length: options.surveys }, (_, i) => ({
       name: names[i % names.length]! + (i >= names.length ? ` ${i + 1}` : ''),
@@ -89,18 +117,32 @@ export async function seedDemo(models: Models, options: DemoOptions): Promise<{ 
     })),
   );
   const surveyIds = surveys.map((s) => s._id);
-  const contactCount = options.withInvitations ? Math.max(1, Math.min(options.responses, Math.ceil(options.responses / 1.5))) : Math.max(1, Math.min(options.responses, 50_000));
+  const contactCount = options.withInvitations
+    ? Math.max(1, Math.min(options.responses, Math.ceil(options.responses / 1.5)))
+    : Math.max(1, Math.min(options.responses, 50_000));
   const contactIds: mongoose.Types.ObjectId[] = [];
   const contactProps: { plan: string; region: string; signup_year: string }[] = [];
   for (let i = 0; i < contactCount; i++) {
     contactIds.push(new mongoose.Types.ObjectId());
-    contactProps.push({ plan: rand.pick(PLANS), region: rand.pick(REGIONS), signup_year: String(2019 + Math.floor(rand.next() * 7)) });
+    contactProps.push({
+      plan: rand.pick(PLANS),
+      region: rand.pick(REGIONS),
+      signup_year: String(2019 + Math.floor(rand.next() * 7)),
+    });
   }
   const withContacts = options.withInvitations || options.withContacts === true;
   if (withContacts) {
     for (let i = 0; i < contactCount; i += 5000) {
       await models.contacts.collection.insertMany(
-        contactIds.slice(i, i + 5000).map((_id, j) => ({ _id, email: `customer${i + j}@demo.example`, name: `Customer ${i + j}`, locale: rand.next() < 0.15 ? 'de' : 'en', properties: contactProps[i + j], createdAt: options.now, updatedAt: options.now })),
+        contactIds.slice(i, i + 5000).map((_id, j) => ({
+          _id,
+          email: `customer${i + j}@demo.example`,
+          name: `Customer ${i + j}`,
+          locale: rand.next() < 0.15 ? 'de' : 'en',
+          properties: contactProps[i + j],
+          createdAt: options.now,
+          updatedAt: options.now,
+        })),
         { ordered: false },
       );
     }
@@ -130,10 +172,28 @@ export async function seedDemo(models: Models, options: DemoOptions): Promise<{ 
       const invitationId = options.withInvitations && channel === 'email' ? new mongoose.Types.ObjectId() : undefined;
       if (invitationId) {
         const sentAt = new Date(submittedAt.getTime() - (1 + rand.next() * 72) * 3_600_000);
-        invites.push({ _id: invitationId, surveyId, contactId: contactIds[c], tokenHash: hashToken(generateToken()), status: 'sent', attempts: 1, queuedAt: sentAt, sentAt, ...(flagged ? {} : { respondedAt: submittedAt }) });
+        invites.push({
+          _id: invitationId,
+          surveyId,
+          contactId: contactIds[c],
+          tokenHash: hashToken(generateToken()),
+          status: 'sent',
+          attempts: 1,
+          queuedAt: sentAt,
+          sentAt,
+          ...(flagged ? {} : { respondedAt: submittedAt }),
+        });
         // Roughly 40% of invitations go unanswered.
         if (rand.next() < 0.66) {
-          invites.push({ surveyId, contactId: contactIds[Math.floor(rand.next() * contactCount)], tokenHash: hashToken(generateToken()), status: 'sent', attempts: 1, queuedAt: sentAt, sentAt });
+          invites.push({
+            surveyId,
+            contactId: contactIds[Math.floor(rand.next() * contactCount)],
+            tokenHash: hashToken(generateToken()),
+            status: 'sent',
+            attempts: 1,
+            queuedAt: sentAt,
+            sentAt,
+          });
         }
       }
       responses.push({
@@ -149,7 +209,11 @@ export async function seedDemo(models: Models, options: DemoOptions): Promise<{ 
         submittedAt,
         firstSubmittedAt: submittedAt,
         contactSnapshot: props,
-        botSignals: { secondsOnPage: flagged ? 0.4 : 8 + Math.round(rand.next() * 120), honeypot: false, reasons: flagged ? ['fast_submit'] : [] },
+        botSignals: {
+          secondsOnPage: flagged ? 0.4 : 8 + Math.round(rand.next() * 120),
+          honeypot: false,
+          reasons: flagged ? ['fast_submit'] : [],
+        },
         review: flagged ? 'flagged' : 'none',
         createdAt: submittedAt,
         updatedAt: submittedAt,

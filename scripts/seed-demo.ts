@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
+
 import { createLogger } from '../server/lib/logger.js';
 import { exitWith, loadConfigOrExit, openDatabaseOrExit } from '../server/lib/startup.js';
 import { createAggregates } from '../server/results/aggregates.js';
@@ -22,7 +23,8 @@ const { values } = parseArgs({
 });
 const whole = (name: string, raw: string, min: number, max: number) => {
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) exitWith(`--${name}: expected a whole number from ${min} to ${max} (got "${raw}")`);
+  if (!/^\d+$/.test(raw) || n < min || n > max)
+    exitWith(`--${name}: expected a whole number from ${min} to ${max} (got "${raw}")`);
   return n;
 };
 const responses = whole('responses', values.responses, 1, 10_000_000);
@@ -35,7 +37,10 @@ const db = await openDatabaseOrExit({ config, logger: createLogger({ level: 'war
 try {
   const { models } = db;
   if (values.reset) {
-    const old = await models.surveys.find({ name: /\(demo\)/ }).select('_id').lean();
+    const old = await models.surveys
+      .find({ name: /\(demo\)/ })
+      .select('_id')
+      .lean();
     const ids = old.map((s) => s._id);
     const inIds = mongoose.trusted({ $in: ids });
     await models.responses.deleteMany({ surveyId: inIds });
@@ -55,7 +60,9 @@ try {
     now: new Date(),
     onProgress: (done, total) => {
       const share = done / total;
-      process.stderr.write(`\r[${'#'.repeat(Math.round(share * 30)).padEnd(30, '.')}] ${Math.round(share * 100)}%  ${done.toLocaleString('en')} responses`);
+      process.stderr.write(
+        `\r[${'#'.repeat(Math.round(share * 30)).padEnd(30, '.')}] ${Math.round(share * 100)}%  ${done.toLocaleString('en')} responses`,
+      );
     },
   });
   process.stderr.write('\n');
@@ -66,7 +73,8 @@ try {
     `demo data: ${result.surveyIds.length} surveys, ${result.contacts.toLocaleString('en')} contacts, ${result.invitations.toLocaleString('en')} invitations, ` +
       `${result.responses.toLocaleString('en')} responses in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
-  if ((await models.users.estimatedDocumentCount()) === 0) console.log(`no user yet: run npm start and open ${config.baseUrl}/setup to create the first admin`);
+  if ((await models.users.estimatedDocumentCount()) === 0)
+    console.log(`no user yet: run npm start and open ${config.baseUrl}/setup to create the first admin`);
   else console.log(`open ${config.baseUrl}/surveys`);
 } finally {
   await db.close();

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+
 import { userInputSchema } from '../server/accounts/accounts.schemas.js';
 import { createAccountsService } from '../server/accounts/accounts.service.js';
 import { systemClock } from '../server/lib/clock.js';

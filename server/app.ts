@@ -5,52 +5,51 @@ import { create as createHandlebars } from 'express-handlebars';
 import Handlebars from 'handlebars';
 import mongoose, { type Connection } from 'mongoose';
 import { pinoHttp } from 'pino-http';
+
 import { accountsRouter } from './accounts/accounts.routes.js';
 import { createAccountsService } from './accounts/accounts.service.js';
+import { apiKeysRouter } from './api/api-keys.routes.js';
+import { createApiKeysService } from './api/api-keys.service.js';
+import { apiRouter } from './api/api.routes.js';
+import { autopilotRouter } from './autopilot/autopilot.routes.js';
+import { createAutopilotService } from './autopilot/autopilot.service.js';
+import { brandingRouter } from './branding/branding.routes.js';
+import { createBrandingService } from './branding/branding.service.js';
 import type { Config } from './config.js';
-import { contactsRouter } from './contacts/contacts.routes.js';
 import { createContactImportService } from './contacts/contact-import.service.js';
+import { contactsRouter } from './contacts/contacts.routes.js';
 import { createContactsService } from './contacts/contacts.service.js';
 import { pingDatabase } from './db/connect.js';
 import type { Models } from './db/models.js';
+import { createExportsService } from './exports/exports.service.js';
+import { followUpsRouter } from './followups/followups.routes.js';
+import { createFollowUpsService } from './followups/followups.service.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import { publicDir, viewsDir } from './lib/paths.js';
-import { respondRouter } from './responses/respond.routes.js';
-import { createResponsesService, DEFAULT_BOT_THRESHOLDS } from './responses/responses.service.js';
-import { reviewRouter } from './responses/review.routes.js';
-import { createExportsService } from './exports/exports.service.js';
-import { apiKeysRouter } from './api/api-keys.routes.js';
-import { responseJson } from './responses/response-json.js';
-import { followUpsRouter } from './followups/followups.routes.js';
+import { createSealer } from './lib/seal.js';
 import { createOrderImportService } from './orders/order-import.service.js';
 import { ordersRouter } from './orders/orders.routes.js';
-import { createFollowUpsService } from './followups/followups.service.js';
-import { webhooksRouter } from './webhooks/webhooks.routes.js';
-import { createWebhooksService } from './webhooks/webhooks.service.js';
-import { apiRouter } from './api/api.routes.js';
-import { brandingRouter } from './branding/branding.routes.js';
-import { createBrandingService } from './branding/branding.service.js';
-import { createTriggersService } from './triggers/triggers.service.js';
-import { autopilotRouter } from './autopilot/autopilot.routes.js';
-import { createAutopilotService } from './autopilot/autopilot.service.js';
-import { createApiKeysService } from './api/api-keys.service.js';
-import { createAggregates } from './results/aggregates.js';
-import { createSaidVsDidService } from './results/said-vs-did.service.js';
-import { createTagsService } from './responses/tags.service.js';
+import { respondRouter } from './responses/respond.routes.js';
+import { responseJson } from './responses/response-json.js';
+import { createResponsesService, DEFAULT_BOT_THRESHOLDS } from './responses/responses.service.js';
+import { reviewRouter } from './responses/review.routes.js';
 import { tagsRouter } from './responses/tags.routes.js';
+import { createTagsService } from './responses/tags.service.js';
+import { createAggregates } from './results/aggregates.js';
 import { resultsRouter } from './results/results.routes.js';
 import { createResultsService } from './results/results.service.js';
+import { createSaidVsDidService } from './results/said-vs-did.service.js';
+import type { Mailer } from './sending/mailer.js';
 import { previewRouter } from './sending/preview.routes.js';
 import { createSendQueue } from './sending/send-queue.service.js';
 import { SKIP_LABELS } from './sending/send-skip.model.js';
 import { sendingRouter } from './sending/sending.routes.js';
 import { unsubscribeRouter } from './sending/unsubscribe.routes.js';
 import { createMailer, linkTokenSealer } from './sending/wiring.js';
-import { createSealer } from './lib/seal.js';
-import type { Mailer } from './sending/mailer.js';
 import { surveysRouter } from './surveys/surveys.routes.js';
 import { createSurveysService } from './surveys/surveys.service.js';
+import { createTriggersService } from './triggers/triggers.service.js';
 import { loadUser, requireUser } from './web/auth.js';
 import { createCsrf } from './web/csrf.js';
 import { errorHandler, notFound } from './web/error-handler.js';
@@ -59,6 +58,8 @@ import { helpers } from './web/helpers/index.js';
 import { loginRateLimit, tokenRateLimit, webLinkRateLimit } from './web/rate-limit.js';
 import { securityHeaders } from './web/security.js';
 import { createSessionMiddleware, sessionTerminator } from './web/session.js';
+import { webhooksRouter } from './webhooks/webhooks.routes.js';
+import { createWebhooksService } from './webhooks/webhooks.service.js';
 
 export interface AppDeps {
   config: Config;
@@ -84,7 +85,11 @@ function remembered<T>(fetch: () => Promise<T>, ttlMs: number, clock: Clock): ()
 }
 
 /** Filter choices for a survey's results: the contacts' property names and those its answers carry, each list fetched at most once a minute. */
-function propertyKeysFor(contactKeys: () => Promise<string[]>, surveyKeys: (surveyId: string) => Promise<string[]>, clock: Clock) {
+function propertyKeysFor(
+  contactKeys: () => Promise<string[]>,
+  surveyKeys: (surveyId: string) => Promise<string[]>,
+  clock: Clock,
+) {
   const perSurvey = new Map<string, () => Promise<string[]>>();
   return async (surveyId: string): Promise<string[]> => {
     let fetch = perSurvey.get(surveyId);
@@ -105,7 +110,12 @@ export function createApp(deps: AppDeps): Express {
   const contacts = createContactsService({ ...models, clock, aggregates });
   const sendQueue = createSendQueue({ models, clock, sealer: linkTokenSealer(config) });
   const followUps = createFollowUpsService({ models, clock });
-  const webhooks = createWebhooksService({ models, clock, sealer: createSealer(config.tokenSecret, 'webhook-secret'), logger });
+  const webhooks = createWebhooksService({
+    models,
+    clock,
+    sealer: createSealer(config.tokenSecret, 'webhook-secret'),
+    logger,
+  });
   const responses = createResponsesService({
     models,
     clock,
@@ -120,10 +130,24 @@ export function createApp(deps: AppDeps): Express {
   const results = createResultsService({ models, clock, timeZone: config.reportTimeZone, aggregates });
   const tags = createTagsService({ models, clock });
   const exports = createExportsService({ models, clock, timeZone: config.reportTimeZone, aggregates });
-  const contactImports = createContactImportService({ contacts: models.contacts, contactImports: models.contactImports, clock });
+  const contactImports = createContactImportService({
+    contacts: models.contacts,
+    contactImports: models.contactImports,
+    clock,
+  });
   const branding = createBrandingService({ models });
-  const triggers = createTriggersService({ models, clock, sealer: linkTokenSealer(config), upsertContacts: (rows) => contactImports.upsertMany(rows) });
-  const autopilot = createAutopilotService({ models, clock, sealer: linkTokenSealer(config), timeZone: config.reportTimeZone });
+  const triggers = createTriggersService({
+    models,
+    clock,
+    sealer: linkTokenSealer(config),
+    upsertContacts: (rows) => contactImports.upsertMany(rows),
+  });
+  const autopilot = createAutopilotService({
+    models,
+    clock,
+    sealer: linkTokenSealer(config),
+    timeZone: config.reportTimeZone,
+  });
 
   const mailer = deps.mailer ?? createMailer(config, models);
   const app = express();
@@ -147,7 +171,8 @@ export function createApp(deps: AppDeps): Express {
     pinoHttp({
       logger,
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     }),
   );
 
@@ -202,7 +227,9 @@ export function createApp(deps: AppDeps): Express {
   const { middleware: sessionMiddleware } = createSessionMiddleware(config, connection);
   app.use(sessionMiddleware);
   app.use(flashMiddleware);
-  app.use(loadUser({ findActiveUser: (id) => accounts.findActiveUser(id), absoluteMs: config.sessionAbsoluteMs, clock }));
+  app.use(
+    loadUser({ findActiveUser: (id) => accounts.findActiveUser(id), absoluteMs: config.sessionAbsoluteMs, clock }),
+  );
 
   const csrf = createCsrf();
   app.use(csrf.protect);
@@ -246,7 +273,14 @@ export function createApp(deps: AppDeps): Express {
     followUpsRouter({
       followUps,
       surveyOptions: async () => (await surveys.list()).map((s) => ({ id: s.id, name: s.name })),
-      ownerOptions: async () => (await models.users.find({ disabledAt: null, role: mongoose.trusted({ $ne: 'viewer' }) }).select('name email').sort({ email: 1 }).lean()).map((u) => ({ id: String(u._id), name: u.name || u.email })),
+      ownerOptions: async () =>
+        (
+          await models.users
+            .find({ disabledAt: null, role: mongoose.trusted({ $ne: 'viewer' }) })
+            .select('name email')
+            .sort({ email: 1 })
+            .lean()
+        ).map((u) => ({ id: String(u._id), name: u.name || u.email })),
       now: () => clock.now(),
       mail: { mailer, mailFrom: config.mailFrom, baseUrl: config.baseUrl },
     }),
@@ -268,7 +302,14 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(previewRouter({ surveys, branding, config, mailer }));
   app.use(brandingRouter({ surveys, branding, csrf }));
-  app.use(sendingRouter({ surveys, sendQueue, outbox: models.outboxMessages, logoByHash: (sha256) => branding.logo({ sha256 }) }));
+  app.use(
+    sendingRouter({
+      surveys,
+      sendQueue,
+      outbox: models.outboxMessages,
+      logoByHash: (sha256) => branding.logo({ sha256 }),
+    }),
+  );
   app.use(contactsRouter({ contacts, contactImports, csrf, schedule: (id) => autopilot.contactSchedule(id) }));
   app.use(ordersRouter({ orderImports: createOrderImportService({ models, clock }), csrf }));
 

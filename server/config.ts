@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+
 import { isTimeZone } from './results/time-zone.js';
 
 /**
@@ -45,13 +46,18 @@ const envSchema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PORT: wholeNumber('PORT', 0, 65535).default(3000),
   BASE_URL: z
-    .url({ protocol: /^https?$/, error: 'BASE_URL: expected an http:// or https:// URL such as https://nps.example.com' })
+    .url({
+      protocol: /^https?$/,
+      error: 'BASE_URL: expected an http:// or https:// URL such as https://nps.example.com',
+    })
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
   MONGODB_URI: z
     .string()
     .trim()
-    .regex(/^mongodb(\+srv)?:\/\/\S+$/, { error: 'MONGODB_URI: expected a mongodb:// or mongodb+srv:// connection string' })
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, {
+      error: 'MONGODB_URI: expected a mongodb:// or mongodb+srv:// connection string',
+    })
     .optional(),
   EMBEDDED_DB: z
     .enum(['auto', 'mongod', 'java'], { error: 'EMBEDDED_DB: expected auto, mongod or java' })
@@ -66,7 +72,10 @@ const envSchema = z.object({
   SMTP_MAX_CONNECTIONS: wholeNumber('SMTP_MAX_CONNECTIONS', 1, 100).default(5),
   SMTP_RATE_PER_SECOND: wholeNumber('SMTP_RATE_PER_SECOND', 0, 100_000).default(0),
   WORKER_ENABLED: bool('WORKER_ENABLED').default(true),
-  TOKEN_SECRET: z.string().min(32, { error: 'TOKEN_SECRET: expected at least 32 characters (use: openssl rand -base64 48)' }).optional(),
+  TOKEN_SECRET: z
+    .string()
+    .min(32, { error: 'TOKEN_SECRET: expected at least 32 characters (use: openssl rand -base64 48)' })
+    .optional(),
   SESSION_SECRET: z
     .string()
     .min(32, { error: 'SESSION_SECRET: expected at least 32 characters (use: openssl rand -base64 48)' })
@@ -77,7 +86,9 @@ const envSchema = z.object({
   REPORT_TIME_ZONE: z
     .string()
     .trim()
-    .refine(isTimeZone, { error: 'REPORT_TIME_ZONE: expected an IANA time zone such as UTC, Europe/Berlin or America/New_York' })
+    .refine(isTimeZone, {
+      error: 'REPORT_TIME_ZONE: expected an IANA time zone such as UTC, Europe/Berlin or America/New_York',
+    })
     .default('UTC'),
   RESPONSE_EDIT_DAYS: wholeNumber('RESPONSE_EDIT_DAYS', 0, 365).default(7),
   TOKEN_FAILURES_PER_MINUTE: wholeNumber('TOKEN_FAILURES_PER_MINUTE', 1, 100_000).default(30),

@@ -1,16 +1,18 @@
 import type { Server } from 'node:http';
+
 import { createApp } from './app.js';
-import { createAggregates } from './results/aggregates.js';
 import type { OpenDatabase } from './db/open.js';
-import { createLogger, type Logger } from './lib/logger.js';
 import { systemClock } from './lib/clock.js';
+import { createLogger, type Logger } from './lib/logger.js';
 import { exitWith, loadConfigOrExit, openDatabaseOrExit } from './lib/startup.js';
+import { createAggregates } from './results/aggregates.js';
 import { createConfiguredWorker } from './sending/wiring.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.logLevel });
-  if (config.usingDevSessionSecret) logger.warn('SESSION_SECRET is not set: using the development default. Set it before going live.');
+  if (config.usingDevSessionSecret)
+    logger.warn('SESSION_SECRET is not set: using the development default. Set it before going live.');
 
   const db = await openDatabaseOrExit({ config, logger, share: true });
   logger.info({ database: db.description }, `database: ${db.description}`);
@@ -29,12 +31,17 @@ async function main(): Promise<void> {
     exitWith(`cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`);
   });
   const needsSetup = (await db.models.users.exists({})) === null;
-  logger.info(`listening on ${config.baseUrl}${needsSetup ? ` - open ${config.baseUrl}/setup to create the first admin` : ''}`);
+  logger.info(
+    `listening on ${config.baseUrl}${needsSetup ? ` - open ${config.baseUrl}/setup to create the first admin` : ''}`,
+  );
 
   const sending = config.workerEnabled ? createConfiguredWorker(config, db.models, logger, systemClock) : undefined;
   if (sending) {
     sending.worker.start();
-    logger.info({ mailer: sending.mailerKind }, `send worker running in this process (${sending.mailerKind === 'outbox' ? 'no SMTP_URL: mail goes to the local outbox' : 'SMTP'})`);
+    logger.info(
+      { mailer: sending.mailerKind },
+      `send worker running in this process (${sending.mailerKind === 'outbox' ? 'no SMTP_URL: mail goes to the local outbox' : 'SMTP'})`,
+    );
   }
 
   installShutdown(server, db, logger, sending);

@@ -7,7 +7,9 @@
   var url = table.getAttribute('data-progress-url');
   function update() {
     fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
-      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (res) {
+        return res.ok ? res.json() : null;
+      })
       .then(function (data) {
         if (!data) return;
         Object.keys(data.byStatus).forEach(function (status) {
@@ -16,7 +18,9 @@
         });
         if (data.byStatus.queued + data.byStatus.sending > 0) setTimeout(update, 3000);
       })
-      .catch(function () { setTimeout(update, 10000); });
+      .catch(function () {
+        setTimeout(update, 10000);
+      });
   }
   if (table.getAttribute('data-active') === 'true') setTimeout(update, 3000);
 })();

@@ -24,9 +24,11 @@
     body.set('score', checked.value);
     body.set('stamp', form.elements.namedItem('stamp').value);
     body.set('autosave', '1');
-    fetch(form.getAttribute('action'), { method: 'POST', body: body, credentials: 'omit', keepalive: true }).catch(function () {
-      sent = false;
-    });
+    fetch(form.getAttribute('action'), { method: 'POST', body: body, credentials: 'omit', keepalive: true }).catch(
+      function () {
+        sent = false;
+      },
+    );
   }
 
   function onHumanSignal(event) {

@@ -11,12 +11,22 @@
   var data = JSON.parse(source.textContent || '{}');
   var points = data.points || [];
   if (points.length === 0) return;
-  var labels = points.map(function (p) { return p.short || p.label; });
-  var nps = points.map(function (p) { return p.n > 0 ? p.nps : null; });
-  var low = points.map(function (p) { return p.low; });
-  var high = points.map(function (p) { return p.high; });
+  var labels = points.map(function (p) {
+    return p.short || p.label;
+  });
+  var nps = points.map(function (p) {
+    return p.n > 0 ? p.nps : null;
+  });
+  var low = points.map(function (p) {
+    return p.low;
+  });
+  var high = points.map(function (p) {
+    return p.high;
+  });
   var accent = '#1d4ed8';
-  var known = low.concat(high).filter(function (v) { return v !== null; });
+  var known = low.concat(high).filter(function (v) {
+    return v !== null;
+  });
   var axisMin = Math.max(-100, Math.floor((Math.min.apply(null, known.concat([0])) - 10) / 10) * 10);
   var axisMax = Math.min(100, Math.ceil((Math.max.apply(null, known.concat([0])) + 10) / 10) * 10);
 
@@ -26,7 +36,15 @@
       labels: labels,
       datasets: [
         { label: '95% interval (low)', data: low, borderWidth: 0, pointRadius: 0, fill: false, spanGaps: true },
-        { label: '95% interval', data: high, borderWidth: 0, pointRadius: 0, backgroundColor: 'rgba(29, 78, 216, 0.15)', fill: '-1', spanGaps: true },
+        {
+          label: '95% interval',
+          data: high,
+          borderWidth: 0,
+          pointRadius: 0,
+          backgroundColor: 'rgba(29, 78, 216, 0.15)',
+          fill: '-1',
+          spanGaps: true,
+        },
         {
           label: 'NPS',
           data: nps,
@@ -35,8 +53,12 @@
           borderWidth: 2,
           spanGaps: true,
           // Few responses: hollow points, so nobody reads much into them.
-          pointBackgroundColor: points.map(function (p) { return p.few ? '#ffffff' : accent; }),
-          pointRadius: points.map(function (p) { return p.n > 0 ? 4 : 0; }),
+          pointBackgroundColor: points.map(function (p) {
+            return p.few ? '#ffffff' : accent;
+          }),
+          pointRadius: points.map(function (p) {
+            return p.n > 0 ? 4 : 0;
+          }),
         },
       ],
     },
@@ -46,12 +68,20 @@
       // The axis spans the band with some room, within -100..100, so changes are visible but not blown up.
       scales: { y: { min: axisMin, max: axisMax, title: { display: true, text: 'NPS' } } },
       plugins: {
-        legend: { labels: { filter: function (item) { return item.text !== '95% interval (low)'; } } },
+        legend: {
+          labels: {
+            filter: function (item) {
+              return item.text !== '95% interval (low)';
+            },
+          },
+        },
         tooltip: {
           callbacks: {
             afterLabel: function (ctx) {
               var p = points[ctx.dataIndex];
-              return ctx.dataset.label === 'NPS' ? 'n = ' + p.n + (p.few ? ' (few responses)' : '') + '; 95%: ' + p.low + ' to ' + p.high : '';
+              return ctx.dataset.label === 'NPS'
+                ? 'n = ' + p.n + (p.few ? ' (few responses)' : '') + '; 95%: ' + p.low + ' to ' + p.high
+                : '';
             },
           },
         },

@@ -4,11 +4,12 @@
  * same rows with plain bulkWrite (no parsing, no validation) so the ratio shows our overhead.
  *   npm run bench:import [-- --rows 100000]
  */
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+
 import { createContactImportService } from '../../server/contacts/contact-import.service.js';
 import { systemClock } from '../../server/lib/clock.js';
 import { openBenchDatabase, trackPeakRss } from './bench-db.js';
@@ -34,16 +35,22 @@ const file = path.join(dir, 'contacts.csv');
 await writeFile(file);
 const db = await openBenchDatabase();
 try {
-  const importer = createContactImportService({ contacts: db.models.contacts, contactImports: db.models.contactImports, clock: systemClock });
+  const importer = createContactImportService({
+    contacts: db.models.contacts,
+    contactImports: db.models.contactImports,
+    clock: systemClock,
+  });
   const stopRss = trackPeakRss();
   let started = performance.now();
   const report = await importer.importCsv(createReadStream(file), {
-    onProgress: (n) => process.stderr.write(`\r  imported ${n.toLocaleString('en')} of ${rows.toLocaleString('en')} rows`),
+    onProgress: (n) =>
+      process.stderr.write(`\r  imported ${n.toLocaleString('en')} of ${rows.toLocaleString('en')} rows`),
   });
   const importSeconds = (performance.now() - started) / 1000;
   const peakMb = stopRss();
   process.stderr.write('\n');
-  if (report.created !== rows || report.skipped !== 0) throw new Error(`unexpected report: ${JSON.stringify(report).slice(0, 300)}`);
+  if (report.created !== rows || report.skipped !== 0)
+    throw new Error(`unexpected report: ${JSON.stringify(report).slice(0, 300)}`);
 
   // Bare baseline: the same upserts, built in memory, no CSV and no validation.
   await db.models.contacts.deleteMany({});
@@ -54,7 +61,14 @@ try {
       ops.push({
         updateOne: {
           filter: { email: `customer${j}@example.com` },
-          update: { $set: { name: `Customer ${j}, Ltd`, locale: 'en', 'properties.plan': PLANS[j % 3]!, 'properties.region': REGIONS[j % 3]! } },
+          update: {
+            $set: {
+              name: `Customer ${j}, Ltd`,
+              locale: 'en',
+              'properties.plan': PLANS[j % 3]!,
+              'properties.region': REGIONS[j % 3]!,
+            },
+          },
           upsert: true,
         },
       });
@@ -66,8 +80,12 @@ try {
   const importRate = rows / importSeconds;
   const bareRate = rows / bareSeconds;
   console.log(`engine: ${db.engine}`);
-  console.log(`contacts import: ${rows.toLocaleString('en')} rows in ${importSeconds.toFixed(1)} s = ${Math.round(importRate).toLocaleString('en')} rows/s, peak RSS ${peakMb} MB`);
-  console.log(`bare bulkWrite upserts: ${bareSeconds.toFixed(1)} s = ${Math.round(bareRate).toLocaleString('en')} rows/s`);
+  console.log(
+    `contacts import: ${rows.toLocaleString('en')} rows in ${importSeconds.toFixed(1)} s = ${Math.round(importRate).toLocaleString('en')} rows/s, peak RSS ${peakMb} MB`,
+  );
+  console.log(
+    `bare bulkWrite upserts: ${bareSeconds.toFixed(1)} s = ${Math.round(bareRate).toLocaleString('en')} rows/s`,
+  );
   console.log(`ratio import / bare: ${(importRate / bareRate).toFixed(2)}`);
 } finally {
   await db.close();

@@ -1,6 +1,7 @@
 /** One measured read for export.bench.ts, in its own process: `bare` or `export`, database URI, survey id. Prints JSON. */
 import { Writable } from 'node:stream';
 import mongoose from 'mongoose';
+
 import { connectDatabase } from '../../server/db/connect.js';
 import { createModels } from '../../server/db/models.js';
 import { createExportsService } from '../../server/exports/exports.service.js';
@@ -26,8 +27,21 @@ if (mode === 'bare') {
       callback();
     },
   });
-  const exportsService = createExportsService({ models, clock: systemClock, timeZone: 'UTC', aggregates: createAggregates({ models, timeZone: 'UTC' }) });
-  rows = (await exportsService.exportCsv({ survey: { id: surveyIdText, name: 'Bench' }, query: resultsQuerySchema.parse({ range: 'all' }), bom: false, userId: undefined, out: sink })).rows;
+  const exportsService = createExportsService({
+    models,
+    clock: systemClock,
+    timeZone: 'UTC',
+    aggregates: createAggregates({ models, timeZone: 'UTC' }),
+  });
+  rows = (
+    await exportsService.exportCsv({
+      survey: { id: surveyIdText, name: 'Bench' },
+      query: resultsQuerySchema.parse({ range: 'all' }),
+      bom: false,
+      userId: undefined,
+      out: sink,
+    })
+  ).rows;
 }
 const seconds = (performance.now() - started) / 1000;
 console.log(JSON.stringify({ rows, seconds, rss: stopRss(), bytes }));

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import express, { type Express } from 'express';
 import mongoose from 'mongoose';
+
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/lib/logger.js';
@@ -20,7 +21,11 @@ import { categoryOf, type RepurchaseAnswer } from '../../server/responses/respon
 import { openBenchDatabase } from './bench-db.js';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '20' }, invitations: { type: 'string', default: '40000' } },
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '20' },
+    invitations: { type: 'string', default: '40000' },
+  },
 });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
@@ -73,15 +78,35 @@ try {
   const survey = await db.models.surveys.create({
     name: 'Bench',
     companyName: 'Acme',
-    questions: { recommend: 'How likely are you to recommend {company} to a friend or colleague?', repurchase: 'Would you buy from {company} again?', reason: 'Why?' },
+    questions: {
+      recommend: 'How likely are you to recommend {company} to a friend or colleague?',
+      repurchase: 'Would you buy from {company} again?',
+      reason: 'Why?',
+    },
     status: 'active',
   });
   const contactIds = Array.from({ length: count }, () => new mongoose.Types.ObjectId());
-  await db.models.contacts.collection.insertMany(contactIds.map((_id, i) => ({ _id, email: `customer${i}@example.com`, name: `Customer ${i}`, locale: '', properties: { plan: 'Pro' } })));
+  await db.models.contacts.collection.insertMany(
+    contactIds.map((_id, i) => ({
+      _id,
+      email: `customer${i}@example.com`,
+      name: `Customer ${i}`,
+      locale: '',
+      properties: { plan: 'Pro' },
+    })),
+  );
   const tokens = Array.from({ length: count }, () => generateToken());
   const sentAt = new Date(Date.now() - 3_600_000);
   await db.models.invitations.collection.insertMany(
-    tokens.map((token, i) => ({ surveyId: survey._id, contactId: contactIds[i], tokenHash: hashToken(token), status: 'sent', attempts: 1, queuedAt: sentAt, sentAt })),
+    tokens.map((token, i) => ({
+      surveyId: survey._id,
+      contactId: contactIds[i],
+      tokenHash: hashToken(token),
+      status: 'sent',
+      attempts: 1,
+      queuedAt: sentAt,
+      sentAt,
+    })),
   );
   // Pages "served" 10 s ago, as if each customer read the page before answering.
   const sealer = createSealer(config.tokenSecret, 'page-stamp');
@@ -105,7 +130,12 @@ try {
     });
     res.redirect(303, `/r/${req.params.token}/thanks`);
   });
-  const app = createApp({ config, logger: createLogger({ level: 'silent' }), connection: db.connection, models: db.models });
+  const app = createApp({
+    config,
+    logger: createLogger({ level: 'silent' }),
+    connection: db.connection,
+    models: db.models,
+  });
 
   console.log(`engine: ${db.engine}; ${connections} connections, ${seconds} s per run, ${count} invitations`);
   const bareServer = await listen(bare);
@@ -119,10 +149,17 @@ try {
   appServer.server.close();
 
   const stored = await db.models.responses.countDocuments({});
-  const duplicates = await db.models.responses.aggregate<{ n: number }>([{ $group: { _id: '$invitationId', n: { $sum: 1 } } }, { $match: { n: { $gt: 1 } } }]);
+  const duplicates = await db.models.responses.aggregate<{ n: number }>([
+    { $group: { _id: '$invitationId', n: { $sum: 1 } } },
+    { $match: { n: { $gt: 1 } } },
+  ]);
   console.log(`stored responses: ${stored} (${duplicates.length} invitations with more than one)`);
-  console.log(`ratio ours / bare: throughput ${(ours.requests.average / baseline.requests.average).toFixed(2)}, p99 ${(ours.latency.p99 / baseline.latency.p99).toFixed(2)}x`);
-  console.log(`target: >= 1000 submissions/s with p99 < 100 ms -> ${ours.requests.average >= 1000 && ours.latency.p99 < 100 ? 'met' : 'NOT met'}`);
+  console.log(
+    `ratio ours / bare: throughput ${(ours.requests.average / baseline.requests.average).toFixed(2)}, p99 ${(ours.latency.p99 / baseline.latency.p99).toFixed(2)}x`,
+  );
+  console.log(
+    `target: >= 1000 submissions/s with p99 < 100 ms -> ${ours.requests.average >= 1000 && ours.latency.p99 < 100 ? 'met' : 'NOT met'}`,
+  );
 } finally {
   await db.close();
 }

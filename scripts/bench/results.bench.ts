@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import request from 'supertest';
+
 import { createAccountsService } from '../../server/accounts/accounts.service.js';
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
@@ -18,7 +19,9 @@ import { createAggregates } from '../../server/results/aggregates.js';
 import { seedDemo } from '../demo-data.js';
 import { openBenchDatabase, trackPeakRss } from './bench-db.js';
 
-const { values } = parseArgs({ options: { responses: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: { responses: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' } },
+});
 const total = Number(values.responses);
 const runs = Number(values.runs);
 
@@ -46,7 +49,8 @@ try {
     seed: 7,
     withInvitations: false,
     now: new Date(),
-    onProgress: (done) => process.stderr.write(`\rseeding ${done.toLocaleString('en')} / ${total.toLocaleString('en')}`),
+    onProgress: (done) =>
+      process.stderr.write(`\rseeding ${done.toLocaleString('en')} / ${total.toLocaleString('en')}`),
   });
   process.stderr.write('\n');
   const seedSeconds = (performance.now() - started) / 1000;
@@ -55,15 +59,29 @@ try {
   const rebuildSeconds = (performance.now() - started) / 1000;
   const surveyId = seeded.surveyIds[0]!;
 
-  await createAccountsService({ users: db.models.users, clock: systemClock }).createUser({ email: 'bench@example.com', name: 'Bench', role: 'viewer', password: 'correct horse battery staple' });
-  const app = createApp({ config, logger: createLogger({ level: 'silent' }), connection: db.connection, models: db.models });
+  await createAccountsService({ users: db.models.users, clock: systemClock }).createUser({
+    email: 'bench@example.com',
+    name: 'Bench',
+    role: 'viewer',
+    password: 'correct horse battery staple',
+  });
+  const app = createApp({
+    config,
+    logger: createLogger({ level: 'silent' }),
+    connection: db.connection,
+    models: db.models,
+  });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const agent = request.agent(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   const login = await agent.get('/login');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)![1]!;
-  await agent.post('/login').type('form').send({ _csrf: csrf, email: 'bench@example.com', password: 'correct horse battery staple' }).expect(303);
+  await agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: csrf, email: 'bench@example.com', password: 'correct horse battery staple' })
+    .expect(303);
 
   const page = async (query: string) => {
     const res = await agent.get(`/surveys/${String(surveyId)}/results${query}`);
@@ -80,11 +98,19 @@ try {
   const segmented = await timeRuns(() => page('?range=12m&segment=plan'));
   server.close();
 
-  console.log(`engine: ${db.engine}; ${seeded.responses.toLocaleString('en')} responses in one survey (page shows n = ${n} counted, all time)`);
-  console.log(`seeding ${seedSeconds.toFixed(1)} s; recounting day counts ${rebuildSeconds.toFixed(1)} s (${rebuilt.days} survey-days)`);
-  console.log(`baseline find({ surveyId }).countDocuments():   ${baseline.toFixed(0).padStart(6)} ms (median of ${runs})`);
+  console.log(
+    `engine: ${db.engine}; ${seeded.responses.toLocaleString('en')} responses in one survey (page shows n = ${n} counted, all time)`,
+  );
+  console.log(
+    `seeding ${seedSeconds.toFixed(1)} s; recounting day counts ${rebuildSeconds.toFixed(1)} s (${rebuilt.days} survey-days)`,
+  );
+  console.log(
+    `baseline find({ surveyId }).countDocuments():   ${baseline.toFixed(0).padStart(6)} ms (median of ${runs})`,
+  );
   const row = (name: string, ms: number, target: number) =>
-    console.log(`${name.padEnd(46)} ${ms.toFixed(0).padStart(6)} ms   ratio to baseline ${(ms / baseline).toFixed(2)}   target < ${target} ms: ${ms < target ? 'met' : 'NOT met'}`);
+    console.log(
+      `${name.padEnd(46)} ${ms.toFixed(0).padStart(6)} ms   ratio to baseline ${(ms / baseline).toFixed(2)}   target < ${target} ms: ${ms < target ? 'met' : 'NOT met'}`,
+    );
   row('results page, last 12 months, unfiltered', unfiltered, 300);
   row('results page, all time, unfiltered', allTime, 300);
   row('results page, plan = Pro (property filter)', filtered, 2000);

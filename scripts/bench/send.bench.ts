@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { createTransport } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
+
 import { systemClock } from '../../server/lib/clock.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { createSealer } from '../../server/lib/seal.js';
@@ -16,7 +17,13 @@ import { createSendQueue } from '../../server/sending/send-queue.service.js';
 import { createSendWorker } from '../../server/sending/send-worker.js';
 import { openBenchDatabase, trackPeakRss } from './bench-db.js';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' }, connections: { type: 'string', default: '5' }, workers: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '10000' },
+    connections: { type: 'string', default: '5' },
+    workers: { type: 'string', default: '2' },
+  },
+});
 const count = Number(values.count);
 const connections = Number(values.connections);
 const workers = Number(values.workers);
@@ -42,17 +49,30 @@ const url = `smtp://127.0.0.1:${typeof address === 'object' && address ? address
 const db = await openBenchDatabase();
 try {
   const sealer = createSealer('bench secret bench secret bench secret', 'link-token');
-  await db.models.contacts.collection.insertMany(Array.from({ length: count }, (_, i) => ({ email: `customer${i}@example.com`, name: `Customer ${i}`, properties: { plan: 'Pro' } })));
+  await db.models.contacts.collection.insertMany(
+    Array.from({ length: count }, (_, i) => ({
+      email: `customer${i}@example.com`,
+      name: `Customer ${i}`,
+      properties: { plan: 'Pro' },
+    })),
+  );
   const survey = await db.models.surveys.create({
     name: 'Bench',
     companyName: 'Acme',
-    questions: { recommend: 'How likely are you to recommend {company} to a friend or colleague?', repurchase: 'Would you buy from {company} again?', reason: 'Why?' },
+    questions: {
+      recommend: 'How likely are you to recommend {company} to a friend or colleague?',
+      repurchase: 'Would you buy from {company} again?',
+      reason: 'Why?',
+    },
     status: 'active',
   });
 
   const stopRss = trackPeakRss();
   let started = performance.now();
-  await createSendQueue({ models: db.models, clock: systemClock, sealer }).queue(String(survey._id), { filters: [], throttleDays: 0 });
+  await createSendQueue({ models: db.models, clock: systemClock, sealer }).queue(String(survey._id), {
+    filters: [],
+    throttleDays: 0,
+  });
   const queueSeconds = (performance.now() - started) / 1000;
 
   const mailer = createSmtpMailer({ url, maxConnections: connections, ratePerSecond: 0 });
@@ -60,8 +80,19 @@ try {
   started = performance.now();
   await Promise.all(
     Array.from({ length: workers }, async (_, i) => {
-      const worker = createSendWorker({ models: db.models, mailer, clock: systemClock, sealer, logger, baseUrl: 'https://nps.example.com', mailFrom: 'NPS <s@example.com>', policy: { concurrency: connections * 4 }, workerId: `bench-${i}` });
-      while ((await worker.runOnce()) > 0) process.stderr.write(`\r  sent ${accepted.toLocaleString('en')} of ${count.toLocaleString('en')}`);
+      const worker = createSendWorker({
+        models: db.models,
+        mailer,
+        clock: systemClock,
+        sealer,
+        logger,
+        baseUrl: 'https://nps.example.com',
+        mailFrom: 'NPS <s@example.com>',
+        policy: { concurrency: connections * 4 },
+        workerId: `bench-${i}`,
+      });
+      while ((await worker.runOnce()) > 0)
+        process.stderr.write(`\r  sent ${accepted.toLocaleString('en')} of ${count.toLocaleString('en')}`);
     }),
   );
   const sendSeconds = (performance.now() - started) / 1000;
@@ -79,7 +110,12 @@ try {
     Array.from({ length: connections * 4 }, async () => {
       while (next < count) {
         const i = next++;
-        await bare.sendMail({ from: 's@example.com', to: `customer${i}@example.com`, subject: 'Hello', text: `Message ${i}` });
+        await bare.sendMail({
+          from: 's@example.com',
+          to: `customer${i}@example.com`,
+          subject: 'Hello',
+          text: `Message ${i}`,
+        });
       }
     }),
   );
@@ -90,7 +126,9 @@ try {
   const bareRate = count / bareSeconds;
   console.log(`engine: ${db.engine}; ${workers} workers, pool of ${connections} SMTP connections`);
   console.log(`queue ${count.toLocaleString('en')} invitations: ${queueSeconds.toFixed(2)} s`);
-  console.log(`survey email: ${count.toLocaleString('en')} sent in ${sendSeconds.toFixed(1)} s = ${Math.round(rate)} messages/s, peak RSS ${peakMb} MB`);
+  console.log(
+    `survey email: ${count.toLocaleString('en')} sent in ${sendSeconds.toFixed(1)} s = ${Math.round(rate)} messages/s, peak RSS ${peakMb} MB`,
+  );
   console.log(`bare Nodemailer: ${bareSeconds.toFixed(1)} s = ${Math.round(bareRate)} messages/s`);
   console.log(`ratio survey email / bare: ${(rate / bareRate).toFixed(2)}`);
 } finally {

@@ -1,18 +1,28 @@
 import { Router, type Request, type RequestHandler } from 'express';
+
 import { ConflictError } from '../lib/errors.js';
-import { requireRole } from '../web/auth.js';
+import { requireRole, type CurrentUser } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { renderInvalid, typedValues } from '../web/forms.js';
 import { parseInput } from '../web/validate.js';
 import { messages } from './accounts.messages.js';
-import { disableSchema, loginInputSchema, passwordChangeSchema, roleChangeSchema, safeNextPath, setupInputSchema, userInputSchema } from './accounts.schemas.js';
+import {
+  disableSchema,
+  loginInputSchema,
+  passwordChangeSchema,
+  roleChangeSchema,
+  safeNextPath,
+  setupInputSchema,
+  userInputSchema,
+} from './accounts.schemas.js';
 import type { AccountsService } from './accounts.service.js';
 import { ROLES } from './user.model.js';
-import type { CurrentUser } from '../web/auth.js';
 
 /** Starts a fresh session for the user: a new id at every sign-in defeats session fixation. */
 async function signIn(req: Request, user: CurrentUser, now: Date): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err as Error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    req.session.regenerate((err) => (err ? reject(err as Error) : resolve())),
+  );
   req.session.userId = user.id;
   req.session.authenticatedAt = now.getTime();
   await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err as Error) : resolve())));
@@ -95,7 +105,12 @@ export function accountsRouter(deps: {
   const roleOptions = ROLES.map((role) => ({ value: role }));
 
   router.get('/users', requireRole('admin'), async (_req, res) => {
-    res.render('accounts/users', { title: 'Users', users: await accounts.listUsers(), roleOptions, values: { role: 'viewer' } });
+    res.render('accounts/users', {
+      title: 'Users',
+      users: await accounts.listUsers(),
+      roleOptions,
+      values: { role: 'viewer' },
+    });
   });
 
   router.post('/users', requireRole('admin'), async (req, res) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { messages } from './accounts.messages.js';
 import { ROLES } from './user.model.js';
 
@@ -37,13 +38,18 @@ export const roleChangeSchema = z.object({ role: roleSchema });
 
 export const passwordChangeSchema = z
   .object({
-    currentPassword: z.string({ error: 'Enter your current password.' }).min(1, { error: 'Enter your current password.' }).max(256),
+    currentPassword: z
+      .string({ error: 'Enter your current password.' })
+      .min(1, { error: 'Enter your current password.' })
+      .max(256),
     password,
     passwordConfirm: z.string({ error: 'Repeat the new password.' }),
   })
   .refine((v) => v.password === v.passwordConfirm, { path: ['passwordConfirm'], error: messages.passwordMismatch });
 
-export const disableSchema = z.object({ disabled: z.enum(['true', 'false'], { error: 'disabled must be true or false' }).transform((v) => v === 'true') });
+export const disableSchema = z.object({
+  disabled: z.enum(['true', 'false'], { error: 'disabled must be true or false' }).transform((v) => v === 'true'),
+});
 
 /** A path on this site to return to after sign-in; anything else (other hosts, //evil) becomes "/". */
 export function safeNextPath(next: string | undefined): string {

@@ -1,8 +1,15 @@
 import mongoose from 'mongoose';
+
 import type { Models } from '../db/models.js';
-import type { CurrentUser } from '../web/auth.js';
 import type { Clock } from '../lib/clock.js';
-import { ConflictError, NotFoundError, UnauthorizedError, ValidationError, isDuplicateKeyError } from '../lib/errors.js';
+import {
+  ConflictError,
+  isDuplicateKeyError,
+  NotFoundError,
+  UnauthorizedError,
+  ValidationError,
+} from '../lib/errors.js';
+import type { CurrentUser } from '../web/auth.js';
 import { messages } from './accounts.messages.js';
 import type { SetupInput, UserInput } from './accounts.schemas.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
@@ -37,12 +44,19 @@ export function createAccountsService(deps: { users: Models['users']; clock: Clo
   async function createUser(input: UserInput, extra: Partial<Pick<User, 'firstAdmin'>> = {}): Promise<UserView> {
     const passwordHash = await hashPassword(input.password);
     try {
-      const doc = await users.create({ email: input.email, name: input.name, role: input.role, passwordHash, ...extra });
+      const doc = await users.create({
+        email: input.email,
+        name: input.name,
+        role: input.role,
+        passwordHash,
+        ...extra,
+      });
       return toView(doc.toObject());
     } catch (err) {
       if (isDuplicateKeyError(err)) {
         const duplicate = err as { keyPattern?: Record<string, unknown> };
-        if (duplicate.keyPattern && 'firstAdmin' in duplicate.keyPattern) throw new ConflictError(messages.setupDone, 'SETUP_ALREADY_DONE');
+        if (duplicate.keyPattern && 'firstAdmin' in duplicate.keyPattern)
+          throw new ConflictError(messages.setupDone, 'SETUP_ALREADY_DONE');
         throw new ValidationError(messages.emailTaken, { email: messages.emailTaken }, 'EMAIL_TAKEN');
       }
       throw err;
@@ -58,7 +72,10 @@ export function createAccountsService(deps: { users: Models['users']; clock: Clo
     /** The one-time setup: creates the first admin. Of two racing submissions exactly one succeeds. */
     async createFirstAdmin(input: SetupInput): Promise<UserView> {
       if ((await users.exists({})) !== null) throw new ConflictError(messages.setupDone, 'SETUP_ALREADY_DONE');
-      return createUser({ email: input.email, name: input.name, password: input.password, role: 'admin' }, { firstAdmin: true });
+      return createUser(
+        { email: input.email, name: input.name, password: input.password, role: 'admin' },
+        { firstAdmin: true },
+      );
     },
 
     createUser: (input: UserInput) => createUser(input),
@@ -91,7 +108,11 @@ export function createAccountsService(deps: { users: Models['users']; clock: Clo
       const doc = await users.findOne({ _id: id, disabledAt: null }).select('+passwordHash').lean();
       if (!doc) throw new NotFoundError('That user does not exist.');
       if (!(await verifyPassword(doc.passwordHash, currentPassword))) {
-        throw new ValidationError(messages.wrongCurrentPassword, { currentPassword: messages.wrongCurrentPassword }, 'WRONG_PASSWORD');
+        throw new ValidationError(
+          messages.wrongCurrentPassword,
+          { currentPassword: messages.wrongCurrentPassword },
+          'WRONG_PASSWORD',
+        );
       }
       await users.updateOne({ _id: id }, { $set: { passwordHash: await hashPassword(newPassword) } });
     },
@@ -102,7 +123,11 @@ export function createAccountsService(deps: { users: Models['users']; clock: Clo
       if (disabled && id === actingUserId) throw new ConflictError(messages.cannotDisableSelf, 'CANNOT_DISABLE_SELF');
       const target = await users.findById(id).lean();
       if (!target) throw new NotFoundError('That user does not exist.');
-      if (disabled && target.role === 'admin' && (await users.countDocuments({ role: 'admin', disabledAt: null })) <= 1) {
+      if (
+        disabled &&
+        target.role === 'admin' &&
+        (await users.countDocuments({ role: 'admin', disabledAt: null })) <= 1
+      ) {
         throw new ConflictError(messages.lastAdmin, 'LAST_ADMIN');
       }
       const update = disabled ? { $set: { disabledAt: clock.now() } } : { $unset: { disabledAt: 1 } };

@@ -2,23 +2,24 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
 import mongoose from 'mongoose';
 import { z } from 'zod';
+
+import type { AutopilotService } from '../autopilot/autopilot.service.js';
+import type { BrandingService } from '../branding/branding.service.js';
 import type { ContactImportService } from '../contacts/contact-import.service.js';
 import type { ContactsService } from '../contacts/contacts.service.js';
 import type { Models } from '../db/models.js';
 import type { ExportsService } from '../exports/exports.service.js';
 import type { Clock } from '../lib/clock.js';
 import { ForbiddenError, HttpError, NotFoundError, UnauthorizedError, ValidationError } from '../lib/errors.js';
+import { responseJson } from '../responses/response-json.js';
 import { resultsQuerySchema } from '../results/results.schemas.js';
 import type { ResultsService } from '../results/results.service.js';
 import type { SendQueue } from '../sending/send-queue.service.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
 import { triggerCreateSchema } from '../triggers/triggers.schemas.js';
 import type { TriggersService } from '../triggers/triggers.service.js';
-import type { BrandingService } from '../branding/branding.service.js';
-import type { AutopilotService } from '../autopilot/autopilot.service.js';
-import { fieldErrorsOf } from '../web/validate.js';
 import { MongoRateLimitStore } from '../web/rate-limit.js';
-import { responseJson } from '../responses/response-json.js';
+import { fieldErrorsOf } from '../web/validate.js';
 import type { ApiScope } from './api-key.model.js';
 import type { ApiCaller, ApiKeysService } from './api-keys.service.js';
 import {
@@ -47,19 +48,34 @@ interface Endpoint<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType
   body?: B;
   status?: number;
   /** Returns the JSON body, or undefined when it wrote the response itself (CSV, 204). */
-  handle: (input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; caller: ApiCaller; req: Request; res: Response }) => Promise<unknown>;
+  handle: (input: {
+    params: z.infer<P>;
+    query: z.infer<Q>;
+    body: z.infer<B>;
+    caller: ApiCaller;
+    req: Request;
+    res: Response;
+  }) => Promise<unknown>;
 }
 
 // One endpoint list drives both the router and the OpenAPI document, so the two cannot drift apart.
 type AnyEndpoint = Endpoint<z.ZodType, z.ZodType, z.ZodType>;
-const define = <P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType>(e: Endpoint<P, Q, B>) => e as unknown as AnyEndpoint;
+const define = <P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType>(
+  e: Endpoint<P, Q, B>,
+) => e as unknown as AnyEndpoint;
 
 function parsePart<S extends z.ZodType>(schema: S | undefined, input: unknown, where: string): z.infer<S> {
   if (!schema) return undefined as z.infer<S>;
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
   const fields = fieldErrorsOf(result.error);
-  throw new ValidationError(`Invalid ${where}: ${Object.entries(fields).map(([k, m]) => `${k === '_' ? where : k}: ${m}`).join('; ')}`, fields, 'VALIDATION_FAILED');
+  throw new ValidationError(
+    `Invalid ${where}: ${Object.entries(fields)
+      .map(([k, m]) => `${k === '_' ? where : k}: ${m}`)
+      .join('; ')}`,
+    fields,
+    'VALIDATION_FAILED',
+  );
 }
 
 const objectIdOf = (id: string) => new mongoose.Types.ObjectId(id);
@@ -109,15 +125,27 @@ function endpoints(deps: ApiDeps): AnyEndpoint[] {
   });
   return [
     define({
-      method: 'get', path: '/surveys', summary: 'List surveys', scope: 'read',
+      method: 'get',
+      path: '/surveys',
+      summary: 'List surveys',
+      scope: 'read',
       handle: async () => ({ data: (await deps.surveys.listDetails()).map(surveyView) }),
     }),
     define({
-      method: 'get', path: '/surveys/:id', summary: 'Get a survey', scope: 'read', params: idParamsSchema,
+      method: 'get',
+      path: '/surveys/:id',
+      summary: 'Get a survey',
+      scope: 'read',
+      params: idParamsSchema,
       handle: async ({ params }) => ({ data: surveyView(await deps.surveys.get(params.id)) }),
     }),
     define({
-      method: 'post', path: '/surveys', summary: 'Create a survey (as a draft, with the standard questions)', scope: 'read_write', body: surveyCreateSchema, status: 201,
+      method: 'post',
+      path: '/surveys',
+      summary: 'Create a survey (as a draft, with the standard questions)',
+      scope: 'read_write',
+      body: surveyCreateSchema,
+      status: 201,
       handle: async ({ body }) => {
         const created = await deps.surveys.create({ name: body.name, companyName: body.companyName });
         const current = await deps.surveys.get(created.id);
@@ -126,32 +154,61 @@ function endpoints(deps: ApiDeps): AnyEndpoint[] {
       },
     }),
     define({
-      method: 'patch', path: '/surveys/:id', summary: 'Change survey settings (only the fields given)', scope: 'read_write', params: idParamsSchema, body: surveyUpdateSchema,
+      method: 'patch',
+      path: '/surveys/:id',
+      summary: 'Change survey settings (only the fields given)',
+      scope: 'read_write',
+      params: idParamsSchema,
+      body: surveyUpdateSchema,
       handle: async ({ params, body }) => {
         const current = await deps.surveys.get(params.id);
         const { autopilot, accentColor, footerText, ...settings } = body;
         // Validated as a whole above; the survey's settings first (a closed survey stops here).
         await deps.surveys.update(params.id, { ...current, ...settings });
         if (accentColor !== undefined || footerText !== undefined) {
-          await deps.branding.update(params.id, { accentColor: (accentColor ?? current.accentColor).toLowerCase(), footerText: footerText ?? current.footerText });
+          await deps.branding.update(params.id, {
+            accentColor: (accentColor ?? current.accentColor).toLowerCase(),
+            footerText: footerText ?? current.footerText,
+          });
         }
         if (autopilot) await deps.autopilot.update(params.id, autopilot);
         return { data: surveyView(await deps.surveys.get(params.id)) };
       },
     }),
     define({
-      method: 'post', path: '/contacts/bulk', summary: `Create or update up to 10,000 contacts by email`, scope: 'read_write', body: contactsBulkSchema,
+      method: 'post',
+      path: '/contacts/bulk',
+      summary: `Create or update up to 10,000 contacts by email`,
+      scope: 'read_write',
+      body: contactsBulkSchema,
       handle: async ({ body }) => ({ data: await deps.contactImports.upsertMany(body.contacts) }),
     }),
     define({
-      method: 'get', path: '/contacts/:id', summary: 'Get a contact', scope: 'read', params: idParamsSchema,
+      method: 'get',
+      path: '/contacts/:id',
+      summary: 'Get a contact',
+      scope: 'read',
+      params: idParamsSchema,
       handle: async ({ params }) => {
         const c = await deps.contacts.get(params.id);
-        return { data: { id: c.id, email: c.email, name: c.name, locale: c.locale, properties: Object.fromEntries(c.properties.map((p) => [p.key, p.value])), unsubscribed: c.unsubscribed } };
+        return {
+          data: {
+            id: c.id,
+            email: c.email,
+            name: c.name,
+            locale: c.locale,
+            properties: Object.fromEntries(c.properties.map((p) => [p.key, p.value])),
+            unsubscribed: c.unsubscribed,
+          },
+        };
       },
     }),
     define({
-      method: 'delete', path: '/contacts/:id', summary: 'Delete a contact and their personal data', scope: 'read_write', params: idParamsSchema,
+      method: 'delete',
+      path: '/contacts/:id',
+      summary: 'Delete a contact and their personal data',
+      scope: 'read_write',
+      params: idParamsSchema,
       handle: async ({ params, res }) => {
         await deps.contacts.remove(params.id);
         res.status(204).end();
@@ -159,7 +216,13 @@ function endpoints(deps: ApiDeps): AnyEndpoint[] {
       },
     }),
     define({
-      method: 'post', path: '/surveys/:id/invitations', summary: 'Queue a survey for given contacts or a property filter (same throttle rules as the send page)', scope: 'read_write', params: idParamsSchema, body: invitationsCreateSchema, status: 202,
+      method: 'post',
+      path: '/surveys/:id/invitations',
+      summary: 'Queue a survey for given contacts or a property filter (same throttle rules as the send page)',
+      scope: 'read_write',
+      params: idParamsSchema,
+      body: invitationsCreateSchema,
+      status: 202,
       handle: async ({ params, body }) => ({
         data: await deps.sendQueue.queue(params.id, {
           filters: body.filters ?? [],
@@ -170,25 +233,45 @@ function endpoints(deps: ApiDeps): AnyEndpoint[] {
       }),
     }),
     define({
-      method: 'post', path: '/surveys/:id/triggers',
-      summary: 'Survey one customer after an event ("3 days after their order"): upserts the contact and schedules one invitation, or says why it was skipped. Idempotent by idempotencyKey: a retry returns the first outcome (replayed: true); the same key with a different body is 409.',
-      scope: 'read_write', params: idParamsSchema, body: triggerCreateSchema,
+      method: 'post',
+      path: '/surveys/:id/triggers',
+      summary:
+        'Survey one customer after an event ("3 days after their order"): upserts the contact and schedules one invitation, or says why it was skipped. Idempotent by idempotencyKey: a retry returns the first outcome (replayed: true); the same key with a different body is 409.',
+      scope: 'read_write',
+      params: idParamsSchema,
+      body: triggerCreateSchema,
       handle: async ({ params, body }) => ({ data: await deps.triggers.trigger(params.id, body) }),
     }),
     define({
-      method: 'get', path: '/surveys/:id/responses', summary: 'List responses, oldest first, with cursor paging; `since` gives those changed since a time', scope: 'read', params: idParamsSchema, query: responsesQuerySchema,
+      method: 'get',
+      path: '/surveys/:id/responses',
+      summary: 'List responses, oldest first, with cursor paging; `since` gives those changed since a time',
+      scope: 'read',
+      params: idParamsSchema,
+      query: responsesQuerySchema,
       handle: async ({ params, query }) => {
         await deps.surveys.get(params.id);
         const filter: Record<string, unknown> = { surveyId: objectIdOf(params.id) };
         if (query.cursor) filter._id = mongoose.trusted({ $gt: objectIdOf(query.cursor) });
         if (query.since) filter.updatedAt = mongoose.trusted({ $gte: new Date(query.since) });
-        const docs = await models.responses.find(filter).sort({ _id: 1 }).limit(query.limit + 1).lean();
+        const docs = await models.responses
+          .find(filter)
+          .sort({ _id: 1 })
+          .limit(query.limit + 1)
+          .lean();
         const page = docs.slice(0, query.limit);
-        return { data: page.map((r) => responseJson(r)), nextCursor: docs.length > query.limit ? String(page[page.length - 1]!._id) : null };
+        return {
+          data: page.map((r) => responseJson(r)),
+          nextCursor: docs.length > query.limit ? String(page[page.length - 1]!._id) : null,
+        };
       },
     }),
     define({
-      method: 'get', path: '/responses/:id', summary: 'Get a response', scope: 'read', params: idParamsSchema,
+      method: 'get',
+      path: '/responses/:id',
+      summary: 'Get a response',
+      scope: 'read',
+      params: idParamsSchema,
       handle: async ({ params }) => {
         const doc = await models.responses.findById(params.id).lean();
         if (!doc) throw new NotFoundError('That response does not exist.', 'RESPONSE_NOT_FOUND');
@@ -196,7 +279,12 @@ function endpoints(deps: ApiDeps): AnyEndpoint[] {
       },
     }),
     define({
-      method: 'get', path: '/surveys/:id/summary', summary: 'The NPS figures of the results page for given filters', scope: 'read', params: idParamsSchema, query: summaryQuerySchema,
+      method: 'get',
+      path: '/surveys/:id/summary',
+      summary: 'The NPS figures of the results page for given filters',
+      scope: 'read',
+      params: idParamsSchema,
+      query: summaryQuerySchema,
       handle: async ({ params, query }) => {
         await deps.surveys.get(params.id);
         const r = await deps.results.surveyResults(params.id, resultsQuerySchema.parse(query));
@@ -213,30 +301,65 @@ function endpoints(deps: ApiDeps): AnyEndpoint[] {
             interval: { low: f.interval.low, high: f.interval.high, marginOfError: f.interval.marginOfError },
             smallSample: f.smallSample,
             flaggedExcluded: r.flagged,
-            repurchase: { answered: r.summary.repurchase.answered, top2Box: r.summary.repurchase.top2.share, answers: Object.fromEntries(r.summary.repurchase.answers.map((a) => [a.key, a.n])) },
-            previous: r.previous ? { nps: r.previous.figures.nps, n: r.previous.figures.n, change: r.previous.change, significant: r.previous.significant } : null,
+            repurchase: {
+              answered: r.summary.repurchase.answered,
+              top2Box: r.summary.repurchase.top2.share,
+              answers: Object.fromEntries(r.summary.repurchase.answers.map((a) => [a.key, a.n])),
+            },
+            previous: r.previous
+              ? {
+                  nps: r.previous.figures.nps,
+                  n: r.previous.figures.n,
+                  change: r.previous.change,
+                  significant: r.previous.significant,
+                }
+              : null,
             responseRate: r.responseRate,
           },
         };
       },
     }),
     define({
-      method: 'get', path: '/surveys/:id/responses.csv', summary: 'Export responses as CSV (same filters as summary; bom=1 for Excel)', scope: 'read', params: idParamsSchema, query: exportQuerySchema,
+      method: 'get',
+      path: '/surveys/:id/responses.csv',
+      summary: 'Export responses as CSV (same filters as summary; bom=1 for Excel)',
+      scope: 'read',
+      params: idParamsSchema,
+      query: exportQuerySchema,
       handle: async ({ params, query, caller, res }) => {
         const survey = await deps.surveys.get(params.id);
         const { bom, ...filters } = query;
         const resultsQuery = resultsQuerySchema.parse(filters);
         res.set('Content-Type', 'text/csv; charset=utf-8');
         res.set('Content-Disposition', `attachment; filename="${deps.exports.fileName(survey.name, resultsQuery)}"`);
-        await deps.exports.exportCsv({ survey, query: resultsQuery, bom: bom === '1', userId: undefined, apiKeyId: caller.keyId, out: res });
+        await deps.exports.exportCsv({
+          survey,
+          query: resultsQuery,
+          bom: bom === '1',
+          userId: undefined,
+          apiKeyId: caller.keyId,
+          out: res,
+        });
         return undefined;
       },
     }),
     define({
-      method: 'post', path: '/orders/bulk', summary: 'Create or update up to 10,000 orders by reference', scope: 'read_write', body: ordersBulkSchema,
+      method: 'post',
+      path: '/orders/bulk',
+      summary: 'Create or update up to 10,000 orders by reference',
+      scope: 'read_write',
+      body: ordersBulkSchema,
       handle: async ({ body }) => {
-        const emails = [...new Set(body.orders.flatMap((o) => (o.contactEmail ? [o.contactEmail.trim().toLowerCase()] : [])))];
-        const found = emails.length > 0 ? await models.contacts.find({ email: mongoose.trusted({ $in: emails }) }).select('email').lean() : [];
+        const emails = [
+          ...new Set(body.orders.flatMap((o) => (o.contactEmail ? [o.contactEmail.trim().toLowerCase()] : []))),
+        ];
+        const found =
+          emails.length > 0
+            ? await models.contacts
+                .find({ email: mongoose.trusted({ $in: emails }) })
+                .select('email')
+                .lean()
+            : [];
         const byEmail = new Map(found.map((c) => [c.email, c._id]));
         const problems: { index: number; reason: string }[] = [];
         const ops = body.orders.flatMap((o, index) => {
@@ -245,11 +368,30 @@ function endpoints(deps: ApiDeps): AnyEndpoint[] {
             problems.push({ index, reason: `no contact with email ${o.contactEmail}` });
             return [];
           }
-          const set = { contactId, orderedAt: new Date(o.orderedAt), ...(o.amount !== undefined ? { amount: o.amount } : {}), ...(o.currency ? { currency: o.currency } : {}), updatedAt: deps.clock.now() };
-          return [{ updateOne: { filter: { reference: o.reference }, update: { $set: set, $setOnInsert: { createdAt: deps.clock.now() } }, upsert: true } }];
+          const set = {
+            contactId,
+            orderedAt: new Date(o.orderedAt),
+            ...(o.amount !== undefined ? { amount: o.amount } : {}),
+            ...(o.currency ? { currency: o.currency } : {}),
+            updatedAt: deps.clock.now(),
+          };
+          return [
+            {
+              updateOne: {
+                filter: { reference: o.reference },
+                update: { $set: set, $setOnInsert: { createdAt: deps.clock.now() } },
+                upsert: true,
+              },
+            },
+          ];
         });
-        const result = ops.length > 0 ? await models.orders.collection.bulkWrite(ops, { ordered: false }) : { upsertedCount: 0, matchedCount: 0 };
-        return { data: { created: result.upsertedCount, updated: result.matchedCount, skipped: problems.length, problems } };
+        const result =
+          ops.length > 0
+            ? await models.orders.collection.bulkWrite(ops, { ordered: false })
+            : { upsertedCount: 0, matchedCount: 0 };
+        return {
+          data: { created: result.upsertedCount, updated: result.matchedCount, skipped: problems.length, problems },
+        };
       },
     }),
   ];
@@ -259,7 +401,10 @@ function endpoints(deps: ApiDeps): AnyEndpoint[] {
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 };
 
@@ -269,10 +414,19 @@ export function openApiDocument(deps: Pick<ApiDeps, 'perMinute'> & { baseUrl: st
   const paths: Record<string, Record<string, unknown>> = {};
   for (const e of list) {
     const parameters: unknown[] = [];
-    for (const [where, schema] of [['path', e.params], ['query', e.query]] as const) {
+    for (const [where, schema] of [
+      ['path', e.params],
+      ['query', e.query],
+    ] as const) {
       if (!schema) continue;
       const js = jsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
-      for (const [name, s] of Object.entries(js.properties ?? {})) parameters.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: s });
+      for (const [name, s] of Object.entries(js.properties ?? {}))
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || (js.required ?? []).includes(name),
+          schema: s,
+        });
     }
     const ok = String(e.status ?? 200);
     paths[openApiPath(`/api/v1${e.path}`)] ??= {};
@@ -282,9 +436,16 @@ export function openApiDocument(deps: Pick<ApiDeps, 'perMinute'> & { baseUrl: st
       security: [{ bearer: [] }],
       'x-scope': e.scope,
       ...(parameters.length > 0 ? { parameters } : {}),
-      ...(e.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(e.body) } } } } : {}),
+      ...(e.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(e.body) } } } }
+        : {}),
       responses: {
-        [e.method === 'delete' ? '204' : ok]: e.path.endsWith('.csv') ? { description: 'CSV file', content: { 'text/csv': { schema: { type: 'string' } } } } : { description: e.method === 'delete' ? 'Deleted' : 'Success', ...(e.method === 'delete' ? {} : { content: { 'application/json': { schema: { type: 'object' } } } }) },
+        [e.method === 'delete' ? '204' : ok]: e.path.endsWith('.csv')
+          ? { description: 'CSV file', content: { 'text/csv': { schema: { type: 'string' } } } }
+          : {
+              description: e.method === 'delete' ? 'Deleted' : 'Success',
+              ...(e.method === 'delete' ? {} : { content: { 'application/json': { schema: { type: 'object' } } } }),
+            },
         '400': { $ref: '#/components/responses/Error' },
         '401': { $ref: '#/components/responses/Error' },
         '403': { $ref: '#/components/responses/Error' },
@@ -296,12 +457,21 @@ export function openApiDocument(deps: Pick<ApiDeps, 'perMinute'> & { baseUrl: st
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'NPS survey platform API', version: '1.0.0', description: `API keys are created by admins (Settings > API keys, or npm run apikey:create). Send them as Authorization: Bearer <key>. Read keys may only read; read_write keys may also change data. ${deps.perMinute} requests per minute per key.` },
+    info: {
+      title: 'NPS survey platform API',
+      version: '1.0.0',
+      description: `API keys are created by admins (Settings > API keys, or npm run apikey:create). Send them as Authorization: Bearer <key>. Read keys may only read; read_write keys may also change data. ${deps.perMinute} requests per minute per key.`,
+    },
     servers: [{ url: deps.baseUrl }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: { Error: jsonSchema(errorSchema, 'output') },
-      responses: { Error: { description: 'An error, with a stable code and a message', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+      responses: {
+        Error: {
+          description: 'An error, with a stable code and a message',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+      },
     },
     paths,
   };
@@ -326,7 +496,10 @@ export function apiRouter(deps: ApiDeps & { baseUrl: string }): Router {
     const caller = match ? await deps.apiKeys.authenticate(match[1]!) : null;
     if (!caller) {
       res.set('WWW-Authenticate', 'Bearer realm="api"');
-      throw new UnauthorizedError(match ? 'This API key is not valid or was revoked.' : 'Send an API key: Authorization: Bearer <key>.', 'UNAUTHORIZED');
+      throw new UnauthorizedError(
+        match ? 'This API key is not valid or was revoked.' : 'Send an API key: Authorization: Bearer <key>.',
+        'UNAUTHORIZED',
+      );
     }
     res.locals.apiCaller = caller;
     next();
@@ -338,7 +511,14 @@ export function apiRouter(deps: ApiDeps & { baseUrl: string }): Router {
     legacyHeaders: false,
     keyGenerator: (_req, res) => (res.locals.apiCaller as ApiCaller).keyId,
     store: new MongoRateLimitStore(deps.models.rateLimits, 'api', deps.clock),
-    handler: (_req, _res, next) => next(new HttpError(429, 'RATE_LIMITED', `More than ${deps.perMinute} requests in a minute with this key. Wait a minute, then retry.`)),
+    handler: (_req, _res, next) =>
+      next(
+        new HttpError(
+          429,
+          'RATE_LIMITED',
+          `More than ${deps.perMinute} requests in a minute with this key. Wait a minute, then retry.`,
+        ),
+      ),
   });
   v1.use(limiter);
   // Invalid UTF-8 would otherwise be decoded into replacement characters and stored: refuse it (415).
@@ -350,7 +530,10 @@ export function apiRouter(deps: ApiDeps & { baseUrl: string }): Router {
         try {
           utf8.decode(buf);
         } catch {
-          throw Object.assign(new Error('The request body is not valid UTF-8.'), { status: 415, type: 'charset.unsupported' });
+          throw Object.assign(new Error('The request body is not valid UTF-8.'), {
+            status: 415,
+            type: 'charset.unsupported',
+          });
         }
       },
     }),
@@ -359,8 +542,13 @@ export function apiRouter(deps: ApiDeps & { baseUrl: string }): Router {
   for (const e of endpoints(deps)) {
     v1[e.method](e.path, async (req: Request, res: Response) => {
       const caller = res.locals.apiCaller as ApiCaller;
-      if (e.scope === 'read_write' && caller.scope !== 'read_write') throw new ForbiddenError('This API key may only read. Use a key with the read_write scope.', 'INSUFFICIENT_SCOPE');
-      if (['post', 'patch'].includes(e.method) && !req.is('application/json')) throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON (Content-Type: application/json).');
+      if (e.scope === 'read_write' && caller.scope !== 'read_write')
+        throw new ForbiddenError(
+          'This API key may only read. Use a key with the read_write scope.',
+          'INSUFFICIENT_SCOPE',
+        );
+      if (['post', 'patch'].includes(e.method) && !req.is('application/json'))
+        throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON (Content-Type: application/json).');
       const params = parsePart(e.params, req.params, 'path');
       const query = parsePart(e.query, req.query, 'query');
       const body = parsePart(e.body, req.body, 'body');
@@ -369,7 +557,10 @@ export function apiRouter(deps: ApiDeps & { baseUrl: string }): Router {
     });
   }
   v1.use((req: Request) => {
-    throw new NotFoundError(`No API endpoint ${req.method} ${req.originalUrl.split('?')[0]}. See /api/openapi.json.`, 'NOT_FOUND');
+    throw new NotFoundError(
+      `No API endpoint ${req.method} ${req.originalUrl.split('?')[0]}. See /api/openapi.json.`,
+      'NOT_FOUND',
+    );
   });
   router.use('/api/v1', v1);
   return router;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { RANGE_PRESETS } from '../results/results.schemas.js';
-import { REPURCHASE_ANSWERS, RESPONSE_CHANNELS } from '../responses/response.model.js';
-import { SURVEY_LANGUAGES } from '../surveys/survey.model.js';
+
 import { autopilotApiSchema } from '../autopilot/autopilot.schemas.js';
+import { REPURCHASE_ANSWERS, RESPONSE_CHANNELS } from '../responses/response.model.js';
+import { RANGE_PRESETS } from '../results/results.schemas.js';
+import { SURVEY_LANGUAGES } from '../surveys/survey.model.js';
 
 /**
  * Every request the JSON API accepts. Objects are strict: an unknown field is an error, not silently
@@ -10,8 +11,15 @@ import { autopilotApiSchema } from '../autopilot/autopilot.schemas.js';
  */
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/, { error: 'expected a 24-character hex id' });
-const propertyKey = z.string().min(1).max(100).regex(/^[^$.][^.]*$/, { error: 'property names cannot contain "." or start with "$"' });
-const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time with offset, e.g. 2026-01-31T23:30:00Z' });
+const propertyKey = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[^$.][^.]*$/, { error: 'property names cannot contain "." or start with "$"' });
+const isoDate = z.iso.datetime({
+  offset: true,
+  error: 'expected an ISO 8601 date-time with offset, e.g. 2026-01-31T23:30:00Z',
+});
 
 export const idParamsSchema = z.strictObject({ id: objectId });
 
@@ -38,11 +46,28 @@ export const surveyUpdateSchema = z.strictObject({
   emailIntro: z.string().max(2000).optional(),
   reminderEnabled: z.boolean().optional(),
   reminderAfterDays: z.number().int().min(1).max(30).optional(),
-  followUpMaxScore: z.number().int().min(0).max(10).optional().describe('Open a follow-up case for scores up to this (6: every detractor).'),
-  followUpWouldNot: z.boolean().optional().describe('Also open one when the customer would (probably or definitely) not buy again.'),
-  accentColor: z.union([z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: 'expected # and six hex digits, e.g. #1d4ed8' }), z.literal('')]).optional().describe('Score button colour in the email; empty for the standard blue.'),
+  followUpMaxScore: z
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .optional()
+    .describe('Open a follow-up case for scores up to this (6: every detractor).'),
+  followUpWouldNot: z
+    .boolean()
+    .optional()
+    .describe('Also open one when the customer would (probably or definitely) not buy again.'),
+  accentColor: z
+    .union([
+      z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: 'expected # and six hex digits, e.g. #1d4ed8' }),
+      z.literal(''),
+    ])
+    .optional()
+    .describe('Score button colour in the email; empty for the standard blue.'),
   footerText: z.string().max(500).optional().describe("Footer lines of the email: the sender's postal address."),
-  autopilot: autopilotApiSchema.optional().describe('Survey every contact on a schedule (see server/autopilot/README.md).'),
+  autopilot: autopilotApiSchema
+    .optional()
+    .describe('Survey every contact on a schedule (see server/autopilot/README.md).'),
 });
 
 export const MAX_BULK = 10_000;
@@ -64,11 +89,22 @@ export const contactsBulkSchema = z.strictObject({
 export const invitationsCreateSchema = z
   .strictObject({
     contactIds: z.array(objectId).min(1).max(MAX_BULK).optional(),
-    filters: z.array(z.strictObject({ key: propertyKey, value: z.string().min(1).max(500) })).max(3).optional(),
-    sample: z.union([z.strictObject({ percent: z.number().gt(0).max(100) }), z.strictObject({ count: z.number().int().min(1) })]).optional(),
+    filters: z
+      .array(z.strictObject({ key: propertyKey, value: z.string().min(1).max(500) }))
+      .max(3)
+      .optional(),
+    sample: z
+      .union([
+        z.strictObject({ percent: z.number().gt(0).max(100) }),
+        z.strictObject({ count: z.number().int().min(1) }),
+      ])
+      .optional(),
     throttleDays: z.number().int().min(0).max(365).default(90),
   })
-  .refine((v) => !(v.contactIds && v.filters?.length), { error: 'give contactIds or filters, not both', path: ['filters'] });
+  .refine((v) => !(v.contactIds && v.filters?.length), {
+    error: 'give contactIds or filters, not both',
+    path: ['filters'],
+  });
 
 export const responsesQuerySchema = z.strictObject({
   since: isoDate.optional(),
@@ -97,9 +133,15 @@ export const ordersBulkSchema = z.strictObject({
           reference: z.string().trim().min(1).max(200),
           orderedAt: isoDate,
           amount: z.number().min(0).optional(),
-          currency: z.string().regex(/^[A-Z]{3}$/, { error: 'expected a 3-letter ISO currency code such as EUR' }).optional(),
+          currency: z
+            .string()
+            .regex(/^[A-Z]{3}$/, { error: 'expected a 3-letter ISO currency code such as EUR' })
+            .optional(),
         })
-        .refine((o) => (o.contactId === undefined) !== (o.contactEmail === undefined), { error: 'give contactId or contactEmail (one of them)', path: ['contactId'] }),
+        .refine((o) => (o.contactId === undefined) !== (o.contactEmail === undefined), {
+          error: 'give contactId or contactEmail (one of them)',
+          path: ['contactId'],
+        }),
     )
     .min(1)
     .max(MAX_BULK, { error: `send at most ${MAX_BULK} orders per call` }),

@@ -1,11 +1,21 @@
 import { Router } from 'express';
+
 import type { SurveysService } from '../surveys/surveys.service.js';
 import { settingsPage } from '../web/settings-page.js';
 import { autopilotSettingsSchema } from './autopilot.schemas.js';
 import type { AutopilotService } from './autopilot.service.js';
 
-const dayLabel = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
-const SKIP_NAMES: Record<string, string> = { unsubscribed: 'unsubscribed', suppressed: 'suppressed', not_sampled: 'not in the sample' };
+const dayLabel = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  timeZone: 'UTC',
+});
+const SKIP_NAMES: Record<string, string> = {
+  unsubscribed: 'unsubscribed',
+  suppressed: 'suppressed',
+  not_sampled: 'not in the sample',
+};
 
 /** The autopilot page: the schedule's settings and what it will send in the next 7 days. */
 export function autopilotRouter(deps: { surveys: SurveysService; autopilot: AutopilotService }): Router {
@@ -43,7 +53,9 @@ export function autopilotRouter(deps: { surveys: SurveysService; autopilot: Auto
     page,
     save: async (surveyId, input) => {
       await deps.autopilot.update(surveyId, input);
-      return input.enabled ? 'Autopilot saved. Workers queue what is due every minute; the forecast below shows the next 7 days.' : 'Autopilot is off: nothing more is scheduled.';
+      return input.enabled
+        ? 'Autopilot saved. Workers queue what is due every minute; the forecast below shows the next 7 days.'
+        : 'Autopilot is off: nothing more is scheduled.';
     },
     typed: (body) => ({ enabled: body.enabled === 'on' }),
   });

@@ -1,14 +1,26 @@
 import { z } from 'zod';
+
 import { checkbox, wholeNumberField } from '../web/form-fields.js';
 
-const wholeNumber = (what: string, min: number, max: number) => wholeNumberField(min, max, `Enter ${what} from ${min} to ${max}.`, `Enter a whole number of ${what.replace(/^a number of /, '')}.`);
+const wholeNumber = (what: string, min: number, max: number) =>
+  wholeNumberField(
+    min,
+    max,
+    `Enter ${what} from ${min} to ${max}.`,
+    `Enter a whole number of ${what.replace(/^a number of /, '')}.`,
+  );
 
 /** An empty form field means "not set". */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional());
 
 function throttleWithinPeriod(v: { throttleDays: number; everyDays: number }, ctx: z.RefinementCtx): void {
   if (v.throttleDays > v.everyDays) {
-    ctx.addIssue({ code: 'custom', path: ['throttleDays'], message: `The throttle (${v.throttleDays} days) is longer than the period (${v.everyDays} days), so nobody could ever be surveyed again on time. Use at most ${v.everyDays}.` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['throttleDays'],
+      message: `The throttle (${v.throttleDays} days) is longer than the period (${v.everyDays} days), so nobody could ever be surveyed again on time. Use at most ${v.everyDays}.`,
+    });
   }
 }
 
@@ -37,7 +49,12 @@ export const autopilotApiSchema = z
     enabled: z.boolean(),
     everyDays: z.number().int().min(7).max(730).default(90),
     newContactDelayDays: z.number().int().min(0).max(365).default(30),
-    joinDateProperty: z.string().trim().max(100).regex(/^[^$.]*$/, { error: 'a property name cannot contain "$" or "."' }).default(''),
+    joinDateProperty: z
+      .string()
+      .trim()
+      .max(100)
+      .regex(/^[^$.]*$/, { error: 'a property name cannot contain "$" or "."' })
+      .default(''),
     dailyCap: z.number().int().min(1).max(1_000_000).optional(),
     samplePercent: z.number().int().min(1).max(100).default(100),
     throttleDays: z.number().int().min(0).max(730).default(90),

@@ -1,11 +1,12 @@
-import { Router } from 'express';
 import { buffer } from 'node:stream/consumers';
+import { Router } from 'express';
+
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
-import { settingsPage } from '../web/settings-page.js';
 import { requireRole } from '../web/auth.js';
 import type { Csrf } from '../web/csrf.js';
 import { flash } from '../web/flash.js';
+import { settingsPage } from '../web/settings-page.js';
 import { withUploadedFile } from '../web/upload.js';
 import { brandSettingsSchema } from './branding.schemas.js';
 import { LOGO_MESSAGE, MAX_LOGO_BYTES, type BrandingService } from './branding.service.js';
@@ -31,7 +32,12 @@ export function brandingRouter(deps: { surveys: SurveysService; branding: Brandi
   };
 
   /** Redirects back with the reason when the survey is closed. */
-  const closedBack = (req: Parameters<Parameters<Router['post']>[1]>[0], res: Parameters<Parameters<Router['post']>[1]>[1], err: unknown, surveyId: string) => {
+  const closedBack = (
+    req: Parameters<Parameters<Router['post']>[1]>[0],
+    res: Parameters<Parameters<Router['post']>[1]>[1],
+    err: unknown,
+    surveyId: string,
+  ) => {
     if (!(err instanceof ConflictError)) return false;
     flash(req, 'error', err.message);
     res.redirect(303, `/surveys/${surveyId}/branding`);
@@ -54,8 +60,16 @@ export function brandingRouter(deps: { surveys: SurveysService; branding: Brandi
     const surveyId = req.params.id as string;
     await deps.surveys.get(surveyId);
     try {
-      await withUploadedFile(req, { csrf: deps.csrf, field: 'logo', maxBytes: MAX_LOGO_BYTES, noFileMessage: `Choose an image file. ${LOGO_MESSAGE}`, tooLargeMessage: `The image is larger than ${MAX_LOGO_BYTES / 1024} KB, the limit, because every email carries it. Save it smaller (a 400 px wide PNG is plenty).` }, async (file) =>
-        deps.branding.saveLogo(surveyId, await buffer(file)),
+      await withUploadedFile(
+        req,
+        {
+          csrf: deps.csrf,
+          field: 'logo',
+          maxBytes: MAX_LOGO_BYTES,
+          noFileMessage: `Choose an image file. ${LOGO_MESSAGE}`,
+          tooLargeMessage: `The image is larger than ${MAX_LOGO_BYTES / 1024} KB, the limit, because every email carries it. Save it smaller (a 400 px wide PNG is plenty).`,
+        },
+        async (file) => deps.branding.saveLogo(surveyId, await buffer(file)),
       );
       flash(req, 'success', 'Logo saved. It appears at the top of every survey email from now on.');
       res.redirect(303, `/surveys/${surveyId}/branding`);
@@ -64,7 +78,9 @@ export function brandingRouter(deps: { surveys: SurveysService; branding: Brandi
       const status = (err as { status?: number }).status === 413 ? 413 : 400;
       if (!(err instanceof ValidationError) && status !== 413) throw err;
       const message = (err as Error).message;
-      res.status(status).render('branding/show', await page(surveyId, { errors: { logo: message }, logoError: message }));
+      res
+        .status(status)
+        .render('branding/show', await page(surveyId, { errors: { logo: message }, logoError: message }));
     }
   });
 

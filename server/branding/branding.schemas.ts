@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { HEX_COLOUR } from './colour.js';
 
 /** The colour and footer form on /surveys/:id/branding. */
@@ -7,7 +8,9 @@ export const brandSettingsSchema = z.object({
     .string()
     .trim()
     .toLowerCase()
-    .refine((v) => v === '' || HEX_COLOUR.test(v), { error: 'Enter a colour as # and six hex digits, e.g. #1d4ed8, or leave it empty for the standard blue.' })
+    .refine((v) => v === '' || HEX_COLOUR.test(v), {
+      error: 'Enter a colour as # and six hex digits, e.g. #1d4ed8, or leave it empty for the standard blue.',
+    })
     .default(''),
   footerText: z
     .string()

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { parse, type CsvError, type Info } from 'csv-parse';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import mongoose from 'mongoose';
+
 import type { Models } from '../db/models.js';
 import type { Clock } from '../lib/clock.js';
 import { AppError, ValidationError } from '../lib/errors.js';
@@ -58,7 +59,12 @@ export function sniffDelimiter(headerLine: string): ',' | ';' {
 export function normaliseHeader(raw: string[]): string[] {
   const names = raw.map((h, i) => {
     const name = h.trim();
-    if (name === '') throw new ValidationError(`Column ${i + 1} of the header row has no name. Name every column, e.g. email,name,plan.`, {}, 'CSV_BAD_HEADER');
+    if (name === '')
+      throw new ValidationError(
+        `Column ${i + 1} of the header row has no name. Name every column, e.g. email,name,plan.`,
+        {},
+        'CSV_BAD_HEADER',
+      );
     const lower = name.toLowerCase();
     if (RESERVED.has(lower)) return lower;
     return name.replace(/\./g, '_').replace(/^\$/, '_').slice(0, 100);
@@ -66,11 +72,20 @@ export function normaliseHeader(raw: string[]): string[] {
   // Property names are compared without case: "Plan" and "plan" in one file would split one segment in two.
   const seen = new Set<string>();
   for (const name of names) {
-    if (seen.has(name.toLowerCase())) throw new ValidationError(`The header row names the column "${name}" twice. Give each column its own name.`, {}, 'CSV_BAD_HEADER');
+    if (seen.has(name.toLowerCase()))
+      throw new ValidationError(
+        `The header row names the column "${name}" twice. Give each column its own name.`,
+        {},
+        'CSV_BAD_HEADER',
+      );
     seen.add(name.toLowerCase());
   }
   if (!seen.has('email')) {
-    throw new ValidationError('The file has no email column. The first row must name the columns, e.g. email,name,plan.', {}, 'CSV_NO_EMAIL_COLUMN');
+    throw new ValidationError(
+      'The file has no email column. The first row must name the columns, e.g. email,name,plan.',
+      {},
+      'CSV_NO_EMAIL_COLUMN',
+    );
   }
   return names;
 }
@@ -93,7 +108,11 @@ interface ParsedRecord {
   info: Info;
 }
 
-export function createContactImportService(deps: { contacts: Models['contacts']; contactImports: Models['contactImports']; clock: Clock }) {
+export function createContactImportService(deps: {
+  contacts: Models['contacts'];
+  contactImports: Models['contactImports'];
+  clock: Clock;
+}) {
   const { contacts, contactImports, clock } = deps;
 
   /**
@@ -115,9 +134,15 @@ export function createContactImportService(deps: { contacts: Models['contacts'];
   }
 
   /** The upsert for one validated email, or why the rest of the row is refused. Shared by CSV and API. */
-  function upsertOpOf(email: string, name: string, locale: string, rest: Record<string, string>): { op: AnyBulkWriteOperation } | { reason: string } {
+  function upsertOpOf(
+    email: string,
+    name: string,
+    locale: string,
+    rest: Record<string, string>,
+  ): { op: AnyBulkWriteOperation } | { reason: string } {
     const parsedLocale = localeSchema.safeParse(locale);
-    if (!parsedLocale.success) return { reason: `${parsedLocale.error.issues[0]?.message ?? 'bad locale'}: "${locale.slice(0, 40)}"` };
+    if (!parsedLocale.success)
+      return { reason: `${parsedLocale.error.issues[0]?.message ?? 'bad locale'}: "${locale.slice(0, 40)}"` };
     if (name.trim().length > 200) return { reason: 'name is longer than 200 characters' };
     const tooLong = Object.entries(rest).find(([, v]) => v.length > MAX_PROPERTY_LENGTH);
     if (tooLong) return { reason: `${tooLong[0]} is longer than ${MAX_PROPERTY_LENGTH} characters` };
@@ -139,15 +164,31 @@ export function createContactImportService(deps: { contacts: Models['contacts'];
      * Upserts contacts given as objects (the API's bulk call), with the CSV import's rules: keyed by
      * normalised email, empty values leave stored ones alone, bad rows are skipped and reported by index.
      */
-    async upsertMany(rows: { email: string; name?: string | undefined; locale?: string | undefined; properties?: Record<string, string> | undefined }[]) {
+    async upsertMany(
+      rows: {
+        email: string;
+        name?: string | undefined;
+        locale?: string | undefined;
+        properties?: Record<string, string> | undefined;
+      }[],
+    ) {
       const problems: { index: number; reason: string; email?: string }[] = [];
       const seen = new Map<string, number>();
       const ops: AnyBulkWriteOperation[] = [];
       rows.forEach((row, index) => {
         const email = contactEmailSchema.safeParse(row.email);
-        if (!email.success) return problems.push({ index, reason: `${email.error.issues[0]?.message ?? 'bad email'}: "${String(row.email).slice(0, 100)}"` });
+        if (!email.success)
+          return problems.push({
+            index,
+            reason: `${email.error.issues[0]?.message ?? 'bad email'}: "${String(row.email).slice(0, 100)}"`,
+          });
         const first = seen.get(email.data);
-        if (first !== undefined) return problems.push({ index, reason: `duplicate in request: ${email.data} is already at index ${first}`, email: email.data });
+        if (first !== undefined)
+          return problems.push({
+            index,
+            reason: `duplicate in request: ${email.data} is already at index ${first}`,
+            email: email.data,
+          });
         seen.set(email.data, index);
         // Property names were checked by the caller's schema (no dots, no leading $).
         const op = upsertOpOf(email.data, row.name ?? '', row.locale ?? '', row.properties ?? {});
@@ -169,7 +210,15 @@ export function createContactImportService(deps: { contacts: Models['contacts'];
      * (no header, no email column, broken quoting); rows already written by then stay written.
      */
     async importCsv(input: Readable, options: { onProgress?: (rows: number) => void } = {}): Promise<ImportReport> {
-      const report: ImportReport = { columns: [], rows: 0, created: 0, updated: 0, skipped: 0, problems: [], problemsTruncated: false };
+      const report: ImportReport = {
+        columns: [],
+        rows: 0,
+        created: 0,
+        updated: 0,
+        skipped: 0,
+        problems: [],
+        problemsTruncated: false,
+      };
       const firstLineOfEmail = new Map<string, number>();
       let batch: AnyBulkWriteOperation[] = [];
       let writing: Promise<void> = Promise.resolve();
@@ -178,7 +227,8 @@ export function createContactImportService(deps: { contacts: Models['contacts'];
 
       const problem = (line: number, reason: string, email?: string) => {
         report.skipped++;
-        if (report.problems.length < MAX_REPORTED_PROBLEMS) report.problems.push({ line, reason, ...(email ? { email } : {}) });
+        if (report.problems.length < MAX_REPORTED_PROBLEMS)
+          report.problems.push({ line, reason, ...(email ? { email } : {}) });
         else report.problemsTruncated = true;
       };
       // csv-parse reports the line a record ends on; a quoted field with newlines starts it earlier.
@@ -208,9 +258,11 @@ export function createContactImportService(deps: { contacts: Models['contacts'];
         report.rows++;
         const { email: rawEmail = '', name = '', locale = '', ...rest } = parsed.record;
         const email = contactEmailSchema.safeParse(rawEmail);
-        if (!email.success) return problem(line, `${email.error.issues[0]?.message ?? 'bad email'}: "${rawEmail.slice(0, 100)}"`);
+        if (!email.success)
+          return problem(line, `${email.error.issues[0]?.message ?? 'bad email'}: "${rawEmail.slice(0, 100)}"`);
         const firstSeen = firstLineOfEmail.get(email.data);
-        if (firstSeen !== undefined) return problem(line, `duplicate in file: ${email.data} is already on line ${firstSeen}`, email.data);
+        if (firstSeen !== undefined)
+          return problem(line, `duplicate in file: ${email.data} is already on line ${firstSeen}`, email.data);
         firstLineOfEmail.set(email.data, line);
         const op = upsertOpOf(email.data, name, locale, rest);
         if ('reason' in op) return problem(line, op.reason, email.data);
@@ -239,7 +291,10 @@ export function createContactImportService(deps: { contacts: Models['contacts'];
       });
       const handleSkip = (err: CsvError & { lines?: number; empty_lines?: number }) => {
         report.rows++;
-        problem(startLine({ lines: err.lines ?? previousEndLine + 1, empty_lines: err.empty_lines ?? previousEmptyLines }), describeCsvError(err, report.columns.length));
+        problem(
+          startLine({ lines: err.lines ?? previousEndLine + 1, empty_lines: err.empty_lines ?? previousEmptyLines }),
+          describeCsvError(err, report.columns.length),
+        );
       };
 
       try {
@@ -253,13 +308,22 @@ export function createContactImportService(deps: { contacts: Models['contacts'];
         if (err instanceof ValidationError) throw err;
         const csvErr = err as Partial<CsvError> & { lines?: number };
         if (typeof csvErr.code === 'string' && csvErr.code.startsWith('CSV_')) {
-          throw new ValidationError(`The file is not valid CSV near line ${csvErr.lines ?? '?'}: ${csvErr.message ?? csvErr.code}. Rows before it were imported.`, {}, 'CSV_MALFORMED');
+          throw new ValidationError(
+            `The file is not valid CSV near line ${csvErr.lines ?? '?'}: ${csvErr.message ?? csvErr.code}. Rows before it were imported.`,
+            {},
+            'CSV_MALFORMED',
+          );
         }
         throw err;
       }
       await flush();
       await writing;
-      if (report.columns.length === 0) throw new ValidationError('The file is empty. It needs a header row (e.g. email,name,plan) and one row per contact.', {}, 'CSV_EMPTY');
+      if (report.columns.length === 0)
+        throw new ValidationError(
+          'The file is empty. It needs a header row (e.g. email,name,plan) and one row per contact.',
+          {},
+          'CSV_EMPTY',
+        );
       return report;
     },
 
@@ -269,9 +333,19 @@ export function createContactImportService(deps: { contacts: Models['contacts'];
      */
     async runImport(
       input: Readable,
-      meta: { source: 'upload' | 'cli' | 'api'; fileName?: string; userId?: string; onProgress?: (rows: number) => void },
+      meta: {
+        source: 'upload' | 'cli' | 'api';
+        fileName?: string;
+        userId?: string;
+        onProgress?: (rows: number) => void;
+      },
     ): Promise<{ id: string; report: ImportReport }> {
-      const run = await contactImports.create({ source: meta.source, fileName: meta.fileName ?? '', createdBy: meta.userId, startedAt: clock.now() });
+      const run = await contactImports.create({
+        source: meta.source,
+        fileName: meta.fileName ?? '',
+        createdBy: meta.userId,
+        startedAt: clock.now(),
+      });
       try {
         const report = await service.importCsv(input, meta.onProgress ? { onProgress: meta.onProgress } : {});
         await contactImports.updateOne({ _id: run._id }, { $set: { ...report, finishedAt: clock.now() } });

@@ -1,10 +1,11 @@
 import { Router } from 'express';
+
+import { ValidationError } from '../lib/errors.js';
 import { requireRole } from '../web/auth.js';
 import type { Csrf } from '../web/csrf.js';
 import { flash } from '../web/flash.js';
 import { withUploadedFile } from '../web/upload.js';
 import { parseInput } from '../web/validate.js';
-import { ValidationError } from '../lib/errors.js';
 import type { createContactImportService } from './contact-import.service.js';
 import { contactListQuerySchema } from './contacts.schemas.js';
 import type { ContactsService } from './contacts.service.js';
@@ -12,16 +13,24 @@ import type { ContactsService } from './contacts.service.js';
 export const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
 
 /** When each autopilot survey next surveys a contact, and why (autopilot.service contactSchedule). */
-type ContactSchedule = (contactId: string) => Promise<{ surveyId: string; surveyName: string; dueAt: Date; why: string }[]>;
+type ContactSchedule = (
+  contactId: string,
+) => Promise<{ surveyId: string; surveyName: string; dueAt: Date; why: string }[]>;
 
-export function contactsRouter(deps: { contacts: ContactsService; contactImports: ReturnType<typeof createContactImportService>; csrf: Csrf; schedule: ContactSchedule }): Router {
+export function contactsRouter(deps: {
+  contacts: ContactsService;
+  contactImports: ReturnType<typeof createContactImportService>;
+  csrf: Csrf;
+  schedule: ContactSchedule;
+}): Router {
   const { contacts, contactImports, csrf } = deps;
   const router = Router();
 
   router.get('/contacts', requireRole('viewer'), async (req, res) => {
     const query = parseInput(contactListQuerySchema, req.query);
     const result = await contacts.list(query);
-    const link = (page: number) => `/contacts?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), page: String(page) }).toString()}`;
+    const link = (page: number) =>
+      `/contacts?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), page: String(page) }).toString()}`;
     res.render('contacts/index', {
       title: 'Contacts',
       q: query.q,
@@ -37,19 +46,29 @@ export function contactsRouter(deps: { contacts: ContactsService; contactImports
 
   router.post('/contacts/import', requireRole('manager'), async (req, res) => {
     try {
-      const { id } = await withUploadedFile(req, { csrf, field: 'file', maxBytes: MAX_IMPORT_BYTES }, (file, fileName) =>
-        contactImports.runImport(file, { source: 'upload', fileName, userId: req.user!.id }),
+      const { id } = await withUploadedFile(
+        req,
+        { csrf, field: 'file', maxBytes: MAX_IMPORT_BYTES },
+        (file, fileName) => contactImports.runImport(file, { source: 'upload', fileName, userId: req.user!.id }),
       );
       res.redirect(303, `/contacts/imports/${id}`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      res.status(400).render('contacts/import', { title: 'Import contacts', maxMb: MAX_IMPORT_BYTES / 1024 / 1024, formError: err.message, errors: err.fields });
+      res.status(400).render('contacts/import', {
+        title: 'Import contacts',
+        maxMb: MAX_IMPORT_BYTES / 1024 / 1024,
+        formError: err.message,
+        errors: err.fields,
+      });
     }
   });
 
   router.get('/contacts/imports/:id', requireRole('manager'), async (req, res) => {
     const run = await contactImports.getImport(req.params.id as string);
-    if (!run) return res.status(404).render('errors/404', { title: 'Import not found', message: 'That import does not exist.' });
+    if (!run)
+      return res
+        .status(404)
+        .render('errors/404', { title: 'Import not found', message: 'That import does not exist.' });
     res.render('contacts/import-report', { title: 'Import report', run });
   });
 

@@ -8,7 +8,13 @@ export function normaliseEmail(value: string): string {
 export const contactEmailSchema = z
   .string()
   .transform(normaliseEmail)
-  .pipe(z.string().min(1, { error: 'email is empty' }).max(254, { error: 'email is longer than 254 characters' }).pipe(z.email({ error: 'not a valid email address' })));
+  .pipe(
+    z
+      .string()
+      .min(1, { error: 'email is empty' })
+      .max(254, { error: 'email is longer than 254 characters' })
+      .pipe(z.email({ error: 'not a valid email address' })),
+  );
 
 /** BCP 47-ish: "en", "de-CH", "pt_BR". Empty means "use the survey's language". */
 export const localeSchema = z
@@ -19,5 +25,10 @@ export const localeSchema = z
 
 export const contactListQuerySchema = z.object({
   q: z.string().trim().max(254, { error: 'search is longer than 254 characters' }).default(''),
-  page: z.coerce.number({ error: 'page must be a whole number' }).int({ error: 'page must be a whole number' }).min(1).max(1_000_000).default(1),
+  page: z.coerce
+    .number({ error: 'page must be a whole number' })
+    .int({ error: 'page must be a whole number' })
+    .min(1)
+    .max(1_000_000)
+    .default(1),
 });

@@ -1,9 +1,10 @@
-import type { InvitationSource } from '../sending/invitation.model.js';
 import mongoose from 'mongoose';
+
 import type { Models } from '../db/models.js';
-import type { Aggregates } from '../results/aggregates.js';
 import type { Clock } from '../lib/clock.js';
 import { NotFoundError } from '../lib/errors.js';
+import type { Aggregates } from '../results/aggregates.js';
+import type { InvitationSource } from '../sending/invitation.model.js';
 import { SKIP_LABELS } from '../sending/send-skip.model.js';
 
 export interface ContactRow {
@@ -21,7 +22,15 @@ export interface ContactDetail extends ContactRow {
   suppressedAt: Date | undefined;
   suppressedReason: string;
   createdAt: Date | undefined;
-  invitations: { id: string; surveyName: string; status: string; source: string; queuedAt: Date; sentAt: Date | undefined; respondedAt: Date | undefined }[];
+  invitations: {
+    id: string;
+    surveyName: string;
+    status: string;
+    source: string;
+    queuedAt: Date;
+    sentAt: Date | undefined;
+    respondedAt: Date | undefined;
+  }[];
   responses: { id: string; surveyName: string; score: number; category: string; comment: string; submittedAt: Date }[];
   /** When a send left this contact out, and why: answers "why was this person not surveyed?". */
   skips: { surveyName: string; reason: string; at: Date }[];
@@ -33,7 +42,11 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const SOURCE_LABELS: Record<InvitationSource, string> = { send: 'send page or API', autopilot: 'autopilot schedule', trigger: 'event trigger' };
+const SOURCE_LABELS: Record<InvitationSource, string> = {
+  send: 'send page or API',
+  autopilot: 'autopilot schedule',
+  trigger: 'event trigger',
+};
 
 export function createContactsService(deps: {
   aggregates: Aggregates;
@@ -49,12 +62,16 @@ export function createContactsService(deps: {
   const { contacts, invitations, responses, orders, surveys, sendSkips, clock } = deps;
 
   function idOrNotFound(id: string): mongoose.Types.ObjectId {
-    if (!mongoose.isValidObjectId(id)) throw new NotFoundError('That contact does not exist. It may have been deleted.', 'CONTACT_NOT_FOUND');
+    if (!mongoose.isValidObjectId(id))
+      throw new NotFoundError('That contact does not exist. It may have been deleted.', 'CONTACT_NOT_FOUND');
     return new mongoose.Types.ObjectId(id);
   }
 
   async function surveyNames(ids: mongoose.Types.ObjectId[]): Promise<Map<string, string>> {
-    const docs = await surveys.find({ _id: mongoose.trusted({ $in: ids }) }).select('name').lean();
+    const docs = await surveys
+      .find({ _id: mongoose.trusted({ $in: ids }) })
+      .select('name')
+      .lean();
     return new Map(docs.map((d) => [String(d._id), d.name]));
   }
 
@@ -63,10 +80,18 @@ export function createContactsService(deps: {
      * One page of contacts ordered by email. `q` matches the start of the email (indexed) or any part
      * of the name, ignoring case.
      */
-    async list(options: { q: string; page: number }): Promise<{ rows: ContactRow[]; total: number; page: number; pages: number }> {
+    async list(options: {
+      q: string;
+      page: number;
+    }): Promise<{ rows: ContactRow[]; total: number; page: number; pages: number }> {
       const q = options.q.trim();
       const filter = q
-        ? { $or: [{ email: mongoose.trusted({ $regex: `^${escapeRegex(q.toLowerCase())}` }) }, { name: mongoose.trusted({ $regex: escapeRegex(q), $options: 'i' }) }] }
+        ? {
+            $or: [
+              { email: mongoose.trusted({ $regex: `^${escapeRegex(q.toLowerCase())}` }) },
+              { name: mongoose.trusted({ $regex: escapeRegex(q), $options: 'i' }) },
+            ],
+          }
         : {};
       const total = await contacts.countDocuments(filter);
       const pages = Math.max(1, Math.ceil(total / CONTACTS_PAGE_SIZE));
@@ -97,10 +122,17 @@ export function createContactsService(deps: {
         responses.find({ contactId: _id }).sort({ submittedAt: -1 }).limit(100).lean(),
         sendSkips.find({ contactId: _id }).sort({ at: -1 }).limit(50).lean(),
       ]);
-      const names = await surveyNames([...invs.map((i) => i.surveyId), ...resps.map((r) => r.surveyId), ...skipDocs.map((k) => k.surveyId)]);
+      const names = await surveyNames([
+        ...invs.map((i) => i.surveyId),
+        ...resps.map((r) => r.surveyId),
+        ...skipDocs.map((k) => k.surveyId),
+      ]);
       // lean() gives the properties Map as a plain object.
       const rawProps: unknown = d.properties;
-      const props = rawProps instanceof Map ? (Object.fromEntries(rawProps) as Record<string, string>) : ((rawProps ?? {}) as Record<string, string>);
+      const props =
+        rawProps instanceof Map
+          ? (Object.fromEntries(rawProps) as Record<string, string>)
+          : ((rawProps ?? {}) as Record<string, string>);
       return {
         id: String(d._id),
         email: d.email,
@@ -132,7 +164,11 @@ export function createContactsService(deps: {
           comment: r.comment ?? '',
           submittedAt: r.submittedAt,
         })),
-        skips: skipDocs.map((k) => ({ surveyName: names.get(String(k.surveyId)) ?? '(deleted survey)', reason: SKIP_LABELS[k.reason], at: k.at })),
+        skips: skipDocs.map((k) => ({
+          surveyName: names.get(String(k.surveyId)) ?? '(deleted survey)',
+          reason: SKIP_LABELS[k.reason],
+          at: k.at,
+        })),
       };
     },
 
@@ -140,7 +176,8 @@ export function createContactsService(deps: {
     async unsubscribe(id: string): Promise<void> {
       const _id = idOrNotFound(id);
       await contacts.updateOne({ _id, unsubscribedAt: null }, { $set: { unsubscribedAt: clock.now() } });
-      if (!(await contacts.exists({ _id }))) throw new NotFoundError('That contact does not exist. It may have been deleted.', 'CONTACT_NOT_FOUND');
+      if (!(await contacts.exists({ _id })))
+        throw new NotFoundError('That contact does not exist. It may have been deleted.', 'CONTACT_NOT_FOUND');
     },
 
     /**
@@ -153,8 +190,14 @@ export function createContactsService(deps: {
       const doc = await contacts.findById(_id).lean();
       if (!doc) throw new NotFoundError('That contact does not exist. It may have been deleted.', 'CONTACT_NOT_FOUND');
       // Anonymise first, delete the contact last: if this stops halfway, running it again finishes it.
-      const answered = await responses.find({ contactId: _id }).select('surveyId submittedAt channel score repurchase review contactSnapshot').lean();
-      await responses.updateMany({ contactId: _id }, { $unset: { contactId: 1, invitationId: 1 }, $set: { comment: '', contactSnapshot: {} } });
+      const answered = await responses
+        .find({ contactId: _id })
+        .select('surveyId submittedAt channel score repurchase review contactSnapshot')
+        .lean();
+      await responses.updateMany(
+        { contactId: _id },
+        { $unset: { contactId: 1, invitationId: 1 }, $set: { comment: '', contactSnapshot: {} } },
+      );
       // The responses still count overall, but no longer under the person's property values.
       for (const r of answered) await deps.aggregates.applyChange(r, { ...r, contactSnapshot: {} });
       await invitations.deleteMany({ contactId: _id });

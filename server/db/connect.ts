@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
+
 import { maskUri, uriHosts } from '../lib/mask-uri.js';
 
 // Query filters are sanitized (a `{ $gt: '' }` from user input becomes a literal, not an operator) and a
@@ -8,7 +9,9 @@ mongoose.set('strictQuery', 'throw');
 
 export class DatabaseUnreachableError extends Error {
   constructor(uri: string, reason: string) {
-    super(`Cannot reach MongoDB at ${uriHosts(uri)} (${maskUri(uri)}): ${reason}. Check MONGODB_URI, or unset it to use the embedded database.`);
+    super(
+      `Cannot reach MongoDB at ${uriHosts(uri)} (${maskUri(uri)}): ${reason}. Check MONGODB_URI, or unset it to use the embedded database.`,
+    );
     this.name = 'DatabaseUnreachableError';
   }
 }
@@ -17,7 +20,10 @@ export class DatabaseUnreachableError extends Error {
  * Opens a connection and waits until a server answers. Fails with DatabaseUnreachableError after
  * `timeoutMs` (server selection), so a wrong MONGODB_URI stops the process quickly with one clear line.
  */
-export async function connectDatabase(uri: string, options: { timeoutMs?: number; appName?: string } = {}): Promise<Connection> {
+export async function connectDatabase(
+  uri: string,
+  options: { timeoutMs?: number; appName?: string } = {},
+): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: options.timeoutMs ?? 10_000,
     appName: options.appName ?? 'nps',

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { Logger } from '../lib/logger.js';
 import { startMongoJavaServer, type RunningServer } from './mongo-java-server.js';
 
@@ -52,7 +53,12 @@ async function startMongod(dataDir: string | undefined, logger: Logger): Promise
   const giveUp = new AbortController();
   const timeout = sleep(MONGOD_ATTEMPT_MS, undefined, { signal: giveUp.signal }).then(() => {
     // If it does start after we gave up, do not leave it running.
-    starting.then((late) => late.stop(), () => undefined).catch(() => undefined);
+    starting
+      .then(
+        (late) => late.stop(),
+        () => undefined,
+      )
+      .catch(() => undefined);
     throw new Error(`mongod did not start within ${MONGOD_ATTEMPT_MS / 1000} s`);
   });
   timeout.catch(() => undefined);

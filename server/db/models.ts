@@ -1,8 +1,9 @@
 import type { Connection } from 'mongoose';
+
 import { userSchema } from '../accounts/user.model.js';
 import { apiKeySchema } from '../api/api-key.model.js';
-import { brandLogoSchema } from '../branding/brand-logo.model.js';
 import { autopilotEntrySchema } from '../autopilot/autopilot-entry.model.js';
+import { brandLogoSchema } from '../branding/brand-logo.model.js';
 import { contactImportSchema } from '../contacts/contact-import.model.js';
 import { contactSchema } from '../contacts/contact.model.js';
 import { exportLogSchema } from '../exports/export-log.model.js';
@@ -17,8 +18,8 @@ import { sendRunSchema } from '../sending/send-run.model.js';
 import { sendSkipSchema } from '../sending/send-skip.model.js';
 import { surveySchema } from '../surveys/survey.model.js';
 import { triggerSchema } from '../triggers/trigger.model.js';
-import { webhookDeliverySchema, webhookSchema } from '../webhooks/webhook.model.js';
 import { rateLimitSchema } from '../web/rate-limit.model.js';
+import { webhookDeliverySchema, webhookSchema } from '../webhooks/webhook.model.js';
 
 /** Every model, bound to one connection. Services receive the ones they touch. */
 export function createModels(connection: Connection) {

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { Logger } from '../lib/logger.js';
 import { projectRoot } from '../lib/paths.js';
 
@@ -33,10 +34,14 @@ function hasCommand(command: string, args: string[]): boolean {
 export async function ensureLauncherBuilt(logger: Logger): Promise<void> {
   if (launcherIsFresh()) return;
   if (!hasCommand('java', ['-version'])) {
-    throw new Error('Java 17+ is needed for the embedded database (mongo-java-server). Install it, or set MONGODB_URI.');
+    throw new Error(
+      'Java 17+ is needed for the embedded database (mongo-java-server). Install it, or set MONGODB_URI.',
+    );
   }
   if (!hasCommand('mvn', ['-v'])) {
-    throw new Error('Maven is needed once to fetch mongo-java-server from Maven Central. Install it, or set MONGODB_URI.');
+    throw new Error(
+      'Maven is needed once to fetch mongo-java-server from Maven Central. Install it, or set MONGODB_URI.',
+    );
   }
   const deadline = Date.now() + 10 * 60_000;
   for (;;) {
@@ -45,7 +50,8 @@ export async function ensureLauncherBuilt(logger: Logger): Promise<void> {
       break;
     } catch {
       // Someone else is building. A lock older than 10 minutes belongs to a build that died.
-      if (existsSync(lockDir) && Date.now() - statSync(lockDir).mtimeMs > 10 * 60_000) rmSync(lockDir, { recursive: true, force: true });
+      if (existsSync(lockDir) && Date.now() - statSync(lockDir).mtimeMs > 10 * 60_000)
+        rmSync(lockDir, { recursive: true, force: true });
       if (launcherIsFresh()) return;
       if (Date.now() > deadline) throw new Error(`Timed out waiting for another process to build ${launcherJar}`);
       await sleep(500);
@@ -59,7 +65,8 @@ export async function ensureLauncherBuilt(logger: Logger): Promise<void> {
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    if (code !== 0) throw new Error(`Building the mongo-java-server launcher failed (mvn exit ${code}):\n${output.slice(-2000)}`);
+    if (code !== 0)
+      throw new Error(`Building the mongo-java-server launcher failed (mvn exit ${code}):\n${output.slice(-2000)}`);
   } finally {
     rmSync(lockDir, { recursive: true, force: true });
   }
@@ -76,9 +83,18 @@ export interface RunningServer {
  * across restarts; without, everything is in memory. The Java process exits when our stdin pipe closes,
  * so it cannot outlive this process.
  */
-export async function startMongoJavaServer(options: { file?: string; port?: number; logger: Logger }): Promise<RunningServer> {
+export async function startMongoJavaServer(options: {
+  file?: string;
+  port?: number;
+  logger: Logger;
+}): Promise<RunningServer> {
   await ensureLauncherBuilt(options.logger);
-  const args = ['-Xss4m', '-cp', `${launcherJar}${path.delimiter}${path.join(targetDir, 'lib', '*')}`, 'nps.embedded.Launcher'];
+  const args = [
+    '-Xss4m',
+    '-cp',
+    `${launcherJar}${path.delimiter}${path.join(targetDir, 'lib', '*')}`,
+    'nps.embedded.Launcher',
+  ];
   if (options.file) {
     mkdirSync(path.dirname(options.file), { recursive: true });
     args.push('--file', options.file);
@@ -93,7 +109,11 @@ export async function startMongoJavaServer(options: { file?: string; port?: numb
     // busy machine. Allow two minutes before calling it failed.
     const timer = setTimeout(() => {
       child.kill();
-      reject(new Error(`mongo-java-server did not start within 120 s${stderr ? `: ${stderr}` : ' (is the machine very busy, or the data directory very large?)'}`));
+      reject(
+        new Error(
+          `mongo-java-server did not start within 120 s${stderr ? `: ${stderr}` : ' (is the machine very busy, or the data directory very large?)'}`,
+        ),
+      );
     }, 120_000);
     const lines = readline.createInterface({ input: child.stdout });
     lines.on('line', (line) => {

@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Connection } from 'mongoose';
+
 import type { Config } from '../config.js';
 import type { Logger } from '../lib/logger.js';
 import { connectDatabase } from './connect.js';
 import { startEmbeddedDatabase } from './embedded.js';
-import type { RunningServer } from './mongo-java-server.js';
 import { createModels, ensureIndexes, type Models } from './models.js';
+import type { RunningServer } from './mongo-java-server.js';
 
 export interface OpenDatabase {
   connection: Connection;
@@ -22,7 +23,11 @@ export interface OpenDatabase {
  * `npm start` is up); otherwise a new embedded server. With `share`, a new embedded server is announced
  * in DATA_DIR/embedded-db.json for other processes until close().
  */
-export async function openDatabase(options: { config: Config; logger: Logger; share?: boolean }): Promise<OpenDatabase> {
+export async function openDatabase(options: {
+  config: Config;
+  logger: Logger;
+  share?: boolean;
+}): Promise<OpenDatabase> {
   const { config, logger } = options;
   let embedded: RunningServer | undefined;
   let uri: string;
@@ -81,7 +86,8 @@ function readAnnouncement(file: string): Announcement | undefined {
   if (!existsSync(file)) return undefined;
   try {
     const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<Announcement>;
-    if (typeof value.uri === 'string' && typeof value.pid === 'number') return { uri: value.uri, pid: value.pid, description: String(value.description ?? 'embedded') };
+    if (typeof value.uri === 'string' && typeof value.pid === 'number')
+      return { uri: value.uri, pid: value.pid, description: String(value.description ?? 'embedded') };
   } catch {
     // A half-written or foreign file is ignored.
   }

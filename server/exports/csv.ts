@@ -27,5 +27,10 @@ export function safeCell(value: string | number | boolean | Date | null | undefi
  * a UTF-8 byte order mark first, so Excel reads accents right.
  */
 export function csvWriter(options: { bom?: boolean } = {}): Stringifier {
-  return stringify({ bom: options.bom === true, record_delimiter: '\r\n', quoted_match: [/^'/, /[\r\n]/], cast: { number: (n) => String(n) } });
+  return stringify({
+    bom: options.bom === true,
+    record_delimiter: '\r\n',
+    quoted_match: [/^'/, /[\r\n]/],
+    cast: { number: (n) => String(n) },
+  });
 }

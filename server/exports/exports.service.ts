@@ -1,6 +1,7 @@
 import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import mongoose from 'mongoose';
+
 import type { Models } from '../db/models.js';
 import type { Clock } from '../lib/clock.js';
 import type { Aggregates } from '../results/aggregates.js';
@@ -41,7 +42,14 @@ interface ExportRow {
 
 /** "customer-nps_2026-08-26_2026-11-23.csv": survey and range, safe in any file system. */
 export function exportFileName(surveyName: string, fromDay: string | undefined, toDay: string): string {
-  const slug = surveyName.normalize('NFKD').replace(/[^\w\s-]/g, '').trim().toLowerCase().replace(/[\s_-]+/g, '-').slice(0, 60) || 'survey';
+  const slug =
+    surveyName
+      .normalize('NFKD')
+      .replace(/[^\w\s-]/g, '')
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_-]+/g, '-')
+      .slice(0, 60) || 'survey';
   return `${slug}_${fromDay ?? 'all'}_${toDay}.csv`;
 }
 
@@ -66,7 +74,11 @@ export function createExportsService(deps: { models: Models; clock: Clock; timeZ
     const surveyId = new mongoose.Types.ObjectId(input.survey.id);
     const period = periodOf(input.query, clock.now(), timeZone);
     const match: Record<string, unknown> = { surveyId, review: { $in: COUNTED_REVIEW_STATES } };
-    if (period.start || period.end) match.submittedAt = { ...(period.start ? { $gte: period.start } : {}), ...(period.end ? { $lt: period.end } : {}) };
+    if (period.start || period.end)
+      match.submittedAt = {
+        ...(period.start ? { $gte: period.start } : {}),
+        ...(period.end ? { $lt: period.end } : {}),
+      };
     if (input.query.channel) match.channel = input.query.channel;
     if (input.query.prop) match[`contactSnapshot.${input.query.prop}`] = input.query.value;
     if (input.query.tag) match.tags = input.query.tag;
@@ -74,12 +86,21 @@ export function createExportsService(deps: { models: Models; clock: Clock; timeZ
     const properties = await deps.aggregates.propertyKeysOf(surveyId);
     // Follow-ups are one per unhappy response at most: read once, not looked up per row.
     const followUps = new Map<string, string>();
-    for await (const f of models.followUps.find({ surveyId }).select('responseId status').lean().cursor()) followUps.set(String(f.responseId), f.status);
+    for await (const f of models.followUps.find({ surveyId }).select('responseId status').lean().cursor())
+      followUps.set(String(f.responseId), f.status);
     const log = await models.exportLogs.create({
       userId: input.userId,
       apiKeyId: input.apiKeyId,
       surveyId,
-      filters: { range: input.query.range, from: period.fromDay, to: period.toDay, prop: input.query.prop, value: input.query.value, channel: input.query.channel, tag: input.query.tag },
+      filters: {
+        range: input.query.range,
+        from: period.fromDay,
+        to: period.toDay,
+        prop: input.query.prop,
+        value: input.query.value,
+        channel: input.query.channel,
+        tag: input.query.tag,
+      },
       startedAt: clock.now(),
     });
 
@@ -108,8 +129,15 @@ export function createExportsService(deps: { models: Models; clock: Clock; timeZ
     const BATCH = 1000;
     let pending: ExportRow[] = [];
     const flushRows = async (stream: Transform) => {
-      const ids = [...new Set(pending.flatMap((d) => (d.contactId ? [String(d.contactId)] : [])))].map((id) => new mongoose.Types.ObjectId(id));
-      const contacts = ids.length > 0 ? await models.contacts.collection.find({ _id: { $in: ids } }, { projection: { email: 1, name: 1 } }).toArray() : [];
+      const ids = [...new Set(pending.flatMap((d) => (d.contactId ? [String(d.contactId)] : [])))].map(
+        (id) => new mongoose.Types.ObjectId(id),
+      );
+      const contacts =
+        ids.length > 0
+          ? await models.contacts.collection
+              .find({ _id: { $in: ids } }, { projection: { email: 1, name: 1 } })
+              .toArray()
+          : [];
       const byId = new Map(contacts.map((c) => [String(c._id), c as { email?: string; name?: string }]));
       for (const doc of pending) {
         rows++;
@@ -132,7 +160,18 @@ export function createExportsService(deps: { models: Models; clock: Clock; timeZ
     writer.write(header.map(safeCell));
     const cursor = models.responses.collection.find(match, {
       sort: { submittedAt: 1, _id: 1 },
-      projection: { submittedAt: 1, updatedAt: 1, score: 1, category: 1, repurchase: 1, comment: 1, channel: 1, contactSnapshot: 1, contactId: 1, tags: 1 },
+      projection: {
+        submittedAt: 1,
+        updatedAt: 1,
+        score: 1,
+        category: 1,
+        repurchase: 1,
+        comment: 1,
+        channel: 1,
+        contactSnapshot: 1,
+        contactId: 1,
+        tags: 1,
+      },
       batchSize: 1000,
     });
     let finished = false;
@@ -142,11 +181,17 @@ export function createExportsService(deps: { models: Models; clock: Clock; timeZ
     } catch (err) {
       // The client went away (or the cursor failed): the cursor is closed by the pipeline; record it.
       if (!(err instanceof Error && (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE')) {
-        await models.exportLogs.updateOne({ _id: log._id }, { $set: { status: 'aborted', rows, finishedAt: clock.now() } });
+        await models.exportLogs.updateOne(
+          { _id: log._id },
+          { $set: { status: 'aborted', rows, finishedAt: clock.now() } },
+        );
         throw err;
       }
     }
-    await models.exportLogs.updateOne({ _id: log._id }, { $set: { status: finished ? 'finished' : 'aborted', rows, finishedAt: clock.now() } });
+    await models.exportLogs.updateOne(
+      { _id: log._id },
+      { $set: { status: finished ? 'finished' : 'aborted', rows, finishedAt: clock.now() } },
+    );
     return { rows, finished };
   }
 

@@ -54,10 +54,9 @@ export class ConflictError extends AppError {
   }
 }
 
-
 /** MongoDB's duplicate key error (E11000), as raised by a unique index. Works the same on every engine we run. */
 export function isDuplicateKeyError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && (err).code === 11000;
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
 }
 
 /** Any other status with a stable code (415, 429, ...), for the few places no typed error fits. */

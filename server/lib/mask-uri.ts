@@ -6,6 +6,8 @@ export function maskUri(uri: string): string {
 /** The host list of a MongoDB connection string ("db1:27017,db2:27017"), without credentials. */
 export function uriHosts(uri: string): string {
   const withoutScheme = uri.replace(/^mongodb(\+srv)?:\/\//, '');
-  const afterCredentials = withoutScheme.includes('@') ? withoutScheme.slice(withoutScheme.lastIndexOf('@') + 1) : withoutScheme;
+  const afterCredentials = withoutScheme.includes('@')
+    ? withoutScheme.slice(withoutScheme.lastIndexOf('@') + 1)
+    : withoutScheme;
   return afterCredentials.split(/[/?]/)[0] ?? '';
 }

@@ -21,7 +21,11 @@ export function loadConfigOrExit(): Config {
   }
 }
 
-export async function openDatabaseOrExit(options: { config: Config; logger: Logger; share?: boolean }): Promise<OpenDatabase> {
+export async function openDatabaseOrExit(options: {
+  config: Config;
+  logger: Logger;
+  share?: boolean;
+}): Promise<OpenDatabase> {
   try {
     return await openDatabase(options);
   } catch (err) {

@@ -20,4 +20,3 @@ export function isWellFormedToken(value: unknown): value is string {
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
-

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { z } from 'zod';
+
 import type { Models } from '../db/models.js';
 import type { Clock } from '../lib/clock.js';
 import { ValidationError } from '../lib/errors.js';
@@ -10,11 +11,33 @@ const BATCH = 1000;
 const MAX_PROBLEMS = 1000;
 
 const orderRowSchema = z.object({
-  email: z.string().trim().toLowerCase().pipe(z.email({ error: 'bad email' })),
-  reference: z.string().trim().min(1, { error: 'reference is empty' }).max(200, { error: 'reference is longer than 200 characters' }),
-  ordered_at: z.string().trim().refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)), { error: 'ordered_at is not a date like 2026-01-31 or 2026-01-31T10:00:00Z' }),
-  amount: z.string().trim().refine((v) => v === '' || /^\d+(\.\d+)?$/.test(v), { error: 'amount is not a number like 49.90' }).optional(),
-  currency: z.string().trim().toUpperCase().refine((v) => v === '' || /^[A-Z]{3}$/.test(v), { error: 'currency is not a 3-letter code like EUR' }).optional(),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ error: 'bad email' })),
+  reference: z
+    .string()
+    .trim()
+    .min(1, { error: 'reference is empty' })
+    .max(200, { error: 'reference is longer than 200 characters' }),
+  ordered_at: z
+    .string()
+    .trim()
+    .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)), {
+      error: 'ordered_at is not a date like 2026-01-31 or 2026-01-31T10:00:00Z',
+    }),
+  amount: z
+    .string()
+    .trim()
+    .refine((v) => v === '' || /^\d+(\.\d+)?$/.test(v), { error: 'amount is not a number like 49.90' })
+    .optional(),
+  currency: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine((v) => v === '' || /^[A-Z]{3}$/.test(v), { error: 'currency is not a 3-letter code like EUR' })
+    .optional(),
 });
 
 export interface OrderImportReport {
@@ -42,7 +65,9 @@ export function createOrderImportService(deps: { models: Models; clock: Clock })
     let batch: { line: number; row: z.infer<typeof orderRowSchema> }[] = [];
     const flush = async () => {
       const emails = [...new Set(batch.map((b) => b.row.email))];
-      const contacts = await models.contacts.collection.find({ email: { $in: emails } }, { projection: { email: 1 } }).toArray();
+      const contacts = await models.contacts.collection
+        .find({ email: { $in: emails } }, { projection: { email: 1 } })
+        .toArray();
       const byEmail = new Map(contacts.map((c) => [c.email as string, c._id]));
       const now = clock.now();
       const ops: AnyBulkWriteOperation[] = [];
@@ -55,7 +80,13 @@ export function createOrderImportService(deps: { models: Models; clock: Clock })
         const set: Record<string, unknown> = { contactId, orderedAt: new Date(row.ordered_at), updatedAt: now };
         if (row.amount) set.amount = Number(row.amount);
         if (row.currency) set.currency = row.currency;
-        ops.push({ updateOne: { filter: { reference: row.reference }, update: { $set: set, $setOnInsert: { createdAt: now } }, upsert: true } });
+        ops.push({
+          updateOne: {
+            filter: { reference: row.reference },
+            update: { $set: set, $setOnInsert: { createdAt: now } },
+            upsert: true,
+          },
+        });
       }
       if (ops.length > 0) {
         const result = await models.orders.collection.bulkWrite(ops, { ordered: false });
@@ -64,9 +95,27 @@ export function createOrderImportService(deps: { models: Models; clock: Clock })
       }
       batch = [];
     };
-    const parser = input.pipe(parse({ bom: true, columns: (h: string[]) => h.map((c) => c.trim().toLowerCase().replace(/^contact_email$/, 'email')), skip_empty_lines: true, info: true, trim: true, relax_column_count: true }));
+    const parser = input.pipe(
+      parse({
+        bom: true,
+        columns: (h: string[]) =>
+          h.map((c) =>
+            c
+              .trim()
+              .toLowerCase()
+              .replace(/^contact_email$/, 'email'),
+          ),
+        skip_empty_lines: true,
+        info: true,
+        trim: true,
+        relax_column_count: true,
+      }),
+    );
     try {
-      for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      for await (const { record, info } of parser as AsyncIterable<{
+        record: Record<string, string>;
+        info: { lines: number };
+      }>) {
         report.rows++;
         const parsed = orderRowSchema.safeParse(record);
         if (!parsed.success) {
@@ -78,11 +127,21 @@ export function createOrderImportService(deps: { models: Models; clock: Clock })
       }
     } catch (err) {
       const csvErr = err as Partial<CsvError>;
-      if (typeof csvErr.code === 'string' && csvErr.code.startsWith('CSV_')) throw new ValidationError(`The file is not valid CSV: ${csvErr.message ?? csvErr.code}. Rows before it were imported.`, {}, 'CSV_MALFORMED');
+      if (typeof csvErr.code === 'string' && csvErr.code.startsWith('CSV_'))
+        throw new ValidationError(
+          `The file is not valid CSV: ${csvErr.message ?? csvErr.code}. Rows before it were imported.`,
+          {},
+          'CSV_MALFORMED',
+        );
       throw err;
     }
     await flush();
-    if (report.rows === 0) throw new ValidationError('The file has no orders. It needs a header row (email,reference,ordered_at,amount,currency) and one row per order.', { file: 'The file has no orders.' }, 'CSV_EMPTY');
+    if (report.rows === 0)
+      throw new ValidationError(
+        'The file has no orders. It needs a header row (email,reference,ordered_at,amount,currency) and one row per order.',
+        { file: 'The file has no orders.' },
+        'CSV_EMPTY',
+      );
     return report;
   }
 

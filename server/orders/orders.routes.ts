@@ -1,4 +1,5 @@
 import { Router } from 'express';
+
 import { ValidationError } from '../lib/errors.js';
 import { requireRole } from '../web/auth.js';
 import type { Csrf } from '../web/csrf.js';
@@ -15,7 +16,9 @@ export function ordersRouter(deps: { orderImports: OrderImportService; csrf: Csr
   });
   router.post('/orders/import', requireRole('manager'), async (req, res) => {
     try {
-      const report = await withUploadedFile(req, { csrf: deps.csrf, field: 'file', maxBytes: MAX_BYTES }, (file) => deps.orderImports.importCsv(file));
+      const report = await withUploadedFile(req, { csrf: deps.csrf, field: 'file', maxBytes: MAX_BYTES }, (file) =>
+        deps.orderImports.importCsv(file),
+      );
       res.render('orders/import', { title: 'Orders imported', report });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;

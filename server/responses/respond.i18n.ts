@@ -63,7 +63,8 @@ export const RESPOND_WORDING: Record<Language, RespondWording> = {
     closedTitle: 'This survey is closed',
     closedBody: 'It no longer takes answers. Thank you for your time; nothing else is needed from you.',
     unsubscribedTitle: 'You are unsubscribed',
-    unsubscribedBody: 'You unsubscribed from these surveys, so this link no longer takes answers. Nothing else is needed from you.',
+    unsubscribedBody:
+      'You unsubscribed from these surveys, so this link no longer takes answers. Nothing else is needed from you.',
     formError: 'Your answer was not saved yet. Please check the marked question.',
     errors: {
       score: 'Choose a score from 0 to 10.',
@@ -100,7 +101,8 @@ export const RESPOND_WORDING: Record<Language, RespondWording> = {
     closedTitle: 'Diese Umfrage ist beendet',
     closedBody: 'Sie nimmt keine Antworten mehr an. Danke für Ihre Zeit; Sie müssen nichts weiter tun.',
     unsubscribedTitle: 'Sie sind abgemeldet',
-    unsubscribedBody: 'Sie haben diese Umfragen abbestellt, daher nimmt dieser Link keine Antworten mehr an. Sie müssen nichts weiter tun.',
+    unsubscribedBody:
+      'Sie haben diese Umfragen abbestellt, daher nimmt dieser Link keine Antworten mehr an. Sie müssen nichts weiter tun.',
     formError: 'Ihre Antwort ist noch nicht gespeichert. Bitte prüfen Sie die markierte Frage.',
     errors: {
       score: 'Wählen Sie eine Bewertung von 0 bis 10.',
@@ -113,5 +115,10 @@ export const RESPOND_WORDING: Record<Language, RespondWording> = {
 
 /** A date as the customer reads it, in their language (UTC; the page shows no time of day). */
 export function formatDay(date: Date, language: Language): string {
-  return new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
+  return new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(date);
 }

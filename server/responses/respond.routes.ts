@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import type { RateLimitRequestHandler } from 'express-rate-limit';
-import { fillCompany } from '../sending/survey-email.js';
+
 import { INVALID_LINK_WORDING, localisedQuestion, pickLanguage, type Language } from '../sending/i18n.js';
+import { fillCompany } from '../sending/survey-email.js';
 import type { SurveyDetail } from '../surveys/surveys.service.js';
 import { fieldErrorsOf } from '../web/validate.js';
+import { formatDay, RESPOND_WORDING, type RespondWording } from './respond.i18n.js';
 import { REPURCHASE_ANSWERS } from './response.model.js';
 import { answerInputSchema, linkScoreSchema } from './response.schemas.js';
-import { formatDay, RESPOND_WORDING, type RespondWording } from './respond.i18n.js';
 import type { ResponsesService, StoredAnswer } from './responses.service.js';
 
 type ErrorKey = keyof RespondWording['errors'];
@@ -32,7 +33,11 @@ interface FormValues {
  * form's POST does (server/responses/README.md). Mounted before the session middleware: no cookie,
  * no CSRF token; the unguessable token in the address is the authentication.
  */
-export function respondRouter(deps: { responses: ResponsesService; tokenLimiter: RateLimitRequestHandler; webLinkLimiter: express.RequestHandler }): Router {
+export function respondRouter(deps: {
+  responses: ResponsesService;
+  tokenLimiter: RateLimitRequestHandler;
+  webLinkLimiter: express.RequestHandler;
+}): Router {
   const { responses } = deps;
   const router = Router();
   const body = express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 20 });
@@ -50,15 +55,24 @@ export function respondRouter(deps: { responses: ResponsesService; tokenLimiter:
    */
   async function invalid(req: Request, res: Response) {
     await deps.tokenLimiter(req, res, () => {
-      res.status(404).render('respond/link-invalid', { layout: 'public', title: INVALID_LINK_WORDING.title, t: INVALID_LINK_WORDING });
+      res.status(404).render('respond/link-invalid', {
+        layout: 'public',
+        title: INVALID_LINK_WORDING.title,
+        t: INVALID_LINK_WORDING,
+      });
     });
   }
 
   function gone(res: Response, kind: 'closed' | 'unsubscribed', survey: SurveyDetail, contactLocale: string) {
     const lang = pickLanguage(contactLocale, survey.language);
     const w = RESPOND_WORDING[lang];
-    const t = kind === 'closed' ? { title: w.closedTitle, body: w.closedBody } : { title: w.unsubscribedTitle, body: w.unsubscribedBody };
-    res.status(410).render('respond/link-invalid', { layout: 'public', lang, company: survey.companyName, title: t.title, t });
+    const t =
+      kind === 'closed'
+        ? { title: w.closedTitle, body: w.closedBody }
+        : { title: w.unsubscribedTitle, body: w.unsubscribedBody };
+    res
+      .status(410)
+      .render('respond/link-invalid', { layout: 'public', lang, company: survey.companyName, title: t.title, t });
   }
 
   function renderForm(
@@ -77,7 +91,8 @@ export function respondRouter(deps: { responses: ResponsesService; tokenLimiter:
   ) {
     const w = RESPOND_WORDING[page.lang];
     const { survey, values } = page;
-    const question = (kind: 'recommend' | 'repurchase' | 'reason', text: string) => fillCompany(localisedQuestion(kind, text, page.lang), survey.companyName);
+    const question = (kind: 'recommend' | 'repurchase' | 'reason', text: string) =>
+      fillCompany(localisedQuestion(kind, text, page.lang), survey.companyName);
     const errors = page.errors ?? {};
     res.status(page.status ?? 200).render('respond/answer', {
       layout: 'public',
@@ -92,19 +107,38 @@ export function respondRouter(deps: { responses: ResponsesService; tokenLimiter:
         reason: question('reason', survey.reasonQuestion),
       },
       scores: Array.from({ length: 11 }, (_, n) => ({ value: n, checked: values.score === n })),
-      repurchaseOptions: REPURCHASE_ANSWERS.map((value) => ({ value, label: w.repurchaseAnswers[value], checked: values.repurchase === value })),
+      repurchaseOptions: REPURCHASE_ANSWERS.map((value) => ({
+        value,
+        label: w.repurchaseAnswers[value],
+        checked: values.repurchase === value,
+      })),
       comment: values.comment ?? '',
       stamp: responses.newStamp(),
       errors,
       formError: Object.keys(errors).length > 0 ? (errors.stamp ?? w.formError) : undefined,
-      storedNote: page.stored ? w.storedNote(formatDay(page.stored.answer.firstSubmittedAt, page.lang), formatDay(page.stored.editableUntil, page.lang)) : undefined,
+      storedNote: page.stored
+        ? w.storedNote(
+            formatDay(page.stored.answer.firstSubmittedAt, page.lang),
+            formatDay(page.stored.editableUntil, page.lang),
+          )
+        : undefined,
       submitLabel: page.stored ? w.update : w.submit,
       autosave: page.autosave === true,
       webLink: page.webLink === true,
     });
   }
 
-  function renderThanks(res: Response, page: { lang: Language; survey: SurveyDetail; answer?: StoredAnswer | null; editableUntil?: Date | null; changeUrl?: string; locked?: boolean }) {
+  function renderThanks(
+    res: Response,
+    page: {
+      lang: Language;
+      survey: SurveyDetail;
+      answer?: StoredAnswer | null;
+      editableUntil?: Date | null;
+      changeUrl?: string;
+      locked?: boolean;
+    },
+  ) {
     const w = RESPOND_WORDING[page.lang];
     const answer = page.answer ?? undefined;
     res.render('respond/thanks', {
@@ -119,7 +153,10 @@ export function respondRouter(deps: { responses: ResponsesService; tokenLimiter:
         comment: answer.comment,
       },
       lockedNote: page.locked && answer ? w.lockedNote(formatDay(answer.firstSubmittedAt, page.lang)) : undefined,
-      changeLink: page.editableUntil && page.changeUrl ? { url: page.changeUrl, text: w.changeLink(formatDay(page.editableUntil, page.lang)) } : undefined,
+      changeLink:
+        page.editableUntil && page.changeUrl
+          ? { url: page.changeUrl, text: w.changeLink(formatDay(page.editableUntil, page.lang)) }
+          : undefined,
     });
   }
 
@@ -156,7 +193,13 @@ export function respondRouter(deps: { responses: ResponsesService; tokenLimiter:
     if (found.state === 'invalid') return invalid(req, res);
     if (found.state !== 'open') return gone(res, found.state, found.survey, found.contactLocale);
     const lang = pickLanguage(found.contactLocale, found.survey.language);
-    renderThanks(res, { lang, survey: found.survey, answer: found.answer, editableUntil: found.editableUntil, changeUrl: `/r/${req.params.token}` });
+    renderThanks(res, {
+      lang,
+      survey: found.survey,
+      answer: found.answer,
+      editableUntil: found.editableUntil,
+      changeUrl: `/r/${req.params.token}`,
+    });
   });
 
   async function showInvitationPage(req: Request, res: Response, linkScore: string | undefined) {
@@ -167,15 +210,35 @@ export function respondRouter(deps: { responses: ResponsesService; tokenLimiter:
     // A page view is a click event, never an answer; HEAD (link checkers) is not even a click.
     if (req.method === 'GET') await responses.recordClick(found.invitationId);
     const lang = pickLanguage(found.contactLocale, found.survey.language);
-    if (found.answer && !found.editableUntil) return renderThanks(res, { lang, survey: found.survey, answer: found.answer, locked: true });
+    if (found.answer && !found.editableUntil)
+      return renderThanks(res, { lang, survey: found.survey, answer: found.answer, locked: true });
     if (found.answer && found.editableUntil) {
-      return renderForm(res, { lang, survey: found.survey, action: `/r/${token}`, values: found.answer, stored: { answer: found.answer, editableUntil: found.editableUntil } });
+      return renderForm(res, {
+        lang,
+        survey: found.survey,
+        action: `/r/${token}`,
+        values: found.answer,
+        stored: { answer: found.answer, editableUntil: found.editableUntil },
+      });
     }
     const score = linkScore === undefined ? undefined : linkScoreSchema.safeParse(linkScore);
     if (score && !score.success) {
-      return renderForm(res, { status: 400, lang, survey: found.survey, action: `/r/${token}`, values: {}, errors: { score: RESPOND_WORDING[lang].errors.score } });
+      return renderForm(res, {
+        status: 400,
+        lang,
+        survey: found.survey,
+        action: `/r/${token}`,
+        values: {},
+        errors: { score: RESPOND_WORDING[lang].errors.score },
+      });
     }
-    renderForm(res, { lang, survey: found.survey, action: `/r/${token}`, values: { score: score?.data }, autosave: score !== undefined });
+    renderForm(res, {
+      lang,
+      survey: found.survey,
+      action: `/r/${token}`,
+      values: { score: score?.data },
+      autosave: score !== undefined,
+    });
   }
 
   router.get('/r/:token', (req, res) => showInvitationPage(req, res, undefined));
@@ -191,8 +254,17 @@ export function respondRouter(deps: { responses: ResponsesService; tokenLimiter:
       if (found.state !== 'open') return gone(res, found.state, found.survey, found.contactLocale);
       if (raw.autosave === '1') return res.status(400).end();
       const lang = pickLanguage(found.contactLocale, found.survey.language);
-      const stored = found.answer && found.editableUntil ? { answer: found.answer, editableUntil: found.editableUntil } : undefined;
-      return renderForm(res, { status: 400, lang, survey: found.survey, action: `/r/${token}`, values: typed(raw), errors: errorsOf(fieldErrorsOf(parsed.error), lang), ...(stored ? { stored } : {}) });
+      const stored =
+        found.answer && found.editableUntil ? { answer: found.answer, editableUntil: found.editableUntil } : undefined;
+      return renderForm(res, {
+        status: 400,
+        lang,
+        survey: found.survey,
+        action: `/r/${token}`,
+        values: typed(raw),
+        errors: errorsOf(fieldErrorsOf(parsed.error), lang),
+        ...(stored ? { stored } : {}),
+      });
     }
     const outcome = await responses.answerInvitation({ token, answer: parsed.data, clientKey: clientKeyOf(req) });
     switch (outcome.kind) {
@@ -206,7 +278,14 @@ export function respondRouter(deps: { responses: ResponsesService; tokenLimiter:
         const found = await responses.lookupInvitation(token);
         if (found.state !== 'open') return invalid(req, res);
         const lang = pickLanguage(found.contactLocale, found.survey.language);
-        return renderForm(res, { status: 400, lang, survey: found.survey, action: `/r/${token}`, values: typed(raw), errors: { stamp: RESPOND_WORDING[lang].errors.stamp } });
+        return renderForm(res, {
+          status: 400,
+          lang,
+          survey: found.survey,
+          action: `/r/${token}`,
+          values: typed(raw),
+          errors: { stamp: RESPOND_WORDING[lang].errors.stamp },
+        });
       }
       case 'locked': {
         if (parsed.data.autosave) return res.status(204).end();
@@ -228,7 +307,13 @@ export function respondRouter(deps: { responses: ResponsesService; tokenLimiter:
     if (found.state === 'closed') return gone(res, 'closed', found.survey, '');
     const lang = pickLanguage(req.acceptsLanguages(...['en', 'de']) || '', found.survey.language);
     const score = linkScore === undefined ? undefined : linkScoreSchema.safeParse(linkScore);
-    renderForm(res, { lang, survey: found.survey, action: `/s/${req.params.id as string}`, values: { score: score?.success ? score.data : undefined }, webLink: true });
+    renderForm(res, {
+      lang,
+      survey: found.survey,
+      action: `/s/${req.params.id as string}`,
+      values: { score: score?.success ? score.data : undefined },
+      webLink: true,
+    });
   }
 
   router.get('/s/:id/thanks', async (req, res) => {
@@ -249,13 +334,29 @@ export function respondRouter(deps: { responses: ResponsesService; tokenLimiter:
     if (found.state === 'closed') return gone(res, 'closed', found.survey, '');
     const lang = pickLanguage(req.acceptsLanguages(...['en', 'de']) || '', found.survey.language);
     if (!parsed.success) {
-      return renderForm(res, { status: 400, lang, survey: found.survey, action: `/s/${id}`, values: typed(raw), errors: errorsOf(fieldErrorsOf(parsed.error), lang), webLink: true });
+      return renderForm(res, {
+        status: 400,
+        lang,
+        survey: found.survey,
+        action: `/s/${id}`,
+        values: typed(raw),
+        errors: errorsOf(fieldErrorsOf(parsed.error), lang),
+        webLink: true,
+      });
     }
     const outcome = await responses.answerWebLink({ webLinkId: id, answer: parsed.data });
     if (outcome.kind === 'invalid') return invalid(req, res);
     if (outcome.kind === 'closed') return gone(res, 'closed', outcome.survey, '');
     if (outcome.kind === 'bad-stamp') {
-      return renderForm(res, { status: 400, lang, survey: found.survey, action: `/s/${id}`, values: typed(raw), errors: { stamp: RESPOND_WORDING[lang].errors.stamp }, webLink: true });
+      return renderForm(res, {
+        status: 400,
+        lang,
+        survey: found.survey,
+        action: `/s/${id}`,
+        values: typed(raw),
+        errors: { stamp: RESPOND_WORDING[lang].errors.stamp },
+        webLink: true,
+      });
     }
     res.redirect(303, `/s/${id}/thanks`);
   });

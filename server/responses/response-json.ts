@@ -22,12 +22,22 @@ export function responseJson(r: {
     // JSON says "no answer" with null, not by leaving the field out.
     repurchase: summary.repurchase ?? null,
     updatedAt: r.updatedAt ?? r.submittedAt,
-    properties: (r.contactSnapshot instanceof Map ? Object.fromEntries(r.contactSnapshot as Map<string, string>) : (r.contactSnapshot ?? {})) as Record<string, string>,
+    properties: (r.contactSnapshot instanceof Map
+      ? Object.fromEntries(r.contactSnapshot as Map<string, string>)
+      : (r.contactSnapshot ?? {})) as Record<string, string>,
   };
 }
 
 /** The fields every list of answers on a page shows (comments tab, review queue); the caller adds its own. */
-export function responseSummaryOf<C extends string, R extends string>(d: { _id: unknown; score: number; category: C; repurchase?: R | null; comment?: string | null; channel: string; submittedAt: Date }) {
+export function responseSummaryOf<C extends string, R extends string>(d: {
+  _id: unknown;
+  score: number;
+  category: C;
+  repurchase?: R | null;
+  comment?: string | null;
+  channel: string;
+  submittedAt: Date;
+}) {
   return {
     id: String(d._id),
     score: d.score,

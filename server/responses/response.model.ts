@@ -67,6 +67,7 @@ export type SurveyResponse = InferSchemaType<typeof responseSchema>;
 
 /** Promoter 9-10, passive 7-8, detractor 0-6 (PRODUCT.md). */
 export function categoryOf(score: number): NpsCategory {
-  if (!Number.isInteger(score) || score < 0 || score > 10) throw new RangeError(`score must be an integer 0-10, got ${score}`);
+  if (!Number.isInteger(score) || score < 0 || score > 10)
+    throw new RangeError(`score must be an integer 0-10, got ${score}`);
   return score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor';
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { REPURCHASE_ANSWERS } from './response.model.js';
 
 export const MAX_COMMENT_LENGTH = 5000;
@@ -10,7 +11,10 @@ const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
  * (respond.i18n.ts `errors`), so a failed field maps straight to wording in the customer's language.
  */
 export const answerInputSchema = z.object({
-  score: z.string().regex(/^(10|[0-9])$/).transform(Number),
+  score: z
+    .string()
+    .regex(/^(10|[0-9])$/)
+    .transform(Number),
   repurchase: z.preprocess(blankToUndefined, z.enum(REPURCHASE_ANSWERS).optional()),
   // Stored exactly as typed (no trimming): it is the customer's text. Always shown escaped.
   comment: z.string().max(MAX_COMMENT_LENGTH).default(''),
@@ -24,7 +28,10 @@ export const answerInputSchema = z.object({
 export type AnswerInput = z.infer<typeof answerInputSchema>;
 
 /** The score in a link path: a digit 0-10, anything else is shown as "choose a score". */
-export const linkScoreSchema = z.string().regex(/^(10|[0-9])$/).transform(Number);
+export const linkScoreSchema = z
+  .string()
+  .regex(/^(10|[0-9])$/)
+  .transform(Number);
 
 export const reviewDecisionSchema = z.object({
   decision: z.enum(['accept', 'discard'], { error: 'decision must be accept or discard' }),

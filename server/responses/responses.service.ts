@@ -1,13 +1,14 @@
-import { responseSummaryOf } from './response-json.js';
 import { createHash, randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
+
 import type { Models } from '../db/models.js';
 import type { Clock } from '../lib/clock.js';
 import { isDuplicateKeyError, NotFoundError } from '../lib/errors.js';
 import type { Sealer } from '../lib/seal.js';
 import { hashToken, isWellFormedToken } from '../lib/tokens.js';
-import { surveyDetailOf, type SurveyDetail } from '../surveys/surveys.service.js';
 import type { Aggregates } from '../results/aggregates.js';
+import { surveyDetailOf, type SurveyDetail } from '../surveys/surveys.service.js';
+import { responseSummaryOf } from './response-json.js';
 import { categoryOf, type RepurchaseAnswer } from './response.model.js';
 import type { AnswerInput } from './response.schemas.js';
 
@@ -32,11 +33,16 @@ export interface BotSignals {
 export type AutomationReason = 'honeypot' | 'fast_submit' | 'instant_click';
 
 /** Why a submission looks automated; empty when it looks like a person. Pure, so it is tested exhaustively. */
-export function automationReasons(signals: BotSignals, policy: Pick<RespondPolicy, 'minSecondsOnPage' | 'minSecondsToClick'>): AutomationReason[] {
+export function automationReasons(
+  signals: BotSignals,
+  policy: Pick<RespondPolicy, 'minSecondsOnPage' | 'minSecondsToClick'>,
+): AutomationReason[] {
   const reasons: AutomationReason[] = [];
   if (signals.honeypot) reasons.push('honeypot');
-  if (signals.secondsOnPage !== undefined && signals.secondsOnPage < policy.minSecondsOnPage) reasons.push('fast_submit');
-  if (signals.secondsToFirstClick !== undefined && signals.secondsToFirstClick < policy.minSecondsToClick) reasons.push('instant_click');
+  if (signals.secondsOnPage !== undefined && signals.secondsOnPage < policy.minSecondsOnPage)
+    reasons.push('fast_submit');
+  if (signals.secondsToFirstClick !== undefined && signals.secondsToFirstClick < policy.minSecondsToClick)
+    reasons.push('instant_click');
   return reasons;
 }
 
@@ -127,9 +133,19 @@ const seconds = (ms: number) => Math.round(ms / 100) / 10;
  * which touches the invitation's click time and never a response (see README.md).
  */
 /** Told about every answer that counts (not flagged), after it is stored: webhooks listen here. */
-export type ResponseListener = (event: 'response.created' | 'response.updated', response: Record<string, unknown> & { _id: mongoose.Types.ObjectId; surveyId: mongoose.Types.ObjectId }) => Promise<void>;
+export type ResponseListener = (
+  event: 'response.created' | 'response.updated',
+  response: Record<string, unknown> & { _id: mongoose.Types.ObjectId; surveyId: mongoose.Types.ObjectId },
+) => Promise<void>;
 
-export function createResponsesService(deps: { models: Models; clock: Clock; sealer: Sealer; policy: RespondPolicy; aggregates: Aggregates; onSaved?: ResponseListener }) {
+export function createResponsesService(deps: {
+  models: Models;
+  clock: Clock;
+  sealer: Sealer;
+  policy: RespondPolicy;
+  aggregates: Aggregates;
+  onSaved?: ResponseListener;
+}) {
   const { models, clock, sealer, policy, aggregates } = deps;
 
   function newStamp(): string {
@@ -155,7 +171,21 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
   }
 
   /** Finds the invitation of a link token: malformed tokens are refused before any query. */
-  async function lookupInvitation(token: string, options: { withResponse?: boolean } = {}): Promise<InvitationLookup & { invitation?: { _id: mongoose.Types.ObjectId; sentAt?: Date | null; honeypotClients?: string[] | null; contactId: mongoose.Types.ObjectId; surveyId: mongoose.Types.ObjectId }; contactProperties?: Record<string, string> }> {
+  async function lookupInvitation(
+    token: string,
+    options: { withResponse?: boolean } = {},
+  ): Promise<
+    InvitationLookup & {
+      invitation?: {
+        _id: mongoose.Types.ObjectId;
+        sentAt?: Date | null;
+        honeypotClients?: string[] | null;
+        contactId: mongoose.Types.ObjectId;
+        surveyId: mongoose.Types.ObjectId;
+      };
+      contactProperties?: Record<string, string>;
+    }
+  > {
     if (!isWellFormedToken(token)) return { state: 'invalid' };
     const invitation = await models.invitations
       .findOne({ tokenHash: hashToken(token) })
@@ -173,7 +203,10 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
     const contactLocale = contact.locale ?? '';
     if (survey.status === 'closed') return { state: 'closed', survey, contactLocale };
     if (contact.unsubscribedAt) return { state: 'unsubscribed', survey, contactLocale };
-    const answer = responseDoc !== undefined && responseDoc !== null && OWN_REVIEW_STATES.has(responseDoc.review) ? answerOf(responseDoc) : null;
+    const answer =
+      responseDoc !== undefined && responseDoc !== null && OWN_REVIEW_STATES.has(responseDoc.review)
+        ? answerOf(responseDoc)
+        : null;
     return {
       state: 'open',
       invitationId: invitation._id,
@@ -187,7 +220,10 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
   }
 
   function findResponse(invitationId: mongoose.Types.ObjectId) {
-    return models.responses.findOne({ invitationId }).select('score repurchase comment submittedAt firstSubmittedAt review').lean<ResponseDoc>();
+    return models.responses
+      .findOne({ invitationId })
+      .select('score repurchase comment submittedAt firstSubmittedAt review')
+      .lean<ResponseDoc>();
   }
 
   /**
@@ -210,7 +246,11 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
    * changes it. The unique index on invitationId makes concurrent first answers collide; the loser
    * applies its answer as a change, so there is always exactly one response.
    */
-  async function answerInvitation(input: { token: string; answer: AnswerInput; clientKey: string }): Promise<AnswerOutcome> {
+  async function answerInvitation(input: {
+    token: string;
+    answer: AnswerInput;
+    clientKey: string;
+  }): Promise<AnswerOutcome> {
     // The response is not read up front: most submissions are first answers, so we insert and let
     // the unique index tell us when there already is one (one database round trip fewer).
     const found = await lookupInvitation(input.token, { withResponse: false });
@@ -262,19 +302,37 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
       }
       const ownAnswer = OWN_REVIEW_STATES.has(existing.review);
       // The autosave only records a score the customer has not given yet; it never overwrites an answer.
-      if (input.answer.autosave && ownAnswer) return { kind: 'saved', answer: answerOf(existing), editableUntil: editableUntil(answerOf(existing)), flagged: false };
+      if (input.answer.autosave && ownAnswer)
+        return {
+          kind: 'saved',
+          answer: answerOf(existing),
+          editableUntil: editableUntil(answerOf(existing)),
+          flagged: false,
+        };
       // A flagged or discarded response was not the customer's: theirs replaces it and starts the window.
       const filter: Record<string, unknown> = ownAnswer
-        ? { _id: existing._id, review: mongoose.trusted({ $in: [...OWN_REVIEW_STATES] }), firstSubmittedAt: mongoose.trusted({ $gt: new Date(now.getTime() - policy.editWindowMs) }) }
+        ? {
+            _id: existing._id,
+            review: mongoose.trusted({ $in: [...OWN_REVIEW_STATES] }),
+            firstSubmittedAt: mongoose.trusted({ $gt: new Date(now.getTime() - policy.editWindowMs) }),
+          }
         : { _id: existing._id, review: mongoose.trusted({ $nin: [...OWN_REVIEW_STATES] }) };
       const marked = { ...fields, countsPendingAt: now, countsPendingFrom: existing.submittedAt };
-      const update = { $set: ownAnswer || review === 'flagged' ? marked : { ...marked, firstSubmittedAt: now }, $inc: { countsPending: 1 } };
+      const update = {
+        $set: ownAnswer || review === 'flagged' ? marked : { ...marked, firstSubmittedAt: now },
+        $inc: { countsPending: 1 },
+      };
       // The state before this change comes back from the same atomic update, so the day counts move
       // by exactly this change even when two changes race.
-      const before = await models.responses.findOneAndUpdate(filter, update, { returnDocument: 'before' }).lean<ResponseDoc>();
+      const before = await models.responses
+        .findOneAndUpdate(filter, update, { returnDocument: 'before' })
+        .lean<ResponseDoc>();
       if (before) {
         const after: ResponseDoc = { ...before, ...update.$set };
-        return await saved(after, invitation._id, review, { before, event: ownAnswer ? 'response.updated' : 'response.created' });
+        return await saved(after, invitation._id, review, {
+          before,
+          event: ownAnswer ? 'response.updated' : 'response.created',
+        });
       }
       // The window closed, or the response changed state meanwhile: look again.
       const again = await lookupInvitation(input.token);
@@ -287,12 +345,19 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
    * After the response write: its counts, the invitation's answered time and the webhook queue. The
    * three are independent, so they go out together (one round trip of waiting, not three).
    */
-  async function saved(doc: ResponseDoc, invitationId: mongoose.Types.ObjectId, review: string, change: { before: ResponseDoc | null; event: 'response.created' | 'response.updated' }): Promise<AnswerOutcome> {
+  async function saved(
+    doc: ResponseDoc,
+    invitationId: mongoose.Types.ObjectId,
+    review: string,
+    change: { before: ResponseDoc | null; event: 'response.created' | 'response.updated' },
+  ): Promise<AnswerOutcome> {
     const counted = review !== 'flagged';
     await Promise.all([
       aggregates.applyAndSettle(doc._id, change.before, doc),
       // Only a person's answer stops reminders: a scanner's flagged submission must not silence them.
-      counted ? models.invitations.updateOne({ _id: invitationId }, { $min: { respondedAt: doc.submittedAt } }) : undefined,
+      counted
+        ? models.invitations.updateOne({ _id: invitationId }, { $min: { respondedAt: doc.submittedAt } })
+        : undefined,
       counted ? deps.onSaved?.(change.event, doc) : undefined,
     ]);
     const answer = answerOf(doc);
@@ -312,15 +377,25 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
    * One answer through a web link (channel `link`). Anonymous, so never changed later; the page's
    * one-time key makes a double click or a resent form one response.
    */
-  async function answerWebLink(input: { webLinkId: string; answer: AnswerInput }): Promise<
-    { kind: 'invalid' } | { kind: 'closed'; survey: SurveyDetail } | { kind: 'bad-stamp' } | { kind: 'saved'; survey: SurveyDetail; answer: StoredAnswer; flagged: boolean }
+  async function answerWebLink(input: {
+    webLinkId: string;
+    answer: AnswerInput;
+  }): Promise<
+    | { kind: 'invalid' }
+    | { kind: 'closed'; survey: SurveyDetail }
+    | { kind: 'bad-stamp' }
+    | { kind: 'saved'; survey: SurveyDetail; answer: StoredAnswer; flagged: boolean }
   > {
     const found = await lookupWebLink(input.webLinkId);
-    if (found.state !== 'open') return found.state === 'invalid' ? { kind: 'invalid' } : { kind: 'closed', survey: found.survey };
+    if (found.state !== 'open')
+      return found.state === 'invalid' ? { kind: 'invalid' } : { kind: 'closed', survey: found.survey };
     const stamp = readStamp(input.answer.stamp);
     if (!stamp) return { kind: 'bad-stamp' };
     const now = clock.now();
-    const signals: BotSignals = { secondsOnPage: seconds(now.getTime() - stamp.servedAt), honeypot: Boolean(input.answer.website) };
+    const signals: BotSignals = {
+      secondsOnPage: seconds(now.getTime() - stamp.servedAt),
+      honeypot: Boolean(input.answer.website),
+    };
     const reasons = automationReasons(signals, policy);
     const submissionKey = createHash('sha256').update(stamp.key).digest('hex');
     try {
@@ -375,17 +450,35 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
     return (await aggregates.daysOf(new mongoose.Types.ObjectId(surveyId))).reduce((sum, d) => sum + d.flagged, 0);
   }
 
-
   /**
    * A manager's decision on a flagged response: accepted ones count in every figure (and stop
    * reminders), discarded ones stay stored but never count. Only flagged responses can be decided.
    */
-  async function decide(input: { surveyId: string; responseId: string; decision: 'accept' | 'discard'; userId: string }): Promise<boolean> {
+  async function decide(input: {
+    surveyId: string;
+    responseId: string;
+    decision: 'accept' | 'discard';
+    userId: string;
+  }): Promise<boolean> {
     if (!mongoose.isValidObjectId(input.responseId) || !mongoose.isValidObjectId(input.surveyId)) return false;
     const now = clock.now();
-    const set = { review: input.decision === 'accept' ? 'accepted' : 'discarded', reviewedAt: now, reviewedBy: new mongoose.Types.ObjectId(input.userId), countsPendingAt: now, countsPendingFrom: now };
+    const set = {
+      review: input.decision === 'accept' ? 'accepted' : 'discarded',
+      reviewedAt: now,
+      reviewedBy: new mongoose.Types.ObjectId(input.userId),
+      countsPendingAt: now,
+      countsPendingFrom: now,
+    };
     const before = await models.responses
-      .findOneAndUpdate({ _id: new mongoose.Types.ObjectId(input.responseId), surveyId: new mongoose.Types.ObjectId(input.surveyId), review: 'flagged' }, { $set: set, $inc: { countsPending: 1 } }, { returnDocument: 'before' })
+      .findOneAndUpdate(
+        {
+          _id: new mongoose.Types.ObjectId(input.responseId),
+          surveyId: new mongoose.Types.ObjectId(input.surveyId),
+          review: 'flagged',
+        },
+        { $set: set, $inc: { countsPending: 1 } },
+        { returnDocument: 'before' },
+      )
       .lean();
     const doc = before ? { ...before, ...set } : null;
     if (before && doc) await aggregates.applyAndSettle(doc._id, before, doc);
@@ -396,7 +489,18 @@ export function createResponsesService(deps: { models: Models; clock: Clock; sea
     return Boolean(doc);
   }
 
-  return { newStamp, lookupInvitation, recordClick, recordHoneypot, answerInvitation, lookupWebLink, answerWebLink, flagged, flaggedCount, decide };
+  return {
+    newStamp,
+    lookupInvitation,
+    recordClick,
+    recordHoneypot,
+    answerInvitation,
+    lookupWebLink,
+    answerWebLink,
+    flagged,
+    flaggedCount,
+    decide,
+  };
 }
 
 export type ResponsesService = ReturnType<typeof createResponsesService>;

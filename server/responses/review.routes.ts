@@ -1,4 +1,5 @@
 import { Router } from 'express';
+
 import type { SurveysService } from '../surveys/surveys.service.js';
 import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
@@ -22,8 +23,20 @@ export function reviewRouter(deps: { surveys: SurveysService; responses: Respons
   router.post('/surveys/:id/review/:responseId', requireRole('manager'), async (req, res) => {
     const survey = await deps.surveys.get(req.params.id as string);
     const { decision } = parseInput(reviewDecisionSchema, req.body);
-    const done = await deps.responses.decide({ surveyId: survey.id, responseId: req.params.responseId as string, decision, userId: req.user!.id });
-    if (done) flash(req, 'success', decision === 'accept' ? 'Response accepted: it now counts in the figures.' : 'Response discarded: it stays stored but never counts.');
+    const done = await deps.responses.decide({
+      surveyId: survey.id,
+      responseId: req.params.responseId as string,
+      decision,
+      userId: req.user!.id,
+    });
+    if (done)
+      flash(
+        req,
+        'success',
+        decision === 'accept'
+          ? 'Response accepted: it now counts in the figures.'
+          : 'Response discarded: it stays stored but never counts.',
+      );
     else flash(req, 'error', 'That response is no longer waiting for review (someone may have decided already).');
     res.redirect(303, `/surveys/${survey.id}/review`);
   });

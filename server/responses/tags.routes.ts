@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+
 import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { parseInput } from '../web/validate.js';
@@ -16,7 +17,11 @@ export function tagsRouter(deps: { tags: TagsService }): Router {
   router.post('/tags/remove', requireRole('manager'), async (req, res) => {
     const { tag } = parseInput(removeSchema, req.body);
     const untagged = await deps.tags.remove(tag);
-    flash(req, 'success', `Tag "${deps.tags.normalise(tag)}" removed from the list and from ${untagged} ${untagged === 1 ? 'answer' : 'answers'}.`);
+    flash(
+      req,
+      'success',
+      `Tag "${deps.tags.normalise(tag)}" removed from the list and from ${untagged} ${untagged === 1 ? 'answer' : 'answers'}.`,
+    );
     res.redirect(303, '/tags');
   });
   return router;

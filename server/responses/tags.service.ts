@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+
 import type { Models } from '../db/models.js';
 import type { Clock } from '../lib/clock.js';
 import { isDuplicateKeyError, NotFoundError } from '../lib/errors.js';
@@ -14,9 +15,13 @@ export function createTagsService(deps: { models: Models; clock: Clock }) {
       return (await models.tags.find({}).sort({ name: 1 }).lean()).map((t) => t.name);
     },
     async tag(responseId: string, raw: string, add: boolean): Promise<{ surveyId: string }> {
-      if (!mongoose.isValidObjectId(responseId)) throw new NotFoundError('That response does not exist.', 'RESPONSE_NOT_FOUND');
+      if (!mongoose.isValidObjectId(responseId))
+        throw new NotFoundError('That response does not exist.', 'RESPONSE_NOT_FOUND');
       const name = normalise(raw);
-      const doc = await models.responses.findOneAndUpdate({ _id: responseId }, add ? { $addToSet: { tags: name } } : { $pull: { tags: name } }).select('surveyId').lean();
+      const doc = await models.responses
+        .findOneAndUpdate({ _id: responseId }, add ? { $addToSet: { tags: name } } : { $pull: { tags: name } })
+        .select('surveyId')
+        .lean();
       if (!doc) throw new NotFoundError('That response does not exist.', 'RESPONSE_NOT_FOUND');
       if (add) {
         try {

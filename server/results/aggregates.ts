@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+
 import type { Models } from '../db/models.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import type { RepurchaseAnswer } from '../responses/response.model.js';
@@ -51,10 +52,18 @@ function propertiesOf(snapshot: CountedState['contactSnapshot']): [string, strin
 }
 
 /** Day documents merged per day, for a range of days and one channel or all. Pure. */
-export function mergeDays(docs: readonly DayDoc[], range: { fromDay?: string | undefined; toDay?: string | undefined; channel?: string | undefined } = {}): DayCounts[] {
+export function mergeDays(
+  docs: readonly DayDoc[],
+  range: { fromDay?: string | undefined; toDay?: string | undefined; channel?: string | undefined } = {},
+): DayCounts[] {
   const byDay = new Map<string, { cells: Map<string, number>; flagged: number }>();
   for (const doc of docs) {
-    if ((range.fromDay && doc.day < range.fromDay) || (range.toDay && doc.day > range.toDay) || (range.channel && doc.channel !== range.channel)) continue;
+    if (
+      (range.fromDay && doc.day < range.fromDay) ||
+      (range.toDay && doc.day > range.toDay) ||
+      (range.channel && doc.channel !== range.channel)
+    )
+      continue;
     let day = byDay.get(doc.day);
     if (!day) byDay.set(doc.day, (day = { cells: new Map(), flagged: 0 }));
     day.flagged += doc.flagged ?? 0;
@@ -62,7 +71,11 @@ export function mergeDays(docs: readonly DayDoc[], range: { fromDay?: string | u
   }
   return [...byDay.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([day, d]) => ({ day, flagged: d.flagged, cells: [...d.cells.entries()].filter(([, n]) => n > 0).map(([key, n]) => ({ ...parseCellKey(key), n })) }));
+    .map(([day, d]) => ({
+      day,
+      flagged: d.flagged,
+      cells: [...d.cells.entries()].filter(([, n]) => n > 0).map(([key, n]) => ({ ...parseCellKey(key), n })),
+    }));
 }
 
 interface Increment {
@@ -97,7 +110,13 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
     const base = `${String(state.surveyId)}|${day}|${state.channel}`;
     add(base, 'responseDays', { surveyId: state.surveyId, day, channel: state.channel });
     for (const [key, value] of propertiesOf(state.contactSnapshot)) {
-      add(`${base}|${key}|${value}`, 'responseSegmentDays', { surveyId: state.surveyId, day, channel: state.channel, key, value });
+      add(`${base}|${key}|${value}`, 'responseSegmentDays', {
+        surveyId: state.surveyId,
+        day,
+        channel: state.channel,
+        key,
+        value,
+      });
     }
   }
 
@@ -126,11 +145,30 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
    * Recomputes the day counts of one survey (or all) from the responses, and the delivered count from
    * the invitations. For repair; run it when quiet.
    */
-  async function rebuild(surveyId?: mongoose.Types.ObjectId, days?: { fromDay: string; toDay: string }): Promise<{ days: number; segmentDays: number; responses: number }> {
+  async function rebuild(
+    surveyId?: mongoose.Types.ObjectId,
+    days?: { fromDay: string; toDay: string },
+  ): Promise<{ days: number; segmentDays: number; responses: number }> {
     const match: Record<string, unknown> = surveyId ? { surveyId } : {};
-    if (days) match.submittedAt = mongoose.trusted({ $gte: startOfDay(days.fromDay, timeZone), $lt: startOfDay(addDays(days.toDay, 1), timeZone) });
+    if (days)
+      match.submittedAt = mongoose.trusted({
+        $gte: startOfDay(days.fromDay, timeZone),
+        $lt: startOfDay(addDays(days.toDay, 1), timeZone),
+      });
     const day = { $dateToString: { format: '%Y-%m-%d', date: '$submittedAt', timezone: timeZone } };
-    type Row = { _id: { s: mongoose.Types.ObjectId; d: string; ch: string; sc: number; r?: string | null; rv: string; k?: string; v?: string }; n: number };
+    type Row = {
+      _id: {
+        s: mongoose.Types.ObjectId;
+        d: string;
+        ch: string;
+        sc: number;
+        r?: string | null;
+        rv: string;
+        k?: string;
+        v?: string;
+      };
+      n: number;
+    };
     // Streamed with cursors: the grouped rows can run into millions (days x cells x property values).
     const collect = async (pipeline: mongoose.PipelineStage[], withProperty: boolean) => {
       const docs = new Map<string, Record<string, unknown> & { c: Record<string, number>; flagged: number }>();
@@ -141,32 +179,86 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
         if (withProperty && (typeof k.v !== 'string' || k.v === '')) continue;
         const id = `${String(k.s)}|${k.d}|${k.ch}` + (withProperty ? `|${k.k}|${k.v}` : '');
         let doc = docs.get(id);
-        if (!doc) docs.set(id, (doc = { _id: id, surveyId: k.s, day: k.d, channel: k.ch, ...(withProperty ? { key: k.k, value: k.v } : {}), c: {}, flagged: 0 }));
+        if (!doc)
+          docs.set(
+            id,
+            (doc = {
+              _id: id,
+              surveyId: k.s,
+              day: k.d,
+              channel: k.ch,
+              ...(withProperty ? { key: k.k, value: k.v } : {}),
+              c: {},
+              flagged: 0,
+            }),
+          );
         if (COUNTED.has(k.rv)) doc.c[cellKey(k.sc, k.r)] = (doc.c[cellKey(k.sc, k.r)] ?? 0) + n;
         else if (k.rv === 'flagged') doc.flagged += n;
       }
       return { docs: [...docs.values()], responses };
     };
     const [overall, perValue, delivered] = await Promise.all([
-      collect([{ $match: match }, { $group: { _id: { s: '$surveyId', d: day, ch: '$channel', sc: '$score', r: '$repurchase', rv: '$review' }, n: { $sum: 1 } } }], false),
       collect(
         [
           { $match: match },
-          { $project: { surveyId: 1, submittedAt: 1, channel: 1, score: 1, repurchase: 1, review: 1, p: { $objectToArray: '$contactSnapshot' } } },
+          {
+            $group: {
+              _id: { s: '$surveyId', d: day, ch: '$channel', sc: '$score', r: '$repurchase', rv: '$review' },
+              n: { $sum: 1 },
+            },
+          },
+        ],
+        false,
+      ),
+      collect(
+        [
+          { $match: match },
+          {
+            $project: {
+              surveyId: 1,
+              submittedAt: 1,
+              channel: 1,
+              score: 1,
+              repurchase: 1,
+              review: 1,
+              p: { $objectToArray: '$contactSnapshot' },
+            },
+          },
           { $unwind: '$p' },
-          { $group: { _id: { s: '$surveyId', d: day, ch: '$channel', sc: '$score', r: '$repurchase', rv: '$review', k: '$p.k', v: '$p.v' }, n: { $sum: 1 } } },
+          {
+            $group: {
+              _id: {
+                s: '$surveyId',
+                d: day,
+                ch: '$channel',
+                sc: '$score',
+                r: '$repurchase',
+                rv: '$review',
+                k: '$p.k',
+                v: '$p.v',
+              },
+              n: { $sum: 1 },
+            },
+          },
         ],
         true,
       ),
-      days ? [] : models.invitations.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([{ $match: { ...match, status: 'sent' } }, { $group: { _id: '$surveyId', n: { $sum: 1 } } }]),
+      days
+        ? []
+        : models.invitations.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([
+            { $match: { ...match, status: 'sent' } },
+            { $group: { _id: '$surveyId', n: { $sum: 1 } } },
+          ]),
     ]);
     const dayDocs = overall.docs;
     const segmentDays = perValue.docs;
     const filter: Record<string, unknown> = surveyId ? { surveyId } : {};
     if (days) filter.day = mongoose.trusted({ $gte: days.fromDay, $lte: days.toDay });
     await Promise.all([models.responseDays.deleteMany(filter), models.responseSegmentDays.deleteMany(filter)]);
-    for (let i = 0; i < dayDocs.length; i += 1000) await models.responseDays.collection.insertMany(dayDocs.slice(i, i + 1000), { ordered: false });
-    for (let i = 0; i < segmentDays.length; i += 1000) await models.responseSegmentDays.collection.insertMany(segmentDays.slice(i, i + 1000), { ordered: false });
+    for (let i = 0; i < dayDocs.length; i += 1000)
+      await models.responseDays.collection.insertMany(dayDocs.slice(i, i + 1000), { ordered: false });
+    for (let i = 0; i < segmentDays.length; i += 1000)
+      await models.responseSegmentDays.collection.insertMany(segmentDays.slice(i, i + 1000), { ordered: false });
     if (days) return { days: dayDocs.length, segmentDays: segmentDays.length, responses: overall.responses };
     if (!surveyId) await models.surveys.updateMany({}, { $set: { deliveredCount: 0 } });
     else await models.surveys.updateOne({ _id: surveyId }, { $set: { deliveredCount: 0 } });
@@ -181,10 +273,16 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
    * A counter, not a flag: concurrent writes each settle their own +1, with an update filtered on
    * `_id` alone.
    */
-  async function applyAndSettle(responseId: mongoose.Types.ObjectId, before: CountedState | null, after: CountedState | null): Promise<void> {
+  async function applyAndSettle(
+    responseId: mongoose.Types.ObjectId,
+    before: CountedState | null,
+    after: CountedState | null,
+  ): Promise<void> {
     await applyChange(before, after);
     // Not awaited: a decrement that fails only costs a recount later.
-    void models.responses.collection.updateOne({ _id: responseId }, { $inc: { countsPending: -1 } }).catch(() => undefined);
+    void models.responses.collection
+      .updateOne({ _id: responseId }, { $inc: { countsPending: -1 } })
+      .catch(() => undefined);
   }
 
   /**
@@ -197,14 +295,29 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
   async function repairPending(options: { now: Date; quietMs: number }): Promise<number> {
     const cutoff = new Date(options.now.getTime() - options.quietMs);
     const pending = await models.responses.collection
-      .find({ countsPending: { $gt: 0 }, countsPendingAt: { $lte: cutoff } }, { projection: { surveyId: 1, submittedAt: 1, countsPendingFrom: 1 } })
+      .find(
+        { countsPending: { $gt: 0 }, countsPendingAt: { $lte: cutoff } },
+        { projection: { surveyId: 1, submittedAt: 1, countsPendingFrom: 1 } },
+      )
       .limit(5000)
       .toArray();
-    const bySurvey = new Map<string, { surveyId: mongoose.Types.ObjectId; from: Date; to: Date; ids: mongoose.Types.ObjectId[] }>();
+    const bySurvey = new Map<
+      string,
+      { surveyId: mongoose.Types.ObjectId; from: Date; to: Date; ids: mongoose.Types.ObjectId[] }
+    >();
     for (const r of pending) {
-      const from = r.countsPendingFrom instanceof Date && r.countsPendingFrom < r.submittedAt ? r.countsPendingFrom : (r.submittedAt as Date);
+      const from =
+        r.countsPendingFrom instanceof Date && r.countsPendingFrom < r.submittedAt
+          ? r.countsPendingFrom
+          : (r.submittedAt as Date);
       const entry = bySurvey.get(String(r.surveyId));
-      if (!entry) bySurvey.set(String(r.surveyId), { surveyId: r.surveyId as mongoose.Types.ObjectId, from, to: r.submittedAt as Date, ids: [r._id] });
+      if (!entry)
+        bySurvey.set(String(r.surveyId), {
+          surveyId: r.surveyId as mongoose.Types.ObjectId,
+          from,
+          to: r.submittedAt as Date,
+          ids: [r._id],
+        });
       else {
         if (from < entry.from) entry.from = from;
         if (r.submittedAt > entry.to) entry.to = r.submittedAt as Date;
@@ -213,14 +326,26 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
     }
     let repaired = 0;
     for (const { surveyId, from, to, ids } of bySurvey.values()) {
-      const busy = await models.responses.collection.findOne({ surveyId, updatedAt: { $gt: cutoff } }, { projection: { _id: 1 } });
+      const busy = await models.responses.collection.findOne(
+        { surveyId, updatedAt: { $gt: cutoff } },
+        { projection: { _id: 1 } },
+      );
       if (busy) continue;
       const started = new Date();
       await rebuild(surveyId, { fromDay: dayIn(from, timeZone), toDay: dayIn(to, timeZone) });
       await models.responses.collection.updateMany({ _id: { $in: ids } }, { $set: { countsPending: 0 } });
       // Anything written meanwhile may have raced the recount: mark it for the next run.
-      const raced = await models.responses.collection.find({ surveyId, updatedAt: { $gte: started } }, { projection: { firstSubmittedAt: 1, submittedAt: 1 } }).toArray();
-      for (const r of raced) await models.responses.collection.updateOne({ _id: r._id }, { $inc: { countsPending: 1 }, $set: { countsPendingAt: options.now, countsPendingFrom: r.firstSubmittedAt ?? r.submittedAt } });
+      const raced = await models.responses.collection
+        .find({ surveyId, updatedAt: { $gte: started } }, { projection: { firstSubmittedAt: 1, submittedAt: 1 } })
+        .toArray();
+      for (const r of raced)
+        await models.responses.collection.updateOne(
+          { _id: r._id },
+          {
+            $inc: { countsPending: 1 },
+            $set: { countsPendingAt: options.now, countsPendingFrom: r.firstSubmittedAt ?? r.submittedAt },
+          },
+        );
       repaired++;
     }
     return repaired;
@@ -235,13 +360,19 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
     if (meta?.timeZone === timeZone) return false;
     const hasResponses = (await models.responses.estimatedDocumentCount()) > 0;
     if (hasResponses) await rebuild();
-    await models.aggregateMeta.updateOne({ _id: 'days' }, { $set: { timeZone, rebuiltAt: new Date() } }, { upsert: true });
+    await models.aggregateMeta.updateOne(
+      { _id: 'days' },
+      { $set: { timeZone, rebuiltAt: new Date() } },
+      { upsert: true },
+    );
     return hasResponses;
   }
 
   /** The survey's day documents, straight from the driver (no document hydration). */
   async function dayDocsOf(surveyId: mongoose.Types.ObjectId): Promise<DayDoc[]> {
-    const docs = await models.responseDays.collection.find({ surveyId }, { projection: { _id: 0, day: 1, channel: 1, c: 1, flagged: 1 } }).toArray();
+    const docs = await models.responseDays.collection
+      .find({ surveyId }, { projection: { _id: 0, day: 1, channel: 1, c: 1, flagged: 1 } })
+      .toArray();
     return docs as unknown as DayDoc[];
   }
 
@@ -249,7 +380,9 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
   async function segmentDocsOf(surveyId: mongoose.Types.ObjectId, key: string, value?: string): Promise<DayDoc[]> {
     const filter: Record<string, unknown> = { surveyId, key };
     if (value !== undefined) filter.value = value;
-    const docs = await models.responseSegmentDays.collection.find(filter, { projection: { _id: 0, day: 1, channel: 1, value: 1, c: 1, flagged: 1 } }).toArray();
+    const docs = await models.responseSegmentDays.collection
+      .find(filter, { projection: { _id: 0, day: 1, channel: 1, value: 1, c: 1, flagged: 1 } })
+      .toArray();
     return docs as unknown as DayDoc[];
   }
 
@@ -259,11 +392,24 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
     return keys.sort((a, b) => a.localeCompare(b));
   }
 
-  async function daysOf(surveyId: mongoose.Types.ObjectId, range: { fromDay?: string | undefined; toDay?: string | undefined; channel?: string | undefined } = {}): Promise<DayCounts[]> {
+  async function daysOf(
+    surveyId: mongoose.Types.ObjectId,
+    range: { fromDay?: string | undefined; toDay?: string | undefined; channel?: string | undefined } = {},
+  ): Promise<DayCounts[]> {
     return mergeDays(await dayDocsOf(surveyId), range);
   }
 
-  return { applyChange, applyAndSettle, repairPending, rebuild, ensureTimeZone, dayDocsOf, segmentDocsOf, propertyKeysOf, daysOf };
+  return {
+    applyChange,
+    applyAndSettle,
+    repairPending,
+    rebuild,
+    ensureTimeZone,
+    dayDocsOf,
+    segmentDocsOf,
+    propertyKeysOf,
+    daysOf,
+  };
 }
 
 export type Aggregates = ReturnType<typeof createAggregates>;

@@ -42,4 +42,7 @@ export const responseSegmentDaySchema = new Schema(
 responseSegmentDaySchema.index({ surveyId: 1, key: 1, value: 1, day: 1 });
 
 /** Which time zone the stored days were computed in; a change of REPORT_TIME_ZONE triggers a rebuild. */
-export const aggregateMetaSchema = new Schema({ _id: { type: String, required: true }, timeZone: { type: String, required: true }, rebuiltAt: { type: Date } }, { versionKey: false });
+export const aggregateMetaSchema = new Schema(
+  { _id: { type: String, required: true }, timeZone: { type: String, required: true }, rebuiltAt: { type: Date } },
+  { versionKey: false },
+);

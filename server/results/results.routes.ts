@@ -1,15 +1,17 @@
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+
+import type { ExportsService } from '../exports/exports.service.js';
 import { ValidationError } from '../lib/errors.js';
+import type { TagsService } from '../responses/tags.service.js';
 import type { SurveyDetail, SurveysService } from '../surveys/surveys.service.js';
 import { requireRole, roleAtLeast } from '../web/auth.js';
+import { wholeNumberField } from '../web/form-fields.js';
 import { parseInput } from '../web/validate.js';
 import { RANGE_PRESETS, resultsQuerySchema, type ResultsQuery } from './results.schemas.js';
 import type { ResultsService, SurveyResults, TrendInterval } from './results.service.js';
-import type { ExportsService } from '../exports/exports.service.js';
 import type { SaidVsDidService } from './said-vs-did.service.js';
-import type { TagsService } from '../responses/tags.service.js';
-import { z } from 'zod';
-import { wholeNumberField } from '../web/form-fields.js';
+import { REPURCHASE_LABELS } from './summary.js';
 
 const tagInputSchema = z.object({
   tag: z.string().trim().min(1, { error: 'Type a tag.' }).max(50, { error: 'Use at most 50 characters.' }),
@@ -21,7 +23,6 @@ const tagInputSchema = z.object({
 const saidVsDidQuerySchema = z.object({
   window: wholeNumberField(7, 365, 'Choose a window of 7 to 365 days.').default(90),
 });
-import { REPURCHASE_LABELS } from './summary.js';
 
 const RANGE_LABELS: Record<(typeof RANGE_PRESETS)[number], string> = {
   '30d': 'Last 30 days',
@@ -30,7 +31,12 @@ const RANGE_LABELS: Record<(typeof RANGE_PRESETS)[number], string> = {
   all: 'All time',
   custom: 'Custom dates',
 };
-const INTERVAL_LABELS: Record<TrendInterval, string> = { day: 'Day', week: 'Week', month: 'Month', rolling: 'Trailing 90 days' };
+const INTERVAL_LABELS: Record<TrendInterval, string> = {
+  day: 'Day',
+  week: 'Week',
+  month: 'Month',
+  rolling: 'Trailing 90 days',
+};
 
 /** Widths and offsets (in %) for the server-drawn SVG bars: they need no script and no inline style. */
 function chartsOf(results: SurveyResults) {
@@ -42,7 +48,13 @@ function chartsOf(results: SurveyResults) {
     return bar;
   });
   const max = Math.max(1, ...summary.distribution.map((d) => d.n));
-  const distribution = summary.distribution.map((d, i) => ({ ...d, x: i * 9.09 + 0.5, width: 8, height: (100 * d.n) / max, y: 100 - (100 * d.n) / max }));
+  const distribution = summary.distribution.map((d, i) => ({
+    ...d,
+    x: i * 9.09 + 0.5,
+    width: 8,
+    height: (100 * d.n) / max,
+    y: 100 - (100 * d.n) / max,
+  }));
   return { stacked, distribution };
 }
 
@@ -70,7 +82,15 @@ function skewOf(results: SurveyResults): { skewed: boolean; skewedText?: string 
 type QueryValues = Record<string, string | number | undefined>;
 
 /** The filters both tabs share (and the CSV export uses), as URL values. */
-const filtersOf = (query: ResultsQuery): QueryValues => ({ range: query.range, from: query.from, to: query.to, prop: query.prop, value: query.value, channel: query.channel, tag: query.tag });
+const filtersOf = (query: ResultsQuery): QueryValues => ({
+  range: query.range,
+  from: query.from,
+  to: query.to,
+  prop: query.prop,
+  value: query.value,
+  channel: query.channel,
+  tag: query.tag,
+});
 
 /** The address of the current view with some filters changed (for preset links, tabs and paging). */
 function urlWith(base: string, query: QueryValues, changes: QueryValues): string {
@@ -83,11 +103,24 @@ function urlWith(base: string, query: QueryValues, changes: QueryValues): string
   return qs ? `${base}?${qs}` : base;
 }
 
-export function resultsRouter(deps: { surveys: SurveysService; results: ResultsService; exports: ExportsService; saidVsDid: SaidVsDidService; tags: TagsService; propertyKeys: (surveyId: string) => Promise<string[]>; timeZone: string }): Router {
+export function resultsRouter(deps: {
+  surveys: SurveysService;
+  results: ResultsService;
+  exports: ExportsService;
+  saidVsDid: SaidVsDidService;
+  tags: TagsService;
+  propertyKeys: (surveyId: string) => Promise<string[]>;
+  timeZone: string;
+}): Router {
   const router = Router();
 
   /** Parses the filters, or renders the page with the messages beside them (400). */
-  async function withFilters(req: Request, res: Response, view: string, render: (survey: SurveyDetail, query: ResultsQuery, common: Record<string, unknown>) => Promise<void>) {
+  async function withFilters(
+    req: Request,
+    res: Response,
+    view: string,
+    render: (survey: SurveyDetail, query: ResultsQuery, common: Record<string, unknown>) => Promise<void>,
+  ) {
     const survey = await deps.surveys.get(req.params.id as string);
     const [propertyKeys, tags] = await Promise.all([deps.propertyKeys(survey.id), deps.tags.list()]);
     const common = {
@@ -104,7 +137,13 @@ export function resultsRouter(deps: { surveys: SurveysService; results: ResultsS
       query = parseInput(resultsQuerySchema, req.query, 'These filters cannot be used.');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      res.status(400).render(view, { ...common, title: `Results: ${survey.name}`, values: req.query, errors: err.fields, formError: `${err.message} Correct the filters and apply them again.` });
+      res.status(400).render(view, {
+        ...common,
+        title: `Results: ${survey.name}`,
+        values: req.query,
+        errors: err.fields,
+        formError: `${err.message} Correct the filters and apply them again.`,
+      });
       return;
     }
     await render(survey, query, common);
@@ -125,7 +164,10 @@ export function resultsRouter(deps: { surveys: SurveysService; results: ResultsS
         n: p.figures.n,
         few: p.few,
       }));
-      const trendTable = trendRows.map((row) => ({ ...row, range: row.low === null ? '' : `${row.low.toFixed(1)} to ${(row.high ?? 0).toFixed(1)}` }));
+      const trendTable = trendRows.map((row) => ({
+        ...row,
+        range: row.low === null ? '' : `${row.low.toFixed(1)} to ${(row.high ?? 0).toFixed(1)}`,
+      }));
       res.render('results/show', {
         ...common,
         title: `Results: ${survey.name}`,
@@ -134,8 +176,16 @@ export function resultsRouter(deps: { surveys: SurveysService; results: ResultsS
         charts: chartsOf(results),
         changeText: changeText(results.previous?.change),
         repurchaseColumns: [...Object.values(REPURCHASE_LABELS), 'Not answered'],
-        presetLinks: RANGE_PRESETS.filter((r) => r !== 'custom').map((r) => ({ label: RANGE_LABELS[r], url: urlWith(base, current, { range: r, from: undefined, to: undefined }), current: query.range === r })),
-        intervalLinks: (['day', 'week', 'month', 'rolling'] as const).map((i) => ({ label: INTERVAL_LABELS[i], url: urlWith(base, current, { interval: i }), current: results.trend.interval === i })),
+        presetLinks: RANGE_PRESETS.filter((r) => r !== 'custom').map((r) => ({
+          label: RANGE_LABELS[r],
+          url: urlWith(base, current, { range: r, from: undefined, to: undefined }),
+          current: query.range === r,
+        })),
+        intervalLinks: (['day', 'week', 'month', 'rolling'] as const).map((i) => ({
+          label: INTERVAL_LABELS[i],
+          url: urlWith(base, current, { interval: i }),
+          current: results.trend.interval === i,
+        })),
         intervalLabel: INTERVAL_LABELS[results.trend.interval],
         trendRows: trendTable,
         trendData: { interval: results.trend.interval, points: trendRows },
@@ -160,7 +210,11 @@ export function resultsRouter(deps: { surveys: SurveysService; results: ResultsS
         values: query,
         comments,
         resultsLink: urlWith(common.resultsUrl as string, filters, {}),
-        commentFilters: (['all', 'detractor', 'passive', 'promoter'] as const).map((c) => ({ label: c === 'all' ? 'All' : `${c[0]!.toUpperCase()}${c.slice(1)}s`, url: urlWith(base, current, { comments: c, page: 1 }), current: query.comments === c })),
+        commentFilters: (['all', 'detractor', 'passive', 'promoter'] as const).map((c) => ({
+          label: c === 'all' ? 'All' : `${c[0]!.toUpperCase()}${c.slice(1)}s`,
+          url: urlWith(base, current, { comments: c, page: 1 }),
+          current: query.comments === c,
+        })),
         prevPage: comments.page > 1 ? urlWith(base, current, { page: comments.page - 1 }) : undefined,
         nextPage: comments.page < comments.pages ? urlWith(base, current, { page: comments.page + 1 }) : undefined,
         canSeeContacts: roleAtLeast(req.user!.role, 'manager'),

@@ -1,8 +1,9 @@
-import { responseSummaryOf } from '../responses/response-json.js';
 import mongoose from 'mongoose';
+
 import type { Models } from '../db/models.js';
 import type { Clock } from '../lib/clock.js';
 import { NotFoundError } from '../lib/errors.js';
+import { responseSummaryOf } from '../responses/response-json.js';
 import { categoryOf, type NpsCategory, type RepurchaseAnswer } from '../responses/response.model.js';
 import { COUNTED_REVIEW_STATES } from '../surveys/surveys.service.js';
 import { mergeDays, type Aggregates, type DayCounts, type DayDoc } from './aggregates.js';
@@ -62,7 +63,8 @@ export interface SurveyResults {
   previous: { period: Period; figures: NpsFigures; change: number | null; significant: boolean } | undefined;
   trend: { interval: TrendInterval; points: TrendPoint[] };
   segments: { property: string; rows: SegmentRow[] } | undefined;
-  representativeness: { property: string; rows: RepresentativenessRow[]; invited: number; answered: number } | undefined;
+  representativeness:
+    { property: string; rows: RepresentativenessRow[]; invited: number; answered: number } | undefined;
   responseRate: { delivered: number; responded: number; rate: number | null };
 }
 
@@ -76,7 +78,18 @@ export interface SurveyOverview {
 }
 
 export interface CommentsPage {
-  items: { id: string; score: number; category: NpsCategory; repurchase: RepurchaseAnswer | undefined; comment: string; submittedAt: Date; channel: string; contactId: string | undefined; contactName: string | undefined; tags: string[] }[];
+  items: {
+    id: string;
+    score: number;
+    category: NpsCategory;
+    repurchase: RepurchaseAnswer | undefined;
+    comment: string;
+    submittedAt: Date;
+    channel: string;
+    contactId: string | undefined;
+    contactName: string | undefined;
+    tags: string[];
+  }[];
   page: number;
   pages: number;
   total: number;
@@ -122,7 +135,10 @@ export function autoInterval(days: number): Exclude<TrendInterval, 'rolling'> {
 }
 
 /** The bucket a day falls in: itself, the Monday of its week, or its month. */
-export function bucketOf(day: string, interval: Exclude<TrendInterval, 'rolling'>): { key: string; from: string; to: string } {
+export function bucketOf(
+  day: string,
+  interval: Exclude<TrendInterval, 'rolling'>,
+): { key: string; from: string; to: string } {
   if (interval === 'day') return { key: day, from: day, to: day };
   if (interval === 'week') {
     const weekday = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0
@@ -145,13 +161,18 @@ function countsOf(cells: readonly Cell[]): NpsCounts {
   return counts;
 }
 
-const inRange = (day: string, from: string | undefined, to: string | undefined) => (!from || day >= from) && (!to || day <= to);
+const inRange = (day: string, from: string | undefined, to: string | undefined) =>
+  (!from || day >= from) && (!to || day <= to);
 
 /**
  * The trend: NPS per day, week or month between the first and last day, or a trailing 90-day window
  * ending each week. Buckets without responses are kept (n = 0) so gaps show as gaps.
  */
-export function trendOf(days: readonly DayCounts[], range: { fromDay: string; toDay: string }, interval: TrendInterval): TrendPoint[] {
+export function trendOf(
+  days: readonly DayCounts[],
+  range: { fromDay: string; toDay: string },
+  interval: TrendInterval,
+): TrendPoint[] {
   const point = (key: string, from: string, to: string, counts: NpsCounts): TrendPoint => {
     const figures = npsFigures(counts);
     return { key, from, to, figures, few: figures.n < FEW_RESPONSES };
@@ -169,7 +190,12 @@ export function trendOf(days: readonly DayCounts[], range: { fromDay: string; to
   const buckets = new Map<string, { from: string; to: string; cells: Cell[] }>();
   for (let day = range.fromDay; day <= range.toDay; day = addDays(day, 1)) {
     const b = bucketOf(day, interval);
-    if (!buckets.has(b.key)) buckets.set(b.key, { from: b.from < range.fromDay ? range.fromDay : b.from, to: b.to > range.toDay ? range.toDay : b.to, cells: [] });
+    if (!buckets.has(b.key))
+      buckets.set(b.key, {
+        from: b.from < range.fromDay ? range.fromDay : b.from,
+        to: b.to > range.toDay ? range.toDay : b.to,
+        cells: [],
+      });
     if (buckets.size > 1000) break; // a day trend over decades would be unreadable anyway
   }
   for (const d of days) {
@@ -188,15 +214,24 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
   const { models, clock, timeZone, aggregates } = deps;
 
   function surveyObjectId(surveyId: string): mongoose.Types.ObjectId {
-    if (!mongoose.isValidObjectId(surveyId)) throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
+    if (!mongoose.isValidObjectId(surveyId))
+      throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
     return new mongoose.Types.ObjectId(surveyId);
   }
 
   // Operator objects are ours, so marked trusted (sanitizeFilter is on globally); user input reaches
   // these filters only as validated plain strings (the property key is checked by resultsQuerySchema).
-  function responseFilter(surveyId: mongoose.Types.ObjectId, range: { start?: Date | undefined; end?: Date | undefined }, query: Pick<ResultsQuery, 'channel' | 'prop' | 'value' | 'tag'>): Record<string, unknown> {
+  function responseFilter(
+    surveyId: mongoose.Types.ObjectId,
+    range: { start?: Date | undefined; end?: Date | undefined },
+    query: Pick<ResultsQuery, 'channel' | 'prop' | 'value' | 'tag'>,
+  ): Record<string, unknown> {
     const filter: Record<string, unknown> = { surveyId };
-    if (range.start || range.end) filter.submittedAt = mongoose.trusted({ ...(range.start ? { $gte: range.start } : {}), ...(range.end ? { $lt: range.end } : {}) });
+    if (range.start || range.end)
+      filter.submittedAt = mongoose.trusted({
+        ...(range.start ? { $gte: range.start } : {}),
+        ...(range.end ? { $lt: range.end } : {}),
+      });
     if (query.channel) filter.channel = query.channel;
     if (query.prop) filter[`contactSnapshot.${query.prop}`] = query.value;
     if (query.tag) filter.tags = query.tag;
@@ -209,9 +244,22 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
    * are usually small.
    */
   async function daysFromResponses(filter: Record<string, unknown>): Promise<DayCounts[]> {
-    const rows = await models.responses.aggregate<{ _id: { d: string; sc: number; r?: RepurchaseAnswer | null; rv: string }; n: number }>([
+    const rows = await models.responses.aggregate<{
+      _id: { d: string; sc: number; r?: RepurchaseAnswer | null; rv: string };
+      n: number;
+    }>([
       { $match: filter },
-      { $group: { _id: { d: { $dateToString: { format: '%Y-%m-%d', date: '$submittedAt', timezone: timeZone } }, sc: '$score', r: '$repurchase', rv: '$review' }, n: { $sum: 1 } } },
+      {
+        $group: {
+          _id: {
+            d: { $dateToString: { format: '%Y-%m-%d', date: '$submittedAt', timezone: timeZone } },
+            sc: '$score',
+            r: '$repurchase',
+            rv: '$review',
+          },
+          n: { $sum: 1 },
+        },
+      },
     ]);
     const byDay = new Map<string, DayCounts>();
     for (const { _id: k, n } of rows) {
@@ -224,7 +272,11 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
   }
 
   /** Counts per value of the segment property: from the per-value day counts, or (with a property filter too) one pass over the responses. */
-  async function segmentCounts(surveyId: mongoose.Types.ObjectId, period: Period, query: ResultsQuery & { segment: string }): Promise<Map<string, NpsCounts>> {
+  async function segmentCounts(
+    surveyId: mongoose.Types.ObjectId,
+    period: Period,
+    query: ResultsQuery & { segment: string },
+  ): Promise<Map<string, NpsCounts>> {
     const byValue = new Map<string, NpsCounts>();
     const add = (value: string, category: NpsCategory, n: number) => {
       const counts = byValue.get(value) ?? { promoters: 0, passives: 0, detractors: 0 };
@@ -238,7 +290,11 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
       const byDocValue = new Map<string, DayDoc[]>();
       for (const doc of docs) byDocValue.set(doc.value ?? '', [...(byDocValue.get(doc.value ?? '') ?? []), doc]);
       for (const [value, valueDocs] of byDocValue) {
-        for (const day of mergeDays(valueDocs, { fromDay: period.fromDay, toDay: period.toDay, channel: query.channel })) {
+        for (const day of mergeDays(valueDocs, {
+          fromDay: period.fromDay,
+          toDay: period.toDay,
+          channel: query.channel,
+        })) {
           for (const cell of day.cells) add(value, categoryOf(cell.score), cell.n);
         }
       }
@@ -252,15 +308,26 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
     return byValue;
   }
 
-  async function segmentsOf(surveyId: mongoose.Types.ObjectId, period: Period, query: ResultsQuery, total: NpsCounts): Promise<SurveyResults['segments']> {
+  async function segmentsOf(
+    surveyId: mongoose.Types.ObjectId,
+    period: Period,
+    query: ResultsQuery,
+    total: NpsCounts,
+  ): Promise<SurveyResults['segments']> {
     if (!query.segment) return undefined;
     const byValue = await segmentCounts(surveyId, period, { ...query, segment: query.segment });
     const segmentRows = [...byValue.entries()].map(([value, counts]) => {
-      const rest = { promoters: total.promoters - counts.promoters, passives: total.passives - counts.passives, detractors: total.detractors - counts.detractors };
+      const rest = {
+        promoters: total.promoters - counts.promoters,
+        passives: total.passives - counts.passives,
+        detractors: total.detractors - counts.detractors,
+      };
       const restN = rest.promoters + rest.passives + rest.detractors;
       return { value, figures: npsFigures(counts), differs: restN > 0 && differsSignificantly(counts, rest) };
     });
-    segmentRows.sort((a, b) => (b.figures.nps ?? -Infinity) - (a.figures.nps ?? -Infinity) || b.figures.n - a.figures.n);
+    segmentRows.sort(
+      (a, b) => (b.figures.nps ?? -Infinity) - (a.figures.nps ?? -Infinity) || b.figures.n - a.figures.n,
+    );
     return { property: query.segment, rows: segmentRows };
   }
 
@@ -270,12 +337,24 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
    * rate differs significantly from everyone else's (two-proportion z-test at 95%). Uses the
    * contacts' current property values for both sides, so the comparison is like with like.
    */
-  async function representativeness(surveyId: mongoose.Types.ObjectId, key: string): Promise<SurveyResults['representativeness']> {
+  async function representativeness(
+    surveyId: mongoose.Types.ObjectId,
+    key: string,
+  ): Promise<SurveyResults['representativeness']> {
     const rows = await models.invitations.aggregate<{ _id: { v?: string | null; answered: boolean }; n: number }>([
       { $match: { surveyId, status: 'sent' } },
-      { $lookup: { from: models.contacts.collection.collectionName, localField: 'contactId', foreignField: '_id', as: 'contact' } },
+      {
+        $lookup: {
+          from: models.contacts.collection.collectionName,
+          localField: 'contactId',
+          foreignField: '_id',
+          as: 'contact',
+        },
+      },
       { $unwind: { path: '$contact', preserveNullAndEmptyArrays: true } },
-      { $group: { _id: { v: `$contact.properties.${key}`, answered: { $gt: ['$respondedAt', null] } }, n: { $sum: 1 } } },
+      {
+        $group: { _id: { v: `$contact.properties.${key}`, answered: { $gt: ['$respondedAt', null] } }, n: { $sum: 1 } },
+      },
     ]);
     const byValue = new Map<string, { invited: number; answered: number }>();
     for (const { _id: k, n } of rows) {
@@ -299,7 +378,15 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
         const se = Math.sqrt(pooled * (1 - pooled) * (1 / e.invited + 1 / othersInvited));
         if (se > 0 && Math.abs(p1 - p2) / se > 1.96) skew = p1 > p2 ? 'over' : 'under';
       }
-      return { value, invited: e.invited, answered: e.answered, invitedShare: share(e.invited, invited), answeredShare: share(e.answered, answered), responseRate: share(e.answered, e.invited), skew };
+      return {
+        value,
+        invited: e.invited,
+        answered: e.answered,
+        invitedShare: share(e.invited, invited),
+        answeredShare: share(e.answered, answered),
+        responseRate: share(e.answered, e.invited),
+        skew,
+      };
     });
     result.sort((a, b) => b.invited - a.invited);
     return { property: key, rows: result, invited, answered };
@@ -313,14 +400,23 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
     const previousPeriod = previousPeriodOf(period, timeZone);
     const wantRolling = query.interval === 'rolling';
     // One read covers the period, the previous period and the run-up of a rolling window.
-    const readFrom = [previousPeriod?.fromDay, wantRolling && period.fromDay ? addDays(period.fromDay, 1 - ROLLING_DAYS) : undefined, period.fromDay]
+    const readFrom = [
+      previousPeriod?.fromDay,
+      wantRolling && period.fromDay ? addDays(period.fromDay, 1 - ROLLING_DAYS) : undefined,
+      period.fromDay,
+    ]
       .filter((d): d is string => d !== undefined)
       .sort()[0];
     // The survey's day documents are few (a year is at most 365 per channel): read them once, for the
     // figures without a property filter and for the response rate.
-    const [dayDocs, propertyDocs] = await Promise.all([aggregates.dayDocsOf(_id), query.prop ? aggregates.segmentDocsOf(_id, query.prop, query.value) : undefined]);
+    const [dayDocs, propertyDocs] = await Promise.all([
+      aggregates.dayDocsOf(_id),
+      query.prop ? aggregates.segmentDocsOf(_id, query.prop, query.value) : undefined,
+    ]);
     const days = query.tag
-      ? await daysFromResponses(responseFilter(_id, { start: readFrom ? startOfDay(readFrom, timeZone) : undefined, end: period.end }, query))
+      ? await daysFromResponses(
+          responseFilter(_id, { start: readFrom ? startOfDay(readFrom, timeZone) : undefined, end: period.end }, query),
+        )
       : mergeDays(propertyDocs ?? dayDocs, { fromDay: readFrom, toDay: period.toDay, channel: query.channel });
 
     const current = days.filter((d) => inRange(d.day, period.fromDay, period.toDay));
@@ -329,14 +425,24 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
 
     let previous: SurveyResults['previous'];
     if (previousPeriod) {
-      const figures = npsFigures(countsOf(days.filter((d) => inRange(d.day, previousPeriod.fromDay, previousPeriod.toDay)).flatMap((d) => d.cells)));
+      const figures = npsFigures(
+        countsOf(
+          days.filter((d) => inRange(d.day, previousPeriod.fromDay, previousPeriod.toDay)).flatMap((d) => d.cells),
+        ),
+      );
       const change = summary.figures.nps !== null && figures.nps !== null ? summary.figures.nps - figures.nps : null;
-      previous = { period: previousPeriod, figures, change, significant: change !== null && differsSignificantly(summary.figures, figures) };
+      previous = {
+        period: previousPeriod,
+        figures,
+        change,
+        significant: change !== null && differsSignificantly(summary.figures, figures),
+      };
     }
 
     const trendFrom = period.fromDay ?? current[0]?.day ?? today;
     const trendTo = period.toDay ?? today;
-    const interval: TrendInterval = query.interval === 'auto' ? autoInterval(daysBetween(trendFrom, trendTo) + 1) : query.interval;
+    const interval: TrendInterval =
+      query.interval === 'auto' ? autoInterval(daysBetween(trendFrom, trendTo) + 1) : query.interval;
     const trend = { interval, points: trendOf(days, { fromDay: trendFrom, toDay: trendTo }, interval) };
 
     // Response rate (PRODUCT.md): counted email responses / invitations delivered, all time.
@@ -381,7 +487,13 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
       .select('score category repurchase comment submittedAt channel contactId tags')
       .lean();
     const contactIds = docs.flatMap((d) => (d.contactId ? [d.contactId] : []));
-    const contacts = contactIds.length > 0 ? await models.contacts.find({ _id: mongoose.trusted({ $in: contactIds }) }).select('name email').lean() : [];
+    const contacts =
+      contactIds.length > 0
+        ? await models.contacts
+            .find({ _id: mongoose.trusted({ $in: contactIds }) })
+            .select('name email')
+            .lean()
+        : [];
     const names = new Map(contacts.map((c) => [String(c._id), c.name || c.email]));
     return {
       page,
@@ -403,11 +515,17 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
   async function overview(surveyIds: readonly string[]): Promise<Map<string, SurveyOverview>> {
     const ids = surveyIds.filter((id) => mongoose.isValidObjectId(id)).map((id) => new mongoose.Types.ObjectId(id));
     const [docs, surveys] = await Promise.all([
-      models.responseDays.collection.find({ surveyId: { $in: ids } }, { projection: { _id: 0, surveyId: 1, day: 1, channel: 1, c: 1, flagged: 1 } }).toArray(),
-      models.surveys.find({ _id: mongoose.trusted({ $in: ids }) }).select('deliveredCount').lean(),
+      models.responseDays.collection
+        .find({ surveyId: { $in: ids } }, { projection: { _id: 0, surveyId: 1, day: 1, channel: 1, c: 1, flagged: 1 } })
+        .toArray(),
+      models.surveys
+        .find({ _id: mongoose.trusted({ $in: ids }) })
+        .select('deliveredCount')
+        .lean(),
     ]);
     const bySurvey = new Map<string, DayDoc[]>();
-    for (const doc of docs) bySurvey.set(String(doc.surveyId), [...(bySurvey.get(String(doc.surveyId)) ?? []), doc as unknown as DayDoc]);
+    for (const doc of docs)
+      bySurvey.set(String(doc.surveyId), [...(bySurvey.get(String(doc.surveyId)) ?? []), doc as unknown as DayDoc]);
     const delivered = new Map(surveys.map((s) => [String(s._id), s.deliveredCount ?? 0]));
     const today = dayIn(clock.now(), timeZone);
     const from = `${addDays(today, -334).slice(0, 7)}-01`;
@@ -416,9 +534,18 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
       const surveyDocs = bySurvey.get(id) ?? [];
       const all = mergeDays(surveyDocs);
       const figures = npsFigures(countsOf(all.flatMap((d) => d.cells)));
-      const responded = mergeDays(surveyDocs, { channel: 'email' }).reduce((sum, d) => sum + d.cells.reduce((t, c) => t + c.n, 0), 0);
+      const responded = mergeDays(surveyDocs, { channel: 'email' }).reduce(
+        (sum, d) => sum + d.cells.reduce((t, c) => t + c.n, 0),
+        0,
+      );
       const sent = delivered.get(id) ?? 0;
-      out.set(id, { figures, delivered: sent, responded, rate: sent === 0 ? null : share(responded, sent), trend: trendOf(all, { fromDay: from, toDay: today }, 'month') });
+      out.set(id, {
+        figures,
+        delivered: sent,
+        responded,
+        rate: sent === 0 ? null : share(responded, sent),
+        trend: trendOf(all, { fromDay: from, toDay: today }, 'month'),
+      });
     }
     return out;
   }

@@ -1,4 +1,9 @@
-import { categoryOf, REPURCHASE_ANSWERS, type NpsCategory, type RepurchaseAnswer } from '../responses/response.model.js';
+import {
+  categoryOf,
+  REPURCHASE_ANSWERS,
+  type NpsCategory,
+  type RepurchaseAnswer,
+} from '../responses/response.model.js';
 import { npsFigures, type NpsFigures } from './nps.js';
 
 /** Counted responses with one score and one repurchase answer (null: not answered). */
@@ -8,7 +13,11 @@ export interface Cell {
   n: number;
 }
 
-export const CATEGORY_LABELS: Record<NpsCategory, string> = { promoter: 'Promoters (9-10)', passive: 'Passives (7-8)', detractor: 'Detractors (0-6)' };
+export const CATEGORY_LABELS: Record<NpsCategory, string> = {
+  promoter: 'Promoters (9-10)',
+  passive: 'Passives (7-8)',
+  detractor: 'Detractors (0-6)',
+};
 export const REPURCHASE_LABELS: Record<RepurchaseAnswer, string> = {
   definitely_would: 'Definitely would',
   probably_would: 'Probably would',
@@ -34,7 +43,12 @@ export interface Summary {
     top2: { n: number; share: number };
   };
   /** NPS category x repurchase answer: counts, and each cell's share of its row (the category). */
-  crossTab: { key: NpsCategory; label: string; total: number; cells: { key: RepurchaseAnswer | 'none'; n: number; rowShare: number }[] }[];
+  crossTab: {
+    key: NpsCategory;
+    label: string;
+    total: number;
+    cells: { key: RepurchaseAnswer | 'none'; n: number; rowShare: number }[];
+  }[];
 }
 
 /**
@@ -46,7 +60,9 @@ export function summarise(cells: readonly Cell[]): Summary {
   const byScore = Array.from({ length: 11 }, () => 0);
   const byCategory: Record<NpsCategory, number> = { promoter: 0, passive: 0, detractor: 0 };
   const byAnswer = Object.fromEntries(REPURCHASE_ANSWERS.map((a) => [a, 0])) as Record<RepurchaseAnswer, number>;
-  const cross = Object.fromEntries(CATEGORIES.map((c) => [c, Object.fromEntries([...REPURCHASE_ANSWERS, 'none'].map((a) => [a, 0]))])) as Record<NpsCategory, Record<string, number>>;
+  const cross = Object.fromEntries(
+    CATEGORIES.map((c) => [c, Object.fromEntries([...REPURCHASE_ANSWERS, 'none'].map((a) => [a, 0]))]),
+  ) as Record<NpsCategory, Record<string, number>>;
   let notAnswered = 0;
   for (const cell of cells) {
     const category = categoryOf(cell.score);
@@ -56,17 +72,31 @@ export function summarise(cells: readonly Cell[]): Summary {
     else notAnswered += cell.n;
     cross[category][cell.repurchase ?? 'none']! += cell.n;
   }
-  const figures = npsFigures({ promoters: byCategory.promoter, passives: byCategory.passive, detractors: byCategory.detractor });
+  const figures = npsFigures({
+    promoters: byCategory.promoter,
+    passives: byCategory.passive,
+    detractors: byCategory.detractor,
+  });
   const answered = REPURCHASE_ANSWERS.reduce((sum, a) => sum + byAnswer[a], 0);
   const top2 = TOP_2.reduce((sum, a) => sum + byAnswer[a], 0);
   return {
     figures,
-    categories: CATEGORIES.map((key) => ({ key, label: CATEGORY_LABELS[key], n: byCategory[key], share: share(byCategory[key], figures.n) })),
+    categories: CATEGORIES.map((key) => ({
+      key,
+      label: CATEGORY_LABELS[key],
+      n: byCategory[key],
+      share: share(byCategory[key], figures.n),
+    })),
     distribution: byScore.map((n, score) => ({ score, category: categoryOf(score), n, share: share(n, figures.n) })),
     repurchase: {
       answered,
       notAnswered,
-      answers: REPURCHASE_ANSWERS.map((key) => ({ key, label: REPURCHASE_LABELS[key], n: byAnswer[key], share: share(byAnswer[key], answered) })),
+      answers: REPURCHASE_ANSWERS.map((key) => ({
+        key,
+        label: REPURCHASE_LABELS[key],
+        n: byAnswer[key],
+        share: share(byAnswer[key], answered),
+      })),
       top2: { n: top2, share: share(top2, answered) },
     },
     crossTab: CATEGORIES.map((key) => {
@@ -75,7 +105,11 @@ export function summarise(cells: readonly Cell[]): Summary {
         key,
         label: CATEGORY_LABELS[key],
         total,
-        cells: [...REPURCHASE_ANSWERS, 'none' as const].map((a) => ({ key: a, n: cross[key][a]!, rowShare: share(cross[key][a]!, total) })),
+        cells: [...REPURCHASE_ANSWERS, 'none' as const].map((a) => ({
+          key: a,
+          n: cross[key][a]!,
+          rowShare: share(cross[key][a]!, total),
+        })),
       };
     }),
   };

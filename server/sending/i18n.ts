@@ -61,13 +61,26 @@ export const DEFAULT_QUESTION_TRANSLATIONS: Record<Language, Record<keyof typeof
  * A question in the contact's language: a survey that kept a standard question gets its translation;
  * wording the survey changed is used as written (we cannot translate it).
  */
-export function localisedQuestion(kind: keyof typeof DEFAULT_QUESTIONS, surveyText: string, language: Language): string {
+export function localisedQuestion(
+  kind: keyof typeof DEFAULT_QUESTIONS,
+  surveyText: string,
+  language: Language,
+): string {
   const isStandard = Object.values(DEFAULT_QUESTION_TRANSLATIONS).some((set) => set[kind] === surveyText);
   return isStandard ? DEFAULT_QUESTION_TRANSLATIONS[language][kind] : surveyText;
 }
 
 /** Wording of the public unsubscribe page. */
-export const UNSUBSCRIBE_WORDING: Record<Language, { confirmTitle: string; confirmBody: (company: string) => string; confirmButton: string; doneTitle: string; doneBody: (company: string) => string }> = {
+export const UNSUBSCRIBE_WORDING: Record<
+  Language,
+  {
+    confirmTitle: string;
+    confirmBody: (company: string) => string;
+    confirmButton: string;
+    doneTitle: string;
+    doneBody: (company: string) => string;
+  }
+> = {
   en: {
     confirmTitle: 'Unsubscribe from surveys?',
     confirmBody: (company) => `You will get no more survey email from ${company}.`,

@@ -1,4 +1,5 @@
 import { createTransport } from 'nodemailer';
+
 import type { Models } from '../db/models.js';
 
 export interface OutgoingMessage {
@@ -57,7 +58,8 @@ export function classifySmtpError(err: unknown): DeliveryError {
     // A 5xx to the recipient or the message is final for this address; a 5xx elsewhere (bad sender,
     // refused login) is our configuration, not the customer's address: retry, and let the failure
     // streak pause the survey if it persists.
-    const aboutRecipient = e.command === undefined || /^(RCPT|DATA)/i.test(e.command) || e.code === 'EENVELOPE' || e.code === 'EMESSAGE';
+    const aboutRecipient =
+      e.command === undefined || /^(RCPT|DATA)/i.test(e.command) || e.code === 'EENVELOPE' || e.code === 'EMESSAGE';
     if (e.responseCode >= 500 && aboutRecipient && e.code !== 'EAUTH') return new DeliveryError('permanent', detail);
     return new DeliveryError('transient', detail);
   }

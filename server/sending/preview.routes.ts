@@ -1,16 +1,19 @@
 import { Router } from 'express';
 import { z } from 'zod';
+
+import type { BrandingService } from '../branding/branding.service.js';
 import type { Config } from '../config.js';
-import type { SurveysService } from '../surveys/surveys.service.js';
 import { SURVEY_LANGUAGES } from '../surveys/survey.model.js';
+import type { SurveysService } from '../surveys/surveys.service.js';
 import { requireRole } from '../web/auth.js';
+import { flash } from '../web/flash.js';
 import { parseInput } from '../web/validate.js';
 import { DeliveryError, type Mailer } from './mailer.js';
 import { renderSurveyEmail } from './survey-email.js';
-import { flash } from '../web/flash.js';
-import type { BrandingService } from '../branding/branding.service.js';
 
-const previewQuerySchema = z.object({ lang: z.enum(SURVEY_LANGUAGES, { error: `lang must be one of: ${SURVEY_LANGUAGES.join(', ')}` }).optional() });
+const previewQuerySchema = z.object({
+  lang: z.enum(SURVEY_LANGUAGES, { error: `lang must be one of: ${SURVEY_LANGUAGES.join(', ')}` }).optional(),
+});
 
 /** A token-shaped placeholder: preview links lead nowhere real. */
 const PREVIEW_TOKEN = 'preview-preview-preview-preview-preview-pre';
@@ -20,11 +23,21 @@ const PREVIEW_TOKEN = 'preview-preview-preview-preview-preview-pre';
  * the HTML part at its own address (shown in a sandboxed frame). The HTML needs inline styles, so only
  * that response relaxes style-src; it still allows no script at all.
  */
-export function previewRouter(deps: { surveys: SurveysService; branding: BrandingService; config: Config; mailer: Mailer }): Router {
+export function previewRouter(deps: {
+  surveys: SurveysService;
+  branding: BrandingService;
+  config: Config;
+  mailer: Mailer;
+}): Router {
   const router = Router();
 
   /** The email as it would go out; `forMail` embeds the logo's bytes, else the preview links the app's copy. */
-  async function build(surveyId: string, user: { email: string; name: string }, lang: string | undefined, forMail = false) {
+  async function build(
+    surveyId: string,
+    user: { email: string; name: string },
+    lang: string | undefined,
+    forMail = false,
+  ) {
     const survey = await deps.surveys.get(surveyId);
     const logo = survey.logoId ? await deps.branding.logo({ id: survey.logoId }) : undefined;
     return {
@@ -36,7 +49,17 @@ export function previewRouter(deps: { surveys: SurveysService; branding: Brandin
         invitationId: 'preview',
         baseUrl: deps.config.baseUrl,
         mailFrom: deps.config.mailFrom,
-        ...(logo ? { logo: forMail ? logo : { width: logo.width, height: logo.height, url: `/surveys/${survey.id}/branding/logo/${logo.sha256.slice(0, 12)}` } } : {}),
+        ...(logo
+          ? {
+              logo: forMail
+                ? logo
+                : {
+                    width: logo.width,
+                    height: logo.height,
+                    url: `/surveys/${survey.id}/branding/logo/${logo.sha256.slice(0, 12)}`,
+                  },
+            }
+          : {}),
       }),
     };
   }
@@ -57,7 +80,10 @@ export function previewRouter(deps: { surveys: SurveysService; branding: Brandin
   router.get('/surveys/:id/preview/email', requireRole('manager'), async (req, res) => {
     const { lang } = parseInput(previewQuerySchema, req.query);
     const { email } = await build(req.params.id as string, req.user!, lang);
-    res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'");
+    res.set(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'",
+    );
     res.set('X-Frame-Options', 'SAMEORIGIN');
     res.type('html').send(email.html);
   });
@@ -66,8 +92,18 @@ export function previewRouter(deps: { surveys: SurveysService; branding: Brandin
   router.post('/surveys/:id/test-send', requireRole('manager'), async (req, res) => {
     const { survey, email } = await build(req.params.id as string, req.user!, undefined, true);
     try {
-      await deps.mailer.send({ ...email, subject: `[Test] ${email.subject}`, messageId: `<test-${Date.now()}-${survey.id}@${new URL(deps.config.baseUrl).hostname}>` });
-      flash(req, 'success', deps.mailer.kind === 'outbox' ? `Test email stored in the Outbox for ${req.user!.email} (no SMTP server is configured).` : `Test email sent to ${req.user!.email}.`);
+      await deps.mailer.send({
+        ...email,
+        subject: `[Test] ${email.subject}`,
+        messageId: `<test-${Date.now()}-${survey.id}@${new URL(deps.config.baseUrl).hostname}>`,
+      });
+      flash(
+        req,
+        'success',
+        deps.mailer.kind === 'outbox'
+          ? `Test email stored in the Outbox for ${req.user!.email} (no SMTP server is configured).`
+          : `Test email sent to ${req.user!.email}.`,
+      );
     } catch (err) {
       if (!(err instanceof DeliveryError)) throw err;
       flash(req, 'error', `The test email could not be sent: ${err.message}. Check SMTP_URL and the mail server.`);

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import mongoose from 'mongoose';
+
 import type { Models } from '../db/models.js';
 import type { Clock } from '../lib/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
@@ -49,7 +50,14 @@ function sampleOf<T>(items: T[], count: number): T[] {
  */
 export function newInvitationDoc(
   sealer: Sealer,
-  fields: { surveyId: mongoose.Types.ObjectId; contactId: mongoose.Types.ObjectId; now: Date; sendAt?: Date; source?: InvitationSource; dedupeKey?: string },
+  fields: {
+    surveyId: mongoose.Types.ObjectId;
+    contactId: mongoose.Types.ObjectId;
+    now: Date;
+    sendAt?: Date;
+    source?: InvitationSource;
+    dedupeKey?: string;
+  },
 ) {
   const token = generateToken();
   const { surveyId, contactId, now } = fields;
@@ -93,7 +101,9 @@ export function createSendQueue(deps: { models: Models; clock: Clock; sealer: Se
     const eligible: mongoose.Types.ObjectId[] = [];
     const skips: { contactId: mongoose.Types.ObjectId; reason: SkipReason }[] = [];
     let matching = 0;
-    const cursor = models.contacts.collection.find(filter, { projection: { _id: 1, unsubscribedAt: 1, suppressedAt: 1, lastSurveyedAt: 1 } });
+    const cursor = models.contacts.collection.find(filter, {
+      projection: { _id: 1, unsubscribedAt: 1, suppressedAt: 1, lastSurveyedAt: 1 },
+    });
     for await (const c of cursor) {
       matching++;
       const id = c._id;
@@ -107,7 +117,10 @@ export function createSendQueue(deps: { models: Models; clock: Clock; sealer: Se
     }
     let chosen = eligible;
     if (options.sample) {
-      const count = 'percent' in options.sample ? Math.round((eligible.length * options.sample.percent) / 100) : options.sample.count;
+      const count =
+        'percent' in options.sample
+          ? Math.round((eligible.length * options.sample.percent) / 100)
+          : options.sample.count;
       chosen = sampleOf(eligible, count);
       const picked = new Set(chosen.map(String));
       for (const id of eligible) if (!picked.has(String(id))) skips.push({ contactId: id, reason: 'not_sampled' });
@@ -141,8 +154,16 @@ export function createSendQueue(deps: { models: Models; clock: Clock; sealer: Se
       if (!lease) {
         const survey = await models.surveys.findById(_id).lean();
         if (!survey) throw new NotFoundError('That survey does not exist.', 'SURVEY_NOT_FOUND');
-        if (survey.status !== 'active') throw new ValidationError(`The survey is ${survey.status}; activate it before sending.`, {}, 'SURVEY_NOT_ACTIVE');
-        throw new ConflictError('This survey is already being queued by someone else. Wait a moment and look at its progress.', 'QUEUEING_IN_PROGRESS');
+        if (survey.status !== 'active')
+          throw new ValidationError(
+            `The survey is ${survey.status}; activate it before sending.`,
+            {},
+            'SURVEY_NOT_ACTIVE',
+          );
+        throw new ConflictError(
+          'This survey is already being queued by someone else. Wait a moment and look at its progress.',
+          'QUEUEING_IN_PROGRESS',
+        );
       }
       try {
         const w = await walk(_id, options);
@@ -153,7 +174,10 @@ export function createSendQueue(deps: { models: Models; clock: Clock; sealer: Se
           await models.contacts.collection.updateMany({ _id: { $in: ids } }, { $set: { lastSurveyedAt: now } });
         }
         for (let i = 0; i < w.skips.length; i += WRITE_BATCH) {
-          await models.sendSkips.collection.insertMany(w.skips.slice(i, i + WRITE_BATCH).map((s) => ({ ...s, surveyId: _id, at: now })), { ordered: false });
+          await models.sendSkips.collection.insertMany(
+            w.skips.slice(i, i + WRITE_BATCH).map((s) => ({ ...s, surveyId: _id, at: now })),
+            { ordered: false },
+          );
         }
         return plan(w);
       } finally {
@@ -169,7 +193,12 @@ export function createSendQueue(deps: { models: Models; clock: Clock; sealer: Se
       const _id = surveyObjectId(surveyId);
       const survey = await models.surveys.findById(_id).lean();
       if (!survey) throw new NotFoundError('That survey does not exist.', 'SURVEY_NOT_FOUND');
-      if (survey.status !== 'active') throw new ValidationError(`The survey is ${survey.status}; activate it before sending.`, {}, 'SURVEY_NOT_ACTIVE');
+      if (survey.status !== 'active')
+        throw new ValidationError(
+          `The survey is ${survey.status}; activate it before sending.`,
+          {},
+          'SURVEY_NOT_ACTIVE',
+        );
       const run = await models.sendRuns.create({
         surveyId: _id,
         requestedBy: userId,
@@ -189,27 +218,49 @@ export function createSendQueue(deps: { models: Models; clock: Clock; sealer: Se
      */
     async runPending(workerId: string, leaseMs: number): Promise<boolean> {
       const now = clock.now();
-      await models.sendRuns.updateMany({ status: 'running', claimedAt: mongoose.trusted({ $lt: new Date(now.getTime() - leaseMs) }) }, { $set: { status: 'pending' } });
-      const run = await models.sendRuns.findOneAndUpdate({ status: 'pending' }, { $set: { status: 'running', claimedBy: workerId, claimedAt: now } }, { returnDocument: 'after' }).lean();
+      await models.sendRuns.updateMany(
+        { status: 'running', claimedAt: mongoose.trusted({ $lt: new Date(now.getTime() - leaseMs) }) },
+        { $set: { status: 'pending' } },
+      );
+      const run = await models.sendRuns
+        .findOneAndUpdate(
+          { status: 'pending' },
+          { $set: { status: 'running', claimedBy: workerId, claimedAt: now } },
+          { returnDocument: 'after' },
+        )
+        .lean();
       if (!run) return false;
       const o = run.options!;
       const options: AudienceOptions = {
         filters: (o.filters ?? []).map((f) => ({ key: f.key ?? '', value: f.value ?? '' })),
         throttleDays: o.throttleDays,
-        ...(typeof o.samplePercent === 'number' ? { sample: { percent: o.samplePercent } } : typeof o.sampleCount === 'number' ? { sample: { count: o.sampleCount } } : {}),
+        ...(typeof o.samplePercent === 'number'
+          ? { sample: { percent: o.samplePercent } }
+          : typeof o.sampleCount === 'number'
+            ? { sample: { count: o.sampleCount } }
+            : {}),
       };
       try {
         const result = await service.queue(String(run.surveyId), options);
         const skipped = Object.values(result.skipped).reduce((a, b) => a + b, 0);
-        await models.sendRuns.updateOne({ _id: run._id, claimedBy: workerId }, { $set: { status: 'done', queued: result.toQueue, skipped, finishedAt: clock.now() } });
+        await models.sendRuns.updateOne(
+          { _id: run._id, claimedBy: workerId },
+          { $set: { status: 'done', queued: result.toQueue, skipped, finishedAt: clock.now() } },
+        );
       } catch (err) {
         if (err instanceof ConflictError) {
           // Another queueing of this survey is under way: try again later.
           await models.sendRuns.updateOne({ _id: run._id, claimedBy: workerId }, { $set: { status: 'pending' } });
           return false;
         }
-        const message = err instanceof ValidationError || err instanceof NotFoundError ? err.message : 'Queueing stopped because of an error on our side; ask an admin to look at the logs.';
-        await models.sendRuns.updateOne({ _id: run._id, claimedBy: workerId }, { $set: { status: 'failed', error: message, finishedAt: clock.now() } });
+        const message =
+          err instanceof ValidationError || err instanceof NotFoundError
+            ? err.message
+            : 'Queueing stopped because of an error on our side; ask an admin to look at the logs.';
+        await models.sendRuns.updateOne(
+          { _id: run._id, claimedBy: workerId },
+          { $set: { status: 'failed', error: message, finishedAt: clock.now() } },
+        );
         if (!(err instanceof ValidationError || err instanceof NotFoundError)) throw err;
       }
       return true;
@@ -217,16 +268,35 @@ export function createSendQueue(deps: { models: Models; clock: Clock; sealer: Se
 
     /** The latest queueing requests of a survey, newest first. */
     async recentRuns(surveyId: string) {
-      const runs = await models.sendRuns.find({ surveyId: surveyObjectId(surveyId) }).sort({ createdAt: -1 }).limit(5).lean();
-      return runs.map((r) => ({ status: r.status, queued: r.queued, skipped: r.skipped, error: r.error, createdAt: r.createdAt, finishedAt: r.finishedAt }));
+      const runs = await models.sendRuns
+        .find({ surveyId: surveyObjectId(surveyId) })
+        .sort({ createdAt: -1 })
+        .limit(5)
+        .lean();
+      return runs.map((r) => ({
+        status: r.status,
+        queued: r.queued,
+        skipped: r.skipped,
+        error: r.error,
+        createdAt: r.createdAt,
+        finishedAt: r.finishedAt,
+      }));
     },
 
     /** Invitations of a survey by delivery status, and skips by reason: the progress on the survey page. */
-    async progress(surveyId: string): Promise<{ byStatus: Record<InvitationStatus, number>; skipped: Record<SkipReason, number>; total: number }> {
+    async progress(
+      surveyId: string,
+    ): Promise<{ byStatus: Record<InvitationStatus, number>; skipped: Record<SkipReason, number>; total: number }> {
       const _id = surveyObjectId(surveyId);
       const [statuses, skips] = await Promise.all([
-        models.invitations.aggregate<{ _id: InvitationStatus; n: number }>([{ $match: { surveyId: _id } }, { $group: { _id: '$status', n: { $sum: 1 } } }]),
-        models.sendSkips.aggregate<{ _id: SkipReason; n: number }>([{ $match: { surveyId: _id } }, { $group: { _id: '$reason', n: { $sum: 1 } } }]),
+        models.invitations.aggregate<{ _id: InvitationStatus; n: number }>([
+          { $match: { surveyId: _id } },
+          { $group: { _id: '$status', n: { $sum: 1 } } },
+        ]),
+        models.sendSkips.aggregate<{ _id: SkipReason; n: number }>([
+          { $match: { surveyId: _id } },
+          { $group: { _id: '$reason', n: { $sum: 1 } } },
+        ]),
       ]);
       const byStatus = Object.fromEntries(INVITATION_STATUSES.map((s) => [s, 0])) as Record<InvitationStatus, number>;
       for (const row of statuses) byStatus[row._id] = row.n;
@@ -238,9 +308,13 @@ export function createSendQueue(deps: { models: Models; clock: Clock; sealer: Se
     /** Property names seen on contacts (from a sample of the most recent 2,000), for the filter choices. */
     async knownPropertyKeys(): Promise<string[]> {
       // A sample is enough to offer the keys; no sort, so no engine has to order every contact first.
-      const docs = await models.contacts.collection.find({}, { projection: { properties: 1 } }).limit(2000).toArray();
+      const docs = await models.contacts.collection
+        .find({}, { projection: { properties: 1 } })
+        .limit(2000)
+        .toArray();
       const keys = new Set<string>();
-      for (const d of docs) for (const key of Object.keys((d.properties ?? {}) as Record<string, unknown>)) keys.add(key);
+      for (const d of docs)
+        for (const key of Object.keys((d.properties ?? {}) as Record<string, unknown>)) keys.add(key);
       return [...keys].sort((a, b) => a.localeCompare(b));
     },
 

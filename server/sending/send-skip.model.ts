@@ -1,6 +1,12 @@
 import { Schema, type InferSchemaType } from 'mongoose';
 
-export const SKIP_REASONS = ['unsubscribed', 'suppressed', 'recently_surveyed', 'already_invited', 'not_sampled'] as const;
+export const SKIP_REASONS = [
+  'unsubscribed',
+  'suppressed',
+  'recently_surveyed',
+  'already_invited',
+  'not_sampled',
+] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /** How each reason reads on a page. */

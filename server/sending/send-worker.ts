@@ -1,6 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
+
+import { createBrandingService, type LogoData } from '../branding/branding.service.js';
 import type { Models } from '../db/models.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
@@ -9,7 +11,6 @@ import { surveyDetailOf } from '../surveys/surveys.service.js';
 import { DeliveryError, type Mailer } from './mailer.js';
 import { createSendQueue } from './send-queue.service.js';
 import { renderSurveyEmail, type EmailLogo } from './survey-email.js';
-import { createBrandingService, type LogoData } from '../branding/branding.service.js';
 
 export interface SendPolicy {
   /** Invitations one worker sends at once. */
@@ -43,7 +44,13 @@ export const DEFAULT_SEND_POLICY: SendPolicy = {
   candidateTtlMs: 5000,
 };
 
-type ClaimedInvitation = { _id: mongoose.Types.ObjectId; surveyId: mongoose.Types.ObjectId; contactId: mongoose.Types.ObjectId; tokenSealed?: string | null; attempts: number };
+type ClaimedInvitation = {
+  _id: mongoose.Types.ObjectId;
+  surveyId: mongoose.Types.ObjectId;
+  contactId: mongoose.Types.ObjectId;
+  tokenSealed?: string | null;
+  attempts: number;
+};
 
 /**
  * A send worker. Any number may run, in any number of processes: each invitation is claimed by one
@@ -88,7 +95,12 @@ export function createSendWorker(deps: {
   }
 
   /** The email for one invitation or its reminder, with the link token unsealed. */
-  async function compose(inv: ClaimedInvitation, survey: ActiveSurvey, contact: { email: string; name?: string | null; locale?: string | null }, reminder: boolean) {
+  async function compose(
+    inv: ClaimedInvitation,
+    survey: ActiveSurvey,
+    contact: { email: string; name?: string | null; locale?: string | null },
+    reminder: boolean,
+  ) {
     if (!inv.tokenSealed) throw new Error('the invitation has no link token');
     return renderSurveyEmail({
       survey,
@@ -119,7 +131,11 @@ export function createSendWorker(deps: {
     const now = clock.now();
     let fresh = false;
     const refill = async () => {
-      const due = { status: 'queued' as const, nextAttemptAt: mongoose.trusted({ $lte: now }), surveyId: mongoose.trusted({ $in: activeSurveys }) };
+      const due = {
+        status: 'queued' as const,
+        nextAttemptAt: mongoose.trusted({ $lte: now }),
+        surveyId: mongoose.trusted({ $in: activeSurveys }),
+      };
       const docs = await models.invitations.find(due).select('_id').limit(policy.candidateBuffer).lean();
       candidates = docs.map((d) => d._id);
       for (let i = candidates.length - 1; i > 0; i--) {
@@ -141,7 +157,12 @@ export function createSendWorker(deps: {
       // As many claims as are still wanted, in one round trip; those another worker won do not match.
       const tries = candidates.splice(-Math.min(limit - claimed.length, candidates.length));
       await models.invitations.collection.bulkWrite(
-        tries.map((_id) => ({ updateOne: { filter: { _id, status: 'queued' }, update: { $set: { status: 'sending', claimedBy: workerId, claimedAt: now }, $inc: { attempts: 1 } } } })),
+        tries.map((_id) => ({
+          updateOne: {
+            filter: { _id, status: 'queued' },
+            update: { $set: { status: 'sending', claimedBy: workerId, claimedAt: now }, $inc: { attempts: 1 } },
+          },
+        })),
         { ordered: false },
       );
       // Read back by _id alone (every engine's index): the ones now held by this worker are ours.
@@ -167,21 +188,54 @@ export function createSendWorker(deps: {
     await settle(
       inv._id,
       giveUp
-        ? { $set: { status: 'failed', lastError: `gave up after ${inv.attempts} attempts: ${error.message}`.slice(0, 2000) }, $unset: { claimedBy: 1 } }
-        : { $set: { status: 'queued', lastError: error.message.slice(0, 2000), nextAttemptAt: new Date(now.getTime() + policy.backoffMs(inv.attempts)) }, $unset: { claimedBy: 1 } },
+        ? {
+            $set: {
+              status: 'failed',
+              lastError: `gave up after ${inv.attempts} attempts: ${error.message}`.slice(0, 2000),
+            },
+            $unset: { claimedBy: 1 },
+          }
+        : {
+            $set: {
+              status: 'queued',
+              lastError: error.message.slice(0, 2000),
+              nextAttemptAt: new Date(now.getTime() + policy.backoffMs(inv.attempts)),
+            },
+            $unset: { claimedBy: 1 },
+          },
     );
-    const survey = await models.surveys.findOneAndUpdate({ _id: inv.surveyId }, { $inc: { sendFailureStreak: 1 } }, { returnDocument: 'after' }).lean();
+    const survey = await models.surveys
+      .findOneAndUpdate({ _id: inv.surveyId }, { $inc: { sendFailureStreak: 1 } }, { returnDocument: 'after' })
+      .lean();
     if (survey && (survey.sendFailureStreak ?? 0) >= policy.failureStreakLimit) {
-      const reason = `Sending paused after ${survey.sendFailureStreak} failed attempts in a row. Last error: ${error.message}`.slice(0, 1000);
-      const paused = await models.surveys.updateOne({ _id: inv.surveyId, status: 'active' }, { $set: { status: 'paused', pausedReason: reason } });
+      const reason =
+        `Sending paused after ${survey.sendFailureStreak} failed attempts in a row. Last error: ${error.message}`.slice(
+          0,
+          1000,
+        );
+      const paused = await models.surveys.updateOne(
+        { _id: inv.surveyId, status: 'active' },
+        { $set: { status: 'paused', pausedReason: reason } },
+      );
       if (paused.modifiedCount === 1) logger.warn({ surveyId: String(inv.surveyId) }, reason);
     }
   }
 
-  type ContactForSend = { _id: mongoose.Types.ObjectId; email: string; name?: string | null; locale?: string | null; unsubscribedAt?: Date | null; suppressedAt?: Date | null };
+  type ContactForSend = {
+    _id: mongoose.Types.ObjectId;
+    email: string;
+    name?: string | null;
+    locale?: string | null;
+    unsubscribedAt?: Date | null;
+    suppressedAt?: Date | null;
+  };
 
   /** Sends one claimed invitation and settles it. Returns whether it went out (and is now `sent`). */
-  async function deliver(inv: ClaimedInvitation, surveys: Map<string, ActiveSurvey>, contacts: Map<string, ContactForSend>): Promise<boolean> {
+  async function deliver(
+    inv: ClaimedInvitation,
+    surveys: Map<string, ActiveSurvey>,
+    contacts: Map<string, ContactForSend>,
+  ): Promise<boolean> {
     const survey = surveys.get(String(inv.surveyId));
     const contact = contacts.get(String(inv.contactId));
     if (!survey) {
@@ -205,20 +259,35 @@ export function createSendWorker(deps: {
     try {
       await mailer.send(message);
     } catch (err) {
-      const error = err instanceof DeliveryError ? err : new DeliveryError('uncertain', err instanceof Error ? err.message : String(err));
+      const error =
+        err instanceof DeliveryError
+          ? err
+          : new DeliveryError('uncertain', err instanceof Error ? err.message : String(err));
       if (error.kind === 'transient') {
         await onTransientFailure(inv, error);
         return false;
       }
       if (error.kind === 'permanent') {
-        await settle(inv._id, { $set: { status: 'failed', lastError: error.message.slice(0, 2000) }, $unset: { claimedBy: 1 } });
-        await models.contacts.updateOne({ _id: inv.contactId, suppressedAt: null }, { $set: { suppressedAt: clock.now(), suppressedReason: error.message.slice(0, 1000) } });
+        await settle(inv._id, {
+          $set: { status: 'failed', lastError: error.message.slice(0, 2000) },
+          $unset: { claimedBy: 1 },
+        });
+        await models.contacts.updateOne(
+          { _id: inv.contactId, suppressedAt: null },
+          { $set: { suppressedAt: clock.now(), suppressedReason: error.message.slice(0, 1000) } },
+        );
         return false;
       }
-      await settle(inv._id, { $set: { status: 'uncertain', lastError: error.message.slice(0, 2000) }, $unset: { claimedBy: 1 } });
+      await settle(inv._id, {
+        $set: { status: 'uncertain', lastError: error.message.slice(0, 2000) },
+        $unset: { claimedBy: 1 },
+      });
       return false;
     }
-    return settle(inv._id, { $set: { status: 'sent', sentAt: clock.now(), messageId: message.messageId }, $unset: { claimedBy: 1, lastError: 1 } });
+    return settle(inv._id, {
+      $set: { status: 'sent', sentAt: clock.now(), messageId: message.messageId },
+      $unset: { claimedBy: 1, lastError: 1 },
+    });
   }
 
   /**
@@ -232,14 +301,22 @@ export function createSendWorker(deps: {
       if (entry) entry.n++;
       else bySurvey.set(String(surveyId), { _id: surveyId, n: 1 });
     }
-    await Promise.all([...bySurvey.values()].map(({ _id, n }) => models.surveys.updateOne({ _id }, { $set: { sendFailureStreak: 0 }, $inc: { deliveredCount: n } })));
+    await Promise.all(
+      [...bySurvey.values()].map(({ _id, n }) =>
+        models.surveys.updateOne({ _id }, { $set: { sendFailureStreak: 0 }, $inc: { deliveredCount: n } }),
+      ),
+    );
   }
 
   async function loadSurveys() {
     const docs = await models.surveys.find({ status: 'active' }).lean();
     return docs.map((d) => {
       const survey = surveyDetailOf(d);
-      return { ...survey, _id: d._id, reminderAfterMs: survey.reminderEnabled ? survey.reminderAfterDays * 86_400_000 : undefined };
+      return {
+        ...survey,
+        _id: d._id,
+        reminderAfterMs: survey.reminderEnabled ? survey.reminderAfterDays * 86_400_000 : undefined,
+      };
     });
   }
 
@@ -249,7 +326,9 @@ export function createSendWorker(deps: {
    * Claims one invitation due for its reminder: sent, not answered, no reminder yet, sent longer ago
    * than the survey's delay. Same rules as invitations: one atomic claim, settled only by its holder.
    */
-  async function claimReminder(survey: ActiveSurvey): Promise<(ClaimedInvitation & { reminderAttempts: number }) | null> {
+  async function claimReminder(
+    survey: ActiveSurvey,
+  ): Promise<(ClaimedInvitation & { reminderAttempts: number }) | null> {
     if (survey.reminderAfterMs === undefined) return null;
     const now = clock.now();
     return models.invitations
@@ -263,7 +342,10 @@ export function createSendWorker(deps: {
           $or: [{ reminderNextAttemptAt: null }, { reminderNextAttemptAt: mongoose.trusted({ $lte: now }) }],
         },
         { $set: { reminderStatus: 'sending', claimedBy: workerId, claimedAt: now }, $inc: { reminderAttempts: 1 } },
-        { returnDocument: 'after', projection: { _id: 1, surveyId: 1, contactId: 1, tokenSealed: 1, reminderAttempts: 1 } },
+        {
+          returnDocument: 'after',
+          projection: { _id: 1, surveyId: 1, contactId: 1, tokenSealed: 1, reminderAttempts: 1 },
+        },
       )
       .lean<ClaimedInvitation & { reminderAttempts: number }>();
   }
@@ -273,7 +355,10 @@ export function createSendWorker(deps: {
   }
 
   /** Sends one reminder. Transient failures retry with the same backoff; after that the reminder is dropped. */
-  async function deliverReminder(inv: ClaimedInvitation & { reminderAttempts: number }, survey: ActiveSurvey): Promise<void> {
+  async function deliverReminder(
+    inv: ClaimedInvitation & { reminderAttempts: number },
+    survey: ActiveSurvey,
+  ): Promise<void> {
     const contact = await models.contacts.findById(inv.contactId).lean();
     if (!contact || contact.unsubscribedAt || contact.suppressedAt || !inv.tokenSealed) {
       await settleReminder(inv._id, { $set: { reminderStatus: 'skipped' }, $unset: { claimedBy: 1 } });
@@ -283,20 +368,38 @@ export function createSendWorker(deps: {
     try {
       await mailer.send(message);
     } catch (err) {
-      const error = err instanceof DeliveryError ? err : new DeliveryError('uncertain', err instanceof Error ? err.message : String(err));
+      const error =
+        err instanceof DeliveryError
+          ? err
+          : new DeliveryError('uncertain', err instanceof Error ? err.message : String(err));
       if (error.kind === 'transient' && inv.reminderAttempts < policy.maxAttempts) {
         const next = new Date(clock.now().getTime() + policy.backoffMs(inv.reminderAttempts));
-        await settleReminder(inv._id, { $unset: { reminderStatus: 1, claimedBy: 1 }, $set: { reminderNextAttemptAt: next, lastError: error.message.slice(0, 2000) } });
+        await settleReminder(inv._id, {
+          $unset: { reminderStatus: 1, claimedBy: 1 },
+          $set: { reminderNextAttemptAt: next, lastError: error.message.slice(0, 2000) },
+        });
       } else {
-        await settleReminder(inv._id, { $set: { reminderStatus: error.kind === 'uncertain' ? 'uncertain' : 'failed', lastError: error.message.slice(0, 2000) }, $unset: { claimedBy: 1 } });
+        await settleReminder(inv._id, {
+          $set: {
+            reminderStatus: error.kind === 'uncertain' ? 'uncertain' : 'failed',
+            lastError: error.message.slice(0, 2000),
+          },
+          $unset: { claimedBy: 1 },
+        });
         if (error.kind === 'permanent') {
-          await models.contacts.updateOne({ _id: inv.contactId, suppressedAt: null }, { $set: { suppressedAt: clock.now(), suppressedReason: error.message.slice(0, 1000) } });
+          await models.contacts.updateOne(
+            { _id: inv.contactId, suppressedAt: null },
+            { $set: { suppressedAt: clock.now(), suppressedReason: error.message.slice(0, 1000) } },
+          );
         }
       }
       return;
     }
     // The sealed token is no longer needed once the last email that carries it has gone.
-    await settleReminder(inv._id, { $set: { reminderStatus: 'sent', remindedAt: clock.now() }, $unset: { claimedBy: 1, tokenSealed: 1 } });
+    await settleReminder(inv._id, {
+      $set: { reminderStatus: 'sent', remindedAt: clock.now() },
+      $unset: { claimedBy: 1, tokenSealed: 1 },
+    });
   }
 
   const worker = {
@@ -311,13 +414,17 @@ export function createSendWorker(deps: {
       const cutoff = new Date(clock.now().getTime() - policy.leaseMs);
       const result = await models.invitations.updateMany(
         { status: 'sending', claimedAt: mongoose.trusted({ $lt: cutoff }) },
-        { $set: { status: 'uncertain', lastError: 'the worker stopped while this message was being sent' }, $unset: { claimedBy: 1 } },
+        {
+          $set: { status: 'uncertain', lastError: 'the worker stopped while this message was being sent' },
+          $unset: { claimedBy: 1 },
+        },
       );
       await models.invitations.updateMany(
         { reminderStatus: 'sending', claimedAt: mongoose.trusted({ $lt: cutoff }) },
         { $set: { reminderStatus: 'uncertain' }, $unset: { claimedBy: 1 } },
       );
-      if (result.modifiedCount > 0) logger.warn({ count: result.modifiedCount }, 'invitations left mid-send by a stopped worker are now uncertain');
+      if (result.modifiedCount > 0)
+        logger.warn({ count: result.modifiedCount }, 'invitations left mid-send by a stopped worker are now uncertain');
       return result.modifiedCount;
     },
 
@@ -356,9 +463,17 @@ export function createSendWorker(deps: {
       const contacts = new Map(
         claimed.length === 0
           ? []
-          : (await models.contacts.find({ _id: mongoose.trusted({ $in: claimed.map((inv) => inv.contactId) }) }).select('_id email name locale unsubscribedAt suppressedAt').lean<ContactForSend[]>()).map((c) => [String(c._id), c]),
+          : (
+              await models.contacts
+                .find({ _id: mongoose.trusted({ $in: claimed.map((inv) => inv.contactId) }) })
+                .select('_id email name locale unsubscribedAt suppressedAt')
+                .lean<ContactForSend[]>()
+            ).map((c) => [String(c._id), c]),
       );
-      const [sent] = await Promise.all([Promise.all(claimed.map((inv) => deliver(inv, byId, contacts))), Promise.all(reminders.map((r) => deliverReminder(r.inv, r.survey)))]);
+      const [sent] = await Promise.all([
+        Promise.all(claimed.map((inv) => deliver(inv, byId, contacts))),
+        Promise.all(reminders.map((r) => deliverReminder(r.inv, r.survey))),
+      ]);
       await recordDelivered(claimed.filter((_, i) => sent[i]).map((inv) => inv.surveyId));
       lastBatchClaimed = claimed.length > 0;
       return claimed.length + reminders.length + (queuedRun ? 1 : 0);

@@ -1,15 +1,16 @@
 import { Router } from 'express';
-import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
+import mongoose from 'mongoose';
+
 import type { Models } from '../db/models.js';
+import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
 import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { typedValues } from '../web/forms.js';
 import { parseInput } from '../web/validate.js';
-import { SKIP_LABELS, SKIP_REASONS } from './send-skip.model.js';
 import type { SendQueue } from './send-queue.service.js';
+import { SKIP_LABELS, SKIP_REASONS } from './send-skip.model.js';
 import { audienceFormSchema, audienceOptionsOf } from './sending.schemas.js';
-import mongoose from 'mongoose';
 
 export function sendingRouter(deps: {
   surveys: SurveysService;
@@ -29,11 +30,24 @@ export function sendingRouter(deps: {
     try {
       const form = parseInput(audienceFormSchema, req.query);
       const plan = await sendQueue.planAudience(survey.id, audienceOptionsOf(form));
-      const skipped = SKIP_REASONS.map((reason) => ({ reason: SKIP_LABELS[reason], n: plan.skipped[reason] })).filter((s) => s.n > 0);
-      res.render('surveys/send', { ...locals, plan, skipped, hidden: Object.entries(form).filter(([k]) => k !== 'check').map(([name, value]) => ({ name, value })) });
+      const skipped = SKIP_REASONS.map((reason) => ({ reason: SKIP_LABELS[reason], n: plan.skipped[reason] })).filter(
+        (s) => s.n > 0,
+      );
+      res.render('surveys/send', {
+        ...locals,
+        plan,
+        skipped,
+        hidden: Object.entries(form)
+          .filter(([k]) => k !== 'check')
+          .map(([name, value]) => ({ name, value })),
+      });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      res.status(400).render('surveys/send', { ...locals, errors: err.fields, formError: 'Please correct the fields marked below.' });
+      res.status(400).render('surveys/send', {
+        ...locals,
+        errors: err.fields,
+        formError: 'Please correct the fields marked below.',
+      });
     }
   });
 
@@ -44,7 +58,11 @@ export function sendingRouter(deps: {
       // Only records the request: a send worker creates the invitations, so this returns at once
       // however large the audience.
       await sendQueue.requestQueue(survey.id, audienceOptionsOf(form), req.user!.id);
-      flash(req, 'success', 'Sending has started: invitations are created and sent in the background. The counts below update as they go out.');
+      flash(
+        req,
+        'success',
+        'Sending has started: invitations are created and sent in the background. The counts below update as they go out.',
+      );
     } catch (err) {
       if (!(err instanceof ConflictError) && !(err instanceof ValidationError)) throw err;
       flash(req, 'error', err.message);
@@ -58,13 +76,20 @@ export function sendingRouter(deps: {
 
   router.post('/surveys/:id/resend-uncertain', requireRole('manager'), async (req, res) => {
     const n = await sendQueue.resendUncertain(req.params.id as string);
-    flash(req, 'success', `${n} uncertain invitation${n === 1 ? '' : 's'} queued again. Some recipients may now get the survey twice.`);
+    flash(
+      req,
+      'success',
+      `${n} uncertain invitation${n === 1 ? '' : 's'} queued again. Some recipients may now get the survey twice.`,
+    );
     res.redirect(303, `/surveys/${req.params.id as string}`);
   });
 
   router.get('/outbox', requireRole('admin'), async (_req, res) => {
     const messages = await outbox.find({}).sort({ createdAt: -1 }).limit(200).select('to subject createdAt').lean();
-    res.render('outbox/index', { title: 'Outbox', messages: messages.map((m) => ({ id: String(m._id), to: m.to, subject: m.subject, createdAt: m.createdAt })) });
+    res.render('outbox/index', {
+      title: 'Outbox',
+      messages: messages.map((m) => ({ id: String(m._id), to: m.to, subject: m.subject, createdAt: m.createdAt })),
+    });
   });
 
   async function outboxMessage(id: string) {
@@ -75,14 +100,20 @@ export function sendingRouter(deps: {
 
   router.get('/outbox/:id', requireRole('admin'), async (req, res) => {
     const m = await outboxMessage(req.params.id as string);
-    const headers = Object.entries((m.headers ?? {}) as Record<string, string>).map(([name, value]) => ({ name, value }));
+    const headers = Object.entries((m.headers ?? {}) as Record<string, string>).map(([name, value]) => ({
+      name,
+      value,
+    }));
     res.render('outbox/show', { title: m.subject, message: { ...m, id: String(m._id) }, headers });
   });
 
   router.get('/outbox/:id/html', requireRole('admin'), async (req, res) => {
     const m = await outboxMessage(req.params.id as string);
     // The email's own HTML: inline styles only, no script; links open outside the frame.
-    res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'");
+    res.set(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'",
+    );
     res.set('X-Frame-Options', 'SAMEORIGIN');
     // An embedded logo (cid:logo-<sha256>@nps) is shown from the stored logo with that hash.
     const html = m.html.replace(/src="cid:logo-([a-f0-9]{64})@nps"/g, 'src="/outbox/logos/$1"');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { wholeNumberField } from '../web/form-fields.js';
 import type { AudienceOptions } from './send-queue.service.js';
 
@@ -18,23 +19,40 @@ export const audienceFormSchema = z
     filter2Value: propertyValue.default(''),
     filter3Key: propertyKey.default(''),
     filter3Value: propertyValue.default(''),
-    sampleMode: z.enum(['all', 'percent', 'count'], { error: 'Choose everyone, a percentage or a number.' }).default('all'),
+    sampleMode: z
+      .enum(['all', 'percent', 'count'], { error: 'Choose everyone, a percentage or a number.' })
+      .default('all'),
     sampleValue: z.string().trim().default(''),
-    throttleDays: wholeNumberField(0, 365, 'Enter a number of days from 0 to 365.', 'Enter a whole number of days.').default(90),
+    throttleDays: wholeNumberField(
+      0,
+      365,
+      'Enter a number of days from 0 to 365.',
+      'Enter a whole number of days.',
+    ).default(90),
     check: z.string().optional(),
   })
   .superRefine((form, ctx) => {
     if (form.sampleMode === 'percent') {
       const n = Number(form.sampleValue);
-      if (!/^\d+(\.\d+)?$/.test(form.sampleValue) || n <= 0 || n > 100) ctx.addIssue({ code: 'custom', path: ['sampleValue'], message: 'Enter a percentage above 0 and at most 100.' });
+      if (!/^\d+(\.\d+)?$/.test(form.sampleValue) || n <= 0 || n > 100)
+        ctx.addIssue({ code: 'custom', path: ['sampleValue'], message: 'Enter a percentage above 0 and at most 100.' });
     }
     if (form.sampleMode === 'count') {
       const n = Number(form.sampleValue);
-      if (!/^\d+$/.test(form.sampleValue) || n < 1) ctx.addIssue({ code: 'custom', path: ['sampleValue'], message: 'Enter a whole number of contacts, at least 1.' });
+      if (!/^\d+$/.test(form.sampleValue) || n < 1)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sampleValue'],
+          message: 'Enter a whole number of contacts, at least 1.',
+        });
     }
     for (const i of [1, 2, 3] as const) {
       if ((form[`filter${i}Key`] === '') !== (form[`filter${i}Value`] === '')) {
-        ctx.addIssue({ code: 'custom', path: [`filter${i}Value`], message: 'Choose a property and enter a value, or leave both empty.' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [`filter${i}Value`],
+          message: 'Choose a property and enter a value, or leave both empty.',
+        });
       }
     }
   });
@@ -45,6 +63,10 @@ export function audienceOptionsOf(form: AudienceForm): AudienceOptions {
     .map((i) => ({ key: form[`filter${i}Key`], value: form[`filter${i}Value`] }))
     .filter((f) => f.key !== '' && f.value !== '');
   const sample =
-    form.sampleMode === 'percent' ? { percent: Number(form.sampleValue) } : form.sampleMode === 'count' ? { count: Number(form.sampleValue) } : undefined;
+    form.sampleMode === 'percent'
+      ? { percent: Number(form.sampleValue) }
+      : form.sampleMode === 'count'
+        ? { count: Number(form.sampleValue) }
+        : undefined;
   return { filters, throttleDays: form.throttleDays, ...(sample ? { sample } : {}) };
 }

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import juice from 'juice';
-import { viewsDir } from '../lib/paths.js';
-import type { OutgoingMessage } from './mailer.js';
-import { EMAIL_WORDING, localisedQuestion, pickLanguage, type Language } from './i18n.js';
+
 import { DEFAULT_ACCENT, HEX_COLOUR, textColourOn } from '../branding/colour.js';
+import { viewsDir } from '../lib/paths.js';
+import { EMAIL_WORDING, localisedQuestion, pickLanguage, type Language } from './i18n.js';
+import type { OutgoingMessage } from './mailer.js';
 
 /** What the email needs to know about the survey (a plain object, e.g. from surveys.get). */
 export interface EmailSurvey {
@@ -29,7 +30,9 @@ export interface EmailSurvey {
  * no client fetches anything from us when the email is opened (no open tracking, and it shows even
  * where remote images are blocked); with a url (the in-app preview) it is linked.
  */
-export type EmailLogo = { width: number; height: number; alt?: string } & ({ data: Buffer; contentType: string; sha256: string } | { url: string });
+export type EmailLogo = { width: number; height: number; alt?: string } & (
+  { data: Buffer; contentType: string; sha256: string } | { url: string }
+);
 
 export interface EmailContact {
   email: string;
@@ -42,7 +45,9 @@ export interface SurveyEmail extends OutgoingMessage {
 }
 
 // Compiled once; CSS is inlined by juice per message (mail clients drop <style> blocks unevenly).
-const template = Handlebars.create().compile(readFileSync(path.join(viewsDir, 'emails', 'survey.hbs'), 'utf8'), { strict: false });
+const template = Handlebars.create().compile(readFileSync(path.join(viewsDir, 'emails', 'survey.hbs'), 'utf8'), {
+  strict: false,
+});
 
 /** Stands for the link token in a cached HTML shell; base64url-shaped, so escaping leaves it alone. */
 const TOKEN_SLOT = 'NPSxTOKENxSLOTxxxxxxxxxxxxxxxxxxxxxxxxxxxxx';
@@ -80,7 +85,9 @@ export function renderSurveyEmail(input: {
   const wording = EMAIL_WORDING[language];
   const host = new URL(baseUrl).hostname;
   const question = fillCompany(localisedQuestion('recommend', survey.recommendQuestion, language), survey.companyName);
-  const subject = (input.reminder ? wording.reminderSubjectPrefix : '') + (survey.emailSubject ? fillCompany(survey.emailSubject, survey.companyName) : question);
+  const subject =
+    (input.reminder ? wording.reminderSubjectPrefix : '') +
+    (survey.emailSubject ? fillCompany(survey.emailSubject, survey.companyName) : question);
   if (!/^[A-Za-z0-9_-]+$/.test(token)) throw new Error('a link token is base64url');
   const linksFor = (t: string) => ({
     scores: Array.from({ length: 11 }, (_, score) => ({ score, url: `${baseUrl}/r/${t}/${score}` })),
@@ -91,19 +98,43 @@ export function renderSurveyEmail(input: {
   const intro = fillCompany(survey.emailIntro, survey.companyName);
   const footerReason = wording.footerReason(survey.companyName);
   const accent = survey.accentColor && HEX_COLOUR.test(survey.accentColor) ? survey.accentColor : DEFAULT_ACCENT;
-  const footerLines = (survey.footerText ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const footerLines = (survey.footerText ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const logo = input.logo;
   const logoCid = logo && 'data' in logo ? `logo-${logo.sha256}@nps` : undefined;
-  const logoView = logo ? { src: 'url' in logo ? logo.url : `cid:${logoCid}`, width: logo.width, height: logo.height, alt: logo.alt ?? survey.companyName } : undefined;
+  const logoView = logo
+    ? {
+        src: 'url' in logo ? logo.url : `cid:${logoCid}`,
+        width: logo.width,
+        height: logo.height,
+        alt: logo.alt ?? survey.companyName,
+      }
+    : undefined;
 
   // The HTML differs between recipients only in the token inside its links, so it is rendered and
   // inlined once per survey look (juice parses the whole document: about 1.5 ms an email) and the
   // token is put in by text replacement; tokens are base64url, safe in an attribute as they are.
-  const view = { lang: language, subject, question, intro, footerReason, footerLines, reminder: input.reminder === true, accent, logo: logoView, baseUrl };
+  const view = {
+    lang: language,
+    subject,
+    question,
+    intro,
+    footerReason,
+    footerLines,
+    reminder: input.reminder === true,
+    accent,
+    logo: logoView,
+    baseUrl,
+  };
   const cacheKey = JSON.stringify(view);
   let shell = htmlShells.get(cacheKey);
   if (shell === undefined) {
-    shell = juice(template({ ...view, wording, ...linksFor(TOKEN_SLOT), accentText: textColourOn(accent) }), { removeStyleTags: true, preserveMediaQueries: true });
+    shell = juice(template({ ...view, wording, ...linksFor(TOKEN_SLOT), accentText: textColourOn(accent) }), {
+      removeStyleTags: true,
+      preserveMediaQueries: true,
+    });
     if (htmlShells.size >= 200) htmlShells.clear();
     htmlShells.set(cacheKey, shell);
   }
@@ -140,7 +171,17 @@ export function renderSurveyEmail(input: {
       'List-Id': address(survey.name, `survey-${survey.id}.${host}`),
     },
     ...(logo && 'data' in logo && logoCid
-      ? { attachments: [{ filename: `logo.${logo.contentType.split('/')[1]}`, content: logo.data, contentType: logo.contentType, cid: logoCid, contentDisposition: 'inline' as const }] }
+      ? {
+          attachments: [
+            {
+              filename: `logo.${logo.contentType.split('/')[1]}`,
+              content: logo.data,
+              contentType: logo.contentType,
+              cid: logoCid,
+              contentDisposition: 'inline' as const,
+            },
+          ],
+        }
       : {}),
     language,
   };

@@ -1,5 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { RateLimitRequestHandler } from 'express-rate-limit';
+
 import type { Models } from '../db/models.js';
 import type { Clock } from '../lib/clock.js';
 import { hashToken, isWellFormedToken } from '../lib/tokens.js';
@@ -18,9 +19,15 @@ export function unsubscribeRouter(deps: { models: Models; clock: Clock; limiter:
 
   async function lookup(token: unknown) {
     if (!isWellFormedToken(token)) return null;
-    const invitation = await models.invitations.findOne({ tokenHash: hashToken(token) }).select('contactId surveyId').lean();
+    const invitation = await models.invitations
+      .findOne({ tokenHash: hashToken(token) })
+      .select('contactId surveyId')
+      .lean();
     if (!invitation) return null;
-    const [contact, survey] = await Promise.all([models.contacts.findById(invitation.contactId).lean(), models.surveys.findById(invitation.surveyId).lean()]);
+    const [contact, survey] = await Promise.all([
+      models.contacts.findById(invitation.contactId).lean(),
+      models.surveys.findById(invitation.surveyId).lean(),
+    ]);
     if (!contact || !survey) return null;
     return { contact, survey };
   }
@@ -28,7 +35,11 @@ export function unsubscribeRouter(deps: { models: Models; clock: Clock; limiter:
   /** Unknown tokens count against the client's guessing limit (web/rate-limit.ts); past it: 429. */
   async function invalid(req: Request, res: Response) {
     await deps.limiter(req, res, () => {
-      res.status(404).render('respond/link-invalid', { layout: 'public', title: INVALID_LINK_WORDING.title, t: INVALID_LINK_WORDING });
+      res.status(404).render('respond/link-invalid', {
+        layout: 'public',
+        title: INVALID_LINK_WORDING.title,
+        t: INVALID_LINK_WORDING,
+      });
     });
   }
 
@@ -59,12 +70,19 @@ export function unsubscribeRouter(deps: { models: Models; clock: Clock; limiter:
     render(res, req.params.token as string, found, Boolean(found.contact.unsubscribedAt));
   });
 
-  router.post('/u/:token', express.urlencoded({ extended: false, limit: '2kb' }), async (req: Request, res: Response) => {
-    const found = await lookup(req.params.token);
-    if (!found) return invalid(req, res);
-    await models.contacts.updateOne({ _id: found.contact._id, unsubscribedAt: null }, { $set: { unsubscribedAt: clock.now() } });
-    render(res, req.params.token as string, found, true);
-  });
+  router.post(
+    '/u/:token',
+    express.urlencoded({ extended: false, limit: '2kb' }),
+    async (req: Request, res: Response) => {
+      const found = await lookup(req.params.token);
+      if (!found) return invalid(req, res);
+      await models.contacts.updateOne(
+        { _id: found.contact._id, unsubscribedAt: null },
+        { $set: { unsubscribedAt: clock.now() } },
+      );
+      render(res, req.params.token as string, found, true);
+    },
+  );
 
   return router;
 }

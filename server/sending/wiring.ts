@@ -1,14 +1,14 @@
+import { createAutopilotService } from '../autopilot/autopilot.service.js';
 import type { Config } from '../config.js';
 import type { Models } from '../db/models.js';
+import { createFollowUpsService } from '../followups/followups.service.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { createSealer } from '../lib/seal.js';
+import { createAggregates } from '../results/aggregates.js';
+import { createWebhooksService } from '../webhooks/webhooks.service.js';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './mailer.js';
 import { createSendWorker } from './send-worker.js';
-import { createWebhooksService } from '../webhooks/webhooks.service.js';
-import { createFollowUpsService } from '../followups/followups.service.js';
-import { createAutopilotService } from '../autopilot/autopilot.service.js';
-import { createAggregates } from '../results/aggregates.js';
 
 /** The sealer for link tokens: the same key in every process that queues or sends. */
 export function linkTokenSealer(config: Config) {
@@ -18,7 +18,11 @@ export function linkTokenSealer(config: Config) {
 /** SMTP when SMTP_URL is set, else the local outbox. */
 export function createMailer(config: Config, models: Models): Mailer {
   return config.smtpUrl
-    ? createSmtpMailer({ url: config.smtpUrl, maxConnections: config.smtpMaxConnections, ratePerSecond: config.smtpRatePerSecond })
+    ? createSmtpMailer({
+        url: config.smtpUrl,
+        maxConnections: config.smtpMaxConnections,
+        ratePerSecond: config.smtpRatePerSecond,
+      })
     : createOutboxMailer(models.outboxMessages);
 }
 
@@ -36,7 +40,12 @@ export function createConfiguredWorker(config: Config, models: Models, logger: L
     policy: { concurrency: Math.max(2, config.smtpMaxConnections * 2) },
   });
   // Webhook deliveries run beside the send worker: every 2 s, whatever is due (webhooks.service.ts).
-  const webhooks = createWebhooksService({ models, clock, sealer: createSealer(config.tokenSecret, 'webhook-secret'), logger });
+  const webhooks = createWebhooksService({
+    models,
+    clock,
+    sealer: createSealer(config.tokenSecret, 'webhook-secret'),
+    logger,
+  });
   let delivering: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let digestTimer: NodeJS.Timeout | undefined;
@@ -44,20 +53,32 @@ export function createConfiguredWorker(config: Config, models: Models, logger: L
   let repairTimer: NodeJS.Timeout | undefined;
   const aggregates = createAggregates({ models, timeZone: config.reportTimeZone });
   // Autopilot schedules queue invitations that the send worker then sends (autopilot.service.ts).
-  const autopilot = createAutopilotService({ models, clock, sealer: linkTokenSealer(config), timeZone: config.reportTimeZone, logger });
+  const autopilot = createAutopilotService({
+    models,
+    clock,
+    sealer: linkTokenSealer(config),
+    timeZone: config.reportTimeZone,
+    logger,
+  });
   // Follow-up alerts go out as digests through the same mailer as survey email.
   const followUps = createFollowUpsService({ models, clock, logger });
   const startWebhooks = () => {
     timer = setInterval(() => {
-      delivering = delivering.then(() => webhooks.deliverDue()).catch((err: unknown) => logger.error({ err }, 'webhook deliveries failed'));
+      delivering = delivering
+        .then(() => webhooks.deliverDue())
+        .catch((err: unknown) => logger.error({ err }, 'webhook deliveries failed'));
     }, 2000);
     timer.unref();
     digestTimer = setInterval(() => {
-      delivering = delivering.then(() => followUps.sendDigests({ mailer, baseUrl: config.baseUrl, mailFrom: config.mailFrom })).catch((err: unknown) => logger.error({ err }, 'follow-up digests failed'));
+      delivering = delivering
+        .then(() => followUps.sendDigests({ mailer, baseUrl: config.baseUrl, mailFrom: config.mailFrom }))
+        .catch((err: unknown) => logger.error({ err }, 'follow-up digests failed'));
     }, config.alertDigestMs);
     digestTimer.unref();
     const runAutopilot = () => {
-      delivering = delivering.then(() => autopilot.runDue()).catch((err: unknown) => logger.error({ err }, 'autopilot run failed'));
+      delivering = delivering
+        .then(() => autopilot.runDue())
+        .catch((err: unknown) => logger.error({ err }, 'autopilot run failed'));
     };
     runAutopilot();
     autopilotTimer = setInterval(runAutopilot, config.autopilotIntervalMs);
@@ -65,7 +86,9 @@ export function createConfiguredWorker(config: Config, models: Models, logger: L
     // Counts a failed write left behind (results/aggregates.ts) are recounted once the survey is quiet;
     // every 5 minutes, as the look for them reads every response on an engine without indexes.
     repairTimer = setInterval(() => {
-      delivering = delivering.then(() => aggregates.repairPending({ now: clock.now(), quietMs: 2 * 60_000 })).catch((err: unknown) => logger.error({ err }, 'count repair failed'));
+      delivering = delivering
+        .then(() => aggregates.repairPending({ now: clock.now(), quietMs: 2 * 60_000 }))
+        .catch((err: unknown) => logger.error({ err }, 'count repair failed'));
     }, 5 * 60_000);
     repairTimer.unref();
   };

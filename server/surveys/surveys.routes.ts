@@ -1,11 +1,12 @@
 import { Router } from 'express';
+
 import { ConflictError } from '../lib/errors.js';
+import { webLinkActionSchema } from '../responses/response.schemas.js';
+import type { SurveyOverview } from '../results/results.service.js';
 import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { renderInvalid, typedValues } from '../web/forms.js';
 import { parseInput } from '../web/validate.js';
-import { webLinkActionSchema } from '../responses/response.schemas.js';
-import type { SurveyOverview } from '../results/results.service.js';
 import { SURVEY_LANGUAGES } from './survey.model.js';
 import { statusActionSchema, surveyInputSchema, surveySettingsSchema } from './surveys.schemas.js';
 import type { SurveysService } from './surveys.service.js';
@@ -13,7 +14,12 @@ import type { SurveysService } from './surveys.service.js';
 const LANGUAGE_NAMES: Record<(typeof SURVEY_LANGUAGES)[number], string> = { en: 'English', de: 'Deutsch' };
 const languageOptions = SURVEY_LANGUAGES.map((value) => ({ value, label: LANGUAGE_NAMES[value] }));
 
-const STATUS_DONE: Record<string, string> = { activate: 'is active', pause: 'is paused', resume: 'is active again', close: 'is closed' };
+const STATUS_DONE: Record<string, string> = {
+  activate: 'is active',
+  pause: 'is paused',
+  resume: 'is active again',
+  close: 'is closed',
+};
 
 export interface DeliveryProgress {
   byStatus: Record<string, number>;
@@ -34,7 +40,9 @@ export interface QueueRun {
  * An SVG path (viewBox 0 0 100 40) for a 12-point NPS trend, -100 at the bottom, +100 at the top;
  * months without responses break the line. SVG attributes, so the strict CSP needs no inline style.
  */
-export function sparklineOf(points: readonly { figures: { n: number; nps: number | null } }[]): { path: string; label: string } | undefined {
+export function sparklineOf(
+  points: readonly { figures: { n: number; nps: number | null } }[],
+): { path: string; label: string } | undefined {
   const step = points.length > 1 ? 100 / (points.length - 1) : 0;
   let path = '';
   let previousDrawn = false;
@@ -75,7 +83,14 @@ export function surveysRouter(deps: {
       title: 'Surveys',
       surveys: list.map((s) => {
         const o = overview.get(s.id);
-        return { ...s, figures: o?.figures, rate: o?.rate, delivered: o?.delivered ?? 0, responded: o?.responded ?? 0, sparkline: o ? sparklineOf(o.trend) : undefined };
+        return {
+          ...s,
+          figures: o?.figures,
+          rate: o?.rate,
+          delivered: o?.delivered ?? 0,
+          responded: o?.responded ?? 0,
+          sparkline: o ? sparklineOf(o.trend) : undefined,
+        };
       }),
     });
   });
@@ -142,7 +157,11 @@ export function surveysRouter(deps: {
         flash(req, 'error', err.message);
         return res.redirect(303, `/surveys/${survey.id}`);
       }
-      const values = { ...typedValues(req.body), reminderEnabled: (req.body as Record<string, unknown>).reminderEnabled === 'on', followUpWouldNot: (req.body as Record<string, unknown>).followUpWouldNot === 'on' };
+      const values = {
+        ...typedValues(req.body),
+        reminderEnabled: (req.body as Record<string, unknown>).reminderEnabled === 'on',
+        followUpWouldNot: (req.body as Record<string, unknown>).followUpWouldNot === 'on',
+      };
       renderInvalid(res, 'surveys/edit', err, { title: `Edit ${survey.name}`, survey, values, languageOptions });
     }
   });
@@ -154,7 +173,13 @@ export function surveysRouter(deps: {
       flash(req, 'error', 'This survey is closed; it takes no more answers, so it cannot get a web link.');
     } else {
       await surveys.setWebLink(survey.id, action === 'enable');
-      flash(req, 'success', action === 'enable' ? 'Web link on: share the address below.' : 'Web link off: its address no longer takes answers.');
+      flash(
+        req,
+        'success',
+        action === 'enable'
+          ? 'Web link on: share the address below.'
+          : 'Web link off: its address no longer takes answers.',
+      );
     }
     res.redirect(303, `/surveys/${survey.id}`);
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { checkbox, wholeNumberField } from '../web/form-fields.js';
 import { DEFAULT_QUESTIONS, SURVEY_LANGUAGES } from './survey.model.js';
 
@@ -11,10 +12,11 @@ const text = (label: string, max: number) =>
 const question = (label: string) =>
   text(label, 500).min(1, { error: `Enter the ${label}; {company} is replaced by the company name.` });
 
-
 export const surveyInputSchema = z.object({
   name: text('a survey name', 200).min(1, { error: 'Give the survey a name, e.g. "Customer NPS 2027".' }),
-  companyName: text('the company or product name', 200).min(1, { error: 'Enter the company or product name customers know you by.' }),
+  companyName: text('the company or product name', 200).min(1, {
+    error: 'Enter the company or product name customers know you by.',
+  }),
 });
 export type SurveyInput = z.infer<typeof surveyInputSchema>;
 
@@ -29,13 +31,20 @@ export const surveySettingsSchema = surveyInputSchema.extend({
     .trim()
     .toLowerCase()
     .max(254)
-    .refine((v) => v === '' || z.email().safeParse(v).success, { error: 'Enter a valid reply-to address, or leave it empty.' })
+    .refine((v) => v === '' || z.email().safeParse(v).success, {
+      error: 'Enter a valid reply-to address, or leave it empty.',
+    })
     .default(''),
   emailSubject: text('an email subject', 300).default(''),
   emailIntro: text('an email introduction', 2000).default(''),
   language: z.enum(SURVEY_LANGUAGES, { error: `Choose one of: ${SURVEY_LANGUAGES.join(', ')}.` }).default('en'),
   reminderEnabled: checkbox,
-  reminderAfterDays: wholeNumberField(1, 30, 'Enter a number of days from 1 to 30.', 'Enter a whole number of days.').default(3),
+  reminderAfterDays: wholeNumberField(
+    1,
+    30,
+    'Enter a number of days from 1 to 30.',
+    'Enter a whole number of days.',
+  ).default(3),
   followUpMaxScore: wholeNumberField(0, 10, 'Choose a score from 0 to 10.').default(6),
   followUpWouldNot: checkbox,
 });

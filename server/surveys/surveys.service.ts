@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import mongoose from 'mongoose';
+import mongoose, { type InferSchemaType } from 'mongoose';
+
+import { autopilotSettingsOf, type AutopilotSettings } from '../autopilot/autopilot-settings.js';
 import type { Models } from '../db/models.js';
 import { ConflictError, NotFoundError } from '../lib/errors.js';
-import type { InferSchemaType } from 'mongoose';
-import { DEFAULT_QUESTIONS, type SurveyStatus, type surveySchema } from './survey.model.js';
+import { DEFAULT_QUESTIONS, type surveySchema, type SurveyStatus } from './survey.model.js';
 import type { StatusAction, SurveyInput, SurveySettings } from './surveys.schemas.js';
-import { autopilotSettingsOf, type AutopilotSettings } from '../autopilot/autopilot-settings.js';
 
 export interface SurveySummary {
   id: string;
@@ -30,7 +30,11 @@ export interface SurveyDetail extends SurveySettings {
   updatedAt: Date | undefined;
 }
 
-type SurveyDoc = InferSchemaType<typeof surveySchema> & { _id: mongoose.Types.ObjectId; createdAt?: Date; updatedAt?: Date };
+type SurveyDoc = InferSchemaType<typeof surveySchema> & {
+  _id: mongoose.Types.ObjectId;
+  createdAt?: Date;
+  updatedAt?: Date;
+};
 
 /** A survey document as the plain object pages and email rendering use, with defaults filled in. */
 export function surveyDetailOf(d: SurveyDoc): SurveyDetail {
@@ -77,7 +81,8 @@ export function createSurveysService(deps: { surveys: Models['surveys'] }) {
   const { surveys } = deps;
 
   function idOrNotFound(id: string): mongoose.Types.ObjectId {
-    if (!mongoose.isValidObjectId(id)) throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
+    if (!mongoose.isValidObjectId(id))
+      throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
     return new mongoose.Types.ObjectId(id);
   }
 
@@ -120,7 +125,11 @@ export function createSurveysService(deps: { surveys: Models['surveys'] }) {
           $set: {
             name: input.name,
             companyName: input.companyName,
-            questions: { recommend: input.recommendQuestion, repurchase: input.repurchaseQuestion, reason: input.reasonQuestion },
+            questions: {
+              recommend: input.recommendQuestion,
+              repurchase: input.repurchaseQuestion,
+              reason: input.reasonQuestion,
+            },
             senderName: input.senderName,
             replyTo: input.replyTo,
             emailSubject: input.emailSubject,
@@ -133,7 +142,8 @@ export function createSurveysService(deps: { surveys: Models['surveys'] }) {
         { runValidators: true },
       );
       if (!updated) {
-        if (await surveys.exists({ _id })) throw new ConflictError('This survey is closed and can no longer be changed.', 'SURVEY_CLOSED');
+        if (await surveys.exists({ _id }))
+          throw new ConflictError('This survey is closed and can no longer be changed.', 'SURVEY_CLOSED');
         throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
       }
     },
@@ -145,8 +155,11 @@ export function createSurveysService(deps: { surveys: Models['surveys'] }) {
     async setWebLink(id: string, on: boolean): Promise<string | undefined> {
       const _id = idOrNotFound(id);
       const webLinkId = on ? randomBytes(16).toString('base64url') : undefined;
-      const updated = await surveys.findOneAndUpdate({ _id }, on ? { $set: { webLinkId } } : { $unset: { webLinkId: 1 } }).lean();
-      if (!updated) throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
+      const updated = await surveys
+        .findOneAndUpdate({ _id }, on ? { $set: { webLinkId } } : { $unset: { webLinkId: 1 } })
+        .lean();
+      if (!updated)
+        throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
       return webLinkId;
     },
 
@@ -157,12 +170,21 @@ export function createSurveysService(deps: { surveys: Models['surveys'] }) {
     async changeStatus(id: string, action: StatusAction): Promise<SurveyStatus> {
       const _id = idOrNotFound(id);
       const { from, to } = TRANSITIONS[action];
-      const update = to === 'active' ? { $set: { status: to, sendFailureStreak: 0 }, $unset: { pausedReason: 1 } } : { $set: { status: to } };
-      const updated = await surveys.findOneAndUpdate({ _id, status: mongoose.trusted({ $in: from }) }, update, { returnDocument: 'after' }).lean();
+      const update =
+        to === 'active'
+          ? { $set: { status: to, sendFailureStreak: 0 }, $unset: { pausedReason: 1 } }
+          : { $set: { status: to } };
+      const updated = await surveys
+        .findOneAndUpdate({ _id, status: mongoose.trusted({ $in: from }) }, update, { returnDocument: 'after' })
+        .lean();
       if (updated) return updated.status;
       const current = await surveys.findById(_id).lean();
-      if (!current) throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
-      throw new ConflictError(`The survey is ${current.status}, so it cannot be ${action === 'close' ? 'closed' : `${action}d`} now.`, 'INVALID_STATUS_CHANGE');
+      if (!current)
+        throw new NotFoundError('That survey does not exist. It may have been deleted.', 'SURVEY_NOT_FOUND');
+      throw new ConflictError(
+        `The survey is ${current.status}, so it cannot be ${action === 'close' ? 'closed' : `${action}d`} now.`,
+        'INVALID_STATUS_CHANGE',
+      );
     },
   };
 }

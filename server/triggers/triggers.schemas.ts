@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-const propertyKey = z.string().min(1).max(100).regex(/^[^$.][^.]*$/, { error: 'property names cannot contain "." or start with "$"' });
+const propertyKey = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[^$.][^.]*$/, { error: 'property names cannot contain "." or start with "$"' });
 
 /** POST /api/v1/surveys/:id/triggers: "survey this customer N days after their order". */
 export const triggerCreateSchema = z.strictObject({
@@ -16,8 +20,22 @@ export const triggerCreateSchema = z.strictObject({
     locale: z.string().max(35).optional(),
     properties: z.record(propertyKey, z.string().max(500)).optional(),
   }),
-  properties: z.record(propertyKey, z.string().max(500)).optional().describe('Set on the contact too (e.g. order_id, product), and snapshotted with their answer.'),
-  delayDays: z.number().min(0).max(365).default(0).describe('Send this many days from now (decimals allowed: 0.5 is 12 hours).'),
-  throttleDays: z.number().int().min(0).max(365).default(90).describe('Skip the contact if any survey reached them in the last N days.'),
+  properties: z
+    .record(propertyKey, z.string().max(500))
+    .optional()
+    .describe('Set on the contact too (e.g. order_id, product), and snapshotted with their answer.'),
+  delayDays: z
+    .number()
+    .min(0)
+    .max(365)
+    .default(0)
+    .describe('Send this many days from now (decimals allowed: 0.5 is 12 hours).'),
+  throttleDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(365)
+    .default(90)
+    .describe('Skip the contact if any survey reached them in the last N days.'),
 });
 export type TriggerInput = z.infer<typeof triggerCreateSchema>;

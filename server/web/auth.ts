@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+
 import type { Role } from '../accounts/user.model.js';
 import type { Clock } from '../lib/clock.js';
 import { ForbiddenError, UnauthorizedError } from '../lib/errors.js';
@@ -61,7 +62,10 @@ export function requireUser(req: Request, res: Response, next: NextFunction): vo
 export function requireRole(role: Role) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!req.user) return requireUser(req, res, next);
-    if (!roleAtLeast(req.user.role, role)) return next(new ForbiddenError(`This needs the ${role} role; you are a ${req.user.role}. Ask an admin if you need access.`));
+    if (!roleAtLeast(req.user.role, role))
+      return next(
+        new ForbiddenError(`This needs the ${role} role; you are a ${req.user.role}. Ask an admin if you need access.`),
+      );
     next();
   };
 }

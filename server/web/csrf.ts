@@ -1,8 +1,10 @@
 import { csrfSync } from 'csrf-sync';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
 import { ForbiddenError } from '../lib/errors.js';
 
-export const CSRF_MESSAGE = 'This form has expired or was sent from another site. Go back, reload the page and try again.';
+export const CSRF_MESSAGE =
+  'This form has expired or was sent from another site. Go back, reload the page and try again.';
 
 export interface Csrf {
   protect: RequestHandler;

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from '../lib/logger.js';
+
 import { AppError, NotFoundError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
 
 interface HttpLikeError {
   status?: number;
@@ -49,7 +50,15 @@ export function errorHandler(options: { logger: Logger; showStack: boolean }) {
 }
 
 /** Driver and Mongoose errors that mean "the database cannot be reached right now", not a bug. */
-const UNAVAILABLE = new Set(['MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoPoolClearedError']);
+const UNAVAILABLE = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
@@ -61,37 +70,74 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
-function describe(err: unknown): { status: number; code: string; message: string; fields?: Readonly<Record<string, string>> } {
+function describe(err: unknown): {
+  status: number;
+  code: string;
+  message: string;
+  fields?: Readonly<Record<string, string>>;
+} {
   if (isDatabaseUnavailable(err)) {
-    return { status: 503, code: 'DATABASE_UNAVAILABLE', message: 'The database is briefly unavailable, so this could not be completed. Try again in a minute.' };
+    return {
+      status: 503,
+      code: 'DATABASE_UNAVAILABLE',
+      message: 'The database is briefly unavailable, so this could not be completed. Try again in a minute.',
+    };
   }
   if (err instanceof AppError) {
     const fields = 'fields' in err ? (err as { fields: Readonly<Record<string, string>> }).fields : undefined;
-    return { status: err.status, code: err.code, message: err.message, ...(fields && Object.keys(fields).length > 0 ? { fields } : {}) };
+    return {
+      status: err.status,
+      code: err.code,
+      message: err.message,
+      ...(fields && Object.keys(fields).length > 0 ? { fields } : {}),
+    };
   }
   const httpErr = (err ?? {}) as HttpLikeError;
   const status = httpErr.status ?? httpErr.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    if (httpErr.type === 'entity.too.large') return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.' };
-    if (httpErr.type === 'entity.parse.failed') return { status: 400, code: 'MALFORMED_BODY', message: 'The request body could not be parsed; send valid JSON or form data.' };
+    if (httpErr.type === 'entity.too.large')
+      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.' };
+    if (httpErr.type === 'entity.parse.failed')
+      return {
+        status: 400,
+        code: 'MALFORMED_BODY',
+        message: 'The request body could not be parsed; send valid JSON or form data.',
+      };
     if (httpErr.type === 'encoding.unsupported' || httpErr.type === 'charset.unsupported')
       return { status: 415, code: 'UNSUPPORTED_ENCODING', message: 'Send the request body as UTF-8.' };
     const code = typeof httpErr.code === 'string' && /^[A-Z_]+$/.test(httpErr.code) ? httpErr.code : `HTTP_${status}`;
-    return { status, code, message: httpErr.expose !== false && httpErr.message ? httpErr.message : 'The request could not be handled.' };
+    return {
+      status,
+      code,
+      message: httpErr.expose !== false && httpErr.message ? httpErr.message : 'The request could not be handled.',
+    };
   }
-  return { status: 500, code: 'INTERNAL_ERROR', message: 'Something went wrong on our side. Try again in a moment; if it keeps happening, tell your administrator.' };
+  return {
+    status: 500,
+    code: 'INTERNAL_ERROR',
+    message: 'Something went wrong on our side. Try again in a moment; if it keeps happening, tell your administrator.',
+  };
 }
 
 function titleFor(status: number): string {
   switch (status) {
-    case 400: return 'Please check your input';
-    case 401: return 'Please sign in';
-    case 403: return 'Not allowed';
-    case 404: return 'Page not found';
-    case 410: return 'No longer available';
-    case 413: return 'Too large';
-    case 429: return 'Too many requests';
-    case 503: return 'Temporarily unavailable';
-    default: return status >= 500 ? 'Something went wrong' : 'Request not handled';
+    case 400:
+      return 'Please check your input';
+    case 401:
+      return 'Please sign in';
+    case 403:
+      return 'Not allowed';
+    case 404:
+      return 'Page not found';
+    case 410:
+      return 'No longer available';
+    case 413:
+      return 'Too large';
+    case 429:
+      return 'Too many requests';
+    case 503:
+      return 'Temporarily unavailable';
+    default:
+      return status >= 500 ? 'Something went wrong' : 'Request not handled';
   }
 }

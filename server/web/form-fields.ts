@@ -8,5 +8,9 @@ export const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === 
  * days from 1 to 30."), `wholeMessage` is shown for a fraction.
  */
 export function wholeNumberField(min: number, max: number, message: string, wholeMessage = message) {
-  return z.coerce.number({ error: message }).int({ error: wholeMessage }).min(min, { error: message }).max(max, { error: message });
+  return z.coerce
+    .number({ error: message })
+    .int({ error: wholeMessage })
+    .min(min, { error: message })
+    .max(max, { error: message });
 }

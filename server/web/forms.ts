@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+
 import { ValidationError } from '../lib/errors.js';
 
 const SECRET_FIELD = /password|secret|token|_csrf/i;
@@ -17,6 +18,11 @@ export function renderInvalid(res: Response, view: string, err: unknown, locals:
   if (!(err instanceof ValidationError)) throw err;
   const count = Object.keys(err.fields).length;
   // The API names fields in its message; people get a pointer to the messages beside the fields.
-  const formError = count === 0 ? err.message : count === 1 ? 'Please correct the field marked below.' : `Please correct the ${count} fields marked below.`;
+  const formError =
+    count === 0
+      ? err.message
+      : count === 1
+        ? 'Please correct the field marked below.'
+        : `Please correct the ${count} fields marked below.`;
   res.status(400).render(view, { ...locals, errors: err.fields, formError });
 }

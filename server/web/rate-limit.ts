@@ -1,5 +1,12 @@
-import { rateLimit, type ClientRateLimitInfo, type Options, type RateLimitRequestHandler, type Store } from 'express-rate-limit';
+import {
+  rateLimit,
+  type ClientRateLimitInfo,
+  type Options,
+  type RateLimitRequestHandler,
+  type Store,
+} from 'express-rate-limit';
 import mongoose from 'mongoose';
+
 import type { Models } from '../db/models.js';
 import type { Clock } from '../lib/clock.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
@@ -24,7 +31,9 @@ export class MongoRateLimitStore implements Store {
   }
 
   async get(key: string): Promise<ClientRateLimitInfo | undefined> {
-    const doc = await this.counters.findOne({ _id: this.id(key), resetAt: mongoose.trusted({ $gt: this.clock.now() }) }).lean();
+    const doc = await this.counters
+      .findOne({ _id: this.id(key), resetAt: mongoose.trusted({ $gt: this.clock.now() }) })
+      .lean();
     return doc ? { totalHits: doc.hits, resetTime: doc.resetAt } : undefined;
   }
 
@@ -33,7 +42,11 @@ export class MongoRateLimitStore implements Store {
     for (let attempt = 0; attempt < 5; attempt++) {
       const now = this.clock.now();
       const current = await this.counters
-        .findOneAndUpdate({ _id: id, resetAt: mongoose.trusted({ $gt: now }) }, { $inc: { hits: 1 } }, { returnDocument: 'after' })
+        .findOneAndUpdate(
+          { _id: id, resetAt: mongoose.trusted({ $gt: now }) },
+          { $inc: { hits: 1 } },
+          { returnDocument: 'after' },
+        )
         .lean();
       if (current) return { totalHits: current.hits, resetTime: current.resetAt };
       try {
@@ -58,7 +71,8 @@ export class MongoRateLimitStore implements Store {
   async decrement(key: string): Promise<void> {
     await this.counters.updateOne(
       { _id: this.id(key), resetAt: mongoose.trusted({ $gt: this.clock.now() }), hits: mongoose.trusted({ $gt: 0 }) },
-      { $inc: { hits: -1 } });
+      { $inc: { hits: -1 } },
+    );
   }
 
   async resetKey(key: string): Promise<void> {
@@ -74,7 +88,11 @@ export class MongoRateLimitStore implements Store {
  * Failed sign-ins per client address: after `max` failures in 15 minutes the next attempt gets 429.
  * Successful sign-ins do not count. The client address honours the explicit TRUST_PROXY setting.
  */
-export function loginRateLimit(options: { counters: Models['rateLimits']; clock: Clock; max: number }): RateLimitRequestHandler {
+export function loginRateLimit(options: {
+  counters: Models['rateLimits'];
+  clock: Clock;
+  max: number;
+}): RateLimitRequestHandler {
   return rateLimit({
     windowMs: 15 * 60_000,
     limit: options.max,
@@ -98,7 +116,11 @@ export function loginRateLimit(options: { counters: Models['rateLimits']; clock:
  * (so a working link costs no counter write) and it answers 429 instead of 404 past the limit.
  * Counted in MongoDB, shared by all instances.
  */
-export function tokenRateLimit(options: { counters: Models['rateLimits']; clock: Clock; perMinute?: number }): RateLimitRequestHandler {
+export function tokenRateLimit(options: {
+  counters: Models['rateLimits'];
+  clock: Clock;
+  perMinute?: number;
+}): RateLimitRequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: options.perMinute ?? 30,
@@ -112,7 +134,11 @@ export function tokenRateLimit(options: { counters: Models['rateLimits']; clock:
 }
 
 /** Answers through a survey's anonymous web link, per client address per hour. */
-export function webLinkRateLimit(options: { counters: Models['rateLimits']; clock: Clock; perHour: number }): RateLimitRequestHandler {
+export function webLinkRateLimit(options: {
+  counters: Models['rateLimits'];
+  clock: Clock;
+  perHour: number;
+}): RateLimitRequestHandler {
   return rateLimit({
     windowMs: 60 * 60_000,
     limit: options.perHour,

@@ -1,5 +1,5 @@
-import helmet from 'helmet';
 import type { RequestHandler } from 'express';
+import helmet from 'helmet';
 
 /**
  * Security headers. The Content-Security-Policy allows no inline script and no third-party origin:

@@ -1,7 +1,8 @@
 import MongoStore from 'connect-mongo';
-import session from 'express-session';
 import type { RequestHandler } from 'express';
+import session from 'express-session';
 import type { Connection } from 'mongoose';
+
 import type { Config } from '../config.js';
 
 declare module 'express-session' {
@@ -20,7 +21,10 @@ export const SESSION_COOKIE = 'nps.sid';
  * (rolling); the absolute timeout is enforced in auth.ts from `authenticatedAt`. An expired session is
  * never returned by the store even where TTL indexes do not run.
  */
-export function createSessionMiddleware(config: Config, connection: Connection): { middleware: RequestHandler; store: MongoStore } {
+export function createSessionMiddleware(
+  config: Config,
+  connection: Connection,
+): { middleware: RequestHandler; store: MongoStore } {
   const store = MongoStore.create({
     client: connection.getClient(),
     collectionName: 'sessions',

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { z } from 'zod';
+
 import type { Role } from '../accounts/user.model.js';
 import { ConflictError } from '../lib/errors.js';
 import { requireRole } from './auth.js';
@@ -42,7 +43,12 @@ export function settingsPage<S extends z.ZodType>(
         return res.redirect(303, back);
       }
       const body = (req.body ?? {}) as Record<string, unknown>;
-      renderInvalid(res, options.view, err, await options.page(surveyId, { values: { ...typedValues(body), ...options.typed?.(body) } }));
+      renderInvalid(
+        res,
+        options.view,
+        err,
+        await options.page(surveyId, { values: { ...typedValues(body), ...options.typed?.(body) } }),
+      );
     }
   });
 }

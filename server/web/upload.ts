@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { Request } from 'express';
+
 import { AppError, ValidationError } from '../lib/errors.js';
 import type { Csrf } from './csrf.js';
 
@@ -21,13 +22,20 @@ export async function withUploadedFile<T>(
   options: { csrf: Csrf; field: string; maxBytes: number; noFileMessage?: string; tooLargeMessage?: string },
   consume: (file: Readable, fileName: string) => Promise<T>,
 ): Promise<T> {
-  if (!req.is('multipart/form-data')) throw new ValidationError('Send the file from the upload form (multipart/form-data).', {}, 'NOT_MULTIPART');
+  if (!req.is('multipart/form-data'))
+    throw new ValidationError('Send the file from the upload form (multipart/form-data).', {}, 'NOT_MULTIPART');
   return new Promise<T>((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
       parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: options.maxBytes, fields: 10 } });
     } catch {
-      reject(new ValidationError('The upload could not be read. Choose the file again and resend the form.', {}, 'BAD_MULTIPART'));
+      reject(
+        new ValidationError(
+          'The upload could not be read. Choose the file again and resend the form.',
+          {},
+          'BAD_MULTIPART',
+        ),
+      );
       return;
     }
     let token: string | undefined;
@@ -49,7 +57,12 @@ export async function withUploadedFile<T>(
         return;
       }
       file.on('limit', () => {
-        file.destroy(new PayloadTooLargeError(options.tooLargeMessage ?? `The file is larger than ${Math.round(options.maxBytes / 1024 / 1024)} MB. Split it into smaller files and import each.`));
+        file.destroy(
+          new PayloadTooLargeError(
+            options.tooLargeMessage ??
+              `The file is larger than ${Math.round(options.maxBytes / 1024 / 1024)} MB. Split it into smaller files and import each.`,
+          ),
+        );
       });
       consume(file, info.filename ?? '').then(resolve, reject);
     });
@@ -64,7 +77,9 @@ export async function withUploadedFile<T>(
         }
       }
     });
-    parser.on('error', (err) => reject(new ValidationError(`The upload could not be read: ${(err as Error).message}.`, {}, 'BAD_MULTIPART')));
+    parser.on('error', (err) =>
+      reject(new ValidationError(`The upload could not be read: ${(err as Error).message}.`, {}, 'BAD_MULTIPART')),
+    );
     req.pipe(parser);
   });
 }

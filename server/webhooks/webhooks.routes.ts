@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+
 import type { SurveysService } from '../surveys/surveys.service.js';
 import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
@@ -10,7 +11,12 @@ import type { WebhooksService } from './webhooks.service.js';
 
 const webhookInputSchema = z.object({
   url: z.string().trim().min(1, { error: 'Enter the address that should receive the events.' }).max(2000),
-  events: z.preprocess((v): unknown[] => (v === undefined ? [] : Array.isArray(v) ? (v as unknown[]) : [v]), z.array(z.enum(WEBHOOK_EVENTS, { error: 'Choose events from the list.' })).min(1, { error: 'Choose at least one event.' })),
+  events: z.preprocess(
+    (v): unknown[] => (v === undefined ? [] : Array.isArray(v) ? (v as unknown[]) : [v]),
+    z
+      .array(z.enum(WEBHOOK_EVENTS, { error: 'Choose events from the list.' }))
+      .min(1, { error: 'Choose at least one event.' }),
+  ),
 });
 
 /** Admins register webhook URLs per survey and watch their deliveries. */
@@ -18,7 +24,15 @@ export function webhooksRouter(deps: { surveys: SurveysService; webhooks: Webhoo
   const router = Router();
   const page = async (surveyId: string, locals: Record<string, unknown> = {}) => {
     const survey = await deps.surveys.get(surveyId);
-    return { title: `Webhooks: ${survey.name}`, survey, hooks: await deps.webhooks.list(survey.id), deliveries: await deps.webhooks.deliveries(survey.id), events: WEBHOOK_EVENTS, values: { events: [...WEBHOOK_EVENTS] }, ...locals };
+    return {
+      title: `Webhooks: ${survey.name}`,
+      survey,
+      hooks: await deps.webhooks.list(survey.id),
+      deliveries: await deps.webhooks.deliveries(survey.id),
+      events: WEBHOOK_EVENTS,
+      values: { events: [...WEBHOOK_EVENTS] },
+      ...locals,
+    };
   };
 
   router.get('/surveys/:id/webhooks', requireRole('admin'), async (req, res) => {
@@ -29,9 +43,16 @@ export function webhooksRouter(deps: { surveys: SurveysService; webhooks: Webhoo
     const surveyId = req.params.id as string;
     try {
       const input = parseInput(webhookInputSchema, req.body);
-      const created = await deps.webhooks.register({ surveyId, url: input.url, events: input.events, createdBy: req.user!.id });
+      const created = await deps.webhooks.register({
+        surveyId,
+        url: input.url,
+        events: input.events,
+        createdBy: req.user!.id,
+      });
       res.set('Cache-Control', 'no-store');
-      res.status(201).render('webhooks/index', await page(surveyId, { created: { url: input.url, secret: created.secret } }));
+      res
+        .status(201)
+        .render('webhooks/index', await page(surveyId, { created: { url: input.url, secret: created.secret } }));
     } catch (err) {
       renderInvalid(res, 'webhooks/index', err, await page(surveyId, { values: typedValues(req.body) }));
     }

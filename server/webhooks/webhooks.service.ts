@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import mongoose from 'mongoose';
+
 import type { Models } from '../db/models.js';
 import type { Clock } from '../lib/clock.js';
 import { NotFoundError, ValidationError } from '../lib/errors.js';
@@ -22,7 +23,13 @@ export function signatureFor(secret: string, timestamp: number, body: string): s
 }
 
 /** What a receiver does with the header (documented for customers; used by our tests). */
-export function verifySignature(secret: string, header: string, body: string, nowSeconds: number, toleranceSeconds = 300): boolean {
+export function verifySignature(
+  secret: string,
+  header: string,
+  body: string,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
   const parts = Object.fromEntries(header.split(',').map((p) => p.split('=') as [string, string]));
   const t = Number(parts.t);
   if (!Number.isInteger(t) || !parts.v1 || Math.abs(nowSeconds - t) > toleranceSeconds) return false;
@@ -36,21 +43,43 @@ export function verifySignature(secret: string, header: string, body: string, no
  * webhook (a single insert - the response path never waits for anyone's server); `deliverDue` posts
  * them, signed, retrying with backoff for 24 hours.
  */
-export function createWebhooksService(deps: { models: Models; clock: Clock; sealer: Sealer; logger?: Logger; fetchTimeoutMs?: number }) {
+export function createWebhooksService(deps: {
+  models: Models;
+  clock: Clock;
+  sealer: Sealer;
+  logger?: Logger;
+  fetchTimeoutMs?: number;
+}) {
   const { models, clock, sealer } = deps;
   const workerId = `webhooks-${randomBytes(4).toString('hex')}`;
 
-  async function register(input: { surveyId: string; url: string; events: WebhookEvent[]; createdBy?: string }): Promise<{ id: string; secret: string }> {
+  async function register(input: {
+    surveyId: string;
+    url: string;
+    events: WebhookEvent[];
+    createdBy?: string;
+  }): Promise<{ id: string; secret: string }> {
     let url: URL;
     try {
       url = new URL(input.url);
     } catch {
-      throw new ValidationError('Enter a full address such as https://example.com/hooks/nps.', { url: 'Enter a full address such as https://example.com/hooks/nps.' });
+      throw new ValidationError('Enter a full address such as https://example.com/hooks/nps.', {
+        url: 'Enter a full address such as https://example.com/hooks/nps.',
+      });
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ValidationError('Use an http:// or https:// address.', { url: 'Use an http:// or https:// address.' });
-    if (input.events.length === 0) throw new ValidationError('Choose at least one event.', { events: 'Choose at least one event.' });
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw new ValidationError('Use an http:// or https:// address.', { url: 'Use an http:// or https:// address.' });
+    if (input.events.length === 0)
+      throw new ValidationError('Choose at least one event.', { events: 'Choose at least one event.' });
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-    const doc = await models.webhooks.create({ surveyId: input.surveyId, url: url.toString(), events: input.events, secretSealed: sealer.seal(secret), createdBy: input.createdBy, createdAt: clock.now() });
+    const doc = await models.webhooks.create({
+      surveyId: input.surveyId,
+      url: url.toString(),
+      events: input.events,
+      secretSealed: sealer.seal(secret),
+      createdBy: input.createdBy,
+      createdAt: clock.now(),
+    });
     hooksCache.delete(input.surveyId);
     return { id: String(doc._id), secret };
   }
@@ -62,7 +91,10 @@ export function createWebhooksService(deps: { models: Models; clock: Clock; seal
 
   async function remove(surveyId: string, id: string): Promise<void> {
     if (!mongoose.isValidObjectId(id)) throw new NotFoundError('That webhook does not exist.', 'WEBHOOK_NOT_FOUND');
-    const res = await models.webhooks.updateOne({ _id: id, surveyId, disabledAt: null }, { $set: { disabledAt: clock.now() } });
+    const res = await models.webhooks.updateOne(
+      { _id: id, surveyId, disabledAt: null },
+      { $set: { disabledAt: clock.now() } },
+    );
     hooksCache.delete(surveyId);
     if (res.matchedCount === 0) throw new NotFoundError('That webhook does not exist.', 'WEBHOOK_NOT_FOUND');
   }
@@ -81,12 +113,31 @@ export function createWebhooksService(deps: { models: Models; clock: Clock; seal
   }
 
   /** Queues the event for every webhook of the survey that wants it. One insert; nothing is sent here. */
-  async function enqueue(event: WebhookEvent, surveyId: mongoose.Types.ObjectId, payload: Record<string, unknown>): Promise<number> {
+  async function enqueue(
+    event: WebhookEvent,
+    surveyId: mongoose.Types.ObjectId,
+    payload: Record<string, unknown>,
+  ): Promise<number> {
     const hooks = await hooksOf(surveyId);
     const now = clock.now();
     const docs = hooks
       .filter((h) => h.events.includes(event))
-      .map((h) => ({ webhookId: h._id, surveyId, event, payload: { id: `evt_${randomBytes(12).toString('hex')}`, type: event, createdAt: now.toISOString(), data: payload }, status: 'pending', attempts: 0, nextAttemptAt: now, giveUpAt: new Date(now.getTime() + GIVE_UP_AFTER_MS), createdAt: now }));
+      .map((h) => ({
+        webhookId: h._id,
+        surveyId,
+        event,
+        payload: {
+          id: `evt_${randomBytes(12).toString('hex')}`,
+          type: event,
+          createdAt: now.toISOString(),
+          data: payload,
+        },
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        giveUpAt: new Date(now.getTime() + GIVE_UP_AFTER_MS),
+        createdAt: now,
+      }));
     if (docs.length > 0) await models.webhookDeliveries.insertMany(docs);
     return docs.length;
   }
@@ -122,7 +173,13 @@ export function createWebhooksService(deps: { models: Models; clock: Clock; seal
           const timestamp = Math.floor(now.getTime() / 1000);
           const res = await fetch(hook.url, {
             method: 'POST',
-            headers: { 'Content-Type': 'application/json', 'User-Agent': 'nps-webhooks/1', 'X-NPS-Event': delivery.event, 'X-NPS-Delivery': String(delivery._id), [SIGNATURE_HEADER]: signatureFor(sealer.open(hook.secretSealed), timestamp, body) },
+            headers: {
+              'Content-Type': 'application/json',
+              'User-Agent': 'nps-webhooks/1',
+              'X-NPS-Event': delivery.event,
+              'X-NPS-Delivery': String(delivery._id),
+              [SIGNATURE_HEADER]: signatureFor(sealer.open(hook.secretSealed), timestamp, body),
+            },
             body,
             redirect: 'manual',
             signal: AbortSignal.timeout(deps.fetchTimeoutMs ?? 10_000),
@@ -136,7 +193,13 @@ export function createWebhooksService(deps: { models: Models; clock: Clock; seal
       }
       const settledAt = clock.now();
       if (!error) {
-        await models.webhookDeliveries.updateOne({ _id: delivery._id, status: 'delivering', claimedBy: workerId }, { $set: { status: 'delivered', deliveredAt: settledAt, lastStatusCode: statusCode }, $unset: { lastError: 1, claimedBy: 1 } });
+        await models.webhookDeliveries.updateOne(
+          { _id: delivery._id, status: 'delivering', claimedBy: workerId },
+          {
+            $set: { status: 'delivered', deliveredAt: settledAt, lastStatusCode: statusCode },
+            $unset: { lastError: 1, claimedBy: 1 },
+          },
+        );
         continue;
       }
       const delay = RETRY_DELAYS_MS[Math.min(delivery.attempts - 1, RETRY_DELAYS_MS.length - 1)]!;
@@ -144,7 +207,15 @@ export function createWebhooksService(deps: { models: Models; clock: Clock; seal
       const giveUp = !hook || Boolean(hook.disabledAt) || next > delivery.giveUpAt;
       await models.webhookDeliveries.updateOne(
         { _id: delivery._id, status: 'delivering', claimedBy: workerId },
-        { $set: { status: giveUp ? 'failed' : 'pending', nextAttemptAt: next, lastError: error.slice(0, 1000), ...(statusCode ? { lastStatusCode: statusCode } : {}) }, $unset: { claimedBy: 1 } },
+        {
+          $set: {
+            status: giveUp ? 'failed' : 'pending',
+            nextAttemptAt: next,
+            lastError: error.slice(0, 1000),
+            ...(statusCode ? { lastStatusCode: statusCode } : {}),
+          },
+          $unset: { claimedBy: 1 },
+        },
       );
       deps.logger?.warn({ delivery: String(delivery._id), error, giveUp }, 'webhook delivery failed');
     }
@@ -153,7 +224,17 @@ export function createWebhooksService(deps: { models: Models; clock: Clock; seal
 
   async function deliveries(surveyId: string) {
     const docs = await models.webhookDeliveries.find({ surveyId }).sort({ createdAt: -1 }).limit(100).lean();
-    return docs.map((d) => ({ id: String(d._id), event: d.event, status: d.status, attempts: d.attempts, createdAt: d.createdAt, nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt : undefined, lastStatusCode: d.lastStatusCode ?? undefined, lastError: d.lastError ?? undefined, deliveredAt: d.deliveredAt ?? undefined }));
+    return docs.map((d) => ({
+      id: String(d._id),
+      event: d.event,
+      status: d.status,
+      attempts: d.attempts,
+      createdAt: d.createdAt,
+      nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt : undefined,
+      lastStatusCode: d.lastStatusCode ?? undefined,
+      lastError: d.lastError ?? undefined,
+      deliveredAt: d.deliveredAt ?? undefined,
+    }));
   }
 
   return { register, list, remove, enqueue, deliverDue, deliveries };

@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
 import { expect } from 'chai';
 import request from 'supertest';
+
 import { createApiKeysService } from '../../server/api/api-keys.service.js';
-import { csrfTokenOf, createUser, signIn } from '../helpers/agent.js';
+import { createUser, csrfTokenOf, signIn } from '../helpers/agent.js';
 import { axeViolations, screenshotPath, signedInContext, useBrowser } from '../helpers/browser.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeInvitation, makeSurvey } from '../helpers/factories.js';
@@ -31,33 +32,90 @@ describe('every signed-in page in Chromium', function () {
       const inv = await makeInvitation(ctx, { survey });
       const page = await request(ctx.app).get(`/r/${inv.token}/${a.score}`);
       ctx.clock.advance(a.wait * 1000);
-      await request(ctx.app).post(`/r/${inv.token}`).type('form').send({ stamp: stampOf(page.text), score: a.score, repurchase: 'not_sure', comment: `Because ${a.score}` }).expect(303);
+      await request(ctx.app)
+        .post(`/r/${inv.token}`)
+        .type('form')
+        .send({ stamp: stampOf(page.text), score: a.score, repurchase: 'not_sure', comment: `Because ${a.score}` })
+        .expect(303);
     }
     const followUp = await ctx.models.followUps.findOne({}).lean();
     expect(followUp, 'the detractor opened a case').to.not.equal(null);
     const contact = await ctx.models.contacts.findOne({}).lean();
     // A contact import, an outbox message, a webhook, a tag and an API key.
     const importPage = await admin.get('/contacts/import').expect(200);
-    const imported = await admin.post('/contacts/import').field('_csrf', csrfTokenOf(importPage.text)).attach('file', Buffer.from('email,name,plan\nbo@example.com,Bo,Pro\nnot-an-email,X,Free\n'), 'contacts.csv').expect(303);
+    const imported = await admin
+      .post('/contacts/import')
+      .field('_csrf', csrfTokenOf(importPage.text))
+      .attach('file', Buffer.from('email,name,plan\nbo@example.com,Bo,Pro\nnot-an-email,X,Free\n'), 'contacts.csv')
+      .expect(303);
     const previewPage = await admin.get(`/surveys/${surveyId}/preview`).expect(200);
-    await admin.post(`/surveys/${surveyId}/test-send`).type('form').send({ _csrf: csrfTokenOf(previewPage.text) }).expect(303);
+    await admin
+      .post(`/surveys/${surveyId}/test-send`)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(previewPage.text) })
+      .expect(303);
     const outbox = await ctx.models.outboxMessages.findOne({}).lean();
     const hooksPage = await admin.get(`/surveys/${surveyId}/webhooks`).expect(200);
-    await admin.post(`/surveys/${surveyId}/webhooks`).type('form').send({ _csrf: csrfTokenOf(hooksPage.text), url: 'https://hooks.example.com/nps', events: ['response.created'] }).expect(201);
-    const writeKey = (await createApiKeysService({ apiKeys: ctx.models.apiKeys, clock: ctx.clock }).create({ name: 'Shop', scope: 'read_write' })).key;
-    await request(ctx.app).post(`/api/v1/surveys/${surveyId}/triggers`).set('Authorization', `Bearer ${writeKey}`).send({ idempotencyKey: 'order-10023', contact: { email: 'carla.with.a.rather.long.address@example.com' }, delayDays: 3 }).expect(200);
+    await admin
+      .post(`/surveys/${surveyId}/webhooks`)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(hooksPage.text), url: 'https://hooks.example.com/nps', events: ['response.created'] })
+      .expect(201);
+    const writeKey = (
+      await createApiKeysService({ apiKeys: ctx.models.apiKeys, clock: ctx.clock }).create({
+        name: 'Shop',
+        scope: 'read_write',
+      })
+    ).key;
+    await request(ctx.app)
+      .post(`/api/v1/surveys/${surveyId}/triggers`)
+      .set('Authorization', `Bearer ${writeKey}`)
+      .send({
+        idempotencyKey: 'order-10023',
+        contact: { email: 'carla.with.a.rather.long.address@example.com' },
+        delayDays: 3,
+      })
+      .expect(200);
     const tagsPage = await admin.get('/tags').expect(200);
-    await admin.post('/tags').type('form').send({ _csrf: csrfTokenOf(tagsPage.text), name: 'Pricing' });
+    await admin
+      .post('/tags')
+      .type('form')
+      .send({ _csrf: csrfTokenOf(tagsPage.text), name: 'Pricing' });
 
     const paths = [
-      '/surveys', '/surveys/new', `/surveys/${surveyId}`, `/surveys/${surveyId}/edit`, `/surveys/${surveyId}/send`, `/surveys/${surveyId}/preview`,
-      `/surveys/${surveyId}/results`, `/surveys/${surveyId}/results/comments`, `/surveys/${surveyId}/results/said-vs-did`, `/surveys/${surveyId}/review`,
-      `/surveys/${surveyId}/webhooks`, `/surveys/${surveyId}/autopilot`, `/surveys/${surveyId}/branding`,
-      '/contacts', '/contacts/import', String(imported.headers.location), `/contacts/${String(contact!._id)}`, `/contacts/${String(contact!._id)}/delete`,
-      '/follow-ups', `/follow-ups/${String(followUp!._id)}`, '/tags', '/orders/import', '/outbox', `/outbox/${String(outbox!._id)}`, '/api-keys', '/users', '/account',
+      '/surveys',
+      '/surveys/new',
+      `/surveys/${surveyId}`,
+      `/surveys/${surveyId}/edit`,
+      `/surveys/${surveyId}/send`,
+      `/surveys/${surveyId}/preview`,
+      `/surveys/${surveyId}/results`,
+      `/surveys/${surveyId}/results/comments`,
+      `/surveys/${surveyId}/results/said-vs-did`,
+      `/surveys/${surveyId}/review`,
+      `/surveys/${surveyId}/webhooks`,
+      `/surveys/${surveyId}/autopilot`,
+      `/surveys/${surveyId}/branding`,
+      '/contacts',
+      '/contacts/import',
+      String(imported.headers.location),
+      `/contacts/${String(contact!._id)}`,
+      `/contacts/${String(contact!._id)}/delete`,
+      '/follow-ups',
+      `/follow-ups/${String(followUp!._id)}`,
+      '/tags',
+      '/orders/import',
+      '/outbox',
+      `/outbox/${String(outbox!._id)}`,
+      '/api-keys',
+      '/users',
+      '/account',
     ];
     const problems: string[] = [];
-    for (const viewport of [{ width: 375, height: 800 }, { width: 1280, height: 900 }]) {
+    for (const viewport of [
+      { width: 375, height: 800 },
+      { width: 1280, height: 900 },
+    ]) {
       const context = await signedInContext(b, 'admin@example.com', viewport);
       const page = await context.newPage();
       for (const path of paths) {
@@ -70,7 +128,9 @@ describe('every signed-in page in Chromium', function () {
             [...document.querySelectorAll('body *')]
               .filter((e) => e.getBoundingClientRect().right > 376 && !e.closest('.table-wrap'))
               .slice(0, 3)
-              .map((e) => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)}px)`),
+              .map(
+                (e) => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)}px)`,
+              ),
           );
           problems.push(`${path}: wider than the phone: ${wide.join(', ')}`);
         }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
+
 import { createLogger } from '../../server/lib/logger.js';
 import { createSmtpMailer } from '../../server/sending/mailer.js';
 import { createSendWorker } from '../../server/sending/send-worker.js';
@@ -40,7 +41,11 @@ describe('the whole loop in Chromium: create, import, send, answer, results, exp
   async function check(page: Page, name: string) {
     await page.evaluate(axeSource);
     const result = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
+      const axe = (
+        window as unknown as {
+          axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> };
+        }
+      ).axe;
       return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     });
     violations.push(...result.violations.map((v) => `${name}: ${v.id} (${v.nodes.length})`));
@@ -78,7 +83,11 @@ describe('the whole loop in Chromium: create, import, send, answer, results, exp
 
     // Import contacts from a CSV file.
     await admin.goto(`${b.baseUrl}/contacts/import`);
-    await admin.setInputFiles('#f-file', { name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from('email,name,plan\r\nana@example.com,Ana,Pro\r\nbo@example.com,Bo,Free\r\n') });
+    await admin.setInputFiles('#f-file', {
+      name: 'people.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('email,name,plan\r\nana@example.com,Ana,Pro\r\nbo@example.com,Bo,Free\r\n'),
+    });
     await admin.locator('main button[type=submit]').click();
     await admin.waitForURL(/\/contacts\/imports\//);
     expect(await admin.textContent('main')).to.contain('2');
@@ -90,7 +99,16 @@ describe('the whole loop in Chromium: create, import, send, answer, results, exp
     await admin.getByRole('button', { name: 'Send to 2 contacts' }).click();
     await admin.waitForURL(new RegExp(`/surveys/${surveyId}$`));
     const mailer = createSmtpMailer({ url: smtp.url, maxConnections: 2, ratePerSecond: 0 });
-    const worker = createSendWorker({ models: ctx.models, mailer, clock: ctx.clock, sealer: linkTokenSealer(ctx.config), logger: createLogger({ level: 'silent' }), baseUrl: b.baseUrl, mailFrom: ctx.config.mailFrom, policy: { concurrency: 4 } });
+    const worker = createSendWorker({
+      models: ctx.models,
+      mailer,
+      clock: ctx.clock,
+      sealer: linkTokenSealer(ctx.config),
+      logger: createLogger({ level: 'silent' }),
+      baseUrl: b.baseUrl,
+      mailFrom: ctx.config.mailFrom,
+      policy: { concurrency: 4 },
+    });
     while ((await worker.runOnce()) > 0);
     await mailer.close();
     expect(smtp.received.map((m) => m.to[0]).sort()).to.deep.equal(['ana@example.com', 'bo@example.com']);
@@ -124,7 +142,9 @@ describe('the whole loop in Chromium: create, import, send, answer, results, exp
     const csv = await admin.context().request.get(`${b.baseUrl}/surveys/${surveyId}/results/export.csv?range=30d`);
     expect(csv.status()).to.equal(200);
     const rows: Record<string, string>[] = parse(await csv.text(), { columns: true });
-    expect(rows.map((r) => [r.contact_email, r.score, r.repurchase, r.comment, r.property_plan])).to.deep.equal([['ana@example.com', '9', 'Probably would', 'Quick repair, friendly staff.', 'Pro']]);
+    expect(rows.map((r) => [r.contact_email, r.score, r.repurchase, r.comment, r.property_plan])).to.deep.equal([
+      ['ana@example.com', '9', 'Probably would', 'Quick repair, friendly staff.', 'Pro'],
+    ]);
 
     // A viewer can read results but not send.
     const viewer = await (await b.browser.newContext()).newPage();

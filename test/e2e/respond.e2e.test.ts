@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { expect } from 'chai';
+
 import { screenshotPath, useBrowser } from '../helpers/browser.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeInvitation } from '../helpers/factories.js';
@@ -66,7 +67,12 @@ describe('the response page in Chromium', function () {
     expect(await page.textContent('h1')).to.equal('Thank you!');
     await context.close();
     const r = (await ctx.models.responses.findOne({}).lean())!;
-    expect([r.score, r.repurchase, r.comment, r.review]).to.deep.equal([4, 'definitely_would', 'Friendly, but the app crashes.', 'none']);
+    expect([r.score, r.repurchase, r.comment, r.review]).to.deep.equal([
+      4,
+      'definitely_would',
+      'Friendly, but the app crashes.',
+      'none',
+    ]);
   });
 
   it('has no axe-core violations and fits a 320 px wide phone, before and after an error', async () => {
@@ -79,8 +85,16 @@ describe('the response page in Chromium', function () {
     const check = async () => {
       await page.evaluate(axeSource);
       const result = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
-        return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+        const axe = (
+          window as unknown as {
+            axe: {
+              run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: unknown[] }[] }>;
+            };
+          }
+        ).axe;
+        return axe.run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+        });
       });
       expect(result.violations.map((v) => `${v.id} (${v.nodes.length})`)).to.deep.equal([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(320);

@@ -2,11 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { expect } from 'chai';
-import { signIn, createUser } from '../helpers/agent.js';
+import request from 'supertest';
+
+import { createUser, signIn } from '../helpers/agent.js';
 import { screenshotPath, useBrowser, waitForCanvasPixels } from '../helpers/browser.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeResponses, makeSurvey, repeat } from '../helpers/factories.js';
-import request from 'supertest';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DAY = 86_400_000;
@@ -33,7 +34,9 @@ describe('the results page in Chromium', function () {
     const context = await b.browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: false });
     const page = await context.newPage();
     const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${b.baseUrl}/login`);
     await page.fill('#f-email', 'viewer@example.com');
@@ -56,17 +59,30 @@ describe('the results page in Chromium', function () {
     await signIn(agent, 'viewer@example.com');
     const cookie = (await agent.get('/surveys')).request.cookies;
     await axeContext.addCookies(
-      String(cookie ?? '').split('; ').filter(Boolean).map((pair) => {
-        const [name, ...rest] = pair.split('=');
-        return { name: name!, value: rest.join('='), url: b.baseUrl };
-      }),
+      String(cookie ?? '')
+        .split('; ')
+        .filter(Boolean)
+        .map((pair) => {
+          const [name, ...rest] = pair.split('=');
+          return { name: name!, value: rest.join('='), url: b.baseUrl };
+        }),
     );
-    for (const path of [`/surveys/${String(survey._id)}/results?range=90d&segment=plan`, `/surveys/${String(survey._id)}/results/comments`, '/surveys']) {
+    for (const path of [
+      `/surveys/${String(survey._id)}/results?range=90d&segment=plan`,
+      `/surveys/${String(survey._id)}/results/comments`,
+      '/surveys',
+    ]) {
       await axePage.goto(`${b.baseUrl}${path}`);
       expect(axePage.url(), 'signed in').not.to.contain('/login');
       await axePage.evaluate(axeSource);
       const result = await axePage.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
+        const axe = (
+          window as unknown as {
+            axe: {
+              run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: unknown[] }[] }>;
+            };
+          }
+        ).axe;
         return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
       });
       expect(result.violations.map((v) => `${path}: ${v.id} (${v.nodes.length})`)).to.deep.equal([]);

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import type { Role } from '../../server/accounts/user.model.js';
+
 import { createAccountsService } from '../../server/accounts/accounts.service.js';
+import type { Role } from '../../server/accounts/user.model.js';
 import type { TestContext } from './context.js';
 
 export type Agent = ReturnType<typeof request.agent>;
@@ -28,7 +29,12 @@ export async function formToken(agent: Agent, path: string): Promise<string> {
 export const DEFAULT_PASSWORD = 'correct horse battery staple';
 
 /** Creates a user directly through the accounts service. */
-export async function createUser(ctx: TestContext, role: Role, email = `${role}@example.com`, password = DEFAULT_PASSWORD) {
+export async function createUser(
+  ctx: TestContext,
+  role: Role,
+  email = `${role}@example.com`,
+  password = DEFAULT_PASSWORD,
+) {
   const accounts = createAccountsService({ users: ctx.models.users, clock: ctx.clock });
   return accounts.createUser({ email, name: `${role[0]!.toUpperCase()}${role.slice(1)} User`, role, password });
 }

@@ -1,10 +1,11 @@
 /// <reference lib="dom" />
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
+
 import { signIn } from './agent.js';
 import type { TestContext } from './context.js';
 
@@ -29,7 +30,10 @@ export function useBrowser(ctx: TestContext): BrowserFixture {
       if (process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium`);
       this.skip();
     }
-    fixture.browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    fixture.browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    });
     server = await new Promise<Server>((resolve) => {
       const s = ctx.app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -68,8 +72,18 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 export async function axeViolations(page: Page, rules?: string[]): Promise<string[]> {
   await page.evaluate(axeSource);
   const result = await page.evaluate(async (only) => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
-    return axe.run(document, { runOnly: only ? { type: 'rule', values: only } : { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: unknown[] }[] }>;
+        };
+      }
+    ).axe;
+    return axe.run(document, {
+      runOnly: only
+        ? { type: 'rule', values: only }
+        : { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
   }, rules);
   return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
 }
@@ -78,7 +92,11 @@ export async function axeViolations(page: Page, rules?: string[]): Promise<strin
  * A browser context signed in as `email` (through the login form of a Supertest agent), with CSP
  * bypassed so axe-core can be injected.
  */
-export async function signedInContext(b: BrowserFixture, email: string, viewport = { width: 375, height: 800 }): Promise<BrowserContext> {
+export async function signedInContext(
+  b: BrowserFixture,
+  email: string,
+  viewport = { width: 375, height: 800 },
+): Promise<BrowserContext> {
   const context = await b.browser.newContext({ viewport, bypassCSP: true });
   const agent = request.agent(b.baseUrl);
   await signIn(agent, email);

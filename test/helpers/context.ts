@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import type { Connection } from 'mongoose';
+
 import { createApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { connectDatabase } from '../../server/db/connect.js';
@@ -27,7 +28,10 @@ export interface TestContext {
  * The real app against the test database, with captured logs and a movable clock.
  * `env` overrides configuration the way environment variables would.
  */
-export async function createTestContext(env: Record<string, string> = {}, options: { liveClock?: boolean } = {}): Promise<TestContext> {
+export async function createTestContext(
+  env: Record<string, string> = {},
+  options: { liveClock?: boolean } = {},
+): Promise<TestContext> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', ...env });
   const logs: string[] = [];
   const sink = new Writable({

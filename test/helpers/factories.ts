@@ -1,4 +1,5 @@
 import type mongoose from 'mongoose';
+
 import { generateToken, hashToken } from '../../server/lib/tokens.js';
 import { categoryOf } from '../../server/responses/response.model.js';
 import { createAggregates } from '../../server/results/aggregates.js';
@@ -22,10 +23,22 @@ export async function makeSurvey(ctx: TestContext, fields: Record<string, unknow
  * Responses with the given scores for a survey, submitted now unless `extra` says otherwise, written
  * straight to the database; the survey's day counts are then rebuilt, as `npm run results:rebuild` does.
  */
-export async function makeResponses(ctx: TestContext, surveyId: mongoose.Types.ObjectId, scores: number[], extra: Record<string, unknown> = {}) {
+export async function makeResponses(
+  ctx: TestContext,
+  surveyId: mongoose.Types.ObjectId,
+  scores: number[],
+  extra: Record<string, unknown> = {},
+) {
   const at = ctx.clock.now();
   const docs = await ctx.models.responses.insertMany(
-    scores.map((score) => ({ surveyId, score, category: categoryOf(score), channel: 'email', submittedAt: at, ...extra })),
+    scores.map((score) => ({
+      surveyId,
+      score,
+      category: categoryOf(score),
+      channel: 'email',
+      submittedAt: at,
+      ...extra,
+    })),
   );
   await createAggregates({ models: ctx.models, timeZone: ctx.config.reportTimeZone }).rebuild(surveyId);
   return docs;
@@ -48,7 +61,8 @@ export interface InviteOptions {
 
 /** A contact (plan Pro, region EU) with a sent invitation to an active survey, and the link token. */
 export async function makeInvitation(ctx: TestContext, options: InviteOptions = {}) {
-  const survey = options.survey ?? (await makeSurvey(ctx, { status: options.surveyStatus ?? 'active', companyName: 'Acme Bikes' }));
+  const survey =
+    options.survey ?? (await makeSurvey(ctx, { status: options.surveyStatus ?? 'active', companyName: 'Acme Bikes' }));
   const contact = await ctx.models.contacts.create({
     email: `ana.secret.${generateToken().slice(0, 10).toLowerCase()}@example.com`,
     name: 'Ana Secretname',

@@ -14,7 +14,12 @@ function chunk(type: string, data: Buffer): Buffer {
  * A valid PNG of one colour (8-bit RGB), built byte by byte: a real image any decoder (and Chromium)
  * reads. `noise` fills it with random pixels so it does not compress (to make a large file).
  */
-export function pngOf(width: number, height: number, rgb: [number, number, number] = [29, 78, 216], noise = false): Buffer {
+export function pngOf(
+  width: number,
+  height: number,
+  rgb: [number, number, number] = [29, 78, 216],
+  noise = false,
+): Buffer {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
@@ -29,7 +34,12 @@ export function pngOf(width: number, height: number, rgb: [number, number, numbe
       else raw.set(rgb, at);
     }
   }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** The smallest GIF: 1 x 1 pixel. */

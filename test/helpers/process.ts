@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+
 import { projectRoot } from '../../server/lib/paths.js';
 
 /** A TCP port nothing listens on right now. */
@@ -45,7 +46,9 @@ export function runScript(script: string, args: string[], env: Record<string, st
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           clearInterval(poll);
-          reject(new Error(`timed out waiting for ${pattern}; stdout: ${out.slice(-2000)} stderr: ${err.slice(-2000)}`));
+          reject(
+            new Error(`timed out waiting for ${pattern}; stdout: ${out.slice(-2000)} stderr: ${err.slice(-2000)}`),
+          );
         }, timeoutMs);
         const poll = setInterval(() => {
           if (pattern.test(out)) {
@@ -55,7 +58,11 @@ export function runScript(script: string, args: string[], env: Record<string, st
           } else if (child.exitCode !== null) {
             clearInterval(poll);
             clearTimeout(timer);
-            reject(new Error(`exited with ${child.exitCode} before ${pattern}; stdout: ${out.slice(-2000)} stderr: ${err.slice(-2000)}`));
+            reject(
+              new Error(
+                `exited with ${child.exitCode} before ${pattern}; stdout: ${out.slice(-2000)} stderr: ${err.slice(-2000)}`,
+              ),
+            );
           }
         }, 50);
       });

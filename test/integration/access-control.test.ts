@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
+
 import { browser, createUser, csrfTokenOf, formToken, signedInAs, type Agent } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 
@@ -21,7 +22,11 @@ const ROUTES = {
   ],
   admin: [
     { method: 'get', path: '/users' },
-    { method: 'post', path: '/users', body: { email: 'x@example.com', role: 'admin', password: 'twelve chars at least' } },
+    {
+      method: 'post',
+      path: '/users',
+      body: { email: 'x@example.com', role: 'admin', password: 'twelve chars at least' },
+    },
     { method: 'post', path: '/users/000000000000000000000000/role', body: { role: 'admin' } },
     { method: 'post', path: '/users/000000000000000000000000/disabled', body: { disabled: 'true' } },
   ],
@@ -30,7 +35,12 @@ const ROUTES = {
 type Route = { method: 'get' | 'post'; path: string; body?: Record<string, string> };
 
 async function call(agent: Agent, route: Route, token: string) {
-  return route.method === 'get' ? agent.get(route.path) : agent.post(route.path).type('form').send({ _csrf: token, ...route.body });
+  return route.method === 'get'
+    ? agent.get(route.path)
+    : agent
+        .post(route.path)
+        .type('form')
+        .send({ _csrf: token, ...route.body });
 }
 
 describe('access control and CSRF', () => {
@@ -57,13 +67,19 @@ describe('access control and CSRF', () => {
     await agent.post('/surveys').type('form').send({ _csrf: token, name: 'Q1 NPS', companyName: 'Acme' }).expect(303);
     const survey = await ctx.models.surveys.findOne({}).lean();
     expect(survey).to.include({ name: 'Q1 NPS', companyName: 'Acme', status: 'draft' });
-    expect(survey?.questions?.recommend).to.equal('How likely are you to recommend {company} to a friend or colleague?');
+    expect(survey?.questions?.recommend).to.equal(
+      'How likely are you to recommend {company} to a friend or colleague?',
+    );
   });
 
   it('sends signed-out browsers to sign in from every protected page, and answers other clients 401', async () => {
     const all = [...ROUTES.viewer, ...ROUTES.manager, ...ROUTES.admin] as Route[];
     for (const route of all.filter((r) => r.method === 'get')) {
-      await request(ctx.app).get(route.path).set('Accept', 'text/html').expect(303).expect('location', `/login?next=${encodeURIComponent(route.path)}`);
+      await request(ctx.app)
+        .get(route.path)
+        .set('Accept', 'text/html')
+        .expect(303)
+        .expect('location', `/login?next=${encodeURIComponent(route.path)}`);
       await request(ctx.app).get(route.path).set('Accept', 'application/json').expect(401);
     }
   });
@@ -77,9 +93,16 @@ describe('access control and CSRF', () => {
 
     const stranger = browser(ctx.app);
     const foreignToken = await formToken(stranger, '/login');
-    await agent.post('/surveys').type('form').send({ _csrf: foreignToken, name: 'Q1', companyName: 'Acme' }).expect(403);
+    await agent
+      .post('/surveys')
+      .type('form')
+      .send({ _csrf: foreignToken, name: 'Q1', companyName: 'Acme' })
+      .expect(403);
 
-    const loginWithoutToken = await browser(ctx.app).post('/login').type('form').send({ email: 'manager@example.com', password: 'whatever it is' });
+    const loginWithoutToken = await browser(ctx.app)
+      .post('/login')
+      .type('form')
+      .send({ email: 'manager@example.com', password: 'whatever it is' });
     expect(loginWithoutToken.status).to.equal(403);
     expect(await ctx.models.surveys.countDocuments({})).to.equal(0);
   });
@@ -87,18 +110,34 @@ describe('access control and CSRF', () => {
   it('lets an admin add users and change roles, but never demote the last admin', async () => {
     const agent = await signedInAs(ctx, 'admin');
     const token = await formToken(agent, '/users');
-    await agent.post('/users').type('form').send({ _csrf: token, email: 'Lee@Example.com', name: 'Lee', role: 'manager', password: 'a good long password' }).expect(303);
+    await agent
+      .post('/users')
+      .type('form')
+      .send({ _csrf: token, email: 'Lee@Example.com', name: 'Lee', role: 'manager', password: 'a good long password' })
+      .expect(303);
     const lee = await ctx.models.users.findOne({ email: 'lee@example.com' }).lean();
     expect(lee?.role).to.equal('manager');
 
-    const dup = await agent.post('/users').type('form').send({ _csrf: token, email: 'lee@example.com', role: 'viewer', password: 'a good long password' }).expect(400);
+    const dup = await agent
+      .post('/users')
+      .type('form')
+      .send({ _csrf: token, email: 'lee@example.com', role: 'viewer', password: 'a good long password' })
+      .expect(400);
     expect(dup.text).to.contain('An account with this email already exists');
 
-    await agent.post(`/users/${String(lee!._id)}/role`).type('form').send({ _csrf: token, role: 'viewer' }).expect(303);
+    await agent
+      .post(`/users/${String(lee!._id)}/role`)
+      .type('form')
+      .send({ _csrf: token, role: 'viewer' })
+      .expect(303);
     expect((await ctx.models.users.findById(lee!._id).lean())?.role).to.equal('viewer');
 
     const admin = await ctx.models.users.findOne({ role: 'admin' }).lean();
-    await agent.post(`/users/${String(admin!._id)}/role`).type('form').send({ _csrf: token, role: 'viewer' }).expect(303);
+    await agent
+      .post(`/users/${String(admin!._id)}/role`)
+      .type('form')
+      .send({ _csrf: token, role: 'viewer' })
+      .expect(303);
     const page = await agent.get('/users').expect(200);
     expect(page.text).to.contain('You cannot remove the last admin');
     expect((await ctx.models.users.findById(admin!._id).lean())?.role).to.equal('admin');
@@ -107,7 +146,11 @@ describe('access control and CSRF', () => {
   it('rejects an unknown role with a message naming the choices', async () => {
     const agent = await signedInAs(ctx, 'admin');
     const token = await formToken(agent, '/users');
-    const res = await agent.post('/users').type('form').send({ _csrf: token, email: 'z@example.com', role: 'owner', password: 'a good long password' }).expect(400);
+    const res = await agent
+      .post('/users')
+      .type('form')
+      .send({ _csrf: token, email: 'z@example.com', role: 'owner', password: 'a good long password' })
+      .expect(400);
     expect(res.text).to.contain('Choose admin, manager or viewer');
     expect(await ctx.models.users.countDocuments({})).to.equal(1);
   });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { browser, createUser, csrfTokenOf, DEFAULT_PASSWORD, formToken, signIn, signedInAs } from '../helpers/agent.js';
+
+import { browser, createUser, csrfTokenOf, DEFAULT_PASSWORD, formToken, signedInAs, signIn } from '../helpers/agent.js';
 import { createTestContext, useTestContext } from '../helpers/context.js';
 
 function sessionCookie(res: request.Response): string | undefined {
@@ -20,7 +21,13 @@ describe('accounts: setup, sign-in and sessions', () => {
       await agent
         .post('/setup')
         .type('form')
-        .send({ _csrf: token, email: 'Owner@Example.com', name: 'Owner', password: DEFAULT_PASSWORD, passwordConfirm: DEFAULT_PASSWORD })
+        .send({
+          _csrf: token,
+          email: 'Owner@Example.com',
+          name: 'Owner',
+          password: DEFAULT_PASSWORD,
+          passwordConfirm: DEFAULT_PASSWORD,
+        })
         .expect(303)
         .expect('location', '/');
       const page = await agent.get('/surveys').expect(200);
@@ -41,7 +48,12 @@ describe('accounts: setup, sign-in and sessions', () => {
       await agent
         .post('/setup')
         .type('form')
-        .send({ _csrf: token, email: 'intruder@example.com', password: DEFAULT_PASSWORD, passwordConfirm: DEFAULT_PASSWORD })
+        .send({
+          _csrf: token,
+          email: 'intruder@example.com',
+          password: DEFAULT_PASSWORD,
+          passwordConfirm: DEFAULT_PASSWORD,
+        })
         .expect(303);
       expect(await ctx.models.users.countDocuments({})).to.equal(1);
     });
@@ -51,7 +63,15 @@ describe('accounts: setup, sign-in and sessions', () => {
       const tokens = await Promise.all(agents.map((a) => formToken(a, '/setup')));
       await Promise.all(
         agents.map((a, i) =>
-          a.post('/setup').type('form').send({ _csrf: tokens[i], email: `admin${i}@example.com`, password: DEFAULT_PASSWORD, passwordConfirm: DEFAULT_PASSWORD }),
+          a
+            .post('/setup')
+            .type('form')
+            .send({
+              _csrf: tokens[i],
+              email: `admin${i}@example.com`,
+              password: DEFAULT_PASSWORD,
+              passwordConfirm: DEFAULT_PASSWORD,
+            }),
         ),
       );
       expect(await ctx.models.users.countDocuments({})).to.equal(1);
@@ -85,7 +105,12 @@ describe('accounts: setup, sign-in and sessions', () => {
       const res = await agent
         .post('/login')
         .type('form')
-        .send({ _csrf: csrfTokenOf(loginPage.text), email: 'viewer@example.com', password: DEFAULT_PASSWORD, next: '/contacts' })
+        .send({
+          _csrf: csrfTokenOf(loginPage.text),
+          email: 'viewer@example.com',
+          password: DEFAULT_PASSWORD,
+          next: '/contacts',
+        })
         .expect(303)
         .expect('location', '/contacts');
       const after = sessionCookie(res);
@@ -110,8 +135,16 @@ describe('accounts: setup, sign-in and sessions', () => {
       await createUser(ctx, 'viewer');
       const agent = browser(ctx.app);
       const token = await formToken(agent, '/login');
-      const wrong = await agent.post('/login').type('form').send({ _csrf: token, email: 'viewer@example.com', password: 'wrong password here' }).expect(401);
-      const unknown = await agent.post('/login').type('form').send({ _csrf: token, email: 'nobody@example.com', password: 'wrong password here' }).expect(401);
+      const wrong = await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: token, email: 'viewer@example.com', password: 'wrong password here' })
+        .expect(401);
+      const unknown = await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: token, email: 'nobody@example.com', password: 'wrong password here' })
+        .expect(401);
       expect(wrong.text).to.contain('That email and password do not match an account');
       expect(unknown.text).to.contain('That email and password do not match an account');
       expect(wrong.text).to.contain('value="viewer@example.com"');
@@ -123,12 +156,18 @@ describe('accounts: setup, sign-in and sessions', () => {
       const token = await formToken(agent, '/login');
       const statuses: number[] = [];
       for (let i = 0; i < 11; i++) {
-        const res = await agent.post('/login').type('form').send({ _csrf: token, email: 'viewer@example.com', password: `guess number ${i}` });
+        const res = await agent
+          .post('/login')
+          .type('form')
+          .send({ _csrf: token, email: 'viewer@example.com', password: `guess number ${i}` });
         statuses.push(res.status);
       }
       expect(statuses.slice(0, 10)).to.deep.equal(Array(10).fill(401));
       expect(statuses[10]).to.equal(429);
-      const blocked = await agent.post('/login').type('form').send({ _csrf: token, email: 'viewer@example.com', password: DEFAULT_PASSWORD });
+      const blocked = await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: token, email: 'viewer@example.com', password: DEFAULT_PASSWORD });
       expect(blocked.status, 'even the right password waits until the window ends').to.equal(429);
       expect(blocked.text).to.contain('Wait 15 minutes');
       expect(await ctx.models.rateLimits.countDocuments({})).to.equal(1);
@@ -142,7 +181,14 @@ describe('accounts: setup, sign-in and sessions', () => {
         for (let i = 0; i < 11; i++) {
           const agent = browser((i % 2 === 0 ? ctx : other).app);
           const token = await formToken(agent, '/login');
-          statuses.push((await agent.post('/login').type('form').send({ _csrf: token, email: 'viewer@example.com', password: `guess ${i} wrong` })).status);
+          statuses.push(
+            (
+              await agent
+                .post('/login')
+                .type('form')
+                .send({ _csrf: token, email: 'viewer@example.com', password: `guess ${i} wrong` })
+            ).status,
+          );
         }
         expect(statuses.slice(0, 10)).to.deep.equal(Array(10).fill(401));
         expect(statuses[10]).to.equal(429);
@@ -155,10 +201,23 @@ describe('accounts: setup, sign-in and sessions', () => {
       await createUser(ctx, 'viewer');
       const agent = browser(ctx.app);
       const token = await formToken(agent, '/login');
-      for (let i = 0; i < 10; i++) await agent.post('/login').type('form').send({ _csrf: token, email: 'viewer@example.com', password: `guess ${i} wrong` }).expect(401);
-      await agent.post('/login').type('form').send({ _csrf: token, email: 'viewer@example.com', password: DEFAULT_PASSWORD }).expect(429);
+      for (let i = 0; i < 10; i++)
+        await agent
+          .post('/login')
+          .type('form')
+          .send({ _csrf: token, email: 'viewer@example.com', password: `guess ${i} wrong` })
+          .expect(401);
+      await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: token, email: 'viewer@example.com', password: DEFAULT_PASSWORD })
+        .expect(429);
       ctx.clock.advance(15 * 60_000 + 1000);
-      await agent.post('/login').type('form').send({ _csrf: token, email: 'viewer@example.com', password: DEFAULT_PASSWORD }).expect(303);
+      await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: token, email: 'viewer@example.com', password: DEFAULT_PASSWORD })
+        .expect(303);
     });
 
     it('never stores or logs a password in clear', async () => {
@@ -167,10 +226,18 @@ describe('accounts: setup, sign-in and sessions', () => {
       const agent = browser(ctx.app);
       await signIn(agent, admin.email, secret);
       const token = await formToken(agent, '/users');
-      await agent.post('/users').type('form').send({ _csrf: token, email: 'new@example.com', role: 'viewer', password: `${secret} too` }).expect(303);
+      await agent
+        .post('/users')
+        .type('form')
+        .send({ _csrf: token, email: 'new@example.com', role: 'viewer', password: `${secret} too` })
+        .expect(303);
       const failing = browser(ctx.app);
       const t2 = await formToken(failing, '/login');
-      await failing.post('/login').type('form').send({ _csrf: t2, email: admin.email, password: `${secret} wrong` }).expect(401);
+      await failing
+        .post('/login')
+        .type('form')
+        .send({ _csrf: t2, email: admin.email, password: `${secret} wrong` })
+        .expect(401);
 
       const logText = ctx.logs.join('');
       expect(ctx.logs.length).to.be.greaterThan(3);
@@ -184,7 +251,12 @@ describe('accounts: setup, sign-in and sessions', () => {
     it('signs out: the old session cookie no longer works', async () => {
       const agent = await signedInAs(ctx, 'viewer');
       const page = await agent.get('/surveys').expect(200);
-      await agent.post('/logout').type('form').send({ _csrf: csrfTokenOf(page.text) }).expect(303).expect('location', '/login?signedOut=1');
+      await agent
+        .post('/logout')
+        .type('form')
+        .send({ _csrf: csrfTokenOf(page.text) })
+        .expect(303)
+        .expect('location', '/login?signedOut=1');
       await agent.get('/surveys').expect(303);
     });
   });
@@ -201,14 +273,24 @@ describe('accounts: setup, sign-in and sessions', () => {
       const wrong = await laptop
         .post('/account/password')
         .type('form')
-        .send({ _csrf: token, currentPassword: 'not my password', password: 'a brand new passphrase', passwordConfirm: 'a brand new passphrase' })
+        .send({
+          _csrf: token,
+          currentPassword: 'not my password',
+          password: 'a brand new passphrase',
+          passwordConfirm: 'a brand new passphrase',
+        })
         .expect(400);
       expect(wrong.text).to.contain('That is not your current password.');
 
       await laptop
         .post('/account/password')
         .type('form')
-        .send({ _csrf: token, currentPassword: DEFAULT_PASSWORD, password: 'a brand new passphrase', passwordConfirm: 'a brand new passphrase' })
+        .send({
+          _csrf: token,
+          currentPassword: DEFAULT_PASSWORD,
+          password: 'a brand new passphrase',
+          passwordConfirm: 'a brand new passphrase',
+        })
         .expect(303)
         .expect('location', '/account');
       expect((await laptop.get('/account').expect(200)).text).to.contain('Your password is changed');
@@ -216,7 +298,11 @@ describe('accounts: setup, sign-in and sessions', () => {
 
       const old = browser(ctx.app);
       const t = await formToken(old, '/login');
-      await old.post('/login').type('form').send({ _csrf: t, email: 'viewer@example.com', password: DEFAULT_PASSWORD }).expect(401);
+      await old
+        .post('/login')
+        .type('form')
+        .send({ _csrf: t, email: 'viewer@example.com', password: DEFAULT_PASSWORD })
+        .expect(401);
       await signIn(browser(ctx.app), 'viewer@example.com', 'a brand new passphrase');
     });
 
@@ -227,14 +313,28 @@ describe('accounts: setup, sign-in and sessions', () => {
       const admin = await signedInAs(ctx, 'admin');
       const token = await formToken(admin, '/users');
 
-      await admin.post(`/users/${viewer.id}/disabled`).type('form').send({ _csrf: token, disabled: 'true' }).expect(303);
-      expect(await ctx.connection.db!.collection('sessions').countDocuments({ 'session.userId': viewer.id })).to.equal(0);
+      await admin
+        .post(`/users/${viewer.id}/disabled`)
+        .type('form')
+        .send({ _csrf: token, disabled: 'true' })
+        .expect(303);
+      expect(await ctx.connection.db!.collection('sessions').countDocuments({ 'session.userId': viewer.id })).to.equal(
+        0,
+      );
       await viewerBrowser.get('/surveys').expect(303);
       const again = browser(ctx.app);
       const t = await formToken(again, '/login');
-      await again.post('/login').type('form').send({ _csrf: t, email: viewer.email, password: DEFAULT_PASSWORD }).expect(401);
+      await again
+        .post('/login')
+        .type('form')
+        .send({ _csrf: t, email: viewer.email, password: DEFAULT_PASSWORD })
+        .expect(401);
 
-      await admin.post(`/users/${viewer.id}/disabled`).type('form').send({ _csrf: token, disabled: 'false' }).expect(303);
+      await admin
+        .post(`/users/${viewer.id}/disabled`)
+        .type('form')
+        .send({ _csrf: token, disabled: 'false' })
+        .expect(303);
       await signIn(browser(ctx.app), viewer.email);
     });
 
@@ -242,7 +342,11 @@ describe('accounts: setup, sign-in and sessions', () => {
       const admin = await signedInAs(ctx, 'admin');
       const self = await ctx.models.users.findOne({ role: 'admin' }).lean();
       const token = await formToken(admin, '/users');
-      await admin.post(`/users/${String(self!._id)}/disabled`).type('form').send({ _csrf: token, disabled: 'true' }).expect(303);
+      await admin
+        .post(`/users/${String(self!._id)}/disabled`)
+        .type('form')
+        .send({ _csrf: token, disabled: 'true' })
+        .expect(303);
       expect((await admin.get('/users').expect(200)).text).to.contain('You cannot disable your own account.');
       expect((await ctx.models.users.findById(self!._id).lean())?.disabledAt).to.equal(undefined);
     });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
+
 import { createAggregates } from '../../server/results/aggregates.js';
 import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
@@ -13,7 +14,10 @@ describe('result day counts kept as responses arrive and change', () => {
   async function answer(token: string, fields: Record<string, string>, seconds = 12) {
     const page = await request(ctx.app).get(`/r/${token}/${fields.score ?? '9'}`);
     ctx.clock.advance(seconds * 1000);
-    return request(ctx.app).post(`/r/${token}`).type('form').send({ stamp: stampOf(page.text), ...fields });
+    return request(ctx.app)
+      .post(`/r/${token}`)
+      .type('form')
+      .send({ stamp: stampOf(page.text), ...fields });
   }
 
   it('shows a new answer in the results at once, and a changed one moved, never counted twice', async () => {
@@ -43,45 +47,107 @@ describe('result day counts kept as responses arrive and change', () => {
     await ctx.models.surveys.updateOne({ _id: survey._id }, { $set: { webLinkId: 'webLinkForAggregates01' } });
     const webPage = await request(ctx.app).get('/s/webLinkForAggregates01/10').expect(200);
     ctx.clock.advance(10_000);
-    await request(ctx.app).post('/s/webLinkForAggregates01').type('form').send({ stamp: stampOf(webPage.text), score: '10' }).expect(303);
+    await request(ctx.app)
+      .post('/s/webLinkForAggregates01')
+      .type('form')
+      .send({ stamp: stampOf(webPage.text), score: '10' })
+      .expect(303);
     const manager = await signedInAs(ctx, 'manager');
     const review = await manager.get(`/surveys/${String(survey._id)}/review`).expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(review.text)![1]!;
-    const flagged = async (score: number) => (await ctx.models.responses.findOne({ score, review: 'flagged' }).lean())!._id;
-    await manager.post(`/surveys/${String(survey._id)}/review/${String(await flagged(1))}`).type('form').send({ _csrf: csrf, decision: 'accept' }).expect(303);
-    await manager.post(`/surveys/${String(survey._id)}/review/${String(await flagged(2))}`).type('form').send({ _csrf: csrf, decision: 'discard' }).expect(303);
+    const flagged = async (score: number) =>
+      (await ctx.models.responses.findOne({ score, review: 'flagged' }).lean())!._id;
+    await manager
+      .post(`/surveys/${String(survey._id)}/review/${String(await flagged(1))}`)
+      .type('form')
+      .send({ _csrf: csrf, decision: 'accept' })
+      .expect(303);
+    await manager
+      .post(`/surveys/${String(survey._id)}/review/${String(await flagged(2))}`)
+      .type('form')
+      .send({ _csrf: csrf, decision: 'discard' })
+      .expect(303);
 
     // The person behind invitation 0 is deleted: their answer still counts, but no longer as plan Pro.
     const del = await manager.get(`/contacts/${String(invitations[0]!.contact._id)}/delete`).expect(200);
-    await manager.post(`/contacts/${String(invitations[0]!.contact._id)}/delete`).type('form').send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(del.text)![1]! }).expect(303);
+    await manager
+      .post(`/contacts/${String(invitations[0]!.contact._id)}/delete`)
+      .type('form')
+      .send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(del.text)![1]! })
+      .expect(303);
 
     const aggregates = createAggregates({ models: ctx.models, timeZone: ctx.config.reportTimeZone });
     const live = await aggregates.daysOf(survey._id, {});
-    const sortDocs = (docs: Awaited<ReturnType<typeof aggregates.segmentDocsOf>>) => docs.map((d) => ({ ...d, c: Object.fromEntries(Object.entries(d.c ?? {}).filter(([, n]) => n !== 0).sort()) })).sort((a, b) => `${a.day}${a.channel}${a.value}`.localeCompare(`${b.day}${b.channel}${b.value}`));
+    const sortDocs = (docs: Awaited<ReturnType<typeof aggregates.segmentDocsOf>>) =>
+      docs
+        .map((d) => ({
+          ...d,
+          c: Object.fromEntries(
+            Object.entries(d.c ?? {})
+              .filter(([, n]) => n !== 0)
+              .sort(),
+          ),
+        }))
+        .sort((a, b) => `${a.day}${a.channel}${a.value}`.localeCompare(`${b.day}${b.channel}${b.value}`));
     const livePlan = sortDocs(await aggregates.segmentDocsOf(survey._id, 'plan'));
     await aggregates.rebuild(survey._id);
     const rebuilt = await aggregates.daysOf(survey._id, {});
     expect(livePlan).to.deep.equal(sortDocs(await aggregates.segmentDocsOf(survey._id, 'plan')));
     // Pro counts: 7, 1, 8 (the deleted contact's 9 left the segment; the web link has no properties).
-    expect(livePlan.flatMap((d) => Object.entries(d.c ?? {}).map(([k, n]) => [k, n])).sort()).to.deep.equal([['1|', 1], ['7|not_sure', 1], ['8|', 1]]);
-    const norm = (days: typeof live) => days.map((d) => ({ ...d, cells: [...d.cells].sort((x, y) => x.score - y.score || String(x.repurchase).localeCompare(String(y.repurchase))) }));
+    expect(livePlan.flatMap((d) => Object.entries(d.c ?? {}).map(([k, n]) => [k, n])).sort()).to.deep.equal([
+      ['1|', 1],
+      ['7|not_sure', 1],
+      ['8|', 1],
+    ]);
+    const norm = (days: typeof live) =>
+      days.map((d) => ({
+        ...d,
+        cells: [...d.cells].sort(
+          (x, y) => x.score - y.score || String(x.repurchase).localeCompare(String(y.repurchase)),
+        ),
+      }));
     expect(norm(live)).to.deep.equal(norm(rebuilt));
     // Counted: 9, 7, 1 (accepted), 8 and the web link's 10; one still flagged (the 0).
     const cells = live.flatMap((d) => d.cells);
-    expect(cells.map((c) => [c.score, c.n]).sort((x, y) => x[0]! - y[0]!)).to.deep.equal([[1, 1], [7, 1], [8, 1], [9, 1], [10, 1]]);
+    expect(cells.map((c) => [c.score, c.n]).sort((x, y) => x[0]! - y[0]!)).to.deep.equal([
+      [1, 1],
+      [7, 1],
+      [8, 1],
+      [9, 1],
+      [10, 1],
+    ]);
     expect(live.reduce((sum, d) => sum + d.flagged, 0)).to.equal(1);
   });
   it('repairs counts a failed write left behind, once the survey is quiet, also when the customer then resubmits the same answer', async () => {
     const survey = await makeSurvey(ctx, { status: 'active' });
     const aggregates = createAggregates({ models: ctx.models, timeZone: ctx.config.reportTimeZone });
-    const total = async () => (await aggregates.daysOf(survey._id)).flatMap((d) => d.cells).reduce((sum, c) => sum + c.n, 0);
+    const total = async () =>
+      (await aggregates.daysOf(survey._id)).flatMap((d) => d.cells).reduce((sum, c) => sum + c.n, 0);
     const a = await makeInvitation(ctx, { survey });
     const b = await makeInvitation(ctx, { survey });
     await answer(a.token, { score: '9' });
     expect(await total()).to.equal(1);
     // B's answer was stored but the database went away before its count: the marker stays, no count.
     const now = ctx.clock.now();
-    await ctx.models.responses.collection.insertOne({ surveyId: survey._id, invitationId: b.invitation._id, contactId: b.contact._id, score: 4, category: 'detractor', channel: 'email', comment: '', tags: [], submittedAt: now, firstSubmittedAt: now, review: 'none', contactSnapshot: {}, countsPending: 1, countsPendingAt: now, countsPendingFrom: now, createdAt: now, updatedAt: now });
+    await ctx.models.responses.collection.insertOne({
+      surveyId: survey._id,
+      invitationId: b.invitation._id,
+      contactId: b.contact._id,
+      score: 4,
+      category: 'detractor',
+      channel: 'email',
+      comment: '',
+      tags: [],
+      submittedAt: now,
+      firstSubmittedAt: now,
+      review: 'none',
+      contactSnapshot: {},
+      countsPending: 1,
+      countsPendingAt: now,
+      countsPendingFrom: now,
+      createdAt: now,
+      updatedAt: now,
+    });
     expect(await total()).to.equal(1);
     // The customer, shown an error, sends the same answer again: a change of nothing, so still no count;
     // the marker must survive it.
@@ -96,6 +162,8 @@ describe('result day counts kept as responses arrive and change', () => {
     expect(await total()).to.equal(2);
     expect(await ctx.models.responses.collection.countDocuments({ countsPending: { $gt: 0 } })).to.equal(0);
     const viewer = await signedInAs(ctx, 'viewer');
-    expect((await viewer.get(`/surveys/${String(survey._id)}/results`).expect(200)).text).to.contain('<span class="nps-number">0</span>');
+    expect((await viewer.get(`/surveys/${String(survey._id)}/results`).expect(200)).text).to.contain(
+      '<span class="nps-number">0</span>',
+    );
   });
 });

@@ -2,6 +2,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
+
 import { createApiKeysService } from '../../server/api/api-keys.service.js';
 import { hashToken } from '../../server/lib/tokens.js';
 import { signedInAs } from '../helpers/agent.js';
@@ -12,7 +13,10 @@ describe('JSON API /api/v1', () => {
   const ctx = useTestContext({ API_REQUESTS_PER_MINUTE: '40' });
   const keys = async () => {
     const service = createApiKeysService({ apiKeys: ctx.models.apiKeys, clock: ctx.clock });
-    return { read: (await service.create({ name: 'BI', scope: 'read' })).key, write: (await service.create({ name: 'CRM sync', scope: 'read_write' })).key };
+    return {
+      read: (await service.create({ name: 'BI', scope: 'read' })).key,
+      write: (await service.create({ name: 'CRM sync', scope: 'read_write' })).key,
+    };
   };
   const api = (method: 'get' | 'post' | 'patch' | 'delete', path: string, key?: string) => {
     const req = request(ctx.app)[method](`/api/v1${path}`);
@@ -23,7 +27,9 @@ describe('JSON API /api/v1', () => {
     it('answers 401 JSON without a key, with an unknown key and with a revoked key; stores only hashes', async () => {
       const { read } = await keys();
       const none = await api('get', '/surveys').expect(401);
-      expect(none.body).to.deep.equal({ error: { code: 'UNAUTHORIZED', message: 'Send an API key: Authorization: Bearer <key>.' } });
+      expect(none.body).to.deep.equal({
+        error: { code: 'UNAUTHORIZED', message: 'Send an API key: Authorization: Bearer <key>.' },
+      });
       expect(none.headers['www-authenticate']).to.equal('Bearer realm="api"');
       expect(none.headers['set-cookie']).to.equal(undefined);
       await api('get', '/surveys', 'nps_' + 'x'.repeat(43)).expect(401);
@@ -54,7 +60,11 @@ describe('JSON API /api/v1', () => {
       const admin = await signedInAs(ctx, 'admin');
       const page = await admin.get('/api-keys').expect(200);
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-      const created = await admin.post('/api-keys').type('form').send({ _csrf: csrf, name: 'Zapier', scope: 'read_write' }).expect(201);
+      const created = await admin
+        .post('/api-keys')
+        .type('form')
+        .send({ _csrf: csrf, name: 'Zapier', scope: 'read_write' })
+        .expect(201);
       const key = /id="new-key" class="wide-input" type="text" readonly value="(nps_[^"]+)"/.exec(created.text)![1]!;
       await api('post', '/surveys', key).send({ name: 'Via API', companyName: 'Acme' }).expect(201);
       expect((await admin.get('/api-keys').expect(200)).text).not.to.contain(key);
@@ -68,38 +78,78 @@ describe('JSON API /api/v1', () => {
   describe('resources', () => {
     it('surveys: create, list, get, update; unknown fields and bad values are 400 with fields', async () => {
       const { read, write } = await keys();
-      const created = await api('post', '/surveys', write).send({ name: 'Q1 NPS', companyName: 'Acme', language: 'de', replyTo: 'cx@acme.example' }).expect(201);
+      const created = await api('post', '/surveys', write)
+        .send({ name: 'Q1 NPS', companyName: 'Acme', language: 'de', replyTo: 'cx@acme.example' })
+        .expect(201);
       const id = created.body.data.id as string;
-      expect(created.body.data).to.include({ name: 'Q1 NPS', status: 'draft', language: 'de', replyTo: 'cx@acme.example' });
-      expect((await api('get', '/surveys', read).expect(200)).body.data.map((s: { id: string }) => s.id)).to.deep.equal([id]);
+      expect(created.body.data).to.include({
+        name: 'Q1 NPS',
+        status: 'draft',
+        language: 'de',
+        replyTo: 'cx@acme.example',
+      });
+      expect((await api('get', '/surveys', read).expect(200)).body.data.map((s: { id: string }) => s.id)).to.deep.equal(
+        [id],
+      );
       expect((await api('get', `/surveys/${id}`, read).expect(200)).body.data.companyName).to.equal('Acme');
-      const patched = await api('patch', `/surveys/${id}`, write).send({ reminderAfterDays: 5, emailSubject: 'Quick question' }).expect(200);
+      const patched = await api('patch', `/surveys/${id}`, write)
+        .send({ reminderAfterDays: 5, emailSubject: 'Quick question' })
+        .expect(200);
       expect(patched.body.data).to.include({ reminderAfterDays: 5, emailSubject: 'Quick question', name: 'Q1 NPS' });
-      const unknown = await api('post', '/surveys', write).send({ name: 'X', companyName: 'Acme', colour: 'red' }).expect(400);
+      const unknown = await api('post', '/surveys', write)
+        .send({ name: 'X', companyName: 'Acme', colour: 'red' })
+        .expect(400);
       expect(unknown.body.error.code).to.equal('VALIDATION_FAILED');
       expect(unknown.body.error.message).to.contain('colour');
       const bad = await api('patch', `/surveys/${id}`, write).send({ reminderAfterDays: 99 }).expect(400);
       expect(bad.body.error.fields).to.have.property('reminderAfterDays');
       await api('get', '/surveys/not-an-id', read).expect(400);
-      expect((await api('get', '/surveys/0123456789abcdef01234567', read).expect(404)).body.error.code).to.equal('SURVEY_NOT_FOUND');
+      expect((await api('get', '/surveys/0123456789abcdef01234567', read).expect(404)).body.error.code).to.equal(
+        'SURVEY_NOT_FOUND',
+      );
       await api('post', '/surveys', write).set('Content-Type', 'text/plain').send('name=x').expect(415);
     });
 
     it('surveys: follow-up rule, brand colour and footer, and the autopilot schedule through PATCH', async () => {
       const { write } = await keys();
-      const id = (await api('post', '/surveys', write).send({ name: 'Relationship NPS', companyName: 'Acme' }).expect(201)).body.data.id as string;
+      const id = (
+        await api('post', '/surveys', write).send({ name: 'Relationship NPS', companyName: 'Acme' }).expect(201)
+      ).body.data.id as string;
       const before = (await api('get', `/surveys/${id}`, write).expect(200)).body.data;
       expect(before.autopilot).to.deep.include({ enabled: false, everyDays: 90, dailyCap: null });
       const patched = await api('patch', `/surveys/${id}`, write)
-        .send({ followUpMaxScore: 4, followUpWouldNot: true, accentColor: '#0F766E', footerText: 'Acme GmbH\nHauptstraße 1', autopilot: { enabled: true, everyDays: 60, throttleDays: 45, dailyCap: 100 } })
+        .send({
+          followUpMaxScore: 4,
+          followUpWouldNot: true,
+          accentColor: '#0F766E',
+          footerText: 'Acme GmbH\nHauptstraße 1',
+          autopilot: { enabled: true, everyDays: 60, throttleDays: 45, dailyCap: 100 },
+        })
         .expect(200);
-      expect(patched.body.data).to.include({ followUpMaxScore: 4, followUpWouldNot: true, accentColor: '#0f766e', footerText: 'Acme GmbH\nHauptstraße 1', hasLogo: false });
-      expect(patched.body.data.autopilot).to.deep.include({ enabled: true, everyDays: 60, throttleDays: 45, dailyCap: 100, samplePercent: 100, newContactDelayDays: 30 });
+      expect(patched.body.data).to.include({
+        followUpMaxScore: 4,
+        followUpWouldNot: true,
+        accentColor: '#0f766e',
+        footerText: 'Acme GmbH\nHauptstraße 1',
+        hasLogo: false,
+      });
+      expect(patched.body.data.autopilot).to.deep.include({
+        enabled: true,
+        everyDays: 60,
+        throttleDays: 45,
+        dailyCap: 100,
+        samplePercent: 100,
+        newContactDelayDays: 30,
+      });
       expect(patched.body.data.autopilot.startedAt).to.be.a('string');
 
-      const tooLong = await api('patch', `/surveys/${id}`, write).send({ autopilot: { enabled: true, everyDays: 30, throttleDays: 90 } }).expect(400);
+      const tooLong = await api('patch', `/surveys/${id}`, write)
+        .send({ autopilot: { enabled: true, everyDays: 30, throttleDays: 90 } })
+        .expect(400);
       expect(tooLong.body.error.fields).to.have.property('autopilot.throttleDays');
-      const unknown = await api('patch', `/surveys/${id}`, write).send({ autopilot: { enabled: true, cadence: 'weekly' } }).expect(400);
+      const unknown = await api('patch', `/surveys/${id}`, write)
+        .send({ autopilot: { enabled: true, cadence: 'weekly' } })
+        .expect(400);
       expect(unknown.body.error.message).to.contain('cadence');
       await api('patch', `/surveys/${id}`, write).send({ accentColor: 'red' }).expect(400);
       const after = (await api('get', `/surveys/${id}`, write).expect(200)).body.data;
@@ -109,18 +159,35 @@ describe('JSON API /api/v1', () => {
     it('contacts: bulk upsert (re-sent rows update, bad rows reported by index), get, delete; over 10,000 is refused; a huge body is 413', async () => {
       const { read, write } = await keys();
       const first = await api('post', '/contacts/bulk', write)
-        .send({ contacts: [{ email: 'Ana@Example.com', name: 'Ana', properties: { plan: 'Pro' } }, { email: 'not-an-email' }, { email: 'bo@example.com', locale: 'de' }, { email: 'ana@example.com' }] })
+        .send({
+          contacts: [
+            { email: 'Ana@Example.com', name: 'Ana', properties: { plan: 'Pro' } },
+            { email: 'not-an-email' },
+            { email: 'bo@example.com', locale: 'de' },
+            { email: 'ana@example.com' },
+          ],
+        })
         .expect(200);
       expect(first.body.data).to.include({ created: 2, updated: 0, skipped: 2 });
       expect(first.body.data.problems.map((p: { index: number }) => p.index)).to.deep.equal([1, 3]);
-      const again = await api('post', '/contacts/bulk', write).send({ contacts: [{ email: 'ana@example.com', properties: { region: 'EU' } }] }).expect(200);
+      const again = await api('post', '/contacts/bulk', write)
+        .send({ contacts: [{ email: 'ana@example.com', properties: { region: 'EU' } }] })
+        .expect(200);
       expect(again.body.data).to.include({ created: 0, updated: 1 });
       const ana = await ctx.models.contacts.findOne({ email: 'ana@example.com' }).lean();
       const got = await api('get', `/contacts/${String(ana!._id)}`, read).expect(200);
-      expect(got.body.data).to.deep.include({ email: 'ana@example.com', name: 'Ana', properties: { plan: 'Pro', region: 'EU' } });
-      const tooMany = await api('post', '/contacts/bulk', write).send({ contacts: Array.from({ length: 10_001 }, (_, i) => ({ email: `c${i}@example.com` })) }).expect(400);
+      expect(got.body.data).to.deep.include({
+        email: 'ana@example.com',
+        name: 'Ana',
+        properties: { plan: 'Pro', region: 'EU' },
+      });
+      const tooMany = await api('post', '/contacts/bulk', write)
+        .send({ contacts: Array.from({ length: 10_001 }, (_, i) => ({ email: `c${i}@example.com` })) })
+        .expect(400);
       expect(tooMany.body.error.message).to.contain('at most 10000');
-      const huge = await api('post', '/contacts/bulk', write).send({ contacts: [{ email: 'a@example.com', name: 'x'.repeat(6_000_000) }] }).expect(413);
+      const huge = await api('post', '/contacts/bulk', write)
+        .send({ contacts: [{ email: 'a@example.com', name: 'x'.repeat(6_000_000) }] })
+        .expect(413);
       expect(huge.body.error.code).to.equal('PAYLOAD_TOO_LARGE');
       await api('delete', `/contacts/${String(ana!._id)}`, read).expect(403);
       await api('delete', `/contacts/${String(ana!._id)}`, write).expect(204);
@@ -131,15 +198,28 @@ describe('JSON API /api/v1', () => {
     it('invitations: queue for given contacts with the throttle, or refuse a survey that is not active', async () => {
       const { write } = await keys();
       const survey = await makeSurvey(ctx, { status: 'active' });
-      const [a, b] = await ctx.models.contacts.insertMany([{ email: 'a@example.com' }, { email: 'b@example.com', lastSurveyedAt: ctx.clock.now() }]);
-      const res = await api('post', `/surveys/${String(survey._id)}/invitations`, write).send({ contactIds: [String(a!._id), String(b!._id)] }).expect(202);
+      const [a, b] = await ctx.models.contacts.insertMany([
+        { email: 'a@example.com' },
+        { email: 'b@example.com', lastSurveyedAt: ctx.clock.now() },
+      ]);
+      const res = await api('post', `/surveys/${String(survey._id)}/invitations`, write)
+        .send({ contactIds: [String(a!._id), String(b!._id)] })
+        .expect(202);
       expect(res.body.data).to.deep.include({ toQueue: 1 });
       expect(res.body.data.skipped.recently_surveyed).to.equal(1);
       expect(await ctx.models.invitations.countDocuments({ surveyId: survey._id })).to.equal(1);
-      const both = await api('post', `/surveys/${String(survey._id)}/invitations`, write).send({ contactIds: [String(a!._id)], filters: [{ key: 'plan', value: 'Pro' }] }).expect(400);
+      const both = await api('post', `/surveys/${String(survey._id)}/invitations`, write)
+        .send({ contactIds: [String(a!._id)], filters: [{ key: 'plan', value: 'Pro' }] })
+        .expect(400);
       expect(both.body.error.message).to.contain('not both');
       const draft = await makeSurvey(ctx);
-      expect((await api('post', `/surveys/${String(draft._id)}/invitations`, write).send({}).expect(400)).body.error.code).to.equal('SURVEY_NOT_ACTIVE');
+      expect(
+        (
+          await api('post', `/surveys/${String(draft._id)}/invitations`, write)
+            .send({})
+            .expect(400)
+        ).body.error.code,
+      ).to.equal('SURVEY_NOT_ACTIVE');
     });
 
     it('responses: cursor paging over every response exactly once, `since`, and get by id', async () => {
@@ -150,7 +230,11 @@ describe('JSON API /api/v1', () => {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const res = await api('get', `/surveys/${String(survey._id)}/responses?limit=10${cursor ? `&cursor=${cursor}` : ''}`, read).expect(200);
+        const res = await api(
+          'get',
+          `/surveys/${String(survey._id)}/responses?limit=10${cursor ? `&cursor=${cursor}` : ''}`,
+          read,
+        ).expect(200);
         seen.push(...res.body.data.map((r: { id: string }) => r.id));
         cursor = res.body.nextCursor as string | null;
         pages++;
@@ -160,8 +244,12 @@ describe('JSON API /api/v1', () => {
       const one = await api('get', `/responses/${seen[0]}`, read).expect(200);
       expect(one.body.data).to.deep.include({ score: 9, category: 'promoter', properties: { plan: 'Pro' } });
       const future = new Date(ctx.clock.now().getTime() + 60_000).toISOString();
-      expect((await api('get', `/surveys/${String(survey._id)}/responses?since=${future}`, read).expect(200)).body.data).to.have.length(0);
-      const bad = await api('get', `/surveys/${String(survey._id)}/responses?limit=5000&since=yesterday`, read).expect(400);
+      expect(
+        (await api('get', `/surveys/${String(survey._id)}/responses?since=${future}`, read).expect(200)).body.data,
+      ).to.have.length(0);
+      const bad = await api('get', `/surveys/${String(survey._id)}/responses?limit=5000&since=yesterday`, read).expect(
+        400,
+      );
       expect(Object.keys(bad.body.error.fields as object).sort()).to.deep.equal(['limit', 'since']);
       await api('get', `/surveys/${String(survey._id)}/responses?page=2`, read).expect(400);
     });
@@ -169,9 +257,19 @@ describe('JSON API /api/v1', () => {
     it('summary: the results page figures for given filters (worked example 60 / 25 / 15)', async () => {
       const { read } = await keys();
       const survey = await makeSurvey(ctx, { status: 'active' });
-      await makeResponses(ctx, survey._id, [...repeat(10, 60), ...repeat(8, 25), ...repeat(2, 15)], { repurchase: 'probably_would' });
+      await makeResponses(ctx, survey._id, [...repeat(10, 60), ...repeat(8, 25), ...repeat(2, 15)], {
+        repurchase: 'probably_would',
+      });
       const res = await api('get', `/surveys/${String(survey._id)}/summary?range=30d`, read).expect(200);
-      expect(res.body.data).to.deep.include({ n: 100, promoters: 60, passives: 25, detractors: 15, nps: 45, npsRounded: 45, smallSample: false });
+      expect(res.body.data).to.deep.include({
+        n: 100,
+        promoters: 60,
+        passives: 25,
+        detractors: 15,
+        nps: 45,
+        npsRounded: 45,
+        smallSample: false,
+      });
       expect(res.body.data.interval.low.toFixed(1)).to.equal('29.3');
       expect(res.body.data.interval.high.toFixed(1)).to.equal('58.0');
       expect(res.body.data.repurchase.top2Box).to.equal(100);
@@ -198,12 +296,40 @@ describe('JSON API /api/v1', () => {
     it('orders: bulk upsert by reference, contacts by id or email, unknown contacts reported', async () => {
       const { write } = await keys();
       const ana = await ctx.models.contacts.create({ email: 'ana@example.com' });
-      const body = { orders: [{ contactEmail: 'ANA@example.com', reference: 'A-1', orderedAt: '2026-11-01T10:00:00Z', amount: 99.5, currency: 'EUR' }, { contactId: String(ana._id), reference: 'A-2', orderedAt: '2026-11-02T10:00:00Z' }, { contactEmail: 'nobody@example.com', reference: 'X-1', orderedAt: '2026-11-02T10:00:00Z' }] };
-      expect((await api('post', '/orders/bulk', write).send(body).expect(200)).body.data).to.deep.include({ created: 2, updated: 0, skipped: 1 });
-      expect((await api('post', '/orders/bulk', write).send({ orders: body.orders.slice(0, 1) }).expect(200)).body.data).to.deep.include({ created: 0, updated: 1 });
+      const body = {
+        orders: [
+          {
+            contactEmail: 'ANA@example.com',
+            reference: 'A-1',
+            orderedAt: '2026-11-01T10:00:00Z',
+            amount: 99.5,
+            currency: 'EUR',
+          },
+          { contactId: String(ana._id), reference: 'A-2', orderedAt: '2026-11-02T10:00:00Z' },
+          { contactEmail: 'nobody@example.com', reference: 'X-1', orderedAt: '2026-11-02T10:00:00Z' },
+        ],
+      };
+      expect((await api('post', '/orders/bulk', write).send(body).expect(200)).body.data).to.deep.include({
+        created: 2,
+        updated: 0,
+        skipped: 1,
+      });
+      expect(
+        (
+          await api('post', '/orders/bulk', write)
+            .send({ orders: body.orders.slice(0, 1) })
+            .expect(200)
+        ).body.data,
+      ).to.deep.include({ created: 0, updated: 1 });
       expect(await ctx.models.orders.countDocuments({ contactId: ana._id })).to.equal(2);
-      const bad = await api('post', '/orders/bulk', write).send({ orders: [{ reference: 'B', orderedAt: 'soon', currency: 'euro' }] }).expect(400);
-      expect(Object.keys(bad.body.error.fields as object).sort()).to.deep.equal(['orders.0.contactId', 'orders.0.currency', 'orders.0.orderedAt']);
+      const bad = await api('post', '/orders/bulk', write)
+        .send({ orders: [{ reference: 'B', orderedAt: 'soon', currency: 'euro' }] })
+        .expect(400);
+      expect(Object.keys(bad.body.error.fields as object).sort()).to.deep.equal([
+        'orders.0.contactId',
+        'orders.0.currency',
+        'orders.0.orderedAt',
+      ]);
     });
 
     it('answers unknown endpoints with a JSON 404', async () => {
@@ -230,7 +356,13 @@ describe('JSON API /api/v1', () => {
       '/api/v1/surveys/{id}/summary',
       '/api/v1/surveys/{id}/triggers',
     ]);
-    const body = (doc.paths['/api/v1/contacts/bulk']!.post as { requestBody: { content: { 'application/json': { schema: { properties: { contacts: { maxItems: number } } } } } } }).requestBody;
+    const body = (
+      doc.paths['/api/v1/contacts/bulk']!.post as {
+        requestBody: {
+          content: { 'application/json': { schema: { properties: { contacts: { maxItems: number } } } } };
+        };
+      }
+    ).requestBody;
     expect(body.content['application/json'].schema.properties.contacts.maxItems).to.equal(10_000);
   });
 });

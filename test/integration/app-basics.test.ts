@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
+
 import { csrfTokenOf, signedInAs } from '../helpers/agent.js';
 import { createTestContext, useTestContext } from '../helpers/context.js';
 
@@ -25,13 +26,22 @@ describe('app basics: probes, errors, headers, static files', () => {
     expect(page.text).to.contain('Page not found');
     expect(page.text).to.contain('Nothing lives at /no/such/page');
     const api = await request(ctx.app).get('/api/nothing').expect(404);
-    expect(api.body).to.deep.equal({ error: { code: 'NOT_FOUND', message: 'Nothing lives at /api/nothing. Check the address, or go back to the start page.' } });
+    expect(api.body).to.deep.equal({
+      error: {
+        code: 'NOT_FOUND',
+        message: 'Nothing lives at /api/nothing. Check the address, or go back to the start page.',
+      },
+    });
   });
 
   it('escapes what a user typed when it is shown back', async () => {
     const agent = await signedInAs(ctx, 'manager');
     const token = csrfTokenOf((await agent.get('/surveys/new').expect(200)).text);
-    const res = await agent.post('/surveys').type('form').send({ _csrf: token, name: '<script>alert(1)</script>', companyName: '' }).expect(400);
+    const res = await agent
+      .post('/surveys')
+      .type('form')
+      .send({ _csrf: token, name: '<script>alert(1)</script>', companyName: '' })
+      .expect(400);
     expect(res.text).not.to.contain('<script>alert(1)</script>');
     expect(res.text).to.contain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(res.text).to.contain('Enter the company or product name');
@@ -46,7 +56,10 @@ describe('app basics: probes, errors, headers, static files', () => {
   it('refuses an oversized form body with 413', async () => {
     const agent = await signedInAs(ctx, 'manager');
     const token = csrfTokenOf((await agent.get('/surveys/new').expect(200)).text);
-    const res = await agent.post('/surveys').type('form').send({ _csrf: token, name: 'x'.repeat(200_000), companyName: 'Acme' });
+    const res = await agent
+      .post('/surveys')
+      .type('form')
+      .send({ _csrf: token, name: 'x'.repeat(200_000), companyName: 'Acme' });
     expect(res.status).to.equal(413);
     expect(await ctx.models.surveys.countDocuments({})).to.equal(0);
   });
@@ -78,7 +91,7 @@ describe('app basics: probes, errors, headers, static files', () => {
     // Closing the database makes the next page fail inside a service.
     const other = await createTestContext();
     await other.connection.close();
-    const cookie = (((await agent.get('/surveys').expect(200)).request as unknown as { cookies: string }).cookies);
+    const cookie = ((await agent.get('/surveys').expect(200)).request as unknown as { cookies: string }).cookies;
     const res = await request(other.app).get('/surveys').set('Cookie', cookie).set('Accept', 'text/html');
     expect(res.status).to.equal(500);
     expect(res.text).to.contain('Something went wrong on our side');

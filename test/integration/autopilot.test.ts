@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import type mongoose from 'mongoose';
+
 import { createAutopilotService, inSample } from '../../server/autopilot/autopilot.service.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { createSealer } from '../../server/lib/seal.js';
+import { dayIn } from '../../server/results/time-zone.js';
 import { createOutboxMailer } from '../../server/sending/mailer.js';
 import { createSendWorker } from '../../server/sending/send-worker.js';
-import { dayIn } from '../../server/results/time-zone.js';
 import { csrfTokenOf, signedInAs } from '../helpers/agent.js';
 import { TestClock } from '../helpers/clock.js';
 import { useTestContext } from '../helpers/context.js';
@@ -24,7 +25,13 @@ describe('autopilot: relationship surveys on a schedule', function () {
   /** Contacts that joined long ago (past any delay), straight in the database. */
   async function contacts(n: number, extra: (i: number) => Record<string, unknown> = () => ({})) {
     const joined = new Date(ctx.clock.now().getTime() - 400 * DAY);
-    const docs = Array.from({ length: n }, (_, i) => ({ email: `c${i}@example.com`, name: `C ${i}`, properties: {}, createdAt: joined, ...extra(i) }));
+    const docs = Array.from({ length: n }, (_, i) => ({
+      email: `c${i}@example.com`,
+      name: `C ${i}`,
+      properties: {},
+      createdAt: joined,
+      ...extra(i),
+    }));
     const result = await ctx.models.contacts.collection.insertMany(docs);
     return Object.values(result.insertedIds);
   }
@@ -32,11 +39,20 @@ describe('autopilot: relationship surveys on a schedule', function () {
   async function autopilotSurvey(settings: Record<string, unknown> = {}) {
     return makeSurvey(ctx, {
       status: 'active',
-      autopilot: { enabled: true, everyDays: 90, newContactDelayDays: 30, samplePercent: 100, throttleDays: 90, startedAt: ctx.clock.now(), ...settings },
+      autopilot: {
+        enabled: true,
+        everyDays: 90,
+        newContactDelayDays: 30,
+        samplePercent: 100,
+        throttleDays: 90,
+        startedAt: ctx.clock.now(),
+        ...settings,
+      },
     });
   }
 
-  const invitationsOf = (surveyId: mongoose.Types.ObjectId) => ctx.models.invitations.find({ surveyId }).sort({ queuedAt: 1 }).lean();
+  const invitationsOf = (surveyId: mongoose.Types.ObjectId) =>
+    ctx.models.invitations.find({ surveyId }).sort({ queuedAt: 1 }).lean();
 
   it('surveys 900 contacts over 90 days at about 10 a day, each once in the period, across worker restarts, and starts the next period 90 days after each invitation', async () => {
     await contacts(900);
@@ -69,7 +85,8 @@ describe('autopilot: relationship surveys on a schedule', function () {
 
     // The second period has begun; nobody got two invitations less than 90 days apart.
     const byContact = new Map<string, number[]>();
-    for (const i of invitations) byContact.set(String(i.contactId), [...(byContact.get(String(i.contactId)) ?? []), i.queuedAt.getTime()]);
+    for (const i of invitations)
+      byContact.set(String(i.contactId), [...(byContact.get(String(i.contactId)) ?? []), i.queuedAt.getTime()]);
     let second = 0;
     for (const times of byContact.values()) {
       for (let k = 1; k < times.length; k++) {
@@ -93,7 +110,11 @@ describe('autopilot: relationship surveys on a schedule', function () {
     const today = ctx.clock.now();
     const added = await ctx.models.contacts.collection.insertMany([
       { email: 'new@example.com', name: 'New Customer', properties: {}, createdAt: today },
-      { email: 'older@example.com', properties: { signup_date: dayIn(new Date(today.getTime() - 20 * DAY), 'UTC') }, createdAt: today },
+      {
+        email: 'older@example.com',
+        properties: { signup_date: dayIn(new Date(today.getTime() - 20 * DAY), 'UTC') },
+        createdAt: today,
+      },
     ]);
     const fresh = { _id: added.insertedIds[0]!, createdAt: today };
     const older = { _id: added.insertedIds[1]! };
@@ -107,7 +128,8 @@ describe('autopilot: relationship surveys on a schedule', function () {
     const olderDue = (await ap.contactSchedule(String(older._id)))[0]!.dueAt;
     expect(dayIn(olderDue, 'UTC')).to.equal(dayIn(new Date(today.getTime() + 10 * DAY), 'UTC'));
 
-    const invitedContacts = async () => new Set((await invitationsOf(survey._id)).slice(before).map((i) => String(i.contactId)));
+    const invitedContacts = async () =>
+      new Set((await invitationsOf(survey._id)).slice(before).map((i) => String(i.contactId)));
     ctx.clock.advance(10 * DAY);
     await ap.runDue();
     expect(await invitedContacts()).to.deep.equal(new Set([String(older._id)]));
@@ -141,7 +163,8 @@ describe('autopilot: relationship surveys on a schedule', function () {
     }
     const invitations = await invitationsOf(survey._id);
     const byContact = new Map<string, number[]>();
-    for (const i of invitations) byContact.set(String(i.contactId), [...(byContact.get(String(i.contactId)) ?? []), i.queuedAt.getTime()]);
+    for (const i of invitations)
+      byContact.set(String(i.contactId), [...(byContact.get(String(i.contactId)) ?? []), i.queuedAt.getTime()]);
     expect(byContact.size).to.equal(200);
     for (const times of byContact.values()) {
       expect(times.length).to.be.within(1, 2); // 25 days of a 20-day schedule
@@ -155,7 +178,12 @@ describe('autopilot: relationship surveys on a schedule', function () {
   it('keeps to the daily cap, carries the rest to the next days, and shows it in the 7-day forecast', async () => {
     await contacts(50);
     // Started two days ago: 11 contacts are due now, 5 more each day.
-    const survey = await autopilotSurvey({ everyDays: 10, throttleDays: 10, dailyCap: 3, startedAt: new Date(ctx.clock.now().getTime() - 2 * DAY) });
+    const survey = await autopilotSurvey({
+      everyDays: 10,
+      throttleDays: 10,
+      dailyCap: 3,
+      startedAt: new Date(ctx.clock.now().getTime() - 2 * DAY),
+    });
     const ap = service();
     await ap.runDue();
     let invitations = await invitationsOf(survey._id);
@@ -201,7 +229,9 @@ describe('autopilot: relationship surveys on a schedule', function () {
     expect(invited.size).to.be.within(25, 55);
 
     const skips = await ctx.models.sendSkips.find({ surveyId: survey._id }).lean();
-    expect(skips.filter((s) => s.reason === 'unsubscribed').map((s) => String(s.contactId))).to.deep.equal([String(ids[0])]);
+    expect(skips.filter((s) => s.reason === 'unsubscribed').map((s) => String(s.contactId))).to.deep.equal([
+      String(ids[0]),
+    ]);
     expect(skips.filter((s) => s.reason === 'not_sampled')).to.have.length(99 - expected.length);
 
     // The contact surveyed 10 days ago by another survey was held until 30 days after that.
@@ -215,7 +245,15 @@ describe('autopilot: relationship surveys on a schedule', function () {
     await service().runDue();
     ctx.clock.advance(3 * DAY);
     await service().runDue();
-    const worker = createSendWorker({ models: ctx.models, mailer: createOutboxMailer(ctx.models.outboxMessages), clock: ctx.clock, sealer, logger: createLogger({ level: 'silent' }), baseUrl: 'https://nps.example.com', mailFrom: 'NPS <s@nps.example.com>' });
+    const worker = createSendWorker({
+      models: ctx.models,
+      mailer: createOutboxMailer(ctx.models.outboxMessages),
+      clock: ctx.clock,
+      sealer,
+      logger: createLogger({ level: 'silent' }),
+      baseUrl: 'https://nps.example.com',
+      mailFrom: 'NPS <s@nps.example.com>',
+    });
     while ((await worker.runOnce()) > 0);
     expect(await ctx.models.outboxMessages.countDocuments({})).to.equal(2); // due at 0, 2.33 and 4.67 days
   });
@@ -228,7 +266,15 @@ describe('autopilot: relationship surveys on a schedule', function () {
     const bad = await manager
       .post(`/surveys/${String(survey._id)}/autopilot`)
       .type('form')
-      .send({ _csrf: csrfTokenOf(page.text), enabled: 'on', everyDays: '30', throttleDays: '90', samplePercent: '0', newContactDelayDays: '30', dailyCap: '' });
+      .send({
+        _csrf: csrfTokenOf(page.text),
+        enabled: 'on',
+        everyDays: '30',
+        throttleDays: '90',
+        samplePercent: '0',
+        newContactDelayDays: '30',
+        dailyCap: '',
+      });
     expect(bad.status).to.equal(400);
     expect(bad.text).to.contain('longer than the period (30 days)');
     expect(bad.text).to.contain('Enter a percentage from 1 to 100.');
@@ -238,16 +284,37 @@ describe('autopilot: relationship surveys on a schedule', function () {
     const ok = await manager
       .post(`/surveys/${String(survey._id)}/autopilot`)
       .type('form')
-      .send({ _csrf: csrfTokenOf(page.text), enabled: 'on', everyDays: '60', throttleDays: '45', samplePercent: '50', newContactDelayDays: '14', dailyCap: '200', joinDateProperty: 'signup_date' });
+      .send({
+        _csrf: csrfTokenOf(page.text),
+        enabled: 'on',
+        everyDays: '60',
+        throttleDays: '45',
+        samplePercent: '50',
+        newContactDelayDays: '14',
+        dailyCap: '200',
+        joinDateProperty: 'signup_date',
+      });
     expect(ok.status).to.equal(303);
     const saved = (await ctx.models.surveys.findById(survey._id).lean())!.autopilot!;
-    expect(saved).to.deep.include({ enabled: true, everyDays: 60, throttleDays: 45, samplePercent: 50, newContactDelayDays: 14, dailyCap: 200, joinDateProperty: 'signup_date' });
+    expect(saved).to.deep.include({
+      enabled: true,
+      everyDays: 60,
+      throttleDays: 45,
+      samplePercent: 50,
+      newContactDelayDays: 14,
+      dailyCap: 200,
+      joinDateProperty: 'signup_date',
+    });
     expect(saved.startedAt).to.be.instanceOf(Date);
 
     const viewer = await signedInAs(ctx, 'viewer');
     const viewed = await viewer.get(`/surveys/${String(survey._id)}/autopilot`).expect(200);
     expect(viewed.text).to.not.contain('Save schedule');
-    await viewer.post(`/surveys/${String(survey._id)}/autopilot`).type('form').send({ _csrf: csrfTokenOf(viewed.text), enabled: '' }).expect(403);
+    await viewer
+      .post(`/surveys/${String(survey._id)}/autopilot`)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(viewed.text), enabled: '' })
+      .expect(403);
     expect((await ctx.models.surveys.findById(survey._id).lean())!.autopilot!.enabled).to.equal(true);
   });
 });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { simpleParser } from 'mailparser';
+
 import { createLogger } from '../../server/lib/logger.js';
-import { createSmtpMailer, createOutboxMailer } from '../../server/sending/mailer.js';
+import { createOutboxMailer, createSmtpMailer } from '../../server/sending/mailer.js';
 import { createSendQueue } from '../../server/sending/send-queue.service.js';
 import { createSendWorker } from '../../server/sending/send-worker.js';
 import { linkTokenSealer } from '../../server/sending/wiring.js';
@@ -17,7 +18,10 @@ describe('branded email: logo, accent colour and footer', function () {
 
   async function upload(agent: Agent, surveyId: string, file: Buffer, filename: string, contentType: string) {
     const page = await agent.get(`/surveys/${surveyId}/branding`).expect(200);
-    return agent.post(`/surveys/${surveyId}/branding/logo`).field('_csrf', csrfTokenOf(page.text)).attach('logo', file, { filename, contentType });
+    return agent
+      .post(`/surveys/${surveyId}/branding/logo`)
+      .field('_csrf', csrfTokenOf(page.text))
+      .attach('logo', file, { filename, contentType });
   }
 
   it('stores an uploaded PNG logo, shows it at most 200 px wide, and replaces it on a new upload', async () => {
@@ -28,8 +32,13 @@ describe('branded email: logo, accent colour and footer', function () {
     expect(res.status, res.text.slice(0, 300)).to.equal(303);
     const page = await manager.get(`/surveys/${String(survey._id)}/branding`).expect(200);
     // 400 x 100 shown at 200 x 50.
-    expect(page.text).to.match(/<img class="brand-logo" src="\/surveys\/[a-f0-9]{24}\/branding\/logo\/[a-f0-9]{12}" width="200" height="50"/);
-    const served = await manager.get(`/surveys/${String(survey._id)}/branding/logo`).buffer(true).expect(200);
+    expect(page.text).to.match(
+      /<img class="brand-logo" src="\/surveys\/[a-f0-9]{24}\/branding\/logo\/[a-f0-9]{12}" width="200" height="50"/,
+    );
+    const served = await manager
+      .get(`/surveys/${String(survey._id)}/branding/logo`)
+      .buffer(true)
+      .expect(200);
     expect(served.headers['content-type']).to.equal('image/png');
     expect(Buffer.compare(served.body as Buffer, logo)).to.equal(0);
 
@@ -37,10 +46,16 @@ describe('branded email: logo, accent colour and footer', function () {
     const logoId = (await ctx.models.surveys.findById(survey._id).lean())!.brand!.logoId;
     const current = await ctx.models.brandLogos.findById(logoId).lean();
     expect([current!.contentType, current!.width, current!.height]).to.deep.equal(['image/gif', 1, 1]);
-    const replaced = await manager.get(`/surveys/${String(survey._id)}/branding/logo`).buffer(true).expect(200);
+    const replaced = await manager
+      .get(`/surveys/${String(survey._id)}/branding/logo`)
+      .buffer(true)
+      .expect(200);
     expect(replaced.headers['content-type']).to.equal('image/gif');
     // The replaced logo is removed once it is an hour old (so two uploads racing cannot delete the survey's).
-    await ctx.models.brandLogos.collection.updateMany({ _id: { $ne: logoId! } }, { $set: { createdAt: new Date(Date.now() - 2 * 3_600_000) } });
+    await ctx.models.brandLogos.collection.updateMany(
+      { _id: { $ne: logoId! } },
+      { $set: { createdAt: new Date(Date.now() - 2 * 3_600_000) } },
+    );
     expect((await upload(manager, String(survey._id), pngOf(10, 10), 'third.png', 'image/png')).status).to.equal(303);
     expect(await ctx.models.brandLogos.countDocuments({})).to.equal(2);
   });
@@ -49,11 +64,23 @@ describe('branded email: logo, accent colour and footer', function () {
     const survey = await makeSurvey(ctx, { status: 'active' });
     const manager = await signedInAs(ctx, 'manager');
     const id = String(survey._id);
-    const text = await upload(manager, id, Buffer.from('<?php echo "hi"; ?> this is not an image'), 'logo.png', 'image/png');
+    const text = await upload(
+      manager,
+      id,
+      Buffer.from('<?php echo "hi"; ?> this is not an image'),
+      'logo.png',
+      'image/png',
+    );
     expect(text.status).to.equal(400);
     expect(text.text).to.contain('That file is not a PNG, JPEG or GIF image.');
     expect(text.text).to.contain('aria-invalid="true"');
-    const svg = await upload(manager, id, Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>'), 'logo.svg', 'image/svg+xml');
+    const svg = await upload(
+      manager,
+      id,
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>'),
+      'logo.svg',
+      'image/svg+xml',
+    );
     expect(svg.status).to.equal(400);
     expect(svg.text).to.contain('(it is SVG, which many mail clients do not show)');
     const big = await upload(manager, id, pngOf(200, 200, [0, 0, 0], true), 'big.png', 'image/png');
@@ -67,7 +94,11 @@ describe('branded email: logo, accent colour and footer', function () {
 
     const viewer = await signedInAs(ctx, 'viewer');
     const viewerPage = await viewer.get('/surveys').expect(200);
-    await viewer.post(`/surveys/${id}/branding/logo`).field('_csrf', csrfTokenOf(viewerPage.text)).attach('logo', TINY_GIF, 'l.gif').expect(403);
+    await viewer
+      .post(`/surveys/${id}/branding/logo`)
+      .field('_csrf', csrfTokenOf(viewerPage.text))
+      .attach('logo', TINY_GIF, 'l.gif')
+      .expect(403);
     expect(await ctx.models.brandLogos.countDocuments({})).to.equal(0);
   });
 
@@ -76,32 +107,62 @@ describe('branded email: logo, accent colour and footer', function () {
     const manager = await signedInAs(ctx, 'manager');
     const id = String(survey._id);
     const page = await manager.get(`/surveys/${id}/branding`).expect(200);
-    const bad = await manager.post(`/surveys/${id}/branding`).type('form').send({ _csrf: csrfTokenOf(page.text), accentColor: 'red', footerText: 'Acme GmbH <b>' }).expect(400);
+    const bad = await manager
+      .post(`/surveys/${id}/branding`)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(page.text), accentColor: 'red', footerText: 'Acme GmbH <b>' })
+      .expect(400);
     expect(bad.text).to.contain('Enter a colour as # and six hex digits');
     expect(bad.text).to.contain('Acme GmbH &lt;b&gt;');
-    await manager.post(`/surveys/${id}/branding`).type('form').send({ _csrf: csrfTokenOf(page.text), accentColor: '#FFCC00', footerText: 'Acme GmbH\r\nHauptstraße 1\r\n10115 Berlin' }).expect(303);
+    await manager
+      .post(`/surveys/${id}/branding`)
+      .type('form')
+      .send({
+        _csrf: csrfTokenOf(page.text),
+        accentColor: '#FFCC00',
+        footerText: 'Acme GmbH\r\nHauptstraße 1\r\n10115 Berlin',
+      })
+      .expect(303);
     const brand = (await ctx.models.surveys.findById(survey._id).lean())!.brand!;
-    expect([brand.accentColor, brand.footerText]).to.deep.equal(['#ffcc00', 'Acme GmbH\r\nHauptstraße 1\r\n10115 Berlin']);
+    expect([brand.accentColor, brand.footerText]).to.deep.equal([
+      '#ffcc00',
+      'Acme GmbH\r\nHauptstraße 1\r\n10115 Berlin',
+    ]);
   });
 
   it('sends the branded email over SMTP: logo embedded inline, accent colour with readable labels, postal address in both parts, and the usual headers', async () => {
     const smtp = await startTestSmtp();
     try {
-      const survey = await makeSurvey(ctx, { status: 'active', senderName: 'Acme Service', brand: { accentColor: '#ffcc00', footerText: 'Acme GmbH\nHauptstraße 1\n10115 Berlin' } });
+      const survey = await makeSurvey(ctx, {
+        status: 'active',
+        senderName: 'Acme Service',
+        brand: { accentColor: '#ffcc00', footerText: 'Acme GmbH\nHauptstraße 1\n10115 Berlin' },
+      });
       const manager = await signedInAs(ctx, 'manager');
       const logo = pngOf(120, 40);
       expect((await upload(manager, String(survey._id), logo, 'logo.png', 'image/png')).status).to.equal(303);
       await ctx.models.contacts.create({ email: 'ana@example.com', name: 'Ana' });
       const sealer = linkTokenSealer(ctx.config);
-      await createSendQueue({ models: ctx.models, clock: ctx.clock, sealer }).queue(String(survey._id), { filters: [], throttleDays: 90 });
+      await createSendQueue({ models: ctx.models, clock: ctx.clock, sealer }).queue(String(survey._id), {
+        filters: [],
+        throttleDays: 90,
+      });
       const mailer = createSmtpMailer({ url: smtp.url, maxConnections: 1, ratePerSecond: 0 });
-      const worker = createSendWorker({ models: ctx.models, mailer, clock: ctx.clock, sealer, logger: createLogger({ level: 'silent' }), baseUrl: 'https://nps.example.com', mailFrom: 'NPS <surveys@nps.example.com>' });
+      const worker = createSendWorker({
+        models: ctx.models,
+        mailer,
+        clock: ctx.clock,
+        sealer,
+        logger: createLogger({ level: 'silent' }),
+        baseUrl: 'https://nps.example.com',
+        mailFrom: 'NPS <surveys@nps.example.com>',
+      });
       await worker.runOnce();
       await mailer.close();
       expect(smtp.received).to.have.length(1);
       // As sent: cid: links kept (mailparser would otherwise inline them as data: URIs).
       const mail = await simpleParser(smtp.received[0]!.raw, { keepCidLinks: true });
-      expect(mail.from!.value[0]).to.deep.include({ name: "Acme Service", address: "surveys@nps.example.com" });
+      expect(mail.from!.value[0]).to.deep.include({ name: 'Acme Service', address: 'surveys@nps.example.com' });
       const inline = mail.attachments.find((a) => a.contentType === 'image/png');
       expect(inline, 'the logo travels with the message').to.not.equal(undefined);
       expect(Buffer.compare(inline!.content, logo)).to.equal(0);
@@ -114,7 +175,9 @@ describe('branded email: logo, accent colour and footer', function () {
       expect(mail.html).to.contain('@media (prefers-color-scheme: dark)');
       const header = (key: string) => mail.headerLines.find((h) => h.key === key)?.line.replace(/\r\n\s+/g, ' ');
       expect(header('list-unsubscribe-post')).to.equal('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
-      expect(header('list-unsubscribe')).to.match(/^List-Unsubscribe: <https:\/\/nps\.example\.com\/u\/[A-Za-z0-9_-]{43}>$/);
+      expect(header('list-unsubscribe')).to.match(
+        /^List-Unsubscribe: <https:\/\/nps\.example\.com\/u\/[A-Za-z0-9_-]{43}>$/,
+      );
     } finally {
       await smtp.close();
     }
@@ -129,7 +192,11 @@ describe('branded email: logo, accent colour and footer', function () {
     expect(preview.text).to.contain('background: #0f766e');
 
     const page = await admin.get(`/surveys/${String(survey._id)}/preview`).expect(200);
-    await admin.post(`/surveys/${String(survey._id)}/test-send`).type('form').send({ _csrf: csrfTokenOf(page.text) }).expect(303);
+    await admin
+      .post(`/surveys/${String(survey._id)}/test-send`)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(page.text) })
+      .expect(303);
     const stored = await ctx.models.outboxMessages.findOne({}).lean();
     expect(stored!.subject).to.match(/^\[Test\]/);
     const html = await admin.get(`/outbox/${String(stored!._id)}/html`).expect(200);

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
+
 import { createContactImportService, sniffDelimiter } from '../../server/contacts/contact-import.service.js';
 import { ValidationError } from '../../server/lib/errors.js';
 import { useTestContext } from '../helpers/context.js';
@@ -15,11 +16,18 @@ function csv(text: string, size = 64 * 1024): Readable {
 
 describe('contact CSV import', () => {
   const ctx = useTestContext();
-  const service = () => createContactImportService({ contacts: ctx.models.contacts, contactImports: ctx.models.contactImports, clock: ctx.clock });
+  const service = () =>
+    createContactImportService({
+      contacts: ctx.models.contacts,
+      contactImports: ctx.models.contactImports,
+      clock: ctx.clock,
+    });
   const contact = async (email: string) => ctx.models.contacts.findOne({ email }).lean();
 
   it('reads UTF-8 with a BOM, keeps accents, and turns other columns into properties', async () => {
-    const report = await service().importCsv(csv('\uFEFFEmail,Name,Locale,plan,region\nJose@Example.com,José Müller,de-CH,Pro,EU\n'));
+    const report = await service().importCsv(
+      csv('\uFEFFEmail,Name,Locale,plan,region\nJose@Example.com,José Müller,de-CH,Pro,EU\n'),
+    );
     expect(report).to.deep.include({ rows: 1, created: 1, updated: 0, skipped: 0 });
     expect(report.columns).to.deep.equal(['email', 'name', 'locale', 'plan', 'region']);
     const jose = await contact('jose@example.com');
@@ -35,7 +43,8 @@ describe('contact CSV import', () => {
   });
 
   it('reads quoted fields with commas, doubled quotes and newlines, and CRLF line ends', async () => {
-    const text = 'email,name,note\r\n"bo@example.com","Bo, Jr.","said ""hi""\r\nthen left"\r\ncy@example.com,Cy,plain\r\n';
+    const text =
+      'email,name,note\r\n"bo@example.com","Bo, Jr.","said ""hi""\r\nthen left"\r\ncy@example.com,Cy,plain\r\n';
     const report = await service().importCsv(csv(text));
     expect(report).to.deep.include({ rows: 2, created: 2, skipped: 0 });
     const bo = await contact('bo@example.com');
@@ -55,7 +64,9 @@ describe('contact CSV import', () => {
 
   it('updates on re-import by normalised email, never duplicates, and leaves blank cells alone', async () => {
     await service().importCsv(csv('email,name,plan,region\nana@example.com,Ana,Free,EU\n'));
-    const report = await service().importCsv(csv('email,name,plan,seats\n  ANA@Example.COM ,,Pro,5\nnew@example.com,New,,\n'));
+    const report = await service().importCsv(
+      csv('email,name,plan,seats\n  ANA@Example.COM ,,Pro,5\nnew@example.com,New,,\n'),
+    );
     expect(report).to.deep.include({ rows: 2, created: 1, updated: 1, skipped: 0 });
     expect(await ctx.models.contacts.countDocuments({})).to.equal(2);
     const ana = await contact('ana@example.com');
@@ -101,7 +112,9 @@ describe('contact CSV import', () => {
       ['EMAIL,name,Email\na@example.com,x,y\n', 'names the column "email" twice'],
       ['', 'The file is empty'],
     ] as const) {
-      const err = await service().importCsv(csv(text)).catch((e: unknown) => e);
+      const err = await service()
+        .importCsv(csv(text))
+        .catch((e: unknown) => e);
       expect(err, text).to.be.instanceOf(ValidationError);
       expect((err as Error).message).to.contain(message);
     }
@@ -114,14 +127,24 @@ describe('contact CSV import', () => {
   });
 
   it('reports a quote that is never closed on the line where it starts', async () => {
-    const report = await service().importCsv(csv('email,name\nok@example.com,OK\na@example.com,"unterminated\nb@example.com,B\n'));
+    const report = await service().importCsv(
+      csv('email,name\nok@example.com,OK\na@example.com,"unterminated\nb@example.com,B\n'),
+    );
     expect(report).to.deep.include({ created: 1, skipped: 1 });
-    expect(report.problems).to.deep.equal([{ line: 3, reason: 'a quoted field is never closed, so this row and every line after it were skipped; check the quotes' }]);
+    expect(report.problems).to.deep.equal([
+      {
+        line: 3,
+        reason: 'a quoted field is never closed, so this row and every line after it were skipped; check the quotes',
+      },
+    ]);
   });
 
   it('never duplicates a contact when two imports of the same file run at once', async () => {
     const rows = Array.from({ length: 300 }, (_, i) => `p${i}@example.com,P${i}`).join('\n');
-    const reports = await Promise.all([service().importCsv(csv(`email,name\n${rows}\n`)), service().importCsv(csv(`email,name\n${rows}\n`))]);
+    const reports = await Promise.all([
+      service().importCsv(csv(`email,name\n${rows}\n`)),
+      service().importCsv(csv(`email,name\n${rows}\n`)),
+    ]);
     expect(await ctx.models.contacts.countDocuments({})).to.equal(300);
     expect(reports.every((r) => r.skipped === 0 && r.rows === 300)).to.be.true;
   });
@@ -132,7 +155,9 @@ describe('contact CSV import', () => {
     expect(stored).to.deep.include({ fileName: 'people.csv', source: 'cli', rows: 2, created: 1, skipped: 1 });
     expect(stored!.problems).to.deep.equal([{ line: 3, reason: 'not a valid email address: "bad"' }]);
     expect(stored!.finishedAt).to.be.instanceOf(Date);
-    await service().runImport(csv('name\nA\n'), { source: 'cli' }).catch(() => undefined);
+    await service()
+      .runImport(csv('name\nA\n'), { source: 'cli' })
+      .catch(() => undefined);
     const failed = await ctx.models.contactImports.findOne({ failure: mongoose.trusted({ $exists: true }) }).lean();
     expect(failed!.failure).to.contain('no email column');
   });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
+
 import { createAccountsService } from '../../server/accounts/accounts.service.js';
-import { ValidationError, isDuplicateKeyError } from '../../server/lib/errors.js';
+import { isDuplicateKeyError, ValidationError } from '../../server/lib/errors.js';
 import { categoryOf } from '../../server/responses/response.model.js';
 import { useTestContext } from '../helpers/context.js';
 
@@ -30,7 +31,12 @@ describe('database features we rely on, on the engine in use', () => {
     expect(await ctx.models.contacts.countDocuments({})).to.equal(1);
 
     const accounts = createAccountsService({ users: ctx.models.users, clock: ctx.clock });
-    await accounts.createUser({ email: 'ops@example.com', name: '', role: 'viewer', password: 'a long enough password' });
+    await accounts.createUser({
+      email: 'ops@example.com',
+      name: '',
+      role: 'viewer',
+      password: 'a long enough password',
+    });
     const second = await accounts
       .createUser({ email: 'ops@example.com', name: '', role: 'admin', password: 'another long password' })
       .catch((err: unknown) => err);
@@ -40,10 +46,18 @@ describe('database features we rely on, on the engine in use', () => {
 
   it('upserts with findOneAndUpdate: inserts once, then updates the same document', async () => {
     const first = await ctx.models.contacts
-      .findOneAndUpdate({ email: 'bo@example.com' }, { $set: { name: 'Bo' } }, { upsert: true, returnDocument: 'after' })
+      .findOneAndUpdate(
+        { email: 'bo@example.com' },
+        { $set: { name: 'Bo' } },
+        { upsert: true, returnDocument: 'after' },
+      )
       .lean();
     const second = await ctx.models.contacts
-      .findOneAndUpdate({ email: 'bo@example.com' }, { $set: { name: 'Bo B.' } }, { upsert: true, returnDocument: 'after' })
+      .findOneAndUpdate(
+        { email: 'bo@example.com' },
+        { $set: { name: 'Bo B.' } },
+        { upsert: true, returnDocument: 'after' },
+      )
       .lean();
     expect(String(second._id)).to.equal(String(first._id));
     expect(second.name).to.equal('Bo B.');
@@ -52,7 +66,9 @@ describe('database features we rely on, on the engine in use', () => {
 
   it('applies concurrent $inc updates without losing any', async () => {
     await ctx.models.rateLimits.create({ _id: 'counter', hits: 0, resetAt: new Date(Date.now() + 60_000) });
-    await Promise.all(Array.from({ length: 50 }, () => ctx.models.rateLimits.updateOne({ _id: 'counter' }, { $inc: { hits: 1 } })));
+    await Promise.all(
+      Array.from({ length: 50 }, () => ctx.models.rateLimits.updateOne({ _id: 'counter' }, { $inc: { hits: 1 } })),
+    );
     const doc = await ctx.models.rateLimits.findById('counter').lean();
     expect(doc!.hits).to.equal(50);
   });
@@ -66,7 +82,11 @@ describe('database features we rely on, on the engine in use', () => {
     });
     const claim = (worker: string) =>
       ctx.models.invitations
-        .findOneAndUpdate({ _id: invitation._id, status: 'queued' }, { $set: { status: 'sending', claimedBy: worker } }, { returnDocument: 'after' })
+        .findOneAndUpdate(
+          { _id: invitation._id, status: 'queued' },
+          { $set: { status: 'sending', claimedBy: worker } },
+          { returnDocument: 'after' },
+        )
         .lean();
     const results = await Promise.all([claim('w1'), claim('w2'), claim('w3')]);
     expect(results.filter(Boolean)).to.have.length(1);
@@ -109,7 +129,11 @@ describe('database features we rely on, on the engine in use', () => {
               },
             },
           ],
-          byScore: [{ $group: { _id: '$score', n: { $sum: 1 } } }, { $sort: { _id: 1 } }, { $project: { _id: 1, n: 1 } }],
+          byScore: [
+            { $group: { _id: '$score', n: { $sum: 1 } } },
+            { $sort: { _id: 1 } },
+            { $project: { _id: 1, n: 1 } },
+          ],
         },
       },
     ]);
@@ -120,10 +144,18 @@ describe('database features we rely on, on the engine in use', () => {
 
   it('buckets by day in a reporting time zone with $dateToString', async () => {
     // 23:30 in New York on 31 January is 04:30 UTC on 1 February.
-    await ctx.models.responses.insertMany([response(10, new Date('2026-02-01T04:30:00Z')), response(0, new Date('2026-02-01T12:00:00Z'))]);
+    await ctx.models.responses.insertMany([
+      response(10, new Date('2026-02-01T04:30:00Z')),
+      response(0, new Date('2026-02-01T12:00:00Z')),
+    ]);
     const rows = await ctx.models.responses.aggregate<{ _id: string; n: number }>([
       { $match: { surveyId } },
-      { $group: { _id: { $dateToString: { date: '$submittedAt', format: '%Y-%m-%d', timezone: 'America/New_York' } }, n: { $sum: 1 } } },
+      {
+        $group: {
+          _id: { $dateToString: { date: '$submittedAt', format: '%Y-%m-%d', timezone: 'America/New_York' } },
+          n: { $sum: 1 },
+        },
+      },
       { $sort: { _id: 1 } },
     ]);
     expect(rows).to.deep.equal([
@@ -164,7 +196,12 @@ describe('database features we rely on, on the engine in use', () => {
     let seen = 0;
     let last = 0;
     let ordered = true;
-    for await (const doc of ctx.models.responses.find({ surveyId }).sort({ submittedAt: 1 }).lean().batchSize(500).cursor()) {
+    for await (const doc of ctx.models.responses
+      .find({ surveyId })
+      .sort({ submittedAt: 1 })
+      .lean()
+      .batchSize(500)
+      .cursor()) {
       const t = doc.submittedAt.getTime();
       if (t < last) ordered = false;
       last = t;
@@ -178,9 +215,14 @@ describe('database features we rely on, on the engine in use', () => {
     await ctx.models.contacts.create({ email: 'cy@example.com' });
     const injected = JSON.parse('{"$ne": "nobody@example.com"}') as unknown;
     // Wrapped in $eq, the object is either cast-rejected or compared literally; it never matches Cy.
-    const found = await ctx.models.contacts.findOne({ email: injected as string }).lean().catch((e: unknown) => e);
+    const found = await ctx.models.contacts
+      .findOne({ email: injected as string })
+      .lean()
+      .catch((e: unknown) => e);
     expect(found === null || (found instanceof Error && found.name === 'CastError'), String(found)).to.be.true;
-    const trusted = await ctx.models.contacts.findOne({ email: mongoose.trusted({ $ne: 'nobody@example.com' }) }).lean();
+    const trusted = await ctx.models.contacts
+      .findOne({ email: mongoose.trusted({ $ne: 'nobody@example.com' }) })
+      .lean();
     expect(trusted?.email).to.equal('cy@example.com');
   });
 

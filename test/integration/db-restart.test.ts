@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
+
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { connectDatabase } from '../../server/db/connect.js';
@@ -52,13 +53,26 @@ describe('faults: the database restarted under load', function () {
       const invitations: Awaited<ReturnType<typeof makeInvitation>>[] = [];
       for (let i = 0; i < 80; i++) invitations.push(await makeInvitation(fake, { survey }));
       const stamps: string[] = [];
-      for (const [i, inv] of invitations.entries()) stamps.push(stampOf((await request(app).get(`/r/${inv.token}/${i % 11}`).expect(200)).text));
+      for (const [i, inv] of invitations.entries())
+        stamps.push(
+          stampOf(
+            (
+              await request(app)
+                .get(`/r/${inv.token}/${i % 11}`)
+                .expect(200)
+            ).text,
+          ),
+        );
       clock.advance(10_000);
 
       // Four customers at a time keep submitting while the database goes away and comes back.
       const statuses = invitations.map(() => [] as number[]);
       let next = 0;
-      const submit = (i: number) => request(app).post(`/r/${invitations[i]!.token}`).type('form').send({ stamp: stamps[i]!, score: String(i % 11), repurchase: 'probably_would', comment: `reason ${i}` });
+      const submit = (i: number) =>
+        request(app)
+          .post(`/r/${invitations[i]!.token}`)
+          .type('form')
+          .send({ stamp: stamps[i]!, score: String(i % 11), repurchase: 'probably_would', comment: `reason ${i}` });
       const load = Promise.all(
         Array.from({ length: 4 }, async () => {
           while (next < invitations.length) {
@@ -73,7 +87,10 @@ describe('faults: the database restarted under load', function () {
 
       const ready = await request(app).get('/readyz');
       expect(ready.status).to.equal(503);
-      const down = await request(app).post(`/r/${invitations[79]!.token}`).type('form').send({ stamp: stamps[79]!, score: '2' });
+      const down = await request(app)
+        .post(`/r/${invitations[79]!.token}`)
+        .type('form')
+        .send({ stamp: stamps[79]!, score: '2' });
       expect(down.status).to.equal(503);
       expect(down.headers['retry-after']).to.equal('30');
       expect(down.text).to.contain('The database is briefly unavailable');
@@ -87,7 +104,10 @@ describe('faults: the database restarted under load', function () {
       await load;
       const failedDuringOutage = statuses.filter((s) => s.at(-1) !== 303).length;
       expect(failedDuringOutage, 'some answers met the outage').to.be.greaterThan(0);
-      expect(statuses.flat().every((s) => s === 303 || s === 503), JSON.stringify(statuses)).to.equal(true);
+      expect(
+        statuses.flat().every((s) => s === 303 || s === 503),
+        JSON.stringify(statuses),
+      ).to.equal(true);
 
       // Customers whose answer met the outage try again, as the 503 page asks.
       for (const [i, s] of statuses.entries()) if (s.at(-1) !== 303) await submit(i).expect(303);
@@ -96,16 +116,26 @@ describe('faults: the database restarted under load', function () {
       expect(responses).to.have.length(80);
       for (const r of responses) {
         const i = invitations.findIndex((inv) => String(inv.invitation._id) === String(r.invitationId));
-        expect([r.score, r.category !== undefined, r.repurchase, r.comment, r.channel]).to.deep.equal([i % 11, true, 'probably_would', `reason ${i}`, 'email']);
+        expect([r.score, r.category !== undefined, r.repurchase, r.comment, r.channel]).to.deep.equal([
+          i % 11,
+          true,
+          'probably_would',
+          `reason ${i}`,
+          'email',
+        ]);
       }
       expect(await models.invitations.countDocuments({ surveyId: survey._id, respondedAt: null })).to.equal(0);
       // Answers whose count update met the outage kept their "counts pending" marker; once the survey
       // has been quiet for two minutes the workers' repair recounts those days, and the day counts the
       // results page reads agree with the responses.
       const aggregates = createAggregates({ models, timeZone: config.reportTimeZone });
-      const total = async () => (await aggregates.daysOf(survey._id)).flatMap((d) => d.cells).reduce((sum, c) => sum + c.n, 0);
+      const total = async () =>
+        (await aggregates.daysOf(survey._id)).flatMap((d) => d.cells).reduce((sum, c) => sum + c.n, 0);
       const pending = await models.responses.collection.countDocuments({ countsPending: { $gt: 0 } });
-      expect(await aggregates.repairPending({ now: clock.now(), quietMs: 120_000 }), 'nothing is repaired while answers are fresh').to.equal(0);
+      expect(
+        await aggregates.repairPending({ now: clock.now(), quietMs: 120_000 }),
+        'nothing is repaired while answers are fresh',
+      ).to.equal(0);
       clock.advance(3 * 60_000);
       const repaired = await aggregates.repairPending({ now: clock.now(), quietMs: 120_000 });
       expect(repaired).to.equal(pending > 0 ? 1 : 0);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
+
 import { createFollowUpsService, matchesFollowUpRule } from '../../server/followups/followups.service.js';
 import { createOutboxMailer } from '../../server/sending/mailer.js';
 import { createUser, signedInAs } from '../helpers/agent.js';
@@ -15,15 +16,26 @@ describe('follow-ups (close the loop)', () => {
     const page = await request(ctx.app).get(`/r/${token}/${fields.score}`);
     ctx.clock.advance(seconds * 1000);
     const stamp = /name="stamp" value="([^"]+)"/.exec(page.text)![1]!;
-    await request(ctx.app).post(`/r/${token}`).type('form').send({ stamp, ...fields }).expect(303);
+    await request(ctx.app)
+      .post(`/r/${token}`)
+      .type('form')
+      .send({ stamp, ...fields })
+      .expect(303);
   }
 
   it('applies the rule: scores up to the limit, and optionally "would not buy again"', () => {
     const rule = { maxScore: 6, wouldNot: false };
-    expect([0, 6, 7, 10].map((score) => matchesFollowUpRule(rule, { score }))).to.deep.equal([true, true, false, false]);
+    expect([0, 6, 7, 10].map((score) => matchesFollowUpRule(rule, { score }))).to.deep.equal([
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(matchesFollowUpRule(rule, { score: 8, repurchase: 'definitely_would_not' })).to.be.false;
-    expect(matchesFollowUpRule({ maxScore: 6, wouldNot: true }, { score: 8, repurchase: 'definitely_would_not' })).to.be.true;
-    expect(matchesFollowUpRule({ maxScore: 6, wouldNot: true }, { score: 8, repurchase: 'probably_would_not' })).to.be.true;
+    expect(matchesFollowUpRule({ maxScore: 6, wouldNot: true }, { score: 8, repurchase: 'definitely_would_not' })).to.be
+      .true;
+    expect(matchesFollowUpRule({ maxScore: 6, wouldNot: true }, { score: 8, repurchase: 'probably_would_not' })).to.be
+      .true;
     expect(matchesFollowUpRule({ maxScore: 6, wouldNot: true }, { score: 8, repurchase: 'not_sure' })).to.be.false;
     expect(matchesFollowUpRule({ maxScore: 4, wouldNot: false }, { score: 5 })).to.be.false;
   });
@@ -51,15 +63,31 @@ describe('follow-ups (close the loop)', () => {
     await manager
       .post(`/surveys/${String(survey._id)}`)
       .type('form')
-      .send({ _csrf: csrf, name: 'Customer NPS', companyName: 'Acme', recommendQuestion: 'How likely are you to recommend {company}?', repurchaseQuestion: 'Again?', reasonQuestion: 'Why?', language: 'en', reminderAfterDays: '3', followUpMaxScore: '4', followUpWouldNot: 'on' })
+      .send({
+        _csrf: csrf,
+        name: 'Customer NPS',
+        companyName: 'Acme',
+        recommendQuestion: 'How likely are you to recommend {company}?',
+        repurchaseQuestion: 'Again?',
+        reasonQuestion: 'Why?',
+        language: 'en',
+        reminderAfterDays: '3',
+        followUpMaxScore: '4',
+        followUpWouldNot: 'on',
+      })
       .expect(303);
-    expect((await ctx.models.surveys.findById(survey._id).lean())!.followUpRule).to.deep.equal({ maxScore: 4, wouldNot: true });
+    expect((await ctx.models.surveys.findById(survey._id).lean())!.followUpRule).to.deep.equal({
+      maxScore: 4,
+      wouldNot: true,
+    });
     const five = await makeInvitation(ctx, { survey });
     await answer(five.token, { score: '5' });
     const eight = await makeInvitation(ctx, { survey });
     await answer(eight.token, { score: '8', repurchase: 'definitely_would_not' });
     const cases = await ctx.models.followUps.find({}).lean();
-    const scores = await Promise.all(cases.map(async (c) => (await ctx.models.responses.findById(c.responseId).lean())!.score));
+    const scores = await Promise.all(
+      cases.map(async (c) => (await ctx.models.responses.findById(c.responseId).lean())!.score),
+    );
     expect(scores).to.deep.equal([8]);
   });
 
@@ -105,14 +133,27 @@ describe('follow-ups (close the loop)', () => {
     const manager = await signedInAs(ctx, 'manager');
     const page = await manager.get(`/follow-ups/${id}`).expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-    const res = await manager.post(`/follow-ups/${id}/reply`).type('form').send({ _csrf: csrf, subject: 'Sorry about that', message: 'A replacement is on its way.' }).expect(303);
+    const res = await manager
+      .post(`/follow-ups/${id}/reply`)
+      .type('form')
+      .send({ _csrf: csrf, subject: 'Sorry about that', message: 'A replacement is on its way.' })
+      .expect(303);
     const after = await manager.get(res.headers.location!).expect(200);
     expect(after.text).to.contain(`Reply sent to ${inv.contact.email}`);
     expect(after.text).to.contain('Replied by email to');
     const mail = (await ctx.models.outboxMessages.findOne({}).lean())!;
-    expect([mail.to, mail.subject, mail.text, mail.replyTo]).to.deep.equal([inv.contact.email, 'Sorry about that', 'A replacement is on its way.', 'care@acme.example']);
+    expect([mail.to, mail.subject, mail.text, mail.replyTo]).to.deep.equal([
+      inv.contact.email,
+      'Sorry about that',
+      'A replacement is on its way.',
+      'care@acme.example',
+    ]);
     expect(mail.from).to.match(/^"Acme Care" </);
-    const empty = await manager.post(`/follow-ups/${id}/reply`).type('form').send({ _csrf: csrf, subject: 'x', message: '' }).expect(303);
+    const empty = await manager
+      .post(`/follow-ups/${id}/reply`)
+      .type('form')
+      .send({ _csrf: csrf, subject: 'x', message: '' })
+      .expect(303);
     expect((await manager.get(empty.headers.location!).expect(200)).text).to.contain('Write the message.');
     expect(await ctx.models.outboxMessages.countDocuments({})).to.equal(1);
   });
@@ -135,22 +176,44 @@ describe('follow-ups (close the loop)', () => {
     const csrf = /name="_csrf" value="([^"]+)"/.exec((await manager.get(`/follow-ups/${id}`).expect(200)).text)![1]!;
     const managerUser = (await ctx.models.users.findOne({ role: 'manager' }).lean())!;
     ctx.clock.advance(2 * HOUR);
-    await manager.post(`/follow-ups/${id}`).type('form').send({ _csrf: csrf, action: 'assign', ownerId: String(managerUser._id) }).expect(303);
+    await manager
+      .post(`/follow-ups/${id}`)
+      .type('form')
+      .send({ _csrf: csrf, action: 'assign', ownerId: String(managerUser._id) })
+      .expect(303);
     ctx.clock.advance(HOUR);
-    await manager.post(`/follow-ups/${id}`).type('form').send({ _csrf: csrf, action: 'note', text: 'Called, apologised, refund sent.' }).expect(303);
-    const bad = await manager.post(`/follow-ups/${id}`).type('form').send({ _csrf: csrf, action: 'close', outcome: 'vanished' }).expect(303);
+    await manager
+      .post(`/follow-ups/${id}`)
+      .type('form')
+      .send({ _csrf: csrf, action: 'note', text: 'Called, apologised, refund sent.' })
+      .expect(303);
+    const bad = await manager
+      .post(`/follow-ups/${id}`)
+      .type('form')
+      .send({ _csrf: csrf, action: 'close', outcome: 'vanished' })
+      .expect(303);
     expect((await manager.get(bad.headers.location!).expect(200)).text).to.contain('Choose how the case ended.');
     ctx.clock.advance(3 * HOUR);
-    await manager.post(`/follow-ups/${id}`).type('form').send({ _csrf: csrf, action: 'close', outcome: 'resolved' }).expect(303);
+    await manager
+      .post(`/follow-ups/${id}`)
+      .type('form')
+      .send({ _csrf: csrf, action: 'close', outcome: 'resolved' })
+      .expect(303);
     const closed = (await ctx.models.followUps.findById(id).lean())!;
     expect([closed.status, closed.outcome, closed.notes.length]).to.deep.equal(['closed', 'resolved', 1]);
     expect((closed.firstActionAt!.getTime() - closed.openedAt.getTime()) / HOUR).to.equal(2);
     expect((closed.closedAt!.getTime() - closed.openedAt.getTime()) / HOUR).to.equal(6);
     // Closing twice: the second one says the case changed, and nothing moves.
-    await manager.post(`/follow-ups/${id}`).type('form').send({ _csrf: csrf, action: 'close', outcome: 'churned' }).expect(303);
+    await manager
+      .post(`/follow-ups/${id}`)
+      .type('form')
+      .send({ _csrf: csrf, action: 'close', outcome: 'churned' })
+      .expect(303);
     expect((await ctx.models.followUps.findById(id).lean())!.outcome).to.equal('resolved');
     const timings = await manager.get('/follow-ups?status=closed').expect(200);
-    expect(timings.text).to.match(/<th scope="row">Support NPS<\/th><td class="num">1<\/td><td class="num">2\.0<\/td><td class="num">1<\/td><td class="num">6\.0<\/td>/);
+    expect(timings.text).to.match(
+      /<th scope="row">Support NPS<\/th><td class="num">1<\/td><td class="num">2\.0<\/td><td class="num">1<\/td><td class="num">6\.0<\/td>/,
+    );
     expect((await manager.get(`/follow-ups/${id}`).expect(200)).text).to.contain('Called, apologised, refund sent.');
   });
 });

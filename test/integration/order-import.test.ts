@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+
 import { formToken, signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 
@@ -24,9 +25,15 @@ describe('order import (CSV page)', () => {
     expect(first.text).to.contain('5 rows read: 2 new orders, 0 updated, 3 skipped.');
     expect(first.text).to.contain('Line 4: no contact with email nobody@example.com');
     expect(first.text).to.contain('Line 5: ordered_at is not a date');
-    expect(first.text).to.contain('Line 6: amount is not a number like 49.90; currency is not a 3-letter code like EUR');
+    expect(first.text).to.contain(
+      'Line 6: amount is not a number like 49.90; currency is not a 3-letter code like EUR',
+    );
     const ana = (await ctx.models.orders.findOne({ reference: 'A-1' }).lean())!;
-    expect([ana.amount, ana.currency, ana.orderedAt.toISOString()]).to.deep.equal([49.9, 'EUR', '2026-10-01T00:00:00.000Z']);
+    expect([ana.amount, ana.currency, ana.orderedAt.toISOString()]).to.deep.equal([
+      49.9,
+      'EUR',
+      '2026-10-01T00:00:00.000Z',
+    ]);
     const again = await upload();
     expect(again.text).to.contain('5 rows read: 0 new orders, 2 updated, 3 skipped.');
     expect(await ctx.models.orders.countDocuments({})).to.equal(2);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
+
 import { generateToken, hashToken } from '../../server/lib/tokens.js';
 import { renderSurveyEmail } from '../../server/sending/survey-email.js';
 import { surveyDetailOf } from '../../server/surveys/surveys.service.js';
@@ -22,8 +23,14 @@ describe('the respondent’s side (/r/<token>/<score>)', () => {
   const invited = (options: InviteOptions = {}) => makeInvitation(ctx, options);
 
   /** Opens a score link like a person, waits `seconds`, and sends the form. */
-  async function answer(token: string, fields: Record<string, string>, options: { link?: string; seconds?: number; userAgent?: string } = {}) {
-    const page = await request(ctx.app).get(`/r/${token}/${options.link ?? fields.score ?? '9'}`).set('User-Agent', options.userAgent ?? 'Person/1.0');
+  async function answer(
+    token: string,
+    fields: Record<string, string>,
+    options: { link?: string; seconds?: number; userAgent?: string } = {},
+  ) {
+    const page = await request(ctx.app)
+      .get(`/r/${token}/${options.link ?? fields.score ?? '9'}`)
+      .set('User-Agent', options.userAgent ?? 'Person/1.0');
     ctx.clock.advance((options.seconds ?? 12) * 1000);
     return request(ctx.app)
       .post(`/r/${token}`)
@@ -42,7 +49,14 @@ describe('the respondent’s side (/r/<token>/<score>)', () => {
     expect(page.text).to.contain('How likely are you to recommend Acme Bikes to a friend or colleague?');
     expect(page.text).to.contain('Would you buy from Acme Bikes again?');
     expect(page.text).to.contain('What is the main reason for your score?');
-    for (const label of ['Definitely would', 'Probably would', 'Not sure', 'Probably would not', 'Definitely would not']) expect(page.text).to.contain(`> ${label}</label>`);
+    for (const label of [
+      'Definitely would',
+      'Probably would',
+      'Not sure',
+      'Probably would not',
+      'Definitely would not',
+    ])
+      expect(page.text).to.contain(`> ${label}</label>`);
     expect(page.headers['referrer-policy']).to.equal('no-referrer');
     expect(page.headers['set-cookie']).to.equal(undefined);
     // No personal data on the page: the customer has typed nothing yet.
@@ -64,13 +78,21 @@ describe('the respondent’s side (/r/<token>/<score>)', () => {
       baseUrl: ctx.config.baseUrl,
       mailFrom: ctx.config.mailFrom,
     });
-    const links = new Set([...email.html.matchAll(/href="([^"]+)"/g), ...email.text.matchAll(/(https?:\/\/\S+)/g)].map((m) => m[1]!));
+    const links = new Set(
+      [...email.html.matchAll(/href="([^"]+)"/g), ...email.text.matchAll(/(https?:\/\/\S+)/g)].map((m) => m[1]!),
+    );
     // 11 scores, the unsubscribe link and the hidden honeypot link.
     expect(links.size).to.equal(13);
     for (const link of links) {
       const path = new URL(link).pathname;
-      await request(ctx.app).get(path).set('User-Agent', 'SafeLinks/1.0').expect((res) => expect(res.status).to.be.oneOf([200, 204]));
-      await request(ctx.app).head(path).set('User-Agent', 'SafeLinks/1.0').expect((res) => expect(res.status).to.be.oneOf([200, 204]));
+      await request(ctx.app)
+        .get(path)
+        .set('User-Agent', 'SafeLinks/1.0')
+        .expect((res) => expect(res.status).to.be.oneOf([200, 204]));
+      await request(ctx.app)
+        .head(path)
+        .set('User-Agent', 'SafeLinks/1.0')
+        .expect((res) => expect(res.status).to.be.oneOf([200, 204]));
     }
     expect(await responseCount()).to.equal(0);
     const after = await ctx.models.invitations.findById(invitation._id).lean();
@@ -81,7 +103,11 @@ describe('the respondent’s side (/r/<token>/<score>)', () => {
 
   it('records score, category, repurchase answer, comment, snapshot and timing on the POST, then thanks the customer', async () => {
     const { token, invitation, contact } = await invited();
-    const res = await answer(token, { score: '6', repurchase: 'probably_would', comment: 'Slow delivery,\r\nbut kind staff.' }, { seconds: 12 });
+    const res = await answer(
+      token,
+      { score: '6', repurchase: 'probably_would', comment: 'Slow delivery,\r\nbut kind staff.' },
+      { seconds: 12 },
+    );
     expect(res.status).to.equal(303);
     expect(res.headers.location).to.equal(`/r/${token}/thanks`);
     const thanks = await request(ctx.app).get(`/r/${token}/thanks`).expect(200);
@@ -163,7 +189,11 @@ describe('the respondent’s side (/r/<token>/<score>)', () => {
     expect(review.text).to.contain('Sent the form faster than a person can read it');
     const flagged = (await ctx.models.responses.findOne({ review: 'flagged' }).lean())!;
     const csrf = /name="_csrf" value="([^"]+)"/.exec(review.text)![1]!;
-    await manager.post(`/surveys/${String(scanned.survey._id)}/review/${String(flagged._id)}`).type('form').send({ _csrf: csrf, decision: 'accept' }).expect(303);
+    await manager
+      .post(`/surveys/${String(scanned.survey._id)}/review/${String(flagged._id)}`)
+      .type('form')
+      .send({ _csrf: csrf, decision: 'accept' })
+      .expect(303);
     expect((await ctx.models.responses.findById(flagged._id).lean())!.review).to.equal('accepted');
     expect((await ctx.models.invitations.findById(scanned.invitation._id).lean())!.respondedAt).to.be.instanceOf(Date);
 
@@ -175,7 +205,11 @@ describe('the respondent’s side (/r/<token>/<score>)', () => {
     const another = await invited({ survey: promoter.survey });
     expect((await answer(another.token, { score: '10' }, { seconds: 0.5 })).status).to.equal(303);
     const second = (await ctx.models.responses.findOne({ review: 'flagged' }).lean())!;
-    await manager.post(`/surveys/${String(scanned.survey._id)}/review/${String(second._id)}`).type('form').send({ _csrf: csrf, decision: 'discard' }).expect(303);
+    await manager
+      .post(`/surveys/${String(scanned.survey._id)}/review/${String(second._id)}`)
+      .type('form')
+      .send({ _csrf: csrf, decision: 'discard' })
+      .expect(303);
     expect((await ctx.models.responses.findById(second._id).lean())!.review).to.equal('discarded');
     list = await manager.get('/surveys').expect(200);
     expect(list.text).to.contain('n = 2');
@@ -194,16 +228,27 @@ describe('the respondent’s side (/r/<token>/<score>)', () => {
     expect(back.text).to.contain('Save my changes');
 
     ctx.clock.advance(6 * DAY);
-    expect((await answer(token, { score: '8', repurchase: 'probably_would', comment: 'better now' })).status).to.equal(303);
+    expect((await answer(token, { score: '8', repurchase: 'probably_would', comment: 'better now' })).status).to.equal(
+      303,
+    );
     let r = (await ctx.models.responses.findOne({}).lean())!;
-    expect([r.score, r.category, r.repurchase, r.comment]).to.deep.equal([8, 'passive', 'probably_would', 'better now']);
+    expect([r.score, r.category, r.repurchase, r.comment]).to.deep.equal([
+      8,
+      'passive',
+      'probably_would',
+      'better now',
+    ]);
 
     ctx.clock.advance(1 * DAY + 1000);
     const locked = await request(ctx.app).get(`/r/${token}/2`).expect(200);
     expect(locked.text).to.contain('can no longer be changed');
     expect(locked.text).not.to.contain('name="stamp"');
     // A form still open in a tab from before the window closed changes nothing either.
-    const res = await request(ctx.app).post(`/r/${token}`).type('form').send({ stamp: stampOf(back.text), score: '0' }).expect(200);
+    const res = await request(ctx.app)
+      .post(`/r/${token}`)
+      .type('form')
+      .send({ stamp: stampOf(back.text), score: '0' })
+      .expect(200);
     expect(res.text).to.contain('can no longer be changed');
     r = (await ctx.models.responses.findOne({}).lean())!;
     expect(r.score).to.equal(8);
@@ -216,7 +261,12 @@ describe('the respondent’s side (/r/<token>/<score>)', () => {
     ctx.clock.advance(10_000);
     const stamp = stampOf(page.text);
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => request(ctx.app).post(`/r/${token}`).type('form').send({ stamp, score: String(i % 2 === 0 ? 9 : 10) })),
+      Array.from({ length: 8 }, (_, i) =>
+        request(ctx.app)
+          .post(`/r/${token}`)
+          .type('form')
+          .send({ stamp, score: String(i % 2 === 0 ? 9 : 10) }),
+      ),
     );
     expect(results.map((r) => r.status)).to.deep.equal(Array(8).fill(303));
     expect(await responseCount()).to.equal(1);
@@ -228,11 +278,23 @@ describe('the respondent’s side (/r/<token>/<score>)', () => {
     expect(page.text).to.contain('data-autosave');
     expect(page.text).to.contain('<script src="/static/js/respond.js" defer></script>');
     ctx.clock.advance(3000);
-    await request(ctx.app).post(`/r/${token}`).type('form').send({ stamp: stampOf(page.text), score: '8', autosave: '1' }).expect(204);
+    await request(ctx.app)
+      .post(`/r/${token}`)
+      .type('form')
+      .send({ stamp: stampOf(page.text), score: '8', autosave: '1' })
+      .expect(204);
     expect((await ctx.models.responses.findOne({}).lean())!.score).to.equal(8);
     ctx.clock.advance(20_000);
-    await request(ctx.app).post(`/r/${token}`).type('form').send({ stamp: stampOf(page.text), score: '8', repurchase: 'definitely_would', comment: 'Great' }).expect(303);
-    await request(ctx.app).post(`/r/${token}`).type('form').send({ stamp: stampOf(page.text), score: '2', autosave: '1' }).expect(204);
+    await request(ctx.app)
+      .post(`/r/${token}`)
+      .type('form')
+      .send({ stamp: stampOf(page.text), score: '8', repurchase: 'definitely_would', comment: 'Great' })
+      .expect(303);
+    await request(ctx.app)
+      .post(`/r/${token}`)
+      .type('form')
+      .send({ stamp: stampOf(page.text), score: '2', autosave: '1' })
+      .expect(204);
     const r = (await ctx.models.responses.findOne({}).lean())!;
     expect([r.score, r.repurchase, r.comment]).to.deep.equal([8, 'definitely_would', 'Great']);
   });
@@ -262,7 +324,10 @@ describe('the respondent’s side (/r/<token>/<score>)', () => {
       const page = await request(ctx.app).get(`/r/${token}/9`);
       const stamp = stampOf(page.text);
       const tampered = stamp.slice(0, -4) + (stamp.endsWith('AAAA') ? 'BBBB' : 'AAAA');
-      for (const body of [{ score: '9', comment: 'kept text' }, { score: '9', comment: 'kept text', stamp: tampered }]) {
+      for (const body of [
+        { score: '9', comment: 'kept text' },
+        { score: '9', comment: 'kept text', stamp: tampered },
+      ]) {
         const res = await request(ctx.app).post(`/r/${token}`).type('form').send(body).expect(400);
         expect(res.text).to.contain('send them again');
         expect(res.text).to.contain('kept text');
@@ -312,12 +377,15 @@ describe('the respondent’s side (/r/<token>/<score>)', () => {
       const page = await request(ctx.app).get(`/r/${unsubscribed.token}/9`).expect(410);
       expect(page.text).to.contain('You are unsubscribed');
       expect(await responseCount()).to.equal(0);
-      expect((await ctx.models.invitations.findById(unsubscribed.invitation._id).lean())!.firstClickedAt).to.equal(undefined);
+      expect((await ctx.models.invitations.findById(unsubscribed.invitation._id).lean())!.firstClickedAt).to.equal(
+        undefined,
+      );
     });
 
     it('slows down a client guessing tokens, but not one using its own link', async () => {
       const { token } = await invited();
-      for (let i = 0; i < ctx.config.tokenFailuresPerMinute; i++) await request(ctx.app).get(`/r/${generateToken()}/9`).expect(404);
+      for (let i = 0; i < ctx.config.tokenFailuresPerMinute; i++)
+        await request(ctx.app).get(`/r/${generateToken()}/9`).expect(404);
       await request(ctx.app).get(`/r/${generateToken()}/9`).expect(429);
       ctx.clock.advance(61_000);
       for (let i = 0; i < 40; i++) await request(ctx.app).get(`/r/${token}/9`).expect(200);
@@ -338,7 +406,9 @@ describe('the respondent’s side (/r/<token>/<score>)', () => {
     const { token } = await invited({ locale: 'de-CH' });
     const page = await request(ctx.app).get(`/r/${token}/9`).expect(200);
     expect(page.text).to.contain('lang="de"');
-    expect(page.text).to.contain('Wie wahrscheinlich ist es, dass Sie Acme Bikes einem Freund oder Kollegen weiterempfehlen?');
+    expect(page.text).to.contain(
+      'Wie wahrscheinlich ist es, dass Sie Acme Bikes einem Freund oder Kollegen weiterempfehlen?',
+    );
     expect(page.text).to.contain('Würden Sie wieder bei Acme Bikes kaufen?');
     expect(page.text).to.contain('Antwort senden');
     const res = await answer(token, { score: '12' });
@@ -356,7 +426,11 @@ describe('the anonymous web link (/s/<id>)', () => {
     const show = await manager.get(`/surveys/${String(survey._id)}`).expect(200);
     expect(show.text).to.contain('Turn the web link on');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(show.text)![1]!;
-    await manager.post(`/surveys/${String(survey._id)}/web-link`).type('form').send({ _csrf: csrf, action: 'enable' }).expect(303);
+    await manager
+      .post(`/surveys/${String(survey._id)}/web-link`)
+      .type('form')
+      .send({ _csrf: csrf, action: 'enable' })
+      .expect(303);
     const after = await manager.get(`/surveys/${String(survey._id)}`).expect(200);
     const url = /value="(http[^"]+\/s\/[A-Za-z0-9_-]{22})"/.exec(after.text)![1]!;
     return { survey, manager, csrf, path: new URL(url).pathname };
@@ -369,7 +443,14 @@ describe('the anonymous web link (/s/<id>)', () => {
     expect(page.text).not.to.contain('data-autosave');
     ctx.clock.advance(15_000);
     const stamp = stampOf(page.text);
-    const results = await Promise.all([1, 2, 3].map(() => request(ctx.app).post(path).type('form').send({ stamp, score: '9', repurchase: 'definitely_would', website: '' })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() =>
+        request(ctx.app)
+          .post(path)
+          .type('form')
+          .send({ stamp, score: '9', repurchase: 'definitely_would', website: '' }),
+      ),
+    );
     expect(results.map((r) => r.status)).to.deep.equal([303, 303, 303]);
     const stored = await ctx.models.responses.find({}).lean();
     expect(stored).to.have.length(1);
@@ -381,7 +462,11 @@ describe('the anonymous web link (/s/<id>)', () => {
     const { path } = await withWebLink();
     const page = await request(ctx.app).get(path).expect(200);
     ctx.clock.advance(15_000);
-    await request(ctx.app).post(path).type('form').send({ stamp: stampOf(page.text), score: '1', website: 'http://spam.example' }).expect(303);
+    await request(ctx.app)
+      .post(path)
+      .type('form')
+      .send({ stamp: stampOf(page.text), score: '1', website: 'http://spam.example' })
+      .expect(303);
     const r = (await ctx.models.responses.findOne({}).lean())!;
     expect([r.review, r.botSignals!.reasons]).to.deep.equal(['flagged', ['honeypot']]);
   });
@@ -392,7 +477,14 @@ describe('the anonymous web link (/s/<id>)', () => {
     for (let i = 0; i < 6; i++) {
       const page = await request(ctx.app).get(path).expect(200);
       ctx.clock.advance(5000);
-      statuses.push((await request(ctx.app).post(path).type('form').send({ stamp: stampOf(page.text), score: '7' })).status);
+      statuses.push(
+        (
+          await request(ctx.app)
+            .post(path)
+            .type('form')
+            .send({ stamp: stampOf(page.text), score: '7' })
+        ).status,
+      );
     }
     expect(statuses).to.deep.equal([303, 303, 303, 303, 303, 429]);
     expect(await ctx.models.responses.countDocuments({})).to.equal(5);
@@ -402,7 +494,11 @@ describe('the anonymous web link (/s/<id>)', () => {
     const { survey, manager, csrf, path } = await withWebLink();
     await ctx.models.surveys.updateOne({ _id: survey._id }, { $set: { status: 'closed' } });
     await request(ctx.app).get(path).expect(410);
-    await manager.post(`/surveys/${String(survey._id)}/web-link`).type('form').send({ _csrf: csrf, action: 'disable' }).expect(303);
+    await manager
+      .post(`/surveys/${String(survey._id)}/web-link`)
+      .type('form')
+      .send({ _csrf: csrf, action: 'disable' })
+      .expect(303);
     await request(ctx.app).get(path).expect(404);
     await request(ctx.app).post(path).type('form').send({ stamp: 'x', score: '9' }).expect(404);
     expect(await ctx.models.responses.countDocuments({})).to.equal(0);
@@ -414,7 +510,11 @@ describe('the anonymous web link (/s/<id>)', () => {
     const page = await viewer.get(`/surveys/${String(survey._id)}`).expect(200);
     expect(page.text).not.to.contain('Turn the web link on');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-    await viewer.post(`/surveys/${String(survey._id)}/web-link`).type('form').send({ _csrf: csrf, action: 'enable' }).expect(403);
+    await viewer
+      .post(`/surveys/${String(survey._id)}/web-link`)
+      .type('form')
+      .send({ _csrf: csrf, action: 'enable' })
+      .expect(403);
     expect((await ctx.models.surveys.findById(survey._id).lean())!.webLinkId).to.equal(undefined);
   });
 });

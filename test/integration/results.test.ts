@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
+
 import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeResponses, makeSurvey, repeat } from '../helpers/factories.js';
@@ -14,11 +15,19 @@ describe('survey results page', () => {
     const survey = await makeSurvey(ctx, { status: 'active' });
     const at = new Date(ctx.clock.now().getTime() - 10 * DAY);
     const base = { submittedAt: at, contactSnapshot: { plan: 'Free' } };
-    await makeResponses(ctx, survey._id, repeat(10, 30), { ...base, repurchase: 'definitely_would', comment: 'Love it' });
+    await makeResponses(ctx, survey._id, repeat(10, 30), {
+      ...base,
+      repurchase: 'definitely_would',
+      comment: 'Love it',
+    });
     await makeResponses(ctx, survey._id, repeat(9, 30), { ...base, repurchase: 'probably_would' });
     await makeResponses(ctx, survey._id, repeat(8, 15), { ...base, repurchase: 'not_sure' });
     await makeResponses(ctx, survey._id, repeat(7, 10), base);
-    await makeResponses(ctx, survey._id, repeat(3, 10), { ...base, repurchase: 'definitely_would_not', comment: 'Too <b>slow</b>' });
+    await makeResponses(ctx, survey._id, repeat(3, 10), {
+      ...base,
+      repurchase: 'definitely_would_not',
+      comment: 'Too <b>slow</b>',
+    });
     await makeResponses(ctx, survey._id, repeat(6, 5), { ...base, repurchase: 'probably_would_not' });
     return survey;
   }
@@ -30,7 +39,13 @@ describe('survey results page', () => {
     const d = (D + 0.75) / nAdj;
     const se = 100 * Math.sqrt((p + d - (p - d) ** 2) / nAdj);
     const c = 100 * (p - d);
-    return { low: Math.max(-100, c - 1.96 * se).toFixed(1), high: Math.min(100, c + 1.96 * se).toFixed(1), moe: (1.96 * se).toFixed(1), se, c };
+    return {
+      low: Math.max(-100, c - 1.96 * se).toFixed(1),
+      high: Math.min(100, c + 1.96 * se).toFixed(1),
+      moe: (1.96 * se).toFixed(1),
+      se,
+      c,
+    };
   }
 
   it('shows NPS 45 with its interval [29.3, 58.0], shares, distribution, top-2-box and cross-tab', async () => {
@@ -45,15 +60,22 @@ describe('survey results page', () => {
     expect(page.text).to.match(/Promoters \(9-10\)<\/th><td class="num">60<\/td><td class="num">60\.0%/);
     expect(page.text).to.match(/Detractors \(0-6\)<\/th><td class="num">15<\/td><td class="num">15\.0%/);
     // Top-2-box: 60 of the 90 who answered the question.
-    expect(page.text).to.contain('<strong>66.7%</strong> would definitely or probably buy again (top-2-box, 60 of 90 who answered the question; 10 left it blank)');
+    expect(page.text).to.contain(
+      '<strong>66.7%</strong> would definitely or probably buy again (top-2-box, 60 of 90 who answered the question; 10 left it blank)',
+    );
     // Cross-tab: passives split 15 not sure (60%) / 10 not answered (40%).
-    expect(page.text).to.match(/Passives \(7-8\)<\/th>(<td class="num">0 <span class="muted">\(0%\)<\/span><\/td>){2}<td class="num">15 <span class="muted">\(60%\)<\/span><\/td>(<td class="num">0 <span class="muted">\(0%\)<\/span><\/td>){2}<td class="num">10 <span class="muted">\(40%\)<\/span><\/td><td class="num">25<\/td>/);
+    expect(page.text).to.match(
+      /Passives \(7-8\)<\/th>(<td class="num">0 <span class="muted">\(0%\)<\/span><\/td>){2}<td class="num">15 <span class="muted">\(60%\)<\/span><\/td>(<td class="num">0 <span class="muted">\(0%\)<\/span><\/td>){2}<td class="num">10 <span class="muted">\(40%\)<\/span><\/td><td class="num">25<\/td>/,
+    );
     expect(page.text).to.contain('How these numbers are computed');
   });
 
   it('leaves flagged responses out and counts them separately', async () => {
     const survey = await workedExample();
-    await makeResponses(ctx, survey._id, repeat(0, 7), { review: 'flagged', submittedAt: new Date(ctx.clock.now().getTime() - DAY) });
+    await makeResponses(ctx, survey._id, repeat(0, 7), {
+      review: 'flagged',
+      submittedAt: new Date(ctx.clock.now().getTime() - DAY),
+    });
     const viewer = await signedInAs(ctx, 'viewer');
     const page = await viewer.get(`/surveys/${String(survey._id)}/results`).expect(200);
     expect(page.text).to.contain('n = 100 responses');
@@ -63,8 +85,15 @@ describe('survey results page', () => {
   it('filters by contact property, channel and date range, all in the URL', async () => {
     const survey = await workedExample();
     const recent = new Date(ctx.clock.now().getTime() - 2 * DAY);
-    await makeResponses(ctx, survey._id, [...repeat(10, 3), 0], { submittedAt: recent, channel: 'link', contactSnapshot: { plan: 'Pro' } });
-    await makeResponses(ctx, survey._id, repeat(9, 4), { submittedAt: new Date(ctx.clock.now().getTime() - 200 * DAY), contactSnapshot: { plan: 'Pro' } });
+    await makeResponses(ctx, survey._id, [...repeat(10, 3), 0], {
+      submittedAt: recent,
+      channel: 'link',
+      contactSnapshot: { plan: 'Pro' },
+    });
+    await makeResponses(ctx, survey._id, repeat(9, 4), {
+      submittedAt: new Date(ctx.clock.now().getTime() - 200 * DAY),
+      contactSnapshot: { plan: 'Pro' },
+    });
     const viewer = await signedInAs(ctx, 'viewer');
     const url = `/surveys/${String(survey._id)}/results`;
 
@@ -93,12 +122,22 @@ describe('survey results page', () => {
 
   it('shows NPS by segment, highest first, each with n and margin, and whether it differs from the rest', async () => {
     const survey = await workedExample();
-    await makeResponses(ctx, survey._id, [...repeat(10, 3), 0], { submittedAt: new Date(ctx.clock.now().getTime() - 2 * DAY), contactSnapshot: { plan: 'Pro' } });
-    await makeResponses(ctx, survey._id, repeat(0, 40), { submittedAt: new Date(ctx.clock.now().getTime() - 3 * DAY), contactSnapshot: { plan: 'Legacy' } });
+    await makeResponses(ctx, survey._id, [...repeat(10, 3), 0], {
+      submittedAt: new Date(ctx.clock.now().getTime() - 2 * DAY),
+      contactSnapshot: { plan: 'Pro' },
+    });
+    await makeResponses(ctx, survey._id, repeat(0, 40), {
+      submittedAt: new Date(ctx.clock.now().getTime() - 3 * DAY),
+      contactSnapshot: { plan: 'Legacy' },
+    });
     const viewer = await signedInAs(ctx, 'viewer');
     const page = await viewer.get(`/surveys/${String(survey._id)}/results?segment=plan`).expect(200);
     expect(page.text).to.contain('<option value="plan" selected>plan</option>');
-    const rows = [...page.text.matchAll(/<tr><th scope="row">(\w+)<\/th><td class="num">([^<]+)<\/td><td class="num">([\d.]+)<\/td><td class="num">(\d+)/g)].map((m) => [m[1], m[2], m[3], m[4]]);
+    const rows = [
+      ...page.text.matchAll(
+        /<tr><th scope="row">(\w+)<\/th><td class="num">([^<]+)<\/td><td class="num">([\d.]+)<\/td><td class="num">(\d+)/g,
+      ),
+    ].map((m) => [m[1], m[2], m[3], m[4]]);
     expect(rows).to.deep.equal([
       ['Pro', '+50', interval(3, 1, 4).moe, '4'],
       ['Free', '+45', interval(60, 15, 100).moe, '100'],
@@ -118,9 +157,13 @@ describe('survey results page', () => {
     const page = await viewer.get(`/surveys/${String(survey._id)}/results?range=30d`).expect(200);
     expect(page.text).to.contain('Trend <span class="muted">· by Day</span>');
     const day = new Date(ctx.clock.now().getTime() - 10 * DAY).toISOString().slice(0, 10);
-    expect(page.text).to.contain(`<tr><th scope="row">${day}</th><td class="num">+45</td><td class="num">29.3 to 58.0</td><td class="num">100</td></tr>`);
+    expect(page.text).to.contain(
+      `<tr><th scope="row">${day}</th><td class="num">+45</td><td class="num">29.3 to 58.0</td><td class="num">100</td></tr>`,
+    );
     expect(page.text.match(/<tr class="few">/g)).to.have.length(29);
-    const data = JSON.parse(/<script type="application\/json" id="trend-data">([^<]*)<\/script>/.exec(page.text)![1]!) as { points: unknown[] };
+    const data = JSON.parse(
+      /<script type="application\/json" id="trend-data">([^<]*)<\/script>/.exec(page.text)![1]!,
+    ) as { points: unknown[] };
     expect(data.points).to.have.length(30);
     const weekly = await viewer.get(`/surveys/${String(survey._id)}/results?range=30d&interval=week`).expect(200);
     expect(weekly.text).to.contain('Trend <span class="muted">· by Week</span>');
@@ -130,8 +173,12 @@ describe('survey results page', () => {
     const survey = await makeSurvey(ctx, { status: 'active' });
     const now = ctx.clock.now().getTime();
     // Current 30 days: 30 promoters, 10 detractors of 40 -> 50. Previous 30 days: 10 / 30 of 40 -> -50.
-    await makeResponses(ctx, survey._id, [...repeat(10, 30), ...repeat(2, 10)], { submittedAt: new Date(now - 5 * DAY) });
-    await makeResponses(ctx, survey._id, [...repeat(10, 10), ...repeat(2, 30)], { submittedAt: new Date(now - 40 * DAY) });
+    await makeResponses(ctx, survey._id, [...repeat(10, 30), ...repeat(2, 10)], {
+      submittedAt: new Date(now - 5 * DAY),
+    });
+    await makeResponses(ctx, survey._id, [...repeat(10, 10), ...repeat(2, 30)], {
+      submittedAt: new Date(now - 40 * DAY),
+    });
     const viewer = await signedInAs(ctx, 'viewer');
     const page = await viewer.get(`/surveys/${String(survey._id)}/results?range=30d`).expect(200);
     const a = interval(30, 10, 40);
@@ -142,8 +189,12 @@ describe('survey results page', () => {
 
     // 11 / 9 of 20 now vs 10 / 10 of 20 before: a 10-point difference that chance explains.
     await ctx.models.responses.deleteMany({});
-    await makeResponses(ctx, survey._id, [...repeat(10, 11), ...repeat(2, 9)], { submittedAt: new Date(now - 5 * DAY) });
-    await makeResponses(ctx, survey._id, [...repeat(10, 10), ...repeat(2, 10)], { submittedAt: new Date(now - 40 * DAY) });
+    await makeResponses(ctx, survey._id, [...repeat(10, 11), ...repeat(2, 9)], {
+      submittedAt: new Date(now - 5 * DAY),
+    });
+    await makeResponses(ctx, survey._id, [...repeat(10, 10), ...repeat(2, 10)], {
+      submittedAt: new Date(now - 40 * DAY),
+    });
     const c = interval(11, 9, 20);
     const d = interval(10, 10, 20);
     expect(Math.abs(c.c - d.c) > 1.96 * Math.sqrt(c.se ** 2 + d.se ** 2)).to.be.false;
@@ -183,27 +234,44 @@ describe('survey results page', () => {
     expect(page.text).to.contain('40.0%<br><span class="muted">4 of 10</span>');
     const label = /<svg class="sparkline"[^>]*aria-label="([^"]+)"/.exec(page.text)![1]!;
     const months = [new Date(now - 70 * DAY), new Date(now - 2 * DAY)].map((d) => d.toISOString().slice(0, 7));
-    expect(label).to.equal(months[0] === months[1] ? 'Monthly NPS over the last 12 months: 20' : 'Monthly NPS over the last 12 months: 100, 0');
+    expect(label).to.equal(
+      months[0] === months[1]
+        ? 'Monthly NPS over the last 12 months: 20'
+        : 'Monthly NPS over the last 12 months: 100, 0',
+    );
   });
 
   it('compares who answered with who was invited, by property, and warns in plain words when it is skewed', async () => {
     const survey = await makeSurvey(ctx, { status: 'active' });
     const plans = [...Array<string>(100).fill('Free'), ...Array<string>(100).fill('Pro')];
-    const contacts = await ctx.models.contacts.insertMany(plans.map((plan, i) => ({ email: `c${i}@example.com`, properties: { plan } })));
+    const contacts = await ctx.models.contacts.insertMany(
+      plans.map((plan, i) => ({ email: `c${i}@example.com`, properties: { plan } })),
+    );
     // Free: 10 of 100 answered; Pro: 40 of 100.
     await ctx.models.invitations.insertMany(
       contacts.map((c, i) => ({
-        surveyId: survey._id, contactId: c._id, tokenHash: `hash-${i}`, status: 'sent', queuedAt: new Date(), sentAt: new Date(),
+        surveyId: survey._id,
+        contactId: c._id,
+        tokenHash: `hash-${i}`,
+        status: 'sent',
+        queuedAt: new Date(),
+        sentAt: new Date(),
         ...((i < 100 ? i < 10 : i < 140) ? { respondedAt: new Date() } : {}),
       })),
     );
     const viewer = await signedInAs(ctx, 'viewer');
     const page = await viewer.get(`/surveys/${String(survey._id)}/results?segment=plan`).expect(200);
-    expect(page.text).to.contain('<th scope="row">Free</th><td class="num">100</td><td class="num">50.0%</td><td class="num">10</td><td class="num">20.0%</td><td class="num">10.0%</td><td><strong>answered less often</strong></td>');
-    expect(page.text).to.contain('<th scope="row">Pro</th><td class="num">100</td><td class="num">50.0%</td><td class="num">40</td><td class="num">80.0%</td><td class="num">40.0%</td><td><strong>answered more often</strong></td>');
+    expect(page.text).to.contain(
+      '<th scope="row">Free</th><td class="num">100</td><td class="num">50.0%</td><td class="num">10</td><td class="num">20.0%</td><td class="num">10.0%</td><td><strong>answered less often</strong></td>',
+    );
+    expect(page.text).to.contain(
+      '<th scope="row">Pro</th><td class="num">100</td><td class="num">50.0%</td><td class="num">40</td><td class="num">80.0%</td><td class="num">40.0%</td><td><strong>answered more often</strong></td>',
+    );
     // Hand check of the test: pooled p = 0.25, SE = sqrt(0.25 x 0.75 x (1/100 + 1/100)), z = 0.30 / SE.
     expect(0.3 / Math.sqrt(0.25 * 0.75 * 0.02)).to.be.greaterThan(1.96);
-    expect(page.text).to.contain('Customers with plan Free (10.0%) answered less often than the others; plan Pro (40.0%) answered more often.');
+    expect(page.text).to.contain(
+      'Customers with plan Free (10.0%) answered less often than the others; plan Pro (40.0%) answered more often.',
+    );
   });
 
   it('refuses bad filters with 400 and a message beside the field', async () => {
@@ -230,7 +298,11 @@ describe('survey results in a reporting time zone', () => {
     const viewer = await signedInAs(ctx, 'viewer');
     const url = `/surveys/${String(survey._id)}/results?range=custom`;
     expect((await viewer.get(`${url}&from=2026-01-31&to=2026-01-31`).expect(200)).text).to.contain('n = 1 responses');
-    expect((await viewer.get(`${url}&from=2026-02-01&to=2026-02-01`).expect(200)).text).to.contain('No responses in this view yet.');
-    expect((await viewer.get(`${url}&from=2026-01-31&to=2026-01-31`).expect(200)).text).to.contain('(America/New_York)');
+    expect((await viewer.get(`${url}&from=2026-02-01&to=2026-02-01`).expect(200)).text).to.contain(
+      'No responses in this view yet.',
+    );
+    expect((await viewer.get(`${url}&from=2026-01-31&to=2026-01-31`).expect(200)).text).to.contain(
+      '(America/New_York)',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+
 import type { RepurchaseAnswer } from '../../server/responses/response.model.js';
 import { wilsonInterval } from '../../server/results/proportions.js';
 import { signedInAs } from '../helpers/agent.js';
@@ -14,10 +15,27 @@ describe('said vs did (actual repurchase)', () => {
     const survey = await makeSurvey(ctx, { status: 'active' });
     const now = ctx.clock.now().getTime();
     const answered = new Date(now - 120 * DAY);
-    const contacts = await ctx.models.contacts.insertMany(Array.from({ length: 10 }, (_, i) => ({ email: `c${i + 1}@example.com`, name: `C${i + 1}` })));
+    const contacts = await ctx.models.contacts.insertMany(
+      Array.from({ length: 10 }, (_, i) => ({ email: `c${i + 1}@example.com`, name: `C${i + 1}` })),
+    );
     const c = (n: number) => contacts[n - 1]!._id;
-    const respond = (n: number | null, score: number, repurchase: RepurchaseAnswer | null, at = answered, extra: Record<string, unknown> = {}) =>
-      ctx.models.responses.create({ surveyId: survey._id, ...(n ? { contactId: c(n) } : {}), score, category: score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor', ...(repurchase ? { repurchase } : {}), channel: n ? 'email' : 'link', submittedAt: at, ...extra });
+    const respond = (
+      n: number | null,
+      score: number,
+      repurchase: RepurchaseAnswer | null,
+      at = answered,
+      extra: Record<string, unknown> = {},
+    ) =>
+      ctx.models.responses.create({
+        surveyId: survey._id,
+        ...(n ? { contactId: c(n) } : {}),
+        score,
+        category: score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor',
+        ...(repurchase ? { repurchase } : {}),
+        channel: n ? 'email' : 'link',
+        submittedAt: at,
+        ...extra,
+      });
     await respond(1, 10, 'definitely_would');
     await respond(2, 9, 'probably_would');
     await respond(3, 9, 'definitely_would');
@@ -27,15 +45,38 @@ describe('said vs did (actual repurchase)', () => {
     await respond(7, 10, 'definitely_would', new Date(now - 10 * DAY)); // too recent to judge
     await respond(null, 0, 'definitely_would_not'); // anonymous web link
     await respond(8, 0, 'definitely_would_not', answered, { review: 'flagged' }); // a scanner
-    const order = (n: number, daysAfter: number, from = answered) => ({ contactId: c(n), reference: `R-${n}-${daysAfter}`, orderedAt: new Date(from.getTime() + daysAfter * DAY) });
-    await ctx.models.orders.insertMany([order(1, 30), order(3, 100), order(4, 10), order(6, 5), order(8, 3), order(9, 20), order(2, -5)]);
+    const order = (n: number, daysAfter: number, from = answered) => ({
+      contactId: c(n),
+      reference: `R-${n}-${daysAfter}`,
+      orderedAt: new Date(from.getTime() + daysAfter * DAY),
+    });
+    await ctx.models.orders.insertMany([
+      order(1, 30),
+      order(3, 100),
+      order(4, 10),
+      order(6, 5),
+      order(8, 3),
+      order(9, 20),
+      order(2, -5),
+    ]);
     await ctx.models.invitations.insertMany(
-      [1, 9, 10].map((n) => ({ surveyId: survey._id, contactId: c(n), tokenHash: `h${n}`, status: 'sent', queuedAt: answered, sentAt: answered })),
+      [1, 9, 10].map((n) => ({
+        surveyId: survey._id,
+        contactId: c(n),
+        tokenHash: `h${n}`,
+        status: 'sent',
+        queuedAt: answered,
+        sentAt: answered,
+      })),
     );
 
     const viewer = await signedInAs(ctx, 'viewer');
     const page = await viewer.get(`/surveys/${String(survey._id)}/results/said-vs-did?window=90`).expect(200);
-    const rows = [...page.text.matchAll(/<tr(?: class="reference")?><th scope="row">([^<]+)<\/th><td class="num">(\d+)<\/td><td class="num">(\d+)<\/td><td class="num">([^<]+)<\/td><td class="num">([^<]*)<\/td><\/tr>/g)].map((m) => [m[1], m[2], m[3], m[4], m[5]]);
+    const rows = [
+      ...page.text.matchAll(
+        /<tr(?: class="reference")?><th scope="row">([^<]+)<\/th><td class="num">(\d+)<\/td><td class="num">(\d+)<\/td><td class="num">([^<]+)<\/td><td class="num">([^<]*)<\/td><\/tr>/g,
+      ),
+    ].map((m) => [m[1], m[2], m[3], m[4], m[5]]);
     const w = (x: number, n: number) => {
       const i = wilsonInterval(x, n)!;
       return [`${i.share.toFixed(1)}%`, `${i.low.toFixed(1)} to ${i.high.toFixed(1)}`];

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
+
 import { createApp } from '../../server/app.js';
 import { connectDatabase } from '../../server/db/connect.js';
 import { createModels } from '../../server/db/models.js';
@@ -18,7 +19,10 @@ describe('two app instances on one database', () => {
     // Its own connection and models, like another process behind the load balancer.
     const connection = await connectDatabase(testDatabaseUri());
     const models = createModels(connection);
-    return { app: createApp({ config: ctx.config, logger: ctx.logger, connection, models, clock: ctx.clock }), close: () => connection.close() };
+    return {
+      app: createApp({ config: ctx.config, logger: ctx.logger, connection, models, clock: ctx.clock }),
+      close: () => connection.close(),
+    };
   }
 
   it('shares sessions: signed in on one instance, signed in on the other', async () => {
@@ -27,7 +31,11 @@ describe('two app instances on one database', () => {
       await createUser(ctx, 'manager');
       const a = request.agent(ctx.app);
       const token = /name="_csrf" value="([^"]+)"/.exec((await a.get('/login').expect(200)).text)![1]!;
-      const login = await a.post('/login').type('form').send({ _csrf: token, email: 'manager@example.com', password: DEFAULT_PASSWORD }).expect(303);
+      const login = await a
+        .post('/login')
+        .type('form')
+        .send({ _csrf: token, email: 'manager@example.com', password: DEFAULT_PASSWORD })
+        .expect(303);
       const cookie = login.headers['set-cookie']!;
       await request(other.app).get('/surveys').set('Cookie', cookie).expect(200);
     } finally {
@@ -40,12 +48,20 @@ describe('two app instances on one database', () => {
     try {
       const survey = await makeSurvey(ctx, { status: 'active' });
       const invitations = await Promise.all(Array.from({ length: 20 }, () => makeInvitation(ctx, { survey })));
-      const pages = await Promise.all(invitations.map((inv, i) => request(i % 2 ? other.app : ctx.app).get(`/r/${inv.token}/${i % 11}`)));
+      const pages = await Promise.all(
+        invitations.map((inv, i) => request(i % 2 ? other.app : ctx.app).get(`/r/${inv.token}/${i % 11}`)),
+      );
       ctx.clock.advance(10_000);
       // Every customer double-submits, once to each instance, all at the same time.
       await Promise.all(
         invitations.flatMap((inv, i) =>
-          [ctx.app, other.app].map((app) => request(app).post(`/r/${inv.token}`).type('form').send({ stamp: stampOf(pages[i]!.text), score: String(i % 11) }).expect(303)),
+          [ctx.app, other.app].map((app) =>
+            request(app)
+              .post(`/r/${inv.token}`)
+              .type('form')
+              .send({ stamp: stampOf(pages[i]!.text), score: String(i % 11) })
+              .expect(303),
+          ),
         ),
       );
       expect(await ctx.models.responses.countDocuments({ surveyId: survey._id })).to.equal(20);
@@ -53,7 +69,9 @@ describe('two app instances on one database', () => {
       const live = (await aggregates.daysOf(survey._id)).flatMap((d) => d.cells).reduce((sum, c) => sum + c.n, 0);
       expect(live).to.equal(20);
       await aggregates.rebuild(survey._id);
-      expect((await aggregates.daysOf(survey._id)).flatMap((d) => d.cells).reduce((sum, c) => sum + c.n, 0)).to.equal(20);
+      expect((await aggregates.daysOf(survey._id)).flatMap((d) => d.cells).reduce((sum, c) => sum + c.n, 0)).to.equal(
+        20,
+      );
     } finally {
       await other.close();
     }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+
 import { createLogger } from '../../server/lib/logger.js';
 import { createOutboxMailer } from '../../server/sending/mailer.js';
 import { createSendWorker } from '../../server/sending/send-worker.js';
@@ -46,7 +47,9 @@ describe('send pages: audience check, confirm, progress, outbox', () => {
     const form = await agent.get(`/surveys/${id}/send`).expect(200);
     expect(form.text).to.contain('<option value="plan"');
 
-    const check = await agent.get(`/surveys/${id}/send?check=1&filter1Key=plan&filter1Value=Pro&sampleMode=all&throttleDays=90`).expect(200);
+    const check = await agent
+      .get(`/surveys/${id}/send?check=1&filter1Key=plan&filter1Value=Pro&sampleMode=all&throttleDays=90`)
+      .expect(200);
     expect(check.text).to.contain('1 contact will get the survey');
     expect(check.text).to.contain('3 match the filters; 1 are eligible.');
     expect(check.text).to.contain('<td>unsubscribed</td><td>1</td>');
@@ -56,7 +59,13 @@ describe('send pages: audience check, confirm, progress, outbox', () => {
     await agent
       .post(`/surveys/${id}/send`)
       .type('form')
-      .send({ _csrf: csrfTokenOf(check.text), filter1Key: 'plan', filter1Value: 'Pro', sampleMode: 'all', throttleDays: '90' })
+      .send({
+        _csrf: csrfTokenOf(check.text),
+        filter1Key: 'plan',
+        filter1Value: 'Pro',
+        sampleMode: 'all',
+        throttleDays: '90',
+      })
       .expect(303)
       .expect('location', `/surveys/${id}`);
     // The request only records what to send; it returns before any invitation exists.
@@ -79,9 +88,16 @@ describe('send pages: audience check, confirm, progress, outbox', () => {
     await seedContacts();
     const agent = await signedInAs(ctx, 'manager');
     const token = await formToken(agent, `/surveys/${String(survey._id)}`);
-    await agent.post(`/surveys/${String(survey._id)}/send`).type('form').send({ _csrf: token, sampleMode: 'all', throttleDays: '0' }).expect(303);
+    await agent
+      .post(`/surveys/${String(survey._id)}/send`)
+      .type('form')
+      .send({ _csrf: token, sampleMode: 'all', throttleDays: '0' })
+      .expect(303);
     // A worker claimed the request and vanished.
-    await ctx.models.sendRuns.updateOne({}, { $set: { status: 'running', claimedBy: 'dead', claimedAt: ctx.clock.now() } });
+    await ctx.models.sendRuns.updateOne(
+      {},
+      { $set: { status: 'running', claimedBy: 'dead', claimedAt: ctx.clock.now() } },
+    );
     const worker = outboxWorker('alive');
     expect(await worker.runOnce()).to.equal(0);
     ctx.clock.advance(11 * 60_000);
@@ -93,7 +109,11 @@ describe('send pages: audience check, confirm, progress, outbox', () => {
   it('explains bad audience input next to the field', async () => {
     const survey = await makeSurvey(ctx, { status: 'active' });
     const agent = await signedInAs(ctx, 'manager');
-    const res = await agent.get(`/surveys/${String(survey._id)}/send?check=1&sampleMode=percent&sampleValue=150&filter1Key=plan&throttleDays=-3`).expect(400);
+    const res = await agent
+      .get(
+        `/surveys/${String(survey._id)}/send?check=1&sampleMode=percent&sampleValue=150&filter1Key=plan&throttleDays=-3`,
+      )
+      .expect(400);
     expect(res.text).to.contain('Enter a percentage above 0 and at most 100.');
     expect(res.text).to.contain('Choose a property and enter a value, or leave both empty.');
     expect(res.text).to.contain('Enter a number of days from 0 to 365.');
@@ -104,8 +124,14 @@ describe('send pages: audience check, confirm, progress, outbox', () => {
     await seedContacts();
     const agent = await signedInAs(ctx, 'manager');
     const token = await formToken(agent, `/surveys/${String(survey._id)}`);
-    await agent.post(`/surveys/${String(survey._id)}/send`).type('form').send({ _csrf: token, sampleMode: 'all', throttleDays: '90' }).expect(303);
-    expect((await agent.get(`/surveys/${String(survey._id)}`).expect(200)).text).to.contain('activate it before sending');
+    await agent
+      .post(`/surveys/${String(survey._id)}/send`)
+      .type('form')
+      .send({ _csrf: token, sampleMode: 'all', throttleDays: '90' })
+      .expect(303);
+    expect((await agent.get(`/surveys/${String(survey._id)}`).expect(200)).text).to.contain(
+      'activate it before sending',
+    );
     expect(await ctx.models.invitations.countDocuments({})).to.equal(0);
   });
 
@@ -114,8 +140,16 @@ describe('send pages: audience check, confirm, progress, outbox', () => {
     const agent = await signedInAs(ctx, 'viewer');
     await agent.get(`/surveys/${String(survey._id)}/send`).expect(403);
     const token = csrfTokenOf((await agent.get(`/surveys/${String(survey._id)}`).expect(200)).text);
-    await agent.post(`/surveys/${String(survey._id)}/send`).type('form').send({ _csrf: token, sampleMode: 'all', throttleDays: '90' }).expect(403);
-    await agent.post(`/surveys/${String(survey._id)}/resend-uncertain`).type('form').send({ _csrf: token }).expect(403);
+    await agent
+      .post(`/surveys/${String(survey._id)}/send`)
+      .type('form')
+      .send({ _csrf: token, sampleMode: 'all', throttleDays: '90' })
+      .expect(403);
+    await agent
+      .post(`/surveys/${String(survey._id)}/resend-uncertain`)
+      .type('form')
+      .send({ _csrf: token })
+      .expect(403);
     await agent.get(`/surveys/${String(survey._id)}/progress.json`).expect(200);
     await agent.get('/outbox').expect(403);
   });
@@ -125,7 +159,11 @@ describe('send pages: audience check, confirm, progress, outbox', () => {
     await seedContacts();
     const admin = await signedInAs(ctx, 'admin');
     const token = await formToken(admin, `/surveys/${String(survey._id)}`);
-    await admin.post(`/surveys/${String(survey._id)}/send`).type('form').send({ _csrf: token, sampleMode: 'all', throttleDays: '90' }).expect(303);
+    await admin
+      .post(`/surveys/${String(survey._id)}/send`)
+      .type('form')
+      .send({ _csrf: token, sampleMode: 'all', throttleDays: '90' })
+      .expect(303);
     await drain();
     const list = await admin.get('/outbox').expect(200);
     expect(list.text).to.contain('A &lt;a@example.com&gt;');

@@ -1,17 +1,18 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
+
 import { createLogger } from '../../server/lib/logger.js';
 import { createSealer } from '../../server/lib/seal.js';
 import { hashToken } from '../../server/lib/tokens.js';
 import { createOutboxMailer, createSmtpMailer, DeliveryError, type Mailer } from '../../server/sending/mailer.js';
 import { createSendQueue, type AudienceOptions } from '../../server/sending/send-queue.service.js';
 import { createSendWorker, type SendPolicy } from '../../server/sending/send-worker.js';
+import { linkTokenSealer } from '../../server/sending/wiring.js';
 import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { testDatabaseUri } from '../helpers/database.js';
-import { runScript } from '../helpers/process.js';
-import { linkTokenSealer } from '../../server/sending/wiring.js';
 import { makeSurvey } from '../helpers/factories.js';
+import { runScript } from '../helpers/process.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 const everyone: AudienceOptions = { filters: [], throttleDays: 90 };
@@ -49,7 +50,14 @@ describe('sending: queue, workers and SMTP', function () {
     });
   }
   async function contacts(n: number, extra: (i: number) => Record<string, unknown> = () => ({})) {
-    await ctx.models.contacts.collection.insertMany(Array.from({ length: n }, (_, i) => ({ email: `c${i}@example.com`, name: `C ${i}`, properties: {}, ...extra(i) })));
+    await ctx.models.contacts.collection.insertMany(
+      Array.from({ length: n }, (_, i) => ({
+        email: `c${i}@example.com`,
+        name: `C ${i}`,
+        properties: {},
+        ...extra(i),
+      })),
+    );
   }
   async function drain(w: ReturnType<typeof worker>) {
     while ((await w.runOnce()) > 0);
@@ -69,7 +77,13 @@ describe('sending: queue, workers and SMTP', function () {
     const options: AudienceOptions = { filters: [{ key: 'plan', value: 'Pro' }], throttleDays: 90 };
     const plan = await queue().planAudience(String(survey._id), options);
     expect(plan).to.deep.include({ matching: 8, eligible: 5, toQueue: 5 });
-    expect(plan.skipped).to.deep.include({ unsubscribed: 1, suppressed: 1, recently_surveyed: 1, already_invited: 0, not_sampled: 0 });
+    expect(plan.skipped).to.deep.include({
+      unsubscribed: 1,
+      suppressed: 1,
+      recently_surveyed: 1,
+      already_invited: 0,
+      not_sampled: 0,
+    });
     expect(await ctx.models.invitations.countDocuments({})).to.equal(0);
 
     await queue().queue(String(survey._id), options);
@@ -81,7 +95,11 @@ describe('sending: queue, workers and SMTP', function () {
     expect(await skipOf('c0@example.com')).to.equal('unsubscribed');
     expect(await skipOf('c2@example.com')).to.equal('recently_surveyed');
     expect(await skipOf('c3@example.com')).to.equal(undefined);
-    const page = await (await signedInAs(ctx, 'viewer')).get(`/contacts/${String((await ctx.models.contacts.findOne({ email: 'c2@example.com' }).lean())!._id)}`).expect(200);
+    const page = await (
+      await signedInAs(ctx, 'viewer')
+    )
+      .get(`/contacts/${String((await ctx.models.contacts.findOne({ email: 'c2@example.com' }).lean())!._id)}`)
+      .expect(200);
     expect(page.text).to.contain('<td>Customer NPS</td><td>surveyed recently (throttle)</td>');
     // Without the throttle only c2 is new; the five already invited are never invited to this survey twice.
     const again = await queue().queue(String(survey._id), { ...options, throttleDays: 0 });
@@ -93,7 +111,9 @@ describe('sending: queue, workers and SMTP', function () {
   it('samples a percentage or a number of the eligible contacts', async () => {
     const survey = await makeSurvey(ctx, { status: 'active' });
     await contacts(200);
-    expect((await queue().planAudience(String(survey._id), { ...everyone, sample: { percent: 25 } })).toQueue).to.equal(50);
+    expect((await queue().planAudience(String(survey._id), { ...everyone, sample: { percent: 25 } })).toQueue).to.equal(
+      50,
+    );
     const plan = await queue().queue(String(survey._id), { ...everyone, sample: { count: 30 } });
     expect(plan).to.deep.include({ toQueue: 30 });
     expect(plan.skipped.not_sampled).to.equal(170);
@@ -117,7 +137,11 @@ describe('sending: queue, workers and SMTP', function () {
     await queue().queue(String(survey._id), everyone);
     await drain(worker());
     expect(smtp.received).to.have.length(3);
-    expect(smtp.received.map((m) => m.to[0]).sort()).to.deep.equal(['c0@example.com', 'c1@example.com', 'c2@example.com']);
+    expect(smtp.received.map((m) => m.to[0]).sort()).to.deep.equal([
+      'c0@example.com',
+      'c1@example.com',
+      'c2@example.com',
+    ]);
     const invitations = await ctx.models.invitations.find({}).lean();
     for (const inv of invitations) {
       expect(inv.status).to.equal('sent');
@@ -155,7 +179,8 @@ describe('sending: queue, workers and SMTP', function () {
   it('marks a 5xx failed with the server reply and suppresses the address', async () => {
     const survey = await makeSurvey(ctx, { status: 'active' });
     await contacts(2);
-    smtp.onRecipient = (address) => (address === 'c1@example.com' ? { code: 550, message: 'No such user here' } : undefined);
+    smtp.onRecipient = (address) =>
+      address === 'c1@example.com' ? { code: 550, message: 'No such user here' } : undefined;
     await queue().queue(String(survey._id), everyone);
     await drain(worker());
     const failed = await ctx.models.invitations.findOne({ status: 'failed' }).lean();
@@ -177,14 +202,19 @@ describe('sending: queue, workers and SMTP', function () {
     const down = await statusCounts(survey._id);
     expect(down.sent).to.equal(0);
     expect(down.queued).to.equal(30); // each attempt failed as transient and waits for its retry
-    expect(await ctx.models.invitations.countDocuments({ surveyId: survey._id, attempts: mongoose.trusted({ $gte: 1 }) })).to.be.greaterThan(0);
+    expect(
+      await ctx.models.invitations.countDocuments({ surveyId: survey._id, attempts: mongoose.trusted({ $gte: 1 }) }),
+    ).to.be.greaterThan(0);
     // After many failures in a row the survey pauses and says why, rather than hammering a dead server.
     const paused = (await ctx.models.surveys.findById(survey._id).lean())!;
     expect(paused.status).to.equal('paused');
     expect(paused.pausedReason).to.match(/^Sending paused after \d+ failed attempts in a row/);
     smtp = await startTestSmtp(port); // back, on the same address
     // The manager resumes the survey (the Resume button's update).
-    await ctx.models.surveys.updateOne({ _id: survey._id, status: 'paused' }, { $set: { status: 'active', sendFailureStreak: 0 }, $unset: { pausedReason: 1 } });
+    await ctx.models.surveys.updateOne(
+      { _id: survey._id, status: 'paused' },
+      { $set: { status: 'active', sendFailureStreak: 0 }, $unset: { pausedReason: 1 } },
+    );
     for (let i = 0; i < 20 && (await statusCounts(survey._id)).sent < 30; i++) {
       ctx.clock.advance(10 * 60_000);
       await drain(w);
@@ -215,7 +245,11 @@ describe('sending: queue, workers and SMTP', function () {
     await contacts(30);
     await queue().queue(String(survey._id), everyone);
     // A mailer that never returns: the worker "dies" with these messages in the SMTP server's hands.
-    const hanging: Mailer = { kind: 'smtp', send: () => new Promise<void>(() => undefined), close: () => Promise.resolve() };
+    const hanging: Mailer = {
+      kind: 'smtp',
+      send: () => new Promise<void>(() => undefined),
+      close: () => Promise.resolve(),
+    };
     const doomed = worker({ mailer: hanging, id: 'doomed', policy: { concurrency: 7 } });
     void doomed.runOnce();
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -240,7 +274,11 @@ describe('sending: queue, workers and SMTP', function () {
     const survey = await makeSurvey(ctx, { status: 'active' });
     await contacts(5);
     await queue().queue(String(survey._id), everyone);
-    const broken: Mailer = { kind: 'smtp', send: () => Promise.reject(new DeliveryError('transient', 'connect ECONNREFUSED 127.0.0.1:25')), close: () => Promise.resolve() };
+    const broken: Mailer = {
+      kind: 'smtp',
+      send: () => Promise.reject(new DeliveryError('transient', 'connect ECONNREFUSED 127.0.0.1:25')),
+      close: () => Promise.resolve(),
+    };
     const w = worker({ mailer: broken, policy: { failureStreakLimit: 3, concurrency: 1 } });
     await drain(w);
     const paused = await ctx.models.surveys.findById(survey._id).lean();
@@ -273,7 +311,9 @@ describe('sending: queue, workers and SMTP', function () {
 
   it('refuses to queue a survey that is not active', async () => {
     const survey = await makeSurvey(ctx);
-    const err = await queue().queue(String(survey._id), everyone).catch((e: unknown) => e);
+    const err = await queue()
+      .queue(String(survey._id), everyone)
+      .catch((e: unknown) => e);
     expect((err as Error).message).to.contain('activate it before sending');
   });
 });
@@ -294,9 +334,19 @@ describe('sending: reminders', function () {
 
   it('sends one reminder after the delay to non-responders only, never to unsubscribed or answered contacts', async () => {
     const survey = await makeSurvey(ctx, { status: 'active', reminder: { enabled: true, afterDays: 3 } });
-    await ctx.models.contacts.collection.insertMany(['answered', 'silent', 'leaver'].map((name) => ({ email: `${name}@example.com`, name, properties: {} })));
+    await ctx.models.contacts.collection.insertMany(
+      ['answered', 'silent', 'leaver'].map((name) => ({ email: `${name}@example.com`, name, properties: {} })),
+    );
     await createSendQueue({ models: ctx.models, clock: ctx.clock, sealer }).queue(String(survey._id), everyone);
-    const w = createSendWorker({ models: ctx.models, mailer, clock: ctx.clock, sealer, logger: silent, baseUrl: 'https://nps.example.com', mailFrom: 'NPS <s@nps.example.com>' });
+    const w = createSendWorker({
+      models: ctx.models,
+      mailer,
+      clock: ctx.clock,
+      sealer,
+      logger: silent,
+      baseUrl: 'https://nps.example.com',
+      mailFrom: 'NPS <s@nps.example.com>',
+    });
     const drain = async () => {
       while ((await w.runOnce()) > 0);
     };
@@ -334,7 +384,15 @@ describe('sending: reminders', function () {
     const survey = await makeSurvey(ctx, { status: 'active', reminder: { enabled: false, afterDays: 3 } });
     await ctx.models.contacts.collection.insertOne({ email: 'x@example.com', name: 'X', properties: {} });
     await createSendQueue({ models: ctx.models, clock: ctx.clock, sealer }).queue(String(survey._id), everyone);
-    const w = createSendWorker({ models: ctx.models, mailer, clock: ctx.clock, sealer, logger: silent, baseUrl: 'https://nps.example.com', mailFrom: 'NPS <s@nps.example.com>' });
+    const w = createSendWorker({
+      models: ctx.models,
+      mailer,
+      clock: ctx.clock,
+      sealer,
+      logger: silent,
+      baseUrl: 'https://nps.example.com',
+      mailFrom: 'NPS <s@nps.example.com>',
+    });
     while ((await w.runOnce()) > 0);
     ctx.clock.advance(30 * 86_400_000);
     while ((await w.runOnce()) > 0);
@@ -350,13 +408,23 @@ describe('sending: a worker process killed mid-send', function () {
     const smtp = await startTestSmtp();
     try {
       const survey = await makeSurvey(ctx, { status: 'active' });
-      await ctx.models.contacts.collection.insertMany(Array.from({ length: 40 }, (_, i) => ({ email: `k${i}@example.com`, name: `K ${i}`, properties: {} })));
+      await ctx.models.contacts.collection.insertMany(
+        Array.from({ length: 40 }, (_, i) => ({ email: `k${i}@example.com`, name: `K ${i}`, properties: {} })),
+      );
       const configSealer = linkTokenSealer(ctx.config);
-      await createSendQueue({ models: ctx.models, clock: ctx.clock, sealer: configSealer }).queue(String(survey._id), everyone);
+      await createSendQueue({ models: ctx.models, clock: ctx.clock, sealer: configSealer }).queue(
+        String(survey._id),
+        everyone,
+      );
 
       // The mail server stalls: messages reach it but are never answered, as at a crash mid-DATA.
       smtp.hold = true;
-      const proc = runScript('scripts/worker.ts', [], { MONGODB_URI: testDatabaseUri(), SMTP_URL: smtp.url, SMTP_MAX_CONNECTIONS: '2', LOG_LEVEL: 'warn' });
+      const proc = runScript('scripts/worker.ts', [], {
+        MONGODB_URI: testDatabaseUri(),
+        SMTP_URL: smtp.url,
+        SMTP_MAX_CONNECTIONS: '2',
+        LOG_LEVEL: 'warn',
+      });
       const deadline = Date.now() + 60_000;
       while (smtp.held < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(smtp.held, proc.stderr()).to.be.at.least(2);
@@ -369,20 +437,38 @@ describe('sending: a worker process killed mid-send', function () {
 
       // The worker is started again: it sends everything still queued, and leaves the in-flight ones
       // alone (their claims are younger than the 10-minute lease, so it cannot know their fate yet).
-      const restarted = runScript('scripts/worker.ts', [], { MONGODB_URI: testDatabaseUri(), SMTP_URL: smtp.url, SMTP_MAX_CONNECTIONS: '2', LOG_LEVEL: 'warn' });
+      const restarted = runScript('scripts/worker.ts', [], {
+        MONGODB_URI: testDatabaseUri(),
+        SMTP_URL: smtp.url,
+        SMTP_MAX_CONNECTIONS: '2',
+        LOG_LEVEL: 'warn',
+      });
       const until = Date.now() + 60_000;
-      while ((await ctx.models.invitations.countDocuments({ status: 'sent' })) < 40 - inFlight && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 200));
+      while ((await ctx.models.invitations.countDocuments({ status: 'sent' })) < 40 - inFlight && Date.now() < until)
+        await new Promise((resolve) => setTimeout(resolve, 200));
       restarted.child.kill('SIGTERM');
       expect(await restarted.exited, restarted.stderr()).to.equal(0);
       expect(await ctx.models.invitations.countDocuments({ status: 'sending' })).to.equal(inFlight);
 
       // Once the lease has passed, the next worker start marks them uncertain; nothing is resent.
       ctx.clock.advance(11 * 60_000);
-      const next = createSendWorker({ models: ctx.models, mailer: createSmtpMailer({ url: smtp.url, maxConnections: 2, ratePerSecond: 0 }), clock: ctx.clock, sealer: configSealer, logger: silent, baseUrl: 'http://localhost:3000', mailFrom: 'NPS <s@example.com>' });
+      const next = createSendWorker({
+        models: ctx.models,
+        mailer: createSmtpMailer({ url: smtp.url, maxConnections: 2, ratePerSecond: 0 }),
+        clock: ctx.clock,
+        sealer: configSealer,
+        logger: silent,
+        baseUrl: 'http://localhost:3000',
+        mailFrom: 'NPS <s@example.com>',
+      });
       expect(await next.recoverStale()).to.equal(inFlight);
       while ((await next.runOnce()) > 0);
 
-      const counts = (await createSendQueue({ models: ctx.models, clock: ctx.clock, sealer: configSealer }).progress(String(survey._id))).byStatus;
+      const counts = (
+        await createSendQueue({ models: ctx.models, clock: ctx.clock, sealer: configSealer }).progress(
+          String(survey._id),
+        )
+      ).byStatus;
       expect(counts).to.include({ uncertain: inFlight, sent: 40 - inFlight, queued: 0, sending: 0 });
       const recipients = smtp.received.map((m) => m.to[0]);
       expect(new Set(recipients).size).to.equal(recipients.length);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
+
 import { csrfTokenOf, DEFAULT_PASSWORD } from '../helpers/agent.js';
 import { freePort, runScript } from '../helpers/process.js';
 
@@ -18,11 +19,18 @@ describe('starting the service (server/main.ts as a process)', function () {
     expect(Date.now() - started).to.be.below(15_000);
     const lines = proc.stderr().trim().split('\n');
     expect(lines).to.have.length(1);
-    expect(lines[0]).to.match(/^error: Invalid configuration: PORT: expected a whole number from 0 to 65535 \(got "abc"\)$/);
+    expect(lines[0]).to.match(
+      /^error: Invalid configuration: PORT: expected a whole number from 0 to 65535 \(got "abc"\)$/,
+    );
   });
 
   it('names every bad variable at once', async () => {
-    const proc = runScript('server/main.ts', [], { PORT: '99999', LOG_LEVEL: 'loud', BASE_URL: 'ftp://x', NODE_ENV: 'production' });
+    const proc = runScript('server/main.ts', [], {
+      PORT: '99999',
+      LOG_LEVEL: 'loud',
+      BASE_URL: 'ftp://x',
+      NODE_ENV: 'production',
+    });
     expect(await proc.exited).to.equal(1);
     const message = proc.stderr();
     for (const name of ['PORT', 'LOG_LEVEL', 'BASE_URL']) expect(message).to.contain(`${name}:`);
@@ -31,7 +39,10 @@ describe('starting the service (server/main.ts as a process)', function () {
   it('exits within 15 s with one line naming the host, password masked, when MONGODB_URI points at a closed port', async () => {
     const port = await freePort();
     const started = Date.now();
-    const proc = runScript('server/main.ts', [], { MONGODB_URI: `mongodb://nps:s3cret-pw@127.0.0.1:${port}/nps`, PORT: String(await freePort()) });
+    const proc = runScript('server/main.ts', [], {
+      MONGODB_URI: `mongodb://nps:s3cret-pw@127.0.0.1:${port}/nps`,
+      PORT: String(await freePort()),
+    });
     expect(await proc.exited).to.equal(1);
     expect(Date.now() - started).to.be.below(15_000);
     const lines = proc.stderr().trim().split('\n');
@@ -61,11 +72,20 @@ describe('starting the service (server/main.ts as a process)', function () {
         .post('/setup')
         .set('Cookie', cookie.map((c) => c.split(';')[0]).join('; '))
         .type('form')
-        .send({ _csrf: csrfTokenOf(setup.text), email: 'first@example.com', password: DEFAULT_PASSWORD, passwordConfirm: DEFAULT_PASSWORD })
+        .send({
+          _csrf: csrfTokenOf(setup.text),
+          email: 'first@example.com',
+          password: DEFAULT_PASSWORD,
+          passwordConfirm: DEFAULT_PASSWORD,
+        })
         .expect(303);
 
       // A CLI script finds the running embedded database instead of starting a second one on the same files.
-      const cli = runScript('scripts/user-create.ts', ['--email', 'cli@example.com', '--role', 'manager', '--password', DEFAULT_PASSWORD], { DATA_DIR: dataDir, EMBEDDED_DB: embeddedDb });
+      const cli = runScript(
+        'scripts/user-create.ts',
+        ['--email', 'cli@example.com', '--role', 'manager', '--password', DEFAULT_PASSWORD],
+        { DATA_DIR: dataDir, EMBEDDED_DB: embeddedDb },
+      );
       expect(await cli.exited, cli.stderr()).to.equal(0);
       expect(cli.stdout()).to.contain('Created manager cli@example.com');
 
@@ -80,7 +100,12 @@ describe('starting the service (server/main.ts as a process)', function () {
       for (const email of ['first@example.com', 'cli@example.com']) {
         const login = request.agent(base);
         const page = await login.get('/login').expect(200);
-        await login.post('/login').type('form').send({ _csrf: csrfTokenOf(page.text), email, password: DEFAULT_PASSWORD }).expect(303).expect('location', '/');
+        await login
+          .post('/login')
+          .type('form')
+          .send({ _csrf: csrfTokenOf(page.text), email, password: DEFAULT_PASSWORD })
+          .expect(303)
+          .expect('location', '/');
       }
       second.child.kill('SIGINT');
       expect(await second.exited).to.equal(0);
@@ -90,7 +115,9 @@ describe('starting the service (server/main.ts as a process)', function () {
   });
 
   it('user:create explains a bad argument and exits 2', async () => {
-    const proc = runScript('scripts/user-create.ts', ['--email', 'not-an-email', '--role', 'boss'], { DATA_DIR: os.tmpdir() });
+    const proc = runScript('scripts/user-create.ts', ['--email', 'not-an-email', '--role', 'boss'], {
+      DATA_DIR: os.tmpdir(),
+    });
     expect(await proc.exited).to.equal(2);
     expect(proc.stderr()).to.contain('--email: Enter a valid email address');
     expect(proc.stderr()).to.contain('--role: Choose admin, manager or viewer');

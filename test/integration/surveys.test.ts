@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+
 import { csrfTokenOf, formToken, signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeResponses, makeSurvey, repeat } from '../helpers/factories.js';
@@ -23,17 +24,38 @@ describe('surveys: create, edit, status, list with NPS', () => {
   it('creates a draft with the standard wording, then saves every setting from the edit page', async () => {
     const agent = await signedInAs(ctx, 'manager');
     const token = await formToken(agent, '/surveys/new');
-    const created = await agent.post('/surveys').type('form').send({ _csrf: token, name: 'Q1 NPS', companyName: 'Acme Bikes' }).expect(303);
+    const created = await agent
+      .post('/surveys')
+      .type('form')
+      .send({ _csrf: token, name: 'Q1 NPS', companyName: 'Acme Bikes' })
+      .expect(303);
     const editPath = created.headers.location as string;
     expect(editPath).to.match(/^\/surveys\/[0-9a-f]{24}\/edit$/);
     const edit = await agent.get(editPath).expect(200);
     expect(edit.text).to.contain('How likely are you to recommend {company} to a friend or colleague?');
 
     const id = editPath.split('/')[2]!;
-    await agent.post(`/surveys/${id}`).type('form').send({ _csrf: csrfTokenOf(edit.text), ...validSettings }).expect(303).expect('location', `/surveys/${id}`);
+    await agent
+      .post(`/surveys/${id}`)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(edit.text), ...validSettings })
+      .expect(303)
+      .expect('location', `/surveys/${id}`);
     const doc = await ctx.models.surveys.findById(id).lean();
-    expect(doc).to.deep.include({ name: 'Q1 NPS', companyName: 'Acme Bikes', language: 'de', senderName: 'Acme Support', replyTo: 'support@acme.example', emailSubject: 'Eine kurze Frage', status: 'draft' });
-    expect(doc!.questions).to.deep.equal({ recommend: validSettings.recommendQuestion, repurchase: validSettings.repurchaseQuestion, reason: validSettings.reasonQuestion });
+    expect(doc).to.deep.include({
+      name: 'Q1 NPS',
+      companyName: 'Acme Bikes',
+      language: 'de',
+      senderName: 'Acme Support',
+      replyTo: 'support@acme.example',
+      emailSubject: 'Eine kurze Frage',
+      status: 'draft',
+    });
+    expect(doc!.questions).to.deep.equal({
+      recommend: validSettings.recommendQuestion,
+      repurchase: validSettings.repurchaseQuestion,
+      reason: validSettings.reasonQuestion,
+    });
     // An unticked checkbox sends nothing: the reminder is off.
     expect(doc!.reminder).to.deep.equal({ enabled: false, afterDays: 5 });
 
@@ -49,7 +71,14 @@ describe('surveys: create, edit, status, list with NPS', () => {
     const res = await agent
       .post(`/surveys/${String(survey._id)}`)
       .type('form')
-      .send({ _csrf: token, ...validSettings, replyTo: 'not an address', reminderAfterDays: '0', reminderEnabled: 'on', recommendQuestion: '' })
+      .send({
+        _csrf: token,
+        ...validSettings,
+        replyTo: 'not an address',
+        reminderAfterDays: '0',
+        reminderEnabled: 'on',
+        recommendQuestion: '',
+      })
       .expect(400);
     expect(res.text).to.contain('Please correct the 3 fields marked below.');
     expect(res.text).to.contain('Enter a valid reply-to address, or leave it empty.');
@@ -68,7 +97,12 @@ describe('surveys: create, edit, status, list with NPS', () => {
     const agent = await signedInAs(ctx, 'manager');
     const token = await formToken(agent, `/surveys/${id}`);
     const statusAfter = async (action: string) => {
-      await agent.post(`/surveys/${id}/status`).type('form').send({ _csrf: token, action }).expect(303).expect('location', `/surveys/${id}`);
+      await agent
+        .post(`/surveys/${id}/status`)
+        .type('form')
+        .send({ _csrf: token, action })
+        .expect(303)
+        .expect('location', `/surveys/${id}`);
       return (await ctx.models.surveys.findById(id).lean())!.status;
     };
     expect(await statusAfter('resume')).to.equal('draft');
@@ -81,7 +115,11 @@ describe('surveys: create, edit, status, list with NPS', () => {
     expect(page.text).to.contain('The survey is closed, so it cannot be activated now.');
     expect(page.text).not.to.contain('>Edit</a>');
 
-    await agent.post(`/surveys/${id}`).type('form').send({ _csrf: token, ...validSettings }).expect(303);
+    await agent
+      .post(`/surveys/${id}`)
+      .type('form')
+      .send({ _csrf: token, ...validSettings })
+      .expect(303);
     expect((await ctx.models.surveys.findById(id).lean())!.name).to.equal('Customer NPS');
   });
 
@@ -109,8 +147,13 @@ describe('surveys: create, edit, status, list with NPS', () => {
 
     const agent = await signedInAs(ctx, 'viewer');
     const page = await agent.get('/surveys').expect(200);
-    const row = (name: string) => page.text.slice(page.text.indexOf(name), page.text.indexOf('</tr>', page.text.indexOf(name)));
-    expect(row('Worked example')).to.contain('+45').and.contain('±14.3').and.contain('n = 100').and.not.contain('small sample');
+    const row = (name: string) =>
+      page.text.slice(page.text.indexOf(name), page.text.indexOf('</tr>', page.text.indexOf(name)));
+    expect(row('Worked example'))
+      .to.contain('+45')
+      .and.contain('±14.3')
+      .and.contain('n = 100')
+      .and.not.contain('small sample');
     expect(row('Small one')).to.contain('>0<').and.contain('n = 2').and.contain('small sample');
     expect(row('Untouched')).to.contain('no responses yet');
   });
@@ -121,7 +164,11 @@ describe('surveys: create, edit, status, list with NPS', () => {
     const page = await agent.get(`/surveys/${String(survey._id)}`).expect(200);
     expect(page.text).not.to.contain('Close survey');
     await agent.get(`/surveys/${String(survey._id)}/edit`).expect(403);
-    await agent.post(`/surveys/${String(survey._id)}/status`).type('form').send({ _csrf: csrfTokenOf(page.text), action: 'close' }).expect(403);
+    await agent
+      .post(`/surveys/${String(survey._id)}/status`)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(page.text), action: 'close' })
+      .expect(403);
     expect((await ctx.models.surveys.findById(survey._id).lean())!.status).to.equal('draft');
   });
 
@@ -146,7 +193,10 @@ describe('survey email preview', () => {
     expect(page.text).to.contain('List-Unsubscribe-Post');
     expect(page.text).to.contain('/r/preview-preview-preview-preview-preview-pre/10');
 
-    const html = await agent.get(`/surveys/${String(survey._id)}/preview/email`).expect(200).expect('content-type', /html/);
+    const html = await agent
+      .get(`/surveys/${String(survey._id)}/preview/email`)
+      .expect(200)
+      .expect('content-type', /html/);
     const csp = html.headers['content-security-policy'] as string;
     expect(csp).to.contain("default-src 'none'");
     expect(csp).not.to.contain('script');
@@ -174,11 +224,18 @@ describe('send me a test', () => {
     const survey = await makeSurvey(ctx, { companyName: 'Acme' });
     const agent = await signedInAs(ctx, 'manager');
     const token = await formToken(agent, `/surveys/${String(survey._id)}/preview`);
-    await agent.post(`/surveys/${String(survey._id)}/test-send`).type('form').send({ _csrf: token }).expect(303).expect('location', `/surveys/${String(survey._id)}/preview`);
+    await agent
+      .post(`/surveys/${String(survey._id)}/test-send`)
+      .type('form')
+      .send({ _csrf: token })
+      .expect(303)
+      .expect('location', `/surveys/${String(survey._id)}/preview`);
     const stored = await ctx.models.outboxMessages.find({}).lean();
     expect(stored).to.have.length(1);
     expect(stored[0]!.to).to.equal('Manager User <manager@example.com>');
     expect(stored[0]!.subject).to.equal('[Test] How likely are you to recommend Acme to a friend or colleague?');
-    expect((await agent.get(`/surveys/${String(survey._id)}/preview`).expect(200)).text).to.contain('Test email stored in the Outbox for manager@example.com');
+    expect((await agent.get(`/surveys/${String(survey._id)}/preview`).expect(200)).text).to.contain(
+      'Test email stored in the Outbox for manager@example.com',
+    );
   });
 });

@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import request from 'supertest';
+
 import { createApiKeysService } from '../../server/api/api-keys.service.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { createOutboxMailer } from '../../server/sending/mailer.js';
 import { createSendWorker } from '../../server/sending/send-worker.js';
 import { linkTokenSealer } from '../../server/sending/wiring.js';
+import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeSurvey } from '../helpers/factories.js';
-import { signedInAs } from '../helpers/agent.js';
 
 const DAY = 86_400_000;
 
@@ -15,9 +16,18 @@ describe('event triggers: POST /api/v1/surveys/:id/triggers', () => {
   const ctx = useTestContext();
   let key: string;
   beforeEach(async () => {
-    key = (await createApiKeysService({ apiKeys: ctx.models.apiKeys, clock: ctx.clock }).create({ name: 'Shop', scope: 'read_write' })).key;
+    key = (
+      await createApiKeysService({ apiKeys: ctx.models.apiKeys, clock: ctx.clock }).create({
+        name: 'Shop',
+        scope: 'read_write',
+      })
+    ).key;
   });
-  const trigger = (surveyId: unknown, body: unknown, k = key) => request(ctx.app).post(`/api/v1/surveys/${String(surveyId)}/triggers`).set('Authorization', `Bearer ${k}`).send(body as object);
+  const trigger = (surveyId: unknown, body: unknown, k = key) =>
+    request(ctx.app)
+      .post(`/api/v1/surveys/${String(surveyId)}/triggers`)
+      .set('Authorization', `Bearer ${k}`)
+      .send(body as object);
   const order = (n: number, extra: Record<string, unknown> = {}) => ({
     idempotencyKey: `order-${n}`,
     contact: { email: 'Ana@Example.com', name: 'Ana', properties: { plan: 'Pro' } },
@@ -39,7 +49,15 @@ describe('event triggers: POST /api/v1/surveys/:id/triggers', () => {
     expect(invitation).to.deep.include({ source: 'trigger', status: 'queued' });
     expect(String(invitation!.contactId)).to.equal(String(contact!._id));
 
-    const worker = createSendWorker({ models: ctx.models, mailer: createOutboxMailer(ctx.models.outboxMessages), clock: ctx.clock, sealer: linkTokenSealer(ctx.config), logger: createLogger({ level: 'silent' }), baseUrl: 'https://nps.example.com', mailFrom: 'NPS <s@nps.example.com>' });
+    const worker = createSendWorker({
+      models: ctx.models,
+      mailer: createOutboxMailer(ctx.models.outboxMessages),
+      clock: ctx.clock,
+      sealer: linkTokenSealer(ctx.config),
+      logger: createLogger({ level: 'silent' }),
+      baseUrl: 'https://nps.example.com',
+      mailFrom: 'NPS <s@nps.example.com>',
+    });
     await worker.runOnce();
     expect(await ctx.models.outboxMessages.countDocuments({})).to.equal(0);
     ctx.clock.advance(3 * DAY);
@@ -54,7 +72,9 @@ describe('event triggers: POST /api/v1/surveys/:id/triggers', () => {
     expect(again.body.data).to.deep.equal({ ...first.body.data, replayed: true });
 
     // Eight copies of a new event at once: one decides, the rest replay it or are told to retry.
-    const racing = await Promise.all(Array.from({ length: 8 }, () => trigger(survey._id, order(8, { throttleDays: 0 }))));
+    const racing = await Promise.all(
+      Array.from({ length: 8 }, () => trigger(survey._id, order(8, { throttleDays: 0 }))),
+    );
     for (const r of racing) expect([200, 409]).to.include(r.status);
     const decided = racing.filter((r) => r.status === 200).map((r) => r.body.data.invitationId as string);
     expect(new Set(decided).size).to.equal(1);
@@ -83,11 +103,21 @@ describe('event triggers: POST /api/v1/surveys/:id/triggers', () => {
     expect(second.body.data).not.to.have.property('invitationId');
     expect(second.body.data.message).to.contain('90-day throttle');
 
-    await ctx.models.contacts.collection.insertOne({ email: 'gone@example.com', properties: {}, unsubscribedAt: ctx.clock.now() });
-    const gone = await trigger(survey._id, { idempotencyKey: 'order-3', contact: { email: 'gone@example.com' } }).expect(200);
+    await ctx.models.contacts.collection.insertOne({
+      email: 'gone@example.com',
+      properties: {},
+      unsubscribedAt: ctx.clock.now(),
+    });
+    const gone = await trigger(survey._id, {
+      idempotencyKey: 'order-3',
+      contact: { email: 'gone@example.com' },
+    }).expect(200);
     expect(gone.body.data).to.include({ status: 'skipped', reason: 'unsubscribed' });
     expect(await ctx.models.invitations.countDocuments({})).to.equal(1);
-    expect((await ctx.models.sendSkips.find({}).lean()).map((s) => s.reason).sort()).to.deep.equal(['recently_surveyed', 'unsubscribed']);
+    expect((await ctx.models.sendSkips.find({}).lean()).map((s) => s.reason).sort()).to.deep.equal([
+      'recently_surveyed',
+      'unsubscribed',
+    ]);
   });
 
   it('rejects bad input with the field named, a draft survey with 409, and a read-only key with 403; nothing is written', async () => {
@@ -110,7 +140,12 @@ describe('event triggers: POST /api/v1/surveys/:id/triggers', () => {
 
     const draftRes = await trigger(draft._id, order(1)).expect(409);
     expect(draftRes.body.error.code).to.equal('SURVEY_NOT_ACTIVE');
-    const readKey = (await createApiKeysService({ apiKeys: ctx.models.apiKeys, clock: ctx.clock }).create({ name: 'BI', scope: 'read' })).key;
+    const readKey = (
+      await createApiKeysService({ apiKeys: ctx.models.apiKeys, clock: ctx.clock }).create({
+        name: 'BI',
+        scope: 'read',
+      })
+    ).key;
     await trigger(active._id, order(2), readKey).expect(403);
     expect(await ctx.models.invitations.countDocuments({})).to.equal(1);
     expect(await ctx.models.contacts.countDocuments({})).to.equal(1);
@@ -132,7 +167,13 @@ describe('event triggers: POST /api/v1/surveys/:id/triggers', () => {
     const first = await trigger(survey._id, body).expect(200);
     await ctx.models.invitations.deleteMany({});
     await ctx.models.contacts.updateMany({}, { $unset: { lastSurveyedAt: 1 } });
-    await ctx.models.triggers.updateOne({ key: 'order-5' }, { $set: { state: 'received', receivedAt: ctx.clock.now() }, $unset: { invitationId: 1, sendAt: 1, decidedAt: 1, message: 1 } });
+    await ctx.models.triggers.updateOne(
+      { key: 'order-5' },
+      {
+        $set: { state: 'received', receivedAt: ctx.clock.now() },
+        $unset: { invitationId: 1, sendAt: 1, decidedAt: 1, message: 1 },
+      },
+    );
     for (const wait of [0, 10_000, 10_000]) {
       ctx.clock.advance(wait);
       const busy = await trigger(survey._id, body).expect(409);
@@ -143,6 +184,9 @@ describe('event triggers: POST /api/v1/surveys/:id/triggers', () => {
     expect(taken.body.data).to.include({ status: 'scheduled', replayed: false });
     expect(taken.body.data.id).to.equal(first.body.data.id);
     expect(await ctx.models.invitations.countDocuments({})).to.equal(1);
-    expect((await trigger(survey._id, body).expect(200)).body.data).to.include({ replayed: true, invitationId: taken.body.data.invitationId });
+    expect((await trigger(survey._id, body).expect(200)).body.data).to.include({
+      replayed: true,
+      invitationId: taken.body.data.invitationId,
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
+
 import { generateToken, hashToken } from '../../server/lib/tokens.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeSurvey } from '../helpers/factories.js';
@@ -11,7 +12,13 @@ describe('unsubscribe links (RFC 8058)', () => {
     const survey = await makeSurvey(ctx, { status: 'active', companyName: 'Acme Bikes' });
     const contact = await ctx.models.contacts.create({ email: 'ana@example.com', name: 'Ana', locale });
     const token = generateToken();
-    await ctx.models.invitations.create({ surveyId: survey._id, contactId: contact._id, tokenHash: hashToken(token), queuedAt: new Date(), status: 'sent' });
+    await ctx.models.invitations.create({
+      surveyId: survey._id,
+      contactId: contact._id,
+      tokenHash: hashToken(token),
+      queuedAt: new Date(),
+      status: 'sent',
+    });
     return { contact, token };
   }
   const unsubscribedAt = async (id: unknown) => (await ctx.models.contacts.findById(id).lean())!.unsubscribedAt;
@@ -49,7 +56,11 @@ describe('unsubscribe links (RFC 8058)', () => {
 
   it('answers an unknown or malformed token with the same 404 page and writes nothing', async () => {
     const { contact } = await invitedContact();
-    const unknown = await request(ctx.app).post(`/u/${generateToken()}`).type('form').send('List-Unsubscribe=One-Click').expect(404);
+    const unknown = await request(ctx.app)
+      .post(`/u/${generateToken()}`)
+      .type('form')
+      .send('List-Unsubscribe=One-Click')
+      .expect(404);
     const malformed = await request(ctx.app).get('/u/not-a-token').expect(404);
     expect(unknown.text).to.contain('This link does not work');
     expect(malformed.text).to.contain('This link does not work');

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import request from 'supertest';
+
 import { createSealer } from '../../server/lib/seal.js';
 import { createWebhooksService, SIGNATURE_HEADER, verifySignature } from '../../server/webhooks/webhooks.service.js';
 import { signedInAs } from '../helpers/agent.js';
@@ -42,14 +43,26 @@ describe('webhooks', () => {
     server.close();
   });
 
-  const service = () => createWebhooksService({ models: ctx.models, clock: ctx.clock, sealer: createSealer(ctx.config.tokenSecret, 'webhook-secret'), fetchTimeoutMs: 2000 });
+  const service = () =>
+    createWebhooksService({
+      models: ctx.models,
+      clock: ctx.clock,
+      sealer: createSealer(ctx.config.tokenSecret, 'webhook-secret'),
+      fetchTimeoutMs: 2000,
+    });
 
   async function register(surveyId: string) {
     const admin = await signedInAs(ctx, 'admin');
     const page = await admin.get(`/surveys/${surveyId}/webhooks`).expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-    const created = await admin.post(`/surveys/${surveyId}/webhooks`).type('form').send({ _csrf: csrf, url, events: ['response.created', 'response.updated'] }).expect(201);
-    const secret = /id="new-secret" class="wide-input" type="text" readonly value="(whsec_[^"]+)"/.exec(created.text)![1]!;
+    const created = await admin
+      .post(`/surveys/${surveyId}/webhooks`)
+      .type('form')
+      .send({ _csrf: csrf, url, events: ['response.created', 'response.updated'] })
+      .expect(201);
+    const secret = /id="new-secret" class="wide-input" type="text" readonly value="(whsec_[^"]+)"/.exec(
+      created.text,
+    )![1]!;
     return { admin, secret };
   }
 
@@ -57,7 +70,11 @@ describe('webhooks', () => {
     const page = await request(ctx.app).get(`/r/${token}/${score}`);
     ctx.clock.advance(seconds * 1000);
     const stamp = /name="stamp" value="([^"]+)"/.exec(page.text)![1]!;
-    await request(ctx.app).post(`/r/${token}`).type('form').send({ stamp, score, comment: 'Quick delivery' }).expect(303);
+    await request(ctx.app)
+      .post(`/r/${token}`)
+      .type('form')
+      .send({ stamp, score, comment: 'Quick delivery' })
+      .expect(303);
   }
 
   it('posts each new and changed answer, signed so the receiver can verify it, never the flagged ones', async () => {
@@ -74,15 +91,29 @@ describe('webhooks', () => {
     for (const r of received) {
       expect(r.headers['content-type']).to.equal('application/json');
       expect(verifySignature(secret, String(r.headers[SIGNATURE_HEADER.toLowerCase()]), r.body, now)).to.be.true;
-      expect(verifySignature(secret, String(r.headers[SIGNATURE_HEADER.toLowerCase()]), r.body.replace('Quick', 'Slow'), now)).to.be.false;
-      expect(verifySignature('whsec_wrong', String(r.headers[SIGNATURE_HEADER.toLowerCase()]), r.body, now)).to.be.false;
+      expect(
+        verifySignature(
+          secret,
+          String(r.headers[SIGNATURE_HEADER.toLowerCase()]),
+          r.body.replace('Quick', 'Slow'),
+          now,
+        ),
+      ).to.be.false;
+      expect(verifySignature('whsec_wrong', String(r.headers[SIGNATURE_HEADER.toLowerCase()]), r.body, now)).to.be
+        .false;
     }
     expect(created!.headers['x-nps-event']).to.equal('response.created');
     expect(JSON.parse(created!.body)).to.deep.include({ type: 'response.created' });
-    expect(JSON.parse(created!.body).data).to.include({ score: 9, category: 'promoter', comment: 'Quick delivery', channel: 'email' });
+    expect(JSON.parse(created!.body).data).to.include({
+      score: 9,
+      category: 'promoter',
+      comment: 'Quick delivery',
+      channel: 'email',
+    });
     expect(JSON.parse(updated!.body)).to.deep.include({ type: 'response.updated' });
     expect(JSON.parse(updated!.body).data.score).to.equal(10);
-    expect(verifySignature(secret, String(created!.headers[SIGNATURE_HEADER.toLowerCase()]), created!.body, now + 3600)).to.be.false; // replay, an hour later
+    expect(verifySignature(secret, String(created!.headers[SIGNATURE_HEADER.toLowerCase()]), created!.body, now + 3600))
+      .to.be.false; // replay, an hour later
     expect(await ctx.models.webhookDeliveries.countDocuments({ status: 'delivered' })).to.equal(2);
     // The secret is stored sealed only.
     expect(JSON.stringify(await ctx.models.webhooks.find({}).lean())).not.to.contain(secret);
@@ -137,7 +168,11 @@ describe('webhooks', () => {
     const admin = await signedInAs(ctx, 'admin');
     const page = await admin.get(`/surveys/${String(survey._id)}/webhooks`).expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-    const bad = await admin.post(`/surveys/${String(survey._id)}/webhooks`).type('form').send({ _csrf: csrf, url: 'ftp://x', events: 'response.created' }).expect(400);
+    const bad = await admin
+      .post(`/surveys/${String(survey._id)}/webhooks`)
+      .type('form')
+      .send({ _csrf: csrf, url: 'ftp://x', events: 'response.created' })
+      .expect(400);
     expect(bad.text).to.contain('Use an http:// or https:// address.');
     expect(await ctx.models.webhooks.countDocuments({})).to.equal(0);
   });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+
 import { ConfigError, loadConfig } from '../../server/config.js';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -14,7 +15,14 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('config', () => {
   it('needs nothing set: development defaults', () => {
     const config = loadConfig({});
-    expect(config).to.include({ env: 'development', port: 3000, host: '127.0.0.1', baseUrl: 'http://localhost:3000', embeddedDb: 'auto', secureCookies: false });
+    expect(config).to.include({
+      env: 'development',
+      port: 3000,
+      host: '127.0.0.1',
+      baseUrl: 'http://localhost:3000',
+      embeddedDb: 'auto',
+      secureCookies: false,
+    });
     expect(config.mongodbUri).to.equal(undefined);
     expect(config.sessionIdleMs).to.equal(60 * 60_000);
     expect(config.sessionAbsoluteMs).to.equal(12 * 3_600_000);
@@ -26,12 +34,26 @@ describe('config', () => {
 
   it('names PORT and what it got when PORT is not a number', () => {
     expect(problemsOf({ PORT: 'abc' })).to.deep.equal(['PORT: expected a whole number from 0 to 65535 (got "abc")']);
-    expect(problemsOf({ PORT: '70000' })).to.deep.equal(['PORT: expected a whole number from 0 to 65535 (got "70000")']);
+    expect(problemsOf({ PORT: '70000' })).to.deep.equal([
+      'PORT: expected a whole number from 0 to 65535 (got "70000")',
+    ]);
   });
 
   it('names every bad variable in one error', () => {
-    const problems = problemsOf({ PORT: '-1', MONGODB_URI: 'postgres://x', SMTP_URL: 'mail.example.com', LOG_LEVEL: 'chatty', SESSION_SECRET: 'short' });
-    expect(problems.map((p) => p.split(':')[0])).to.have.members(['PORT', 'MONGODB_URI', 'SMTP_URL', 'LOG_LEVEL', 'SESSION_SECRET']);
+    const problems = problemsOf({
+      PORT: '-1',
+      MONGODB_URI: 'postgres://x',
+      SMTP_URL: 'mail.example.com',
+      LOG_LEVEL: 'chatty',
+      SESSION_SECRET: 'short',
+    });
+    expect(problems.map((p) => p.split(':')[0])).to.have.members([
+      'PORT',
+      'MONGODB_URI',
+      'SMTP_URL',
+      'LOG_LEVEL',
+      'SESSION_SECRET',
+    ]);
   });
 
   it('requires SESSION_SECRET in production', () => {
@@ -59,7 +81,10 @@ describe('config', () => {
   });
 
   it('accepts mongodb+srv URIs (Atlas) and smtps URLs', () => {
-    const config = loadConfig({ MONGODB_URI: 'mongodb+srv://u:p@cluster0.example.net/nps', SMTP_URL: 'smtps://u:p@smtp.example.com:465' });
+    const config = loadConfig({
+      MONGODB_URI: 'mongodb+srv://u:p@cluster0.example.net/nps',
+      SMTP_URL: 'smtps://u:p@smtp.example.com:465',
+    });
     expect(config.mongodbUri).to.equal('mongodb+srv://u:p@cluster0.example.net/nps');
     expect(config.smtpUrl).to.equal('smtps://u:p@smtp.example.com:465');
   });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { contrastRatio, relativeLuminance, textColourOn } from '../../../server/branding/colour.js';
+
 import { inspectLogo, MAX_LOGO_BYTES } from '../../../server/branding/branding.service.js';
+import { contrastRatio, relativeLuminance, textColourOn } from '../../../server/branding/colour.js';
 import { ValidationError } from '../../../server/lib/errors.js';
 import { pngOf, TINY_GIF } from '../../helpers/images.js';
 
@@ -19,7 +20,11 @@ describe('brand colours (WCAG 2.1 arithmetic)', () => {
     expect(textColourOn('#ffcc00')).to.equal('#000000');
     expect(textColourOn('#777777')).to.equal('#000000');
     for (let v = 0; v < 256; v += 5) {
-      for (const hex of [`#${v.toString(16).padStart(2, '0').repeat(3)}`, `#ff${v.toString(16).padStart(2, '0')}00`, `#00${v.toString(16).padStart(2, '0')}ff`]) {
+      for (const hex of [
+        `#${v.toString(16).padStart(2, '0').repeat(3)}`,
+        `#ff${v.toString(16).padStart(2, '0')}00`,
+        `#00${v.toString(16).padStart(2, '0')}ff`,
+      ]) {
         expect(contrastRatio(hex, textColourOn(hex)), hex).to.be.at.least(4.5);
       }
     }
@@ -49,7 +54,9 @@ describe('logo inspection (by content)', () => {
     expect(refused(Buffer.alloc(0))).to.contain('The file is empty.');
     expect(refused(Buffer.alloc(MAX_LOGO_BYTES + 1, 1))).to.contain('the limit is 100 KB');
     expect(refused(Buffer.from('plain text, not a picture'))).to.contain('not a PNG, JPEG or GIF');
-    expect(refused(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="5" height="5"/>'))).to.contain('it is SVG');
+    expect(refused(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="5" height="5"/>'))).to.contain(
+      'it is SVG',
+    );
     // A PNG header claiming a 5000-pixel-wide image.
     expect(refused(pngOf(5000, 1))).to.contain('at most 4000 pixels');
   });

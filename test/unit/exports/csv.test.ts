@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
+
 import { csvWriter, safeCell } from '../../../server/exports/csv.js';
 
 /** Writes rows through the app's writer and returns the file text. */
@@ -22,9 +23,19 @@ const TRIGGERS = ['=', '+', '-', '@', '\t', '\r', '\n'];
 
 describe('CSV cells (RFC 4180, formula injection)', () => {
   it('neutralises formulas but keeps negative numbers numbers', async () => {
-    const text = await write([['=HYPERLINK("http://evil.example","click")', -5, '-5', '-12.5', '+1 555 0100', '@SUM(A1)', 'fine']]);
+    const text = await write([
+      ['=HYPERLINK("http://evil.example","click")', -5, '-5', '-12.5', '+1 555 0100', '@SUM(A1)', 'fine'],
+    ]);
     const [row]: string[][] = parse(text);
-    expect(row).to.deep.equal(["'=HYPERLINK(\"http://evil.example\",\"click\")", '-5', '-5', '-12.5', "'+1 555 0100", "'@SUM(A1)", 'fine']);
+    expect(row).to.deep.equal([
+      '\'=HYPERLINK("http://evil.example","click")',
+      '-5',
+      '-5',
+      '-12.5',
+      "'+1 555 0100",
+      "'@SUM(A1)",
+      'fine',
+    ]);
     expect(text).to.match(/\r\n$/);
     expect(text.startsWith('"\'=HYPERLINK(""http://evil.example"",""click"")"')).to.be.true;
   });
@@ -45,19 +56,23 @@ describe('CSV cells (RFC 4180, formula injection)', () => {
       fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(cell, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 }), async (rows) => {
-        const parsed: string[][] = parse(await write(rows), { relax_column_count: true });
-        expect(parsed).to.have.length(rows.length);
-        rows.forEach((row, i) => {
-          row.forEach((value, j) => {
-            const out = parsed[i]![j]!;
-            const expected = safeCell(value);
-            expect(out).to.equal(String(expected));
-            if (typeof value === 'number') expect(Number(out)).to.equal(value);
-            else if (TRIGGERS.some((t) => out.startsWith(t))) expect(out).to.match(/^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i);
+      fc.asyncProperty(
+        fc.array(fc.array(cell, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 }),
+        async (rows) => {
+          const parsed: string[][] = parse(await write(rows), { relax_column_count: true });
+          expect(parsed).to.have.length(rows.length);
+          rows.forEach((row, i) => {
+            row.forEach((value, j) => {
+              const out = parsed[i]![j]!;
+              const expected = safeCell(value);
+              expect(out).to.equal(String(expected));
+              if (typeof value === 'number') expect(Number(out)).to.equal(value);
+              else if (TRIGGERS.some((t) => out.startsWith(t)))
+                expect(out).to.match(/^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i);
+            });
           });
-        });
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });

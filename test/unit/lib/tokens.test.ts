@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+
 import { generateToken, hashToken, isWellFormedToken } from '../../../server/lib/tokens.js';
 
 describe('tokens', () => {
@@ -12,7 +13,16 @@ describe('tokens', () => {
   });
 
   it('rejects anything not shaped like our tokens before any lookup', () => {
-    for (const bad of ['', 'abc', `${generateToken()}x`, `${generateToken().slice(0, 42)}=`, '../../etc/passwd', 42, null, { $ne: '' }]) {
+    for (const bad of [
+      '',
+      'abc',
+      `${generateToken()}x`,
+      `${generateToken().slice(0, 42)}=`,
+      '../../etc/passwd',
+      42,
+      null,
+      { $ne: '' },
+    ]) {
       expect(isWellFormedToken(bad), JSON.stringify(bad)).to.be.false;
     }
   });

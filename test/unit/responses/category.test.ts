@@ -1,9 +1,22 @@
 import { expect } from 'chai';
+
 import { categoryOf } from '../../../server/responses/response.model.js';
 
 describe('categoryOf', () => {
   it('maps 0-6 to detractor, 7-8 to passive, 9-10 to promoter', () => {
-    const expected = ['detractor', 'detractor', 'detractor', 'detractor', 'detractor', 'detractor', 'detractor', 'passive', 'passive', 'promoter', 'promoter'];
+    const expected = [
+      'detractor',
+      'detractor',
+      'detractor',
+      'detractor',
+      'detractor',
+      'detractor',
+      'detractor',
+      'passive',
+      'passive',
+      'promoter',
+      'promoter',
+    ];
     expect(Array.from({ length: 11 }, (_, score) => categoryOf(score))).to.deep.equal(expected);
   });
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+
 import { differsSignificantly, npsFigures, roundHalfAway } from '../../../server/results/nps.js';
 
 describe('NPS arithmetic (PRODUCT.md)', () => {
@@ -50,7 +51,17 @@ describe('NPS arithmetic (PRODUCT.md)', () => {
   });
 
   it('calls a difference significant only past 1.96 combined standard errors', () => {
-    expect(differsSignificantly({ promoters: 60, passives: 25, detractors: 15 }, { promoters: 58, passives: 27, detractors: 15 })).to.be.false;
-    expect(differsSignificantly({ promoters: 600, passives: 250, detractors: 150 }, { promoters: 300, passives: 250, detractors: 450 })).to.be.true;
+    expect(
+      differsSignificantly(
+        { promoters: 60, passives: 25, detractors: 15 },
+        { promoters: 58, passives: 27, detractors: 15 },
+      ),
+    ).to.be.false;
+    expect(
+      differsSignificantly(
+        { promoters: 600, passives: 250, detractors: 150 },
+        { promoters: 300, passives: 250, detractors: 450 },
+      ),
+    ).to.be.true;
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+
 import { wilsonInterval } from '../../../server/results/proportions.js';
 
 describe('Wilson interval for a share', () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+
 import { summarise, type Cell } from '../../../server/results/summary.js';
 
 describe('results summary (shares, top-2-box, cross-tab)', () => {
@@ -44,7 +45,10 @@ describe('results summary (shares, top-2-box, cross-tab)', () => {
 
   it('cross-tabulates category by repurchase answer with row shares', () => {
     const s = summarise(example);
-    const row = (key: string) => Object.fromEntries(s.crossTab.find((r) => r.key === key)!.cells.map((c) => [c.key, [c.n, Number(c.rowShare.toFixed(1))]]));
+    const row = (key: string) =>
+      Object.fromEntries(
+        s.crossTab.find((r) => r.key === key)!.cells.map((c) => [c.key, [c.n, Number(c.rowShare.toFixed(1))]]),
+      );
     expect(row('promoter')).to.deep.include({ definitely_would: [30, 50], probably_would: [30, 50], none: [0, 0] });
     expect(row('passive')).to.deep.include({ not_sure: [15, 60], none: [10, 40] });
     expect(row('detractor')).to.deep.include({ probably_would_not: [5, 33.3], definitely_would_not: [10, 66.7] });
@@ -55,10 +59,17 @@ describe('results summary (shares, top-2-box, cross-tab)', () => {
     const all = summarise([{ score: 9, repurchase: 'definitely_would', n: 40 }]);
     expect([all.figures.nps, all.repurchase.top2.share, all.figures.smallSample]).to.deep.equal([100, 100, false]);
     const detractors = summarise([{ score: 0, repurchase: null, n: 12 }]);
-    expect([detractors.figures.nps, detractors.repurchase.answered, detractors.repurchase.top2.share]).to.deep.equal([-100, 0, 0]);
+    expect([detractors.figures.nps, detractors.repurchase.answered, detractors.repurchase.top2.share]).to.deep.equal([
+      -100, 0, 0,
+    ]);
     const one = summarise([{ score: 8, repurchase: 'not_sure', n: 1 }]);
     expect([one.figures.nps, one.figures.smallSample, one.categories[1]!.share]).to.deep.equal([0, true, 100]);
     const none = summarise([]);
-    expect([none.figures.n, none.figures.nps, none.categories[0]!.share, none.repurchase.top2.share]).to.deep.equal([0, null, 0, 0]);
+    expect([none.figures.n, none.figures.nps, none.categories[0]!.share, none.repurchase.top2.share]).to.deep.equal([
+      0,
+      null,
+      0,
+      0,
+    ]);
   });
 });

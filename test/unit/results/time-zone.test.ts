@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+
 import { periodOf, previousPeriodOf } from '../../../server/results/results.service.js';
 import { addDays, dayIn, isTimeZone, startOfDay } from '../../../server/results/time-zone.js';
 

@@ -1,9 +1,15 @@
 import { expect } from 'chai';
+
 import { autoInterval, bucketOf, trendOf } from '../../../server/results/results.service.js';
 
 describe('trend buckets', () => {
   it('chooses day, week or month from the length of the range', () => {
-    expect([autoInterval(30), autoInterval(31), autoInterval(90), autoInterval(365)]).to.deep.equal(['day', 'day', 'week', 'month']);
+    expect([autoInterval(30), autoInterval(31), autoInterval(90), autoInterval(365)]).to.deep.equal([
+      'day',
+      'day',
+      'week',
+      'month',
+    ]);
   });
 
   it('puts a day in its Monday-to-Sunday week and its month', () => {
@@ -14,7 +20,14 @@ describe('trend buckets', () => {
 
   it('computes NPS per bucket, keeps empty buckets, and marks points under 30 responses', () => {
     const days = [
-      { day: '2026-01-05', flagged: 0, cells: [{ score: 10, repurchase: null, n: 30 }, { score: 0, repurchase: null, n: 10 }] },
+      {
+        day: '2026-01-05',
+        flagged: 0,
+        cells: [
+          { score: 10, repurchase: null, n: 30 },
+          { score: 0, repurchase: null, n: 10 },
+        ],
+      },
       { day: '2026-01-20', flagged: 0, cells: [{ score: 8, repurchase: null, n: 2 }] },
     ];
     const points = trendOf(days, { fromDay: '2026-01-01', toDay: '2026-02-28' }, 'month');

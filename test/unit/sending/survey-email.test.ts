@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+
+import { generateToken } from '../../../server/lib/tokens.js';
 import { pickLanguage } from '../../../server/sending/i18n.js';
 import { renderSurveyEmail, type EmailSurvey } from '../../../server/sending/survey-email.js';
-import { generateToken } from '../../../server/lib/tokens.js';
 
 const survey: EmailSurvey = {
   id: '64b000000000000000000001',
@@ -62,10 +63,15 @@ describe('survey email', () => {
     expect(header('list-id')).to.equal('List-ID: Customer NPS <survey-64b000000000000000000001.nps.example.com>');
     expect(mail.messageId).to.equal('<invitation-64b0000000000000000000aa@nps.example.com>');
     expect((await roundTrip(render())).messageId).to.equal(mail.messageId);
-    expect((await roundTrip(render({ reminder: true }))).messageId).to.equal('<reminder-64b0000000000000000000aa@nps.example.com>');
+    expect((await roundTrip(render({ reminder: true }))).messageId).to.equal(
+      '<reminder-64b0000000000000000000aa@nps.example.com>',
+    );
     expect(mail.from!.value[0]).to.deep.include({ name: 'Acme Support', address: 'surveys@acme.example' });
     expect(mail.replyTo!.value[0]!.address).to.equal('help@acme.example');
-    expect(mail.to && !Array.isArray(mail.to) ? mail.to.value[0] : undefined).to.deep.include({ name: 'Ana López', address: 'ana@example.com' });
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.value[0] : undefined).to.deep.include({
+      name: 'Ana López',
+      address: 'ana@example.com',
+    });
     expect(mail.html).to.contain(`https://nps.example.com/u/${token}`);
     expect(mail.text).to.contain(`https://nps.example.com/u/${token}`);
   });
@@ -93,9 +99,14 @@ describe('survey email', () => {
     expect(german.text).to.contain('Äußerst unwahrscheinlich');
     expect(german.text).to.contain('Diese Umfragen abbestellen');
     // The survey kept the standard question, so the German contact gets its German version...
-    expect(german.subject).to.equal('Wie wahrscheinlich ist es, dass Sie Acme <Bikes> & Co einem Freund oder Kollegen weiterempfehlen?');
+    expect(german.subject).to.equal(
+      'Wie wahrscheinlich ist es, dass Sie Acme <Bikes> & Co einem Freund oder Kollegen weiterempfehlen?',
+    );
     // ...while wording a manager wrote is used as written.
-    const custom = render({ survey: { ...survey, recommendQuestion: 'Would you tell friends about {company}?' }, contact: { email: 'jo@example.com', name: 'Jo', locale: 'de' } });
+    const custom = render({
+      survey: { ...survey, recommendQuestion: 'Would you tell friends about {company}?' },
+      contact: { email: 'jo@example.com', name: 'Jo', locale: 'de' },
+    });
     expect(custom.subject).to.equal('Would you tell friends about Acme <Bikes> & Co?');
   });
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+
 import { isDatabaseUnavailable } from '../../../server/web/error-handler.js';
 
 describe('isDatabaseUnavailable (503 instead of 500)', () => {
@@ -7,17 +8,29 @@ describe('isDatabaseUnavailable (503 instead of 500)', () => {
   it('recognises the driver and Mongoose errors of an unreachable database, also as a cause', () => {
     expect(isDatabaseUnavailable(named('MongoServerSelectionError'))).to.equal(true);
     expect(isDatabaseUnavailable(named('MongoNetworkError'))).to.equal(true);
-    expect(isDatabaseUnavailable(named('MongooseError', 'Operation `responses.insertOne()` buffering timed out after 10000ms'))).to.equal(true);
+    expect(
+      isDatabaseUnavailable(
+        named('MongooseError', 'Operation `responses.insertOne()` buffering timed out after 10000ms'),
+      ),
+    ).to.equal(true);
     expect(isDatabaseUnavailable(new Error('wrapped', { cause: named('MongoNotConnectedError') }))).to.equal(true);
     const epipe = Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' });
-    epipe.stack = 'Error: This socket has been ended by the other party\n    at Connection.writeCommand (/app/node_modules/mongodb/src/cmap/connection.ts:722:23)';
+    epipe.stack =
+      'Error: This socket has been ended by the other party\n    at Connection.writeCommand (/app/node_modules/mongodb/src/cmap/connection.ts:722:23)';
     expect(isDatabaseUnavailable(epipe)).to.equal(true);
   });
 
   it('leaves other errors alone', () => {
     expect(isDatabaseUnavailable(new Error('boom'))).to.equal(false);
     expect(isDatabaseUnavailable(named('MongooseError', 'Cast to ObjectId failed'))).to.equal(false);
-    expect(isDatabaseUnavailable(Object.assign(new Error('socket'), { code: 'EPIPE', stack: 'at SMTPConnection (/app/node_modules/nodemailer/lib/smtp-connection)' }))).to.equal(false);
+    expect(
+      isDatabaseUnavailable(
+        Object.assign(new Error('socket'), {
+          code: 'EPIPE',
+          stack: 'at SMTPConnection (/app/node_modules/nodemailer/lib/smtp-connection)',
+        }),
+      ),
+    ).to.equal(false);
     expect(isDatabaseUnavailable('text')).to.equal(false);
   });
 });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { z } from 'zod';
+
 import { ValidationError } from '../../../server/lib/errors.js';
 import { formatDate } from '../../../server/web/helpers/format-date.js';
 import { json } from '../../../server/web/helpers/json.js';
@@ -21,7 +22,10 @@ describe('view helpers and input parsing', () => {
   });
 
   it('parseInput: a ValidationError naming each bad field', () => {
-    const schema = z.object({ a: z.string().min(1, { error: 'Enter a.' }), b: z.object({ c: z.number({ error: 'c must be a number.' }) }) });
+    const schema = z.object({
+      a: z.string().min(1, { error: 'Enter a.' }),
+      b: z.object({ c: z.number({ error: 'c must be a number.' }) }),
+    });
     let caught: unknown;
     try {
       parseInput(schema, { a: '', b: { c: 'x' } });
