@@ -6,9 +6,9 @@ import { parseArgs } from 'node:util';
 
 import { API_SCOPES, type ApiScope } from '../server/api/api-key.model.js';
 import { createApiKeysService } from '../server/api/api-keys.service.js';
+import { exitWith, loadConfigOrExit, openDatabaseOrExit } from '../server/boot/process.js';
 import { systemClock } from '../server/lib/clock.js';
 import { createLogger } from '../server/lib/logger.js';
-import { exitWith, loadConfigOrExit, openDatabaseOrExit } from '../server/lib/startup.js';
 
 const { values } = parseArgs({ options: { name: { type: 'string' }, scope: { type: 'string', default: 'read' } } });
 const name = (values.name ?? '').trim();

@@ -1,9 +1,9 @@
 import mongoose from 'mongoose';
 
-import type { Models } from '../server/db/models.js';
+import type { Models } from '../server/boot/models.js';
 import { generateToken, hashToken } from '../server/lib/tokens.js';
-import { categoryOf, type RepurchaseAnswer } from '../server/responses/response.model.js';
-import { DEFAULT_QUESTIONS } from '../server/surveys/survey.model.js';
+import { categoryOf, type RepurchaseAnswer } from '../server/vocabulary/answers.js';
+import { DEFAULT_QUESTIONS } from '../server/vocabulary/defaults.js';
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same demo data. */
 export function randomSource(seed: number) {

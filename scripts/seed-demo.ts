@@ -7,8 +7,8 @@
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
 
+import { exitWith, loadConfigOrExit, openDatabaseOrExit } from '../server/boot/process.js';
 import { createLogger } from '../server/lib/logger.js';
-import { exitWith, loadConfigOrExit, openDatabaseOrExit } from '../server/lib/startup.js';
 import { createAggregates } from '../server/results/aggregates.js';
 import { seedDemo } from './demo-data.js';
 

@@ -1,32 +1,22 @@
 /**
- * A send worker on its own: npm run worker. Run as many as you like, on any machines that reach the
- * database; each invitation is sent by exactly one of them. Stops cleanly on SIGTERM/SIGINT after
- * finishing the messages in hand.
+ * The background jobs on their own: npm run worker. Run as many as you like, on any machines that
+ * reach the database; each invitation is sent by exactly one of them. Stops cleanly on SIGTERM/SIGINT
+ * after finishing the messages in hand.
  */
-import { systemClock } from '../server/lib/clock.js';
+import { startBackground } from '../server/boot/background.js';
+import { loadConfigOrExit, openDatabaseOrExit, stopOnSignals } from '../server/boot/process.js';
+import { createServices } from '../server/boot/services.js';
 import { createLogger } from '../server/lib/logger.js';
-import { createConfiguredWorker } from '../server/sending/wiring.js';
-import { openForCli } from './cli.js';
 
-const { config, db } = await openForCli();
+const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel });
-const sending = createConfiguredWorker(config, db.models, logger, systemClock);
-sending.worker.start();
-logger.info({ worker: sending.worker.id, mailer: sending.mailerKind }, 'send worker started');
+const db = await openDatabaseOrExit({ config, logger });
+const services = createServices({ config, logger, models: db.models });
+const background = startBackground(services);
+logger.info({ worker: background.workerId, mailer: services.mailer.kind }, 'send worker started');
 
-let stopping = false;
-const stop = (signal: string) => {
-  if (stopping) process.exit(1);
-  stopping = true;
-  logger.info({ signal }, 'send worker stopping after the messages in hand');
-  sending
-    .stop()
-    .then(() => db.close())
-    .then(() => process.exit(0))
-    .catch((err: unknown) => {
-      logger.error({ err }, 'error while stopping');
-      process.exit(1);
-    });
-};
-process.on('SIGTERM', () => stop('SIGTERM'));
-process.on('SIGINT', () => stop('SIGINT'));
+stopOnSignals(logger, async () => {
+  await background.stop();
+  await services.close();
+  await db.close();
+});

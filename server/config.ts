@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-import { isTimeZone } from './results/time-zone.js';
+import { isTimeZone } from './lib/time-zone.js';
 
 /**
  * The only reader of process.env. Every variable is parsed here, once, with Zod; the result is frozen.

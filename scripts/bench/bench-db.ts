@@ -1,7 +1,7 @@
+import { createModels, ensureIndexes } from '../../server/boot/models.js';
 import { loadConfig } from '../../server/config.js';
 import { connectDatabase } from '../../server/db/connect.js';
 import { startEmbeddedDatabase } from '../../server/db/embedded.js';
-import { createModels, ensureIndexes } from '../../server/db/models.js';
 import { createLogger } from '../../server/lib/logger.js';
 
 /** The database a benchmark runs against: MONGODB_URI when set, else a fresh in-memory embedded server. */

@@ -2,8 +2,8 @@
 import { Writable } from 'node:stream';
 import mongoose from 'mongoose';
 
+import { createModels } from '../../server/boot/models.js';
 import { connectDatabase } from '../../server/db/connect.js';
-import { createModels } from '../../server/db/models.js';
 import { createExportsService } from '../../server/exports/exports.service.js';
 import { systemClock } from '../../server/lib/clock.js';
 import { createAggregates } from '../../server/results/aggregates.js';

@@ -12,12 +12,13 @@ import autocannon from 'autocannon';
 import express, { type Express } from 'express';
 import mongoose from 'mongoose';
 
-import { createApp } from '../../server/app.js';
+import { createApp } from '../../server/boot/app.js';
+import { createServices } from '../../server/boot/services.js';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { createSealer } from '../../server/lib/seal.js';
 import { generateToken, hashToken } from '../../server/lib/tokens.js';
-import { categoryOf, type RepurchaseAnswer } from '../../server/responses/response.model.js';
+import { categoryOf, type RepurchaseAnswer } from '../../server/vocabulary/answers.js';
 import { openBenchDatabase } from './bench-db.js';
 
 const { values } = parseArgs({
@@ -130,11 +131,13 @@ try {
     });
     res.redirect(303, `/r/${req.params.token}/thanks`);
   });
+  const silent = createLogger({ level: 'silent' });
   const app = createApp({
     config,
-    logger: createLogger({ level: 'silent' }),
+    logger: silent,
     connection: db.connection,
     models: db.models,
+    services: createServices({ config, logger: silent, models: db.models }),
   });
 
   console.log(`engine: ${db.engine}; ${connections} connections, ${seconds} s per run, ${count} invitations`);

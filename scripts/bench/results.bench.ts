@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
 import request from 'supertest';
 
 import { createAccountsService } from '../../server/accounts/accounts.service.js';
-import { createApp } from '../../server/app.js';
+import { createApp } from '../../server/boot/app.js';
+import { createServices } from '../../server/boot/services.js';
 import { loadConfig } from '../../server/config.js';
 import { systemClock } from '../../server/lib/clock.js';
 import { createLogger } from '../../server/lib/logger.js';
@@ -65,11 +66,13 @@ try {
     role: 'viewer',
     password: 'correct horse battery staple',
   });
+  const silent = createLogger({ level: 'silent' });
   const app = createApp({
     config,
-    logger: createLogger({ level: 'silent' }),
+    logger: silent,
     connection: db.connection,
     models: db.models,
+    services: createServices({ config, logger: silent, models: db.models }),
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

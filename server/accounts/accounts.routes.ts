@@ -1,6 +1,7 @@
 import { Router, type Request, type RequestHandler } from 'express';
 
 import { ConflictError } from '../lib/errors.js';
+import { ROLES } from '../vocabulary/roles.js';
 import { requireRole, type CurrentUser } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { renderInvalid, typedValues } from '../web/forms.js';
@@ -16,7 +17,6 @@ import {
   userInputSchema,
 } from './accounts.schemas.js';
 import type { AccountsService } from './accounts.service.js';
-import { ROLES } from './user.model.js';
 
 /** Starts a fresh session for the user: a new id at every sign-in defeats session fixation. */
 async function signIn(req: Request, user: CurrentUser, now: Date): Promise<void> {

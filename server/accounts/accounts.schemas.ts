@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
+import { ROLES } from '../vocabulary/roles.js';
 import { messages } from './accounts.messages.js';
-import { ROLES } from './user.model.js';
 
 const email = z
   .string({ error: 'Enter an email address.' })

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 
-import type { Models } from '../db/models.js';
+import type { Models } from '../boot/models.js';
 import type { Clock } from '../lib/clock.js';
 import {
   ConflictError,
@@ -9,11 +9,12 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../lib/errors.js';
+import type { Role } from '../vocabulary/roles.js';
 import type { CurrentUser } from '../web/auth.js';
 import { messages } from './accounts.messages.js';
 import type { SetupInput, UserInput } from './accounts.schemas.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
-import type { Role, User } from './user.model.js';
+import type { User } from './user.model.js';
 
 export interface UserView {
   id: string;

@@ -1,7 +1,6 @@
 import { Schema, type InferSchemaType } from 'mongoose';
 
-export const ROLES = ['admin', 'manager', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES } from '../vocabulary/roles.js';
 
 export const userSchema = new Schema(
   {

@@ -4,10 +4,10 @@ import mongoose from 'mongoose';
 import { z } from 'zod';
 
 import type { AutopilotService } from '../autopilot/autopilot.service.js';
+import type { Models } from '../boot/models.js';
 import type { BrandingService } from '../branding/branding.service.js';
 import type { ContactImportService } from '../contacts/contact-import.service.js';
 import type { ContactsService } from '../contacts/contacts.service.js';
-import type { Models } from '../db/models.js';
 import type { ExportsService } from '../exports/exports.service.js';
 import type { Clock } from '../lib/clock.js';
 import { ForbiddenError, HttpError, NotFoundError, UnauthorizedError, ValidationError } from '../lib/errors.js';

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
 import { autopilotApiSchema } from '../autopilot/autopilot.schemas.js';
-import { REPURCHASE_ANSWERS, RESPONSE_CHANNELS } from '../responses/response.model.js';
 import { RANGE_PRESETS } from '../results/results.schemas.js';
-import { SURVEY_LANGUAGES } from '../surveys/survey.model.js';
+import { REPURCHASE_ANSWERS, RESPONSE_CHANNELS } from '../vocabulary/answers.js';
+import { DEFAULT_THROTTLE_DAYS } from '../vocabulary/defaults.js';
+import { SURVEY_LANGUAGES } from '../vocabulary/languages.js';
 
 /**
  * Every request the JSON API accepts. Objects are strict: an unknown field is an error, not silently
@@ -99,7 +100,7 @@ export const invitationsCreateSchema = z
         z.strictObject({ count: z.number().int().min(1) }),
       ])
       .optional(),
-    throttleDays: z.number().int().min(0).max(365).default(90),
+    throttleDays: z.number().int().min(0).max(365).default(DEFAULT_THROTTLE_DAYS),
   })
   .refine((v) => !(v.contactIds && v.filters?.length), {
     error: 'give contactIds or filters, not both',

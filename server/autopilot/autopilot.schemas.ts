@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { DEFAULT_AUTOPILOT } from '../vocabulary/defaults.js';
 import { checkbox, wholeNumberField } from '../web/form-fields.js';
 
 const wholeNumber = (what: string, min: number, max: number) =>
@@ -28,8 +29,8 @@ function throttleWithinPeriod(v: { throttleDays: number; everyDays: number }, ct
 export const autopilotSettingsSchema = z
   .object({
     enabled: checkbox,
-    everyDays: wholeNumber('a number of days', 7, 730).default(90),
-    newContactDelayDays: wholeNumber('a number of days', 0, 365).default(30),
+    everyDays: wholeNumber('a number of days', 7, 730).default(DEFAULT_AUTOPILOT.everyDays),
+    newContactDelayDays: wholeNumber('a number of days', 0, 365).default(DEFAULT_AUTOPILOT.newContactDelayDays),
     joinDateProperty: z
       .string()
       .trim()
@@ -37,8 +38,8 @@ export const autopilotSettingsSchema = z
       .regex(/^[^$.]*$/, { error: 'A property name cannot contain "$" or ".".' })
       .default(''),
     dailyCap: optional(wholeNumber('a daily cap', 1, 1_000_000)),
-    samplePercent: wholeNumber('a percentage', 1, 100).default(100),
-    throttleDays: wholeNumber('a number of days', 0, 730).default(90),
+    samplePercent: wholeNumber('a percentage', 1, 100).default(DEFAULT_AUTOPILOT.samplePercent),
+    throttleDays: wholeNumber('a number of days', 0, 730).default(DEFAULT_AUTOPILOT.throttleDays),
   })
   .superRefine(throttleWithinPeriod);
 export type AutopilotSettingsInput = z.infer<typeof autopilotSettingsSchema>;
@@ -47,8 +48,8 @@ export type AutopilotSettingsInput = z.infer<typeof autopilotSettingsSchema>;
 export const autopilotApiSchema = z
   .strictObject({
     enabled: z.boolean(),
-    everyDays: z.number().int().min(7).max(730).default(90),
-    newContactDelayDays: z.number().int().min(0).max(365).default(30),
+    everyDays: z.number().int().min(7).max(730).default(DEFAULT_AUTOPILOT.everyDays),
+    newContactDelayDays: z.number().int().min(0).max(365).default(DEFAULT_AUTOPILOT.newContactDelayDays),
     joinDateProperty: z
       .string()
       .trim()
@@ -56,7 +57,7 @@ export const autopilotApiSchema = z
       .regex(/^[^$.]*$/, { error: 'a property name cannot contain "$" or "."' })
       .default(''),
     dailyCap: z.number().int().min(1).max(1_000_000).optional(),
-    samplePercent: z.number().int().min(1).max(100).default(100),
-    throttleDays: z.number().int().min(0).max(730).default(90),
+    samplePercent: z.number().int().min(1).max(100).default(DEFAULT_AUTOPILOT.samplePercent),
+    throttleDays: z.number().int().min(0).max(730).default(DEFAULT_AUTOPILOT.throttleDays),
   })
   .superRefine(throttleWithinPeriod);

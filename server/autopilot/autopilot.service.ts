@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
 
-import type { Models } from '../db/models.js';
+import type { Models } from '../boot/models.js';
 import type { Clock } from '../lib/clock.js';
 import { ConflictError, NotFoundError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Sealer } from '../lib/seal.js';
-import { addDays, dayIn, startOfDay } from '../results/time-zone.js';
+import { addDays, dayIn, startOfDay } from '../lib/time-zone.js';
 import { newInvitationDoc } from '../sending/send-queue.service.js';
 import type { SkipReason } from '../sending/send-skip.model.js';
 import {
   autopilotSettingsOf,
   type AutopilotSettings,
   type AutopilotSurveyDoc as SurveyDoc,
-} from './autopilot-settings.js';
+} from '../surveys/autopilot-settings.js';
 import type { AutopilotSettingsInput } from './autopilot.schemas.js';
 
 const DAY = 86_400_000;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { imageSize } from 'image-size';
 import mongoose from 'mongoose';
 
-import type { Models } from '../db/models.js';
+import type { Models } from '../boot/models.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
 import type { BrandSettingsInput } from './branding.schemas.js';
 

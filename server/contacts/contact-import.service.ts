@@ -4,7 +4,7 @@ import { parse, type CsvError, type Info } from 'csv-parse';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import mongoose from 'mongoose';
 
-import type { Models } from '../db/models.js';
+import type { Models } from '../boot/models.js';
 import type { Clock } from '../lib/clock.js';
 import { AppError, ValidationError } from '../lib/errors.js';
 import { contactEmailSchema, localeSchema } from './contacts.schemas.js';

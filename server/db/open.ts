@@ -6,12 +6,10 @@ import type { Config } from '../config.js';
 import type { Logger } from '../lib/logger.js';
 import { connectDatabase } from './connect.js';
 import { startEmbeddedDatabase } from './embedded.js';
-import { createModels, ensureIndexes, type Models } from './models.js';
 import type { RunningServer } from './mongo-java-server.js';
 
 export interface OpenDatabase {
   connection: Connection;
-  models: Models;
   /** Which database this is, for logs: "MONGODB_URI (db.example.com)", "mongo-java-server (H2 file ...)". */
   description: string;
   close(): Promise<void>;
@@ -60,11 +58,8 @@ export async function openDatabase(options: {
     await embedded?.stop();
     throw err;
   }
-  const models = createModels(connection);
-  await ensureIndexes(models);
   return {
     connection,
-    models,
     description,
     async close() {
       await connection.close();

@@ -2,14 +2,13 @@ import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import mongoose from 'mongoose';
 
-import type { Models } from '../db/models.js';
+import type { Models } from '../boot/models.js';
 import type { Clock } from '../lib/clock.js';
+import { dayIn, isoWithOffset } from '../lib/time-zone.js';
 import type { Aggregates } from '../results/aggregates.js';
 import type { ResultsQuery } from '../results/results.schemas.js';
 import { periodOf } from '../results/results.service.js';
-import { REPURCHASE_LABELS } from '../results/summary.js';
-import { dayIn, isoWithOffset } from '../results/time-zone.js';
-import { COUNTED_REVIEW_STATES } from '../surveys/surveys.service.js';
+import { COUNTED_REVIEW_STATES, REPURCHASE_LABELS } from '../vocabulary/answers.js';
 import { csvWriter, safeCell } from './csv.js';
 
 export const FIXED_COLUMNS = [
@@ -73,7 +72,7 @@ export function createExportsService(deps: { models: Models; clock: Clock; timeZ
   }): Promise<{ rows: number; finished: boolean }> {
     const surveyId = new mongoose.Types.ObjectId(input.survey.id);
     const period = periodOf(input.query, clock.now(), timeZone);
-    const match: Record<string, unknown> = { surveyId, review: { $in: COUNTED_REVIEW_STATES } };
+    const match: Record<string, unknown> = { surveyId, review: { $in: [...COUNTED_REVIEW_STATES] } };
     if (period.start || period.end)
       match.submittedAt = {
         ...(period.start ? { $gte: period.start } : {}),

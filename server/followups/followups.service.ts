@@ -1,12 +1,13 @@
 import Handlebars from 'handlebars';
 import mongoose from 'mongoose';
 
-import type { Models } from '../db/models.js';
+import type { Models } from '../boot/models.js';
 import type { Clock } from '../lib/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { REPURCHASE_LABELS } from '../results/summary.js';
 import type { Mailer } from '../sending/mailer.js';
+import { REPURCHASE_LABELS } from '../vocabulary/answers.js';
+import { DEFAULT_FOLLOW_UP_MAX_SCORE } from '../vocabulary/defaults.js';
 import type { FOLLOWUP_OUTCOMES, FOLLOWUP_STATUSES } from './followup.model.js';
 
 type Status = (typeof FOLLOWUP_STATUSES)[number];
@@ -64,7 +65,10 @@ export function createFollowUpsService(deps: { models: Models; clock: Clock; log
     const survey = doc
       ? {
           ownerId: doc.ownerId,
-          rule: { maxScore: doc.followUpRule?.maxScore ?? 6, wouldNot: doc.followUpRule?.wouldNot ?? false },
+          rule: {
+            maxScore: doc.followUpRule?.maxScore ?? DEFAULT_FOLLOW_UP_MAX_SCORE,
+            wouldNot: doc.followUpRule?.wouldNot ?? false,
+          },
         }
       : null;
     if (rules.size > 1000) rules.clear();

@@ -3,7 +3,7 @@ import { parse, type CsvError } from 'csv-parse';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { z } from 'zod';
 
-import type { Models } from '../db/models.js';
+import type { Models } from '../boot/models.js';
 import type { Clock } from '../lib/clock.js';
 import { ValidationError } from '../lib/errors.js';
 

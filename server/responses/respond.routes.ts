@@ -2,12 +2,18 @@ import { createHash } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import type { RateLimitRequestHandler } from 'express-rate-limit';
 
-import { INVALID_LINK_WORDING, localisedQuestion, pickLanguage, type Language } from '../sending/i18n.js';
-import { fillCompany } from '../sending/survey-email.js';
 import type { SurveyDetail } from '../surveys/surveys.service.js';
+import { REPURCHASE_ANSWERS } from '../vocabulary/answers.js';
+import { pickLanguage, type Language } from '../vocabulary/languages.js';
+import {
+  fillCompany,
+  formatDay,
+  INVALID_LINK_WORDING,
+  localisedQuestion,
+  WORDING,
+  type RespondWording,
+} from '../vocabulary/wording.js';
 import { fieldErrorsOf } from '../web/validate.js';
-import { formatDay, RESPOND_WORDING, type RespondWording } from './respond.i18n.js';
-import { REPURCHASE_ANSWERS } from './response.model.js';
 import { answerInputSchema, linkScoreSchema } from './response.schemas.js';
 import type { ResponsesService, StoredAnswer } from './responses.service.js';
 
@@ -65,7 +71,7 @@ export function respondRouter(deps: {
 
   function gone(res: Response, kind: 'closed' | 'unsubscribed', survey: SurveyDetail, contactLocale: string) {
     const lang = pickLanguage(contactLocale, survey.language);
-    const w = RESPOND_WORDING[lang];
+    const w = WORDING[lang].page;
     const t =
       kind === 'closed'
         ? { title: w.closedTitle, body: w.closedBody }
@@ -89,7 +95,7 @@ export function respondRouter(deps: {
       webLink?: boolean;
     },
   ) {
-    const w = RESPOND_WORDING[page.lang];
+    const w = WORDING[page.lang].page;
     const { survey, values } = page;
     const question = (kind: 'recommend' | 'repurchase' | 'reason', text: string) =>
       fillCompany(localisedQuestion(kind, text, page.lang), survey.companyName);
@@ -139,7 +145,7 @@ export function respondRouter(deps: {
       locked?: boolean;
     },
   ) {
-    const w = RESPOND_WORDING[page.lang];
+    const w = WORDING[page.lang].page;
     const answer = page.answer ?? undefined;
     res.render('respond/thanks', {
       layout: 'public',
@@ -162,7 +168,7 @@ export function respondRouter(deps: {
 
   /** Localised messages for the fields Zod refused. */
   function errorsOf(issues: Record<string, string>, lang: Language): Partial<Record<ErrorKey, string>> {
-    const w = RESPOND_WORDING[lang].errors;
+    const w = WORDING[lang].page.errors;
     const out: Partial<Record<ErrorKey, string>> = {};
     for (const key of Object.keys(issues)) {
       if (key === 'score' || key === 'repurchase' || key === 'comment' || key === 'stamp') out[key] = w[key];
@@ -229,7 +235,7 @@ export function respondRouter(deps: {
         survey: found.survey,
         action: `/r/${token}`,
         values: {},
-        errors: { score: RESPOND_WORDING[lang].errors.score },
+        errors: { score: WORDING[lang].page.errors.score },
       });
     }
     renderForm(res, {
@@ -284,7 +290,7 @@ export function respondRouter(deps: {
           survey: found.survey,
           action: `/r/${token}`,
           values: typed(raw),
-          errors: { stamp: RESPOND_WORDING[lang].errors.stamp },
+          errors: { stamp: WORDING[lang].page.errors.stamp },
         });
       }
       case 'locked': {
@@ -354,7 +360,7 @@ export function respondRouter(deps: {
         survey: found.survey,
         action: `/s/${id}`,
         values: typed(raw),
-        errors: { stamp: RESPOND_WORDING[lang].errors.stamp },
+        errors: { stamp: WORDING[lang].page.errors.stamp },
         webLink: true,
       });
     }

@@ -1,19 +1,6 @@
 import { Schema, type InferSchemaType } from 'mongoose';
 
-export const NPS_CATEGORIES = ['promoter', 'passive', 'detractor'] as const;
-export type NpsCategory = (typeof NPS_CATEGORIES)[number];
-
-export const REPURCHASE_ANSWERS = [
-  'definitely_would',
-  'probably_would',
-  'not_sure',
-  'probably_would_not',
-  'definitely_would_not',
-] as const;
-export type RepurchaseAnswer = (typeof REPURCHASE_ANSWERS)[number];
-
-export const RESPONSE_CHANNELS = ['email', 'link', 'api'] as const;
-export const REVIEW_STATES = ['none', 'flagged', 'accepted', 'discarded'] as const;
+import { NPS_CATEGORIES, REPURCHASE_ANSWERS, RESPONSE_CHANNELS, REVIEW_STATES } from '../vocabulary/answers.js';
 
 export const responseSchema = new Schema(
   {
@@ -64,10 +51,3 @@ responseSchema.index({ contactId: 1, submittedAt: -1 });
 responseSchema.index({ countsPending: 1 }, { sparse: true });
 
 export type SurveyResponse = InferSchemaType<typeof responseSchema>;
-
-/** Promoter 9-10, passive 7-8, detractor 0-6 (PRODUCT.md). */
-export function categoryOf(score: number): NpsCategory {
-  if (!Number.isInteger(score) || score < 0 || score > 10)
-    throw new RangeError(`score must be an integer 0-10, got ${score}`);
-  return score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor';
-}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { REPURCHASE_ANSWERS } from './response.model.js';
+import { REPURCHASE_ANSWERS } from '../vocabulary/answers.js';
 
 export const MAX_COMMENT_LENGTH = 5000;
 
@@ -35,8 +35,4 @@ export const linkScoreSchema = z
 
 export const reviewDecisionSchema = z.object({
   decision: z.enum(['accept', 'discard'], { error: 'decision must be accept or discard' }),
-});
-
-export const webLinkActionSchema = z.object({
-  action: z.enum(['enable', 'disable'], { error: 'action must be enable or disable' }),
 });

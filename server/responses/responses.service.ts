@@ -1,15 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 
-import type { Models } from '../db/models.js';
+import type { Models } from '../boot/models.js';
 import type { Clock } from '../lib/clock.js';
 import { isDuplicateKeyError, NotFoundError } from '../lib/errors.js';
 import type { Sealer } from '../lib/seal.js';
 import { hashToken, isWellFormedToken } from '../lib/tokens.js';
 import type { Aggregates } from '../results/aggregates.js';
 import { surveyDetailOf, type SurveyDetail } from '../surveys/surveys.service.js';
+import { categoryOf, COUNTED_REVIEW_STATES, isCounted, type RepurchaseAnswer } from '../vocabulary/answers.js';
 import { responseSummaryOf } from './response-json.js';
-import { categoryOf, type RepurchaseAnswer } from './response.model.js';
 import type { AnswerInput } from './response.schemas.js';
 
 /** Thresholds for "looks automated" (server/responses/README.md explains each). */
@@ -106,9 +106,6 @@ type ResponseDoc = {
   review: string;
 };
 
-/** Answers that belong to the customer: not (yet) judged automated. */
-const OWN_REVIEW_STATES = new Set(['none', 'accepted']);
-
 function answerOf(doc: ResponseDoc): StoredAnswer {
   return {
     id: String(doc._id),
@@ -204,9 +201,7 @@ export function createResponsesService(deps: {
     if (survey.status === 'closed') return { state: 'closed', survey, contactLocale };
     if (contact.unsubscribedAt) return { state: 'unsubscribed', survey, contactLocale };
     const answer =
-      responseDoc !== undefined && responseDoc !== null && OWN_REVIEW_STATES.has(responseDoc.review)
-        ? answerOf(responseDoc)
-        : null;
+      responseDoc !== undefined && responseDoc !== null && isCounted(responseDoc.review) ? answerOf(responseDoc) : null;
     return {
       state: 'open',
       invitationId: invitation._id,
@@ -300,7 +295,7 @@ export function createResponsesService(deps: {
           continue; // a concurrent submit created it first: apply ours as a change
         }
       }
-      const ownAnswer = OWN_REVIEW_STATES.has(existing.review);
+      const ownAnswer = isCounted(existing.review);
       // The autosave only records a score the customer has not given yet; it never overwrites an answer.
       if (input.answer.autosave && ownAnswer)
         return {
@@ -313,10 +308,10 @@ export function createResponsesService(deps: {
       const filter: Record<string, unknown> = ownAnswer
         ? {
             _id: existing._id,
-            review: mongoose.trusted({ $in: [...OWN_REVIEW_STATES] }),
+            review: mongoose.trusted({ $in: [...COUNTED_REVIEW_STATES] }),
             firstSubmittedAt: mongoose.trusted({ $gt: new Date(now.getTime() - policy.editWindowMs) }),
           }
-        : { _id: existing._id, review: mongoose.trusted({ $nin: [...OWN_REVIEW_STATES] }) };
+        : { _id: existing._id, review: mongoose.trusted({ $nin: [...COUNTED_REVIEW_STATES] }) };
       const marked = { ...fields, countsPendingAt: now, countsPendingFrom: existing.submittedAt };
       const update = {
         $set: ownAnswer || review === 'flagged' ? marked : { ...marked, firstSubmittedAt: now },

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 
-import type { Models } from '../db/models.js';
+import type { Models } from '../boot/models.js';
 import type { Clock } from '../lib/clock.js';
 import { isDuplicateKeyError, NotFoundError } from '../lib/errors.js';
 

@@ -1,10 +1,10 @@
 import mongoose from 'mongoose';
 
-import type { Models } from '../db/models.js';
+import type { Models } from '../boot/models.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
-import type { RepurchaseAnswer } from '../responses/response.model.js';
+import { addDays, dayIn, startOfDay } from '../lib/time-zone.js';
+import { isCounted, type RepurchaseAnswer } from '../vocabulary/answers.js';
 import type { Cell } from './summary.js';
-import { addDays, dayIn, startOfDay } from './time-zone.js';
 
 /** What of a response the aggregates count. */
 export interface CountedState {
@@ -33,8 +33,6 @@ export interface DayDoc {
   c?: Record<string, number>;
   flagged?: number;
 }
-
-const COUNTED = new Set(['none', 'accepted']);
 
 function cellKey(score: number, repurchase: string | null | undefined): string {
   return `${score}|${repurchase ?? ''}`;
@@ -98,7 +96,7 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
 
   /** Adds one response's counts (sign +1 or -1) to the per-document $inc map. */
   function addTo(incs: Map<string, Increment>, state: CountedState, sign: 1 | -1) {
-    const counted = COUNTED.has(state.review);
+    const counted = isCounted(state.review);
     if (!counted && state.review !== 'flagged') return; // discarded: counts nowhere
     const day = dayIn(state.submittedAt, timeZone);
     const path = counted ? `c.${cellKey(state.score, state.repurchase)}` : 'flagged';
@@ -192,7 +190,7 @@ export function createAggregates(deps: { models: Models; timeZone: string }) {
               flagged: 0,
             }),
           );
-        if (COUNTED.has(k.rv)) doc.c[cellKey(k.sc, k.r)] = (doc.c[cellKey(k.sc, k.r)] ?? 0) + n;
+        if (isCounted(k.rv)) doc.c[cellKey(k.sc, k.r)] = (doc.c[cellKey(k.sc, k.r)] ?? 0) + n;
         else if (k.rv === 'flagged') doc.flagged += n;
       }
       return { docs: [...docs.values()], responses };

@@ -1,3 +1,5 @@
+import { SMALL_SAMPLE } from '../vocabulary/defaults.js';
+
 /**
  * The NPS arithmetic of PRODUCT.md, as pure functions on counts. Everything shown is computed from
  * counts, never from rounded percentages.
@@ -21,7 +23,6 @@ export interface NpsFigures extends NpsCounts {
   smallSample: boolean;
 }
 
-export const SMALL_SAMPLE = 30;
 const Z95 = 1.96;
 
 /** Rounds half away from zero: 44.5 -> 45, -44.5 -> -45. */

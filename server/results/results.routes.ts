@@ -5,13 +5,14 @@ import type { ExportsService } from '../exports/exports.service.js';
 import { ValidationError } from '../lib/errors.js';
 import type { TagsService } from '../responses/tags.service.js';
 import type { SurveyDetail, SurveysService } from '../surveys/surveys.service.js';
-import { requireRole, roleAtLeast } from '../web/auth.js';
+import { REPURCHASE_LABELS } from '../vocabulary/answers.js';
+import { roleAtLeast } from '../vocabulary/roles.js';
+import { requireRole } from '../web/auth.js';
 import { wholeNumberField } from '../web/form-fields.js';
 import { parseInput } from '../web/validate.js';
 import { RANGE_PRESETS, resultsQuerySchema, type ResultsQuery } from './results.schemas.js';
 import type { ResultsService, SurveyResults, TrendInterval } from './results.service.js';
 import type { SaidVsDidService } from './said-vs-did.service.js';
-import { REPURCHASE_LABELS } from './summary.js';
 
 const tagInputSchema = z.object({
   tag: z.string().trim().min(1, { error: 'Type a tag.' }).max(50, { error: 'Use at most 50 characters.' }),

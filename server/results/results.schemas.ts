@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { RESPONSE_CHANNELS } from '../responses/response.model.js';
+import { RESPONSE_CHANNELS } from '../vocabulary/answers.js';
 
 export const RANGE_PRESETS = ['30d', '90d', '12m', 'all', 'custom'] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];

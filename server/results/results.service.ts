@@ -1,20 +1,23 @@
 import mongoose from 'mongoose';
 
-import type { Models } from '../db/models.js';
+import type { Models } from '../boot/models.js';
 import type { Clock } from '../lib/clock.js';
 import { NotFoundError } from '../lib/errors.js';
+import { addDays, dayIn, startOfDay } from '../lib/time-zone.js';
 import { responseSummaryOf } from '../responses/response-json.js';
-import { categoryOf, type NpsCategory, type RepurchaseAnswer } from '../responses/response.model.js';
-import { COUNTED_REVIEW_STATES } from '../surveys/surveys.service.js';
+import {
+  categoryOf,
+  COUNTED_REVIEW_STATES,
+  isCounted,
+  type NpsCategory,
+  type RepurchaseAnswer,
+} from '../vocabulary/answers.js';
 import { mergeDays, type Aggregates, type DayCounts, type DayDoc } from './aggregates.js';
 import { differsSignificantly, npsFigures, type NpsCounts, type NpsFigures } from './nps.js';
 import type { ResultsQuery } from './results.schemas.js';
 import { share, summarise, type Cell, type Summary } from './summary.js';
-import { addDays, dayIn, startOfDay } from './time-zone.js';
 
 export const COMMENTS_PER_PAGE = 20;
-/** Trend points with fewer responses than this are marked (the small-sample line of PRODUCT.md). */
-export const FEW_RESPONSES = 30;
 const ROLLING_DAYS = 90;
 
 export interface Period {
@@ -175,7 +178,7 @@ export function trendOf(
 ): TrendPoint[] {
   const point = (key: string, from: string, to: string, counts: NpsCounts): TrendPoint => {
     const figures = npsFigures(counts);
-    return { key, from, to, figures, few: figures.n < FEW_RESPONSES };
+    return { key, from, to, figures, few: figures.smallSample };
   };
   if (interval === 'rolling') {
     const points: TrendPoint[] = [];
@@ -265,7 +268,7 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
     for (const { _id: k, n } of rows) {
       let day = byDay.get(k.d);
       if (!day) byDay.set(k.d, (day = { day: k.d, cells: [], flagged: 0 }));
-      if (COUNTED_REVIEW_STATES.includes(k.rv)) day.cells.push({ score: k.sc, repurchase: k.r ?? null, n });
+      if (isCounted(k.rv)) day.cells.push({ score: k.sc, repurchase: k.r ?? null, n });
       else if (k.rv === 'flagged') day.flagged += n;
     }
     return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
@@ -301,7 +304,7 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
       return byValue;
     }
     const rows = await models.responses.aggregate<{ _id: { v?: string | null; c: NpsCategory }; n: number }>([
-      { $match: { ...responseFilter(surveyId, period, query), review: { $in: COUNTED_REVIEW_STATES } } },
+      { $match: { ...responseFilter(surveyId, period, query), review: { $in: [...COUNTED_REVIEW_STATES] } } },
       { $group: { _id: { v: `$contactSnapshot.${query.segment}`, c: '$category' }, n: { $sum: 1 } } },
     ]);
     for (const { _id: k, n } of rows) if (k.v) add(k.v, k.c, n);
@@ -472,7 +475,7 @@ export function createResultsService(deps: { models: Models; clock: Clock; timeZ
     const period = periodOf(query, clock.now(), timeZone);
     const filter: Record<string, unknown> = {
       ...responseFilter(_id, period, query),
-      review: mongoose.trusted({ $in: COUNTED_REVIEW_STATES }),
+      review: mongoose.trusted({ $in: [...COUNTED_REVIEW_STATES] }),
       comment: mongoose.trusted({ $nin: ['', null] }),
       ...(query.comments !== 'all' ? { category: query.comments } : {}),
     };

@@ -1,12 +1,16 @@
 import mongoose from 'mongoose';
 
-import type { Models } from '../db/models.js';
+import type { Models } from '../boot/models.js';
 import type { Clock } from '../lib/clock.js';
 import { NotFoundError } from '../lib/errors.js';
-import type { NpsCategory, RepurchaseAnswer } from '../responses/response.model.js';
-import { COUNTED_REVIEW_STATES } from '../surveys/surveys.service.js';
+import {
+  CATEGORY_LABELS,
+  COUNTED_REVIEW_STATES,
+  REPURCHASE_LABELS,
+  type NpsCategory,
+  type RepurchaseAnswer,
+} from '../vocabulary/answers.js';
 import { wilsonInterval } from './proportions.js';
-import { CATEGORY_LABELS, REPURCHASE_LABELS } from './summary.js';
 
 export interface BehaviourRow {
   key: string;
@@ -81,7 +85,7 @@ export function createSaidVsDidService(deps: { models: Models; clock: Clock }) {
     const cursor = models.responses.collection.find(
       {
         surveyId: _id,
-        review: { $in: COUNTED_REVIEW_STATES },
+        review: { $in: [...COUNTED_REVIEW_STATES] },
         contactId: { $ne: null },
         submittedAt: { $lte: cutoff },
       },

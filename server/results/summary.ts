@@ -1,9 +1,13 @@
 import {
+  NPS_CATEGORIES as CATEGORIES,
+  CATEGORY_LABELS,
   categoryOf,
   REPURCHASE_ANSWERS,
+  REPURCHASE_LABELS,
+  TOP_2_BOX as TOP_2,
   type NpsCategory,
   type RepurchaseAnswer,
-} from '../responses/response.model.js';
+} from '../vocabulary/answers.js';
 import { npsFigures, type NpsFigures } from './nps.js';
 
 /** Counted responses with one score and one repurchase answer (null: not answered). */
@@ -12,21 +16,6 @@ export interface Cell {
   repurchase: RepurchaseAnswer | null;
   n: number;
 }
-
-export const CATEGORY_LABELS: Record<NpsCategory, string> = {
-  promoter: 'Promoters (9-10)',
-  passive: 'Passives (7-8)',
-  detractor: 'Detractors (0-6)',
-};
-export const REPURCHASE_LABELS: Record<RepurchaseAnswer, string> = {
-  definitely_would: 'Definitely would',
-  probably_would: 'Probably would',
-  not_sure: 'Not sure',
-  probably_would_not: 'Probably would not',
-  definitely_would_not: 'Definitely would not',
-};
-const CATEGORIES: NpsCategory[] = ['promoter', 'passive', 'detractor'];
-const TOP_2: RepurchaseAnswer[] = ['definitely_would', 'probably_would'];
 
 /** A share in percent of a whole, unrounded; 0 when the whole is 0. */
 export const share = (part: number, whole: number) => (whole === 0 ? 0 : (100 * part) / whole);

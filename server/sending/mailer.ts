@@ -1,6 +1,6 @@
 import { createTransport } from 'nodemailer';
 
-import type { Models } from '../db/models.js';
+import type { Models } from '../boot/models.js';
 
 export interface OutgoingMessage {
   from: string;

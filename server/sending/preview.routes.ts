@@ -3,8 +3,8 @@ import { z } from 'zod';
 
 import type { BrandingService } from '../branding/branding.service.js';
 import type { Config } from '../config.js';
-import { SURVEY_LANGUAGES } from '../surveys/survey.model.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
+import { SURVEY_LANGUAGES } from '../vocabulary/languages.js';
 import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { parseInput } from '../web/validate.js';

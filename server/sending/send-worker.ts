@@ -1,9 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
 
+import type { Models } from '../boot/models.js';
 import { createBrandingService, type LogoData } from '../branding/branding.service.js';
-import type { Models } from '../db/models.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Sealer } from '../lib/seal.js';
@@ -72,8 +71,6 @@ export function createSendWorker(deps: {
   const policy: SendPolicy = { ...DEFAULT_SEND_POLICY, ...deps.policy };
   const workerId = deps.workerId ?? `${process.pid}-${randomBytes(4).toString('hex')}`;
   const sendQueue = createSendQueue({ models, clock, sealer });
-  let running = false;
-  let loop: Promise<void> | undefined;
   let lastEmptyReminderCheck = -Infinity;
   let lastBatchClaimed = false;
   let lastLookAt = 0;
@@ -404,6 +401,7 @@ export function createSendWorker(deps: {
 
   const worker = {
     id: workerId,
+    policy,
 
     /**
      * Invitations left in `sending` by a worker that stopped mid-send (its claim is older than the
@@ -477,30 +475,6 @@ export function createSendWorker(deps: {
       await recordDelivered(claimed.filter((_, i) => sent[i]).map((inv) => inv.surveyId));
       lastBatchClaimed = claimed.length > 0;
       return claimed.length + reminders.length + (queuedRun ? 1 : 0);
-    },
-
-    /** Runs until stop(): recovers stale claims at start, then sends whatever is due. */
-    start(): void {
-      if (running) return;
-      running = true;
-      loop = (async () => {
-        await worker.recoverStale().catch((err: unknown) => logger.error({ err }, 'stale-claim recovery failed'));
-        while (running) {
-          try {
-            const sent = await worker.runOnce();
-            if (sent === 0) await sleep(policy.idleMs);
-          } catch (err) {
-            logger.error({ err }, 'send worker error; retrying shortly');
-            await sleep(policy.idleMs);
-          }
-        }
-      })();
-    },
-
-    /** Finishes the invitations in hand, then stops. */
-    async stop(): Promise<void> {
-      running = false;
-      await loop;
     },
   };
   return worker;

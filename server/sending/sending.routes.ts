@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import mongoose from 'mongoose';
 
-import type { Models } from '../db/models.js';
+import type { Models } from '../boot/models.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
+import { DEFAULT_THROTTLE_DAYS } from '../vocabulary/defaults.js';
 import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { typedValues } from '../web/forms.js';
@@ -24,7 +25,7 @@ export function sendingRouter(deps: {
   router.get('/surveys/:id/send', requireRole('manager'), async (req, res) => {
     const survey = await surveys.get(req.params.id as string);
     const propertyKeys = await sendQueue.knownPropertyKeys();
-    const values = { sampleMode: 'all', throttleDays: 90, ...typedValues(req.query) };
+    const values = { sampleMode: 'all', throttleDays: DEFAULT_THROTTLE_DAYS, ...typedValues(req.query) };
     const locals = { title: `Send ${survey.name}`, survey, propertyKeys, values };
     if (req.query.check === undefined) return res.render('surveys/send', locals);
     try {

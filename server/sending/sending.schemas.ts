@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { DEFAULT_THROTTLE_DAYS } from '../vocabulary/defaults.js';
 import { wholeNumberField } from '../web/form-fields.js';
 import type { AudienceOptions } from './send-queue.service.js';
 
@@ -28,7 +29,7 @@ export const audienceFormSchema = z
       365,
       'Enter a number of days from 0 to 365.',
       'Enter a whole number of days.',
-    ).default(90),
+    ).default(DEFAULT_THROTTLE_DAYS),
     check: z.string().optional(),
   })
   .superRefine((form, ctx) => {

@@ -5,7 +5,8 @@ import juice from 'juice';
 
 import { DEFAULT_ACCENT, HEX_COLOUR, textColourOn } from '../branding/colour.js';
 import { viewsDir } from '../lib/paths.js';
-import { EMAIL_WORDING, localisedQuestion, pickLanguage, type Language } from './i18n.js';
+import { pickLanguage, type Language } from '../vocabulary/languages.js';
+import { fillCompany, localisedQuestion, WORDING } from '../vocabulary/wording.js';
 import type { OutgoingMessage } from './mailer.js';
 
 /** What the email needs to know about the survey (a plain object, e.g. from surveys.get). */
@@ -53,10 +54,6 @@ const template = Handlebars.create().compile(readFileSync(path.join(viewsDir, 'e
 const TOKEN_SLOT = 'NPSxTOKENxSLOTxxxxxxxxxxxxxxxxxxxxxxxxxxxxx';
 const htmlShells = new Map<string, string>();
 
-export function fillCompany(text: string, company: string): string {
-  return text.replaceAll('{company}', company);
-}
-
 /** Quotes a display name for an address header when it contains specials ("Acme, Inc." <a@b>). */
 function address(name: string, email: string): string {
   const clean = name.replace(/[\r\n]/g, ' ').trim();
@@ -82,7 +79,7 @@ export function renderSurveyEmail(input: {
 }): SurveyEmail {
   const { survey, contact, token, baseUrl } = input;
   const language = pickLanguage(contact.locale, survey.language);
-  const wording = EMAIL_WORDING[language];
+  const wording = WORDING[language].email;
   const host = new URL(baseUrl).hostname;
   const question = fillCompany(localisedQuestion('recommend', survey.recommendQuestion, language), survey.companyName);
   const subject =

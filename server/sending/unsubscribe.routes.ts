@@ -1,10 +1,11 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { RateLimitRequestHandler } from 'express-rate-limit';
 
-import type { Models } from '../db/models.js';
+import type { Models } from '../boot/models.js';
 import type { Clock } from '../lib/clock.js';
 import { hashToken, isWellFormedToken } from '../lib/tokens.js';
-import { INVALID_LINK_WORDING, pickLanguage, UNSUBSCRIBE_WORDING } from './i18n.js';
+import { pickLanguage } from '../vocabulary/languages.js';
+import { INVALID_LINK_WORDING, WORDING } from '../vocabulary/wording.js';
 
 /**
  * The unsubscribe link in every survey email. GET shows a confirmation page and changes nothing (mail
@@ -45,7 +46,7 @@ export function unsubscribeRouter(deps: { models: Models; clock: Clock; limiter:
 
   function render(res: Response, token: string, found: NonNullable<Awaited<ReturnType<typeof lookup>>>, done: boolean) {
     const lang = pickLanguage(found.contact.locale ?? '', found.survey.language ?? 'en');
-    const w = UNSUBSCRIBE_WORDING[lang];
+    const w = WORDING[lang].unsubscribe;
     const company = found.survey.companyName;
     res.render('respond/unsubscribe', {
       layout: 'public',

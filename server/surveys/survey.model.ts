@@ -1,8 +1,9 @@
 import { Schema, type InferSchemaType } from 'mongoose';
 
+import { DEFAULT_AUTOPILOT, DEFAULT_FOLLOW_UP_MAX_SCORE, DEFAULT_REMINDER_AFTER_DAYS } from '../vocabulary/defaults.js';
+import { SURVEY_LANGUAGES } from '../vocabulary/languages.js';
+
 export const SURVEY_STATUSES = ['draft', 'active', 'paused', 'closed'] as const;
-/** Languages the survey email and pages are written in (server/sending/i18n). */
-export const SURVEY_LANGUAGES = ['en', 'de'] as const;
 export type SurveyStatus = (typeof SURVEY_STATUSES)[number];
 
 export const surveySchema = new Schema(
@@ -22,11 +23,11 @@ export const surveySchema = new Schema(
     language: { type: String, enum: SURVEY_LANGUAGES, default: 'en' },
     reminder: {
       enabled: { type: Boolean, default: true },
-      afterDays: { type: Number, min: 1, max: 30, default: 3 },
+      afterDays: { type: Number, min: 1, max: 30, default: DEFAULT_REMINDER_AFTER_DAYS },
     },
     // Which answers open a follow-up case: a score up to maxScore, or (if set) "would not buy again".
     followUpRule: {
-      maxScore: { type: Number, min: 0, max: 10, default: 6 },
+      maxScore: { type: Number, min: 0, max: 10, default: DEFAULT_FOLLOW_UP_MAX_SCORE },
       wouldNot: { type: Boolean, default: false },
     },
     status: { type: String, enum: SURVEY_STATUSES, required: true, default: 'draft' },
@@ -44,14 +45,14 @@ export const surveySchema = new Schema(
     // Relationship NPS on a schedule (server/autopilot/README.md). Settings first, then the workers' state.
     autopilot: {
       enabled: { type: Boolean, default: false },
-      everyDays: { type: Number, min: 7, max: 730, default: 90 },
-      newContactDelayDays: { type: Number, min: 0, max: 365, default: 30 },
+      everyDays: { type: Number, min: 7, max: 730, default: DEFAULT_AUTOPILOT.everyDays },
+      newContactDelayDays: { type: Number, min: 0, max: 365, default: DEFAULT_AUTOPILOT.newContactDelayDays },
       // A contact property holding the signup date; empty: the day the contact was added.
       joinDateProperty: { type: String, trim: true, maxlength: 100, default: '' },
       // At most this many invitations a day (in REPORT_TIME_ZONE); unset: no cap.
       dailyCap: { type: Number, min: 1, max: 1_000_000 },
-      samplePercent: { type: Number, min: 1, max: 100, default: 100 },
-      throttleDays: { type: Number, min: 0, max: 730, default: 90 },
+      samplePercent: { type: Number, min: 1, max: 100, default: DEFAULT_AUTOPILOT.samplePercent },
+      throttleDays: { type: Number, min: 0, max: 730, default: DEFAULT_AUTOPILOT.throttleDays },
       startedAt: { type: Date },
       initialSyncDone: { type: Boolean, default: false },
       syncedAt: { type: Date },
@@ -74,9 +75,3 @@ surveySchema.index({ status: 1, createdAt: -1 });
 surveySchema.index({ webLinkId: 1 }, { unique: true, sparse: true });
 
 export type Survey = InferSchemaType<typeof surveySchema>;
-
-export const DEFAULT_QUESTIONS = Object.freeze({
-  recommend: 'How likely are you to recommend {company} to a friend or colleague?',
-  repurchase: 'Would you buy from {company} again?',
-  reason: 'What is the main reason for your score?',
-});

@@ -1,14 +1,12 @@
 import { Router } from 'express';
 
 import { ConflictError } from '../lib/errors.js';
-import { webLinkActionSchema } from '../responses/response.schemas.js';
-import type { SurveyOverview } from '../results/results.service.js';
+import { SURVEY_LANGUAGES } from '../vocabulary/languages.js';
 import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { renderInvalid, typedValues } from '../web/forms.js';
 import { parseInput } from '../web/validate.js';
-import { SURVEY_LANGUAGES } from './survey.model.js';
-import { statusActionSchema, surveyInputSchema, surveySettingsSchema } from './surveys.schemas.js';
+import { statusActionSchema, surveyInputSchema, surveySettingsSchema, webLinkActionSchema } from './surveys.schemas.js';
 import type { SurveysService } from './surveys.service.js';
 
 const LANGUAGE_NAMES: Record<(typeof SURVEY_LANGUAGES)[number], string> = { en: 'English', de: 'Deutsch' };
@@ -25,6 +23,15 @@ export interface DeliveryProgress {
   byStatus: Record<string, number>;
   skipped: Record<string, number>;
   total: number;
+}
+
+/** A survey's line on the overview (the results domain computes it). */
+export interface OverviewLine {
+  figures: { n: number; nps: number | null; npsRounded: number | null; interval: { marginOfError: number } };
+  delivered: number;
+  responded: number;
+  rate: number | null;
+  trend: readonly { figures: { n: number; nps: number | null } }[];
 }
 
 export interface QueueRun {
@@ -67,7 +74,7 @@ export function surveysRouter(deps: {
   recentRuns: (surveyId: string) => Promise<QueueRun[]>;
   skipLabels: Record<string, string>;
   flaggedCount: (surveyId: string) => Promise<number>;
-  overview: (surveyIds: string[]) => Promise<Map<string, SurveyOverview>>;
+  overview: (surveyIds: string[]) => Promise<Map<string, OverviewLine>>;
   autopilotSettings: (surveyId: string) => Promise<{ enabled: boolean }>;
   recentTriggers: (surveyId: string) => Promise<{ scheduled: number; skipped: number; latest: unknown[] }>;
   baseUrl: string;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
+import { DEFAULT_FOLLOW_UP_MAX_SCORE, DEFAULT_QUESTIONS, DEFAULT_REMINDER_AFTER_DAYS } from '../vocabulary/defaults.js';
+import { SURVEY_LANGUAGES } from '../vocabulary/languages.js';
 import { checkbox, wholeNumberField } from '../web/form-fields.js';
-import { DEFAULT_QUESTIONS, SURVEY_LANGUAGES } from './survey.model.js';
 
 const text = (label: string, max: number) =>
   z
@@ -44,8 +45,8 @@ export const surveySettingsSchema = surveyInputSchema.extend({
     30,
     'Enter a number of days from 1 to 30.',
     'Enter a whole number of days.',
-  ).default(3),
-  followUpMaxScore: wholeNumberField(0, 10, 'Choose a score from 0 to 10.').default(6),
+  ).default(DEFAULT_REMINDER_AFTER_DAYS),
+  followUpMaxScore: wholeNumberField(0, 10, 'Choose a score from 0 to 10.').default(DEFAULT_FOLLOW_UP_MAX_SCORE),
   followUpWouldNot: checkbox,
 });
 export type SurveySettings = z.infer<typeof surveySettingsSchema>;
@@ -53,3 +54,7 @@ export type SurveySettings = z.infer<typeof surveySettingsSchema>;
 export const STATUS_ACTIONS = ['activate', 'pause', 'resume', 'close'] as const;
 export const statusActionSchema = z.object({ action: z.enum(STATUS_ACTIONS, { error: 'Unknown action.' }) });
 export type StatusAction = (typeof STATUS_ACTIONS)[number];
+
+export const webLinkActionSchema = z.object({
+  action: z.enum(['enable', 'disable'], { error: 'action must be enable or disable' }),
+});

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import mongoose, { type InferSchemaType } from 'mongoose';
 
-import { autopilotSettingsOf, type AutopilotSettings } from '../autopilot/autopilot-settings.js';
-import type { Models } from '../db/models.js';
+import type { Models } from '../boot/models.js';
 import { ConflictError, NotFoundError } from '../lib/errors.js';
-import { DEFAULT_QUESTIONS, type surveySchema, type SurveyStatus } from './survey.model.js';
+import { DEFAULT_FOLLOW_UP_MAX_SCORE, DEFAULT_QUESTIONS, DEFAULT_REMINDER_AFTER_DAYS } from '../vocabulary/defaults.js';
+import { autopilotSettingsOf, type AutopilotSettings } from './autopilot-settings.js';
+import type { surveySchema, SurveyStatus } from './survey.model.js';
 import type { StatusAction, SurveyInput, SurveySettings } from './surveys.schemas.js';
 
 export interface SurveySummary {
@@ -51,8 +52,8 @@ export function surveyDetailOf(d: SurveyDoc): SurveyDetail {
     emailIntro: d.emailIntro ?? '',
     language: d.language ?? 'en',
     reminderEnabled: d.reminder?.enabled ?? true,
-    reminderAfterDays: d.reminder?.afterDays ?? 3,
-    followUpMaxScore: d.followUpRule?.maxScore ?? 6,
+    reminderAfterDays: d.reminder?.afterDays ?? DEFAULT_REMINDER_AFTER_DAYS,
+    followUpMaxScore: d.followUpRule?.maxScore ?? DEFAULT_FOLLOW_UP_MAX_SCORE,
     followUpWouldNot: d.followUpRule?.wouldNot ?? false,
     status: d.status,
     pausedReason: d.status === 'paused' ? (d.pausedReason ?? '') : '',
@@ -73,9 +74,6 @@ const TRANSITIONS: Record<StatusAction, { from: SurveyStatus[]; to: SurveyStatus
   resume: { from: ['paused'], to: 'active' },
   close: { from: ['draft', 'active', 'paused'], to: 'closed' },
 };
-
-/** Responses that count in figures: not flagged as automated, unless a manager accepted them. */
-export const COUNTED_REVIEW_STATES = ['none', 'accepted'];
 
 export function createSurveysService(deps: { surveys: Models['surveys'] }) {
   const { surveys } = deps;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { DEFAULT_THROTTLE_DAYS } from '../vocabulary/defaults.js';
+
 const propertyKey = z
   .string()
   .min(1)
@@ -35,7 +37,7 @@ export const triggerCreateSchema = z.strictObject({
     .int()
     .min(0)
     .max(365)
-    .default(90)
+    .default(DEFAULT_THROTTLE_DAYS)
     .describe('Skip the contact if any survey reached them in the last N days.'),
 });
 export type TriggerInput = z.infer<typeof triggerCreateSchema>;

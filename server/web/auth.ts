@@ -1,8 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 
-import type { Role } from '../accounts/user.model.js';
 import type { Clock } from '../lib/clock.js';
 import { ForbiddenError, UnauthorizedError } from '../lib/errors.js';
+import { roleAtLeast, type Role } from '../vocabulary/roles.js';
 
 export interface CurrentUser {
   id: string;
@@ -15,13 +15,6 @@ declare module 'express-serve-static-core' {
   interface Request {
     user?: CurrentUser;
   }
-}
-
-/** admin can do all a manager can, a manager all a viewer can. */
-const RANK: Record<Role, number> = { viewer: 1, manager: 2, admin: 3 };
-
-export function roleAtLeast(role: Role, required: Role): boolean {
-  return RANK[role] >= RANK[required];
 }
 
 /**

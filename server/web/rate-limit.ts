@@ -7,7 +7,7 @@ import {
 } from 'express-rate-limit';
 import mongoose from 'mongoose';
 
-import type { Models } from '../db/models.js';
+import type { Models } from '../boot/models.js';
 import type { Clock } from '../lib/clock.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 

@@ -1,8 +1,8 @@
 import type { Router } from 'express';
 import type { z } from 'zod';
 
-import type { Role } from '../accounts/user.model.js';
 import { ConflictError } from '../lib/errors.js';
+import type { Role } from '../vocabulary/roles.js';
 import { requireRole } from './auth.js';
 import { flash } from './flash.js';
 import { renderInvalid, typedValues } from './forms.js';

@@ -7,10 +7,10 @@ import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 
+import { linkTokenSealer } from '../../server/boot/sealers.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { createSmtpMailer } from '../../server/sending/mailer.js';
 import { createSendWorker } from '../../server/sending/send-worker.js';
-import { linkTokenSealer } from '../../server/sending/wiring.js';
 import { createUser } from '../helpers/agent.js';
 import { useBrowser, waitForCanvasPixels } from '../helpers/browser.js';
 import { useTestContext } from '../helpers/context.js';

@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 
 import { createAccountsService } from '../../server/accounts/accounts.service.js';
-import type { Role } from '../../server/accounts/user.model.js';
+import type { Role } from '../../server/vocabulary/roles.js';
 import type { TestContext } from './context.js';
 
 export type Agent = ReturnType<typeof request.agent>;

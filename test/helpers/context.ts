@@ -2,10 +2,11 @@ import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import type { Connection } from 'mongoose';
 
-import { createApp } from '../../server/app.js';
+import { createApp } from '../../server/boot/app.js';
+import { createModels, ensureIndexes, type Models } from '../../server/boot/models.js';
+import { createServices, type Services } from '../../server/boot/services.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { connectDatabase } from '../../server/db/connect.js';
-import { createModels, ensureIndexes, type Models } from '../../server/db/models.js';
 import { createLogger, type Logger } from '../../server/lib/logger.js';
 import { TestClock } from './clock.js';
 import { testDatabaseUri } from './database.js';
@@ -19,6 +20,8 @@ export interface TestContext {
   clock: TestClock;
   connection: Connection;
   models: Models;
+  /** The services the app runs on (the same ones a worker would use). */
+  services: Services;
   /** Empties every collection, sessions included. */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -45,7 +48,8 @@ export async function createTestContext(
   const models = createModels(connection);
   await ensureIndexes(models);
   const clock = new TestClock(new Date(), { live: options.liveClock === true });
-  const app = createApp({ config, logger, connection, models, clock });
+  const services = createServices({ config, logger, models, clock });
+  const app = createApp({ config, logger, connection, models, services });
   return {
     app,
     config,
@@ -54,6 +58,7 @@ export async function createTestContext(
     clock,
     connection,
     models,
+    services,
     async reset() {
       const collections = await connection.db!.collections();
       await Promise.all(collections.map((c) => c.deleteMany({})));

@@ -1,8 +1,8 @@
 import type mongoose from 'mongoose';
 
 import { generateToken, hashToken } from '../../server/lib/tokens.js';
-import { categoryOf } from '../../server/responses/response.model.js';
 import { createAggregates } from '../../server/results/aggregates.js';
+import { categoryOf } from '../../server/vocabulary/answers.js';
 import type { TestContext } from './context.js';
 
 /** A survey straight in the database (draft unless told otherwise). */

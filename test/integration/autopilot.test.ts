@@ -4,7 +4,7 @@ import type mongoose from 'mongoose';
 import { createAutopilotService, inSample } from '../../server/autopilot/autopilot.service.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { createSealer } from '../../server/lib/seal.js';
-import { dayIn } from '../../server/results/time-zone.js';
+import { dayIn } from '../../server/lib/time-zone.js';
 import { createOutboxMailer } from '../../server/sending/mailer.js';
 import { createSendWorker } from '../../server/sending/send-worker.js';
 import { csrfTokenOf, signedInAs } from '../helpers/agent.js';

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { simpleParser } from 'mailparser';
 
+import { linkTokenSealer } from '../../server/boot/sealers.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { createOutboxMailer, createSmtpMailer } from '../../server/sending/mailer.js';
 import { createSendQueue } from '../../server/sending/send-queue.service.js';
 import { createSendWorker } from '../../server/sending/send-worker.js';
-import { linkTokenSealer } from '../../server/sending/wiring.js';
 import { csrfTokenOf, signedInAs, type Agent } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeSurvey } from '../helpers/factories.js';

@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 
 import { createAccountsService } from '../../server/accounts/accounts.service.js';
 import { isDuplicateKeyError, ValidationError } from '../../server/lib/errors.js';
-import { categoryOf } from '../../server/responses/response.model.js';
+import { categoryOf } from '../../server/vocabulary/answers.js';
 import { useTestContext } from '../helpers/context.js';
 
 /**

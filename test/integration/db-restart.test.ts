@@ -4,10 +4,11 @@ import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
 
-import { createApp } from '../../server/app.js';
+import { createApp } from '../../server/boot/app.js';
+import { createModels, ensureIndexes } from '../../server/boot/models.js';
+import { createServices } from '../../server/boot/services.js';
 import { loadConfig } from '../../server/config.js';
 import { connectDatabase } from '../../server/db/connect.js';
-import { createModels, ensureIndexes } from '../../server/db/models.js';
 import { startMongoJavaServer, type RunningServer } from '../../server/db/mongo-java-server.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { createAggregates } from '../../server/results/aggregates.js';
@@ -45,7 +46,8 @@ describe('faults: the database restarted under load', function () {
     await ensureIndexes(models);
     const clock = new TestClock();
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
-    const app = createApp({ config, logger: silent, connection, models, clock });
+    const services = createServices({ config, logger: silent, models, clock });
+    const app = createApp({ config, logger: silent, connection, models, services });
     const fake = { models, clock, config } as unknown as TestContext;
 
     try {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
-import type { RepurchaseAnswer } from '../../server/responses/response.model.js';
 import { wilsonInterval } from '../../server/results/proportions.js';
+import type { RepurchaseAnswer } from '../../server/vocabulary/answers.js';
 import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeSurvey } from '../helpers/factories.js';

@@ -1,9 +1,9 @@
 import autocannon from 'autocannon';
 import { expect } from 'chai';
 
+import { linkTokenSealer } from '../../server/boot/sealers.js';
 import { createAggregates } from '../../server/results/aggregates.js';
 import { createSendQueue } from '../../server/sending/send-queue.service.js';
-import { linkTokenSealer } from '../../server/sending/wiring.js';
 import { createUser, DEFAULT_PASSWORD } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { testDatabaseUri } from '../helpers/database.js';
@@ -107,7 +107,7 @@ describe('scale-out: two app processes and two worker processes on one database'
     await createSendQueue({
       models: ctx.models,
       clock: ctx.clock,
-      sealer: linkTokenSealer({ tokenSecret: env.TOKEN_SECRET } as never),
+      sealer: linkTokenSealer({ tokenSecret: env.TOKEN_SECRET }),
     }).queue(String(survey._id), { filters: [], throttleDays: 90 });
     const deadline = Date.now() + 120_000;
     while ((await ctx.models.invitations.countDocuments({ surveyId: survey._id, status: 'sent' })) < CONTACTS) {

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import request from 'supertest';
 
-import { createApp } from '../../server/app.js';
+import { createApp } from '../../server/boot/app.js';
+import { createModels } from '../../server/boot/models.js';
+import { createServices } from '../../server/boot/services.js';
 import { connectDatabase } from '../../server/db/connect.js';
-import { createModels } from '../../server/db/models.js';
 import { createAggregates } from '../../server/results/aggregates.js';
 import { createUser, DEFAULT_PASSWORD } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
@@ -20,7 +21,13 @@ describe('two app instances on one database', () => {
     const connection = await connectDatabase(testDatabaseUri());
     const models = createModels(connection);
     return {
-      app: createApp({ config: ctx.config, logger: ctx.logger, connection, models, clock: ctx.clock }),
+      app: createApp({
+        config: ctx.config,
+        logger: ctx.logger,
+        connection,
+        models,
+        services: createServices({ config: ctx.config, logger: ctx.logger, models, clock: ctx.clock }),
+      }),
       close: () => connection.close(),
     };
   }

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 
+import { linkTokenSealer } from '../../server/boot/sealers.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { createOutboxMailer } from '../../server/sending/mailer.js';
 import { createSendWorker } from '../../server/sending/send-worker.js';
-import { linkTokenSealer } from '../../server/sending/wiring.js';
 import { csrfTokenOf, formToken, signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeSurvey } from '../helpers/factories.js';

@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 
+import { linkTokenSealer } from '../../server/boot/sealers.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { createSealer } from '../../server/lib/seal.js';
 import { hashToken } from '../../server/lib/tokens.js';
 import { createOutboxMailer, createSmtpMailer, DeliveryError, type Mailer } from '../../server/sending/mailer.js';
 import { createSendQueue, type AudienceOptions } from '../../server/sending/send-queue.service.js';
 import { createSendWorker, type SendPolicy } from '../../server/sending/send-worker.js';
-import { linkTokenSealer } from '../../server/sending/wiring.js';
 import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { testDatabaseUri } from '../helpers/database.js';

@@ -1,4 +1,4 @@
-import { REPURCHASE_LABELS } from '../../results/summary.js';
+import { REPURCHASE_LABELS } from '../../vocabulary/answers.js';
 
 /** {{repurchaseLabel "not_sure"}}: "Not sure"; the stored value itself when it is not one of the five answers. */
 export function repurchaseLabel(value: unknown): string {

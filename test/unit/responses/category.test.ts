@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { categoryOf } from '../../../server/responses/response.model.js';
+import { categoryOf } from '../../../server/vocabulary/answers.js';
 
 describe('categoryOf', () => {
   it('maps 0-6 to detractor, 7-8 to passive, 9-10 to promoter', () => {

@@ -3,8 +3,8 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 
 import { generateToken } from '../../../server/lib/tokens.js';
-import { pickLanguage } from '../../../server/sending/i18n.js';
 import { renderSurveyEmail, type EmailSurvey } from '../../../server/sending/survey-email.js';
+import { pickLanguage } from '../../../server/vocabulary/languages.js';
 
 const survey: EmailSurvey = {
   id: '64b000000000000000000001',

@@ -6,69 +6,46 @@ import Handlebars from 'handlebars';
 import mongoose, { type Connection } from 'mongoose';
 import { pinoHttp } from 'pino-http';
 
-import { accountsRouter } from './accounts/accounts.routes.js';
-import { createAccountsService } from './accounts/accounts.service.js';
-import { apiKeysRouter } from './api/api-keys.routes.js';
-import { createApiKeysService } from './api/api-keys.service.js';
-import { apiRouter } from './api/api.routes.js';
-import { autopilotRouter } from './autopilot/autopilot.routes.js';
-import { createAutopilotService } from './autopilot/autopilot.service.js';
-import { brandingRouter } from './branding/branding.routes.js';
-import { createBrandingService } from './branding/branding.service.js';
-import type { Config } from './config.js';
-import { createContactImportService } from './contacts/contact-import.service.js';
-import { contactsRouter } from './contacts/contacts.routes.js';
-import { createContactsService } from './contacts/contacts.service.js';
-import { pingDatabase } from './db/connect.js';
-import type { Models } from './db/models.js';
-import { createExportsService } from './exports/exports.service.js';
-import { followUpsRouter } from './followups/followups.routes.js';
-import { createFollowUpsService } from './followups/followups.service.js';
-import { systemClock, type Clock } from './lib/clock.js';
-import type { Logger } from './lib/logger.js';
-import { publicDir, viewsDir } from './lib/paths.js';
-import { createSealer } from './lib/seal.js';
-import { createOrderImportService } from './orders/order-import.service.js';
-import { ordersRouter } from './orders/orders.routes.js';
-import { respondRouter } from './responses/respond.routes.js';
-import { responseJson } from './responses/response-json.js';
-import { createResponsesService, DEFAULT_BOT_THRESHOLDS } from './responses/responses.service.js';
-import { reviewRouter } from './responses/review.routes.js';
-import { tagsRouter } from './responses/tags.routes.js';
-import { createTagsService } from './responses/tags.service.js';
-import { createAggregates } from './results/aggregates.js';
-import { resultsRouter } from './results/results.routes.js';
-import { createResultsService } from './results/results.service.js';
-import { createSaidVsDidService } from './results/said-vs-did.service.js';
-import type { Mailer } from './sending/mailer.js';
-import { previewRouter } from './sending/preview.routes.js';
-import { createSendQueue } from './sending/send-queue.service.js';
-import { SKIP_LABELS } from './sending/send-skip.model.js';
-import { sendingRouter } from './sending/sending.routes.js';
-import { unsubscribeRouter } from './sending/unsubscribe.routes.js';
-import { createMailer, linkTokenSealer } from './sending/wiring.js';
-import { surveysRouter } from './surveys/surveys.routes.js';
-import { createSurveysService } from './surveys/surveys.service.js';
-import { createTriggersService } from './triggers/triggers.service.js';
-import { loadUser, requireUser } from './web/auth.js';
-import { createCsrf } from './web/csrf.js';
-import { errorHandler, notFound } from './web/error-handler.js';
-import { flashMiddleware } from './web/flash.js';
-import { helpers } from './web/helpers/index.js';
-import { loginRateLimit, tokenRateLimit, webLinkRateLimit } from './web/rate-limit.js';
-import { securityHeaders } from './web/security.js';
-import { createSessionMiddleware, sessionTerminator } from './web/session.js';
-import { webhooksRouter } from './webhooks/webhooks.routes.js';
-import { createWebhooksService } from './webhooks/webhooks.service.js';
+import { accountsRouter } from '../accounts/accounts.routes.js';
+import { apiKeysRouter } from '../api/api-keys.routes.js';
+import { apiRouter } from '../api/api.routes.js';
+import { autopilotRouter } from '../autopilot/autopilot.routes.js';
+import { brandingRouter } from '../branding/branding.routes.js';
+import type { Config } from '../config.js';
+import { contactsRouter } from '../contacts/contacts.routes.js';
+import { pingDatabase } from '../db/connect.js';
+import { followUpsRouter } from '../followups/followups.routes.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { publicDir, viewsDir } from '../lib/paths.js';
+import { ordersRouter } from '../orders/orders.routes.js';
+import { respondRouter } from '../responses/respond.routes.js';
+import { reviewRouter } from '../responses/review.routes.js';
+import { tagsRouter } from '../responses/tags.routes.js';
+import { resultsRouter } from '../results/results.routes.js';
+import { previewRouter } from '../sending/preview.routes.js';
+import { SKIP_LABELS } from '../sending/send-skip.model.js';
+import { sendingRouter } from '../sending/sending.routes.js';
+import { unsubscribeRouter } from '../sending/unsubscribe.routes.js';
+import { surveysRouter } from '../surveys/surveys.routes.js';
+import { loadUser, requireUser } from '../web/auth.js';
+import { createCsrf } from '../web/csrf.js';
+import { errorHandler, notFound } from '../web/error-handler.js';
+import { flashMiddleware } from '../web/flash.js';
+import { helpers } from '../web/helpers/index.js';
+import { loginRateLimit, tokenRateLimit, webLinkRateLimit } from '../web/rate-limit.js';
+import { securityHeaders } from '../web/security.js';
+import { createSessionMiddleware, sessionTerminator } from '../web/session.js';
+import { webhooksRouter } from '../webhooks/webhooks.routes.js';
+import type { Models } from './models.js';
+import type { Services } from './services.js';
 
 export interface AppDeps {
   config: Config;
   logger: Logger;
   connection: Connection;
   models: Models;
-  clock?: Clock;
-  /** For the "send me a test" button; default: SMTP_URL or the outbox. */
-  mailer?: Mailer;
+  services: Services;
 }
 
 const require = createRequire(import.meta.url);
@@ -102,54 +79,29 @@ function propertyKeysFor(
 /** Builds the Express app: views, middleware, routers, error handler. Does no I/O until a request arrives. */
 export function createApp(deps: AppDeps): Express {
   const { config, logger, connection, models } = deps;
-  const clock = deps.clock ?? systemClock;
 
-  const accounts = createAccountsService({ users: models.users, clock });
-  const surveys = createSurveysService({ surveys: models.surveys });
-  const aggregates = createAggregates({ models, timeZone: config.reportTimeZone });
-  const contacts = createContactsService({ ...models, clock, aggregates });
-  const sendQueue = createSendQueue({ models, clock, sealer: linkTokenSealer(config) });
-  const followUps = createFollowUpsService({ models, clock });
-  const webhooks = createWebhooksService({
-    models,
-    clock,
-    sealer: createSealer(config.tokenSecret, 'webhook-secret'),
-    logger,
-  });
-  const responses = createResponsesService({
-    models,
-    clock,
+  const {
+    accounts,
+    surveys,
     aggregates,
-    onSaved: async (event, doc) => {
-      const response = doc as Parameters<typeof responseJson>[0] & { repurchase?: string | null };
-      await Promise.all([webhooks.enqueue(event, doc.surveyId, responseJson(response)), followUps.openFor(response)]);
-    },
-    sealer: createSealer(config.tokenSecret, 'page-stamp'),
-    policy: { editWindowMs: config.responseEditMs, ...DEFAULT_BOT_THRESHOLDS },
-  });
-  const results = createResultsService({ models, clock, timeZone: config.reportTimeZone, aggregates });
-  const tags = createTagsService({ models, clock });
-  const exports = createExportsService({ models, clock, timeZone: config.reportTimeZone, aggregates });
-  const contactImports = createContactImportService({
-    contacts: models.contacts,
-    contactImports: models.contactImports,
+    contacts,
+    sendQueue,
+    followUps,
+    webhooks,
+    responses,
+    results,
+    tags,
+    exports,
+    contactImports,
+    branding,
+    triggers,
+    autopilot,
+    apiKeys,
+    saidVsDid,
+    orderImports,
+    mailer,
     clock,
-  });
-  const branding = createBrandingService({ models });
-  const triggers = createTriggersService({
-    models,
-    clock,
-    sealer: linkTokenSealer(config),
-    upsertContacts: (rows) => contactImports.upsertMany(rows),
-  });
-  const autopilot = createAutopilotService({
-    models,
-    clock,
-    sealer: linkTokenSealer(config),
-    timeZone: config.reportTimeZone,
-  });
-
-  const mailer = deps.mailer ?? createMailer(config, models);
+  } = deps.services;
   const app = express();
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
@@ -202,7 +154,6 @@ export function createApp(deps: AppDeps): Express {
   );
 
   // The JSON API: bearer keys, no session or CSRF (see server/api/api.routes.ts).
-  const apiKeys = createApiKeysService({ apiKeys: models.apiKeys, clock });
   app.use(
     apiRouter({
       models,
@@ -290,7 +241,7 @@ export function createApp(deps: AppDeps): Express {
       surveys,
       results,
       exports,
-      saidVsDid: createSaidVsDidService({ models, clock }),
+      saidVsDid,
       tags,
       propertyKeys: propertyKeysFor(
         remembered(() => sendQueue.knownPropertyKeys(), 60_000, clock),
@@ -311,7 +262,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(contactsRouter({ contacts, contactImports, csrf, schedule: (id) => autopilot.contactSchedule(id) }));
-  app.use(ordersRouter({ orderImports: createOrderImportService({ models, clock }), csrf }));
+  app.use(ordersRouter({ orderImports, csrf }));
 
   app.use(notFound);
   app.use(errorHandler({ logger, showStack: config.env === 'development' }));

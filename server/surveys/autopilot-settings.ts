@@ -1,5 +1,7 @@
 import type mongoose from 'mongoose';
 
+import { DEFAULT_AUTOPILOT } from '../vocabulary/defaults.js';
+
 export interface AutopilotSettings {
   enabled: boolean;
   everyDays: number;
@@ -37,12 +39,12 @@ export function autopilotSettingsOf(survey: Pick<AutopilotSurveyDoc, 'autopilot'
   const a = survey.autopilot ?? {};
   return {
     enabled: a.enabled ?? false,
-    everyDays: a.everyDays ?? 90,
-    newContactDelayDays: a.newContactDelayDays ?? 30,
+    everyDays: a.everyDays ?? DEFAULT_AUTOPILOT.everyDays,
+    newContactDelayDays: a.newContactDelayDays ?? DEFAULT_AUTOPILOT.newContactDelayDays,
     joinDateProperty: a.joinDateProperty ?? '',
     dailyCap: a.dailyCap ?? undefined,
-    samplePercent: a.samplePercent ?? 100,
-    throttleDays: a.throttleDays ?? 90,
+    samplePercent: a.samplePercent ?? DEFAULT_AUTOPILOT.samplePercent,
+    throttleDays: a.throttleDays ?? DEFAULT_AUTOPILOT.throttleDays,
     startedAt: a.startedAt ?? undefined,
   };
 }

@@ -1,0 +1,93 @@
+import type { Server } from 'node:http';
+
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { DatabaseUnreachableError } from '../db/connect.js';
+import { openDatabase, type OpenDatabase } from '../db/open.js';
+import type { Logger } from '../lib/logger.js';
+import { createModels, ensureIndexes, type Models } from './models.js';
+
+/**
+ * Start-up and shutdown, written once for server/main.ts, npm run worker and the CLI scripts.
+ * Failures a person can fix (bad configuration, unreachable database) get one plain line on stderr
+ * and exit 1, not a stack trace.
+ */
+export function exitWith(message: string, code = 1): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(code);
+}
+
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) exitWith(err.message);
+    throw err;
+  }
+}
+
+export interface Database extends OpenDatabase {
+  models: Models;
+}
+
+/** The configured database with every model bound and every index created (idempotent). */
+export async function openModels(options: { config: Config; logger: Logger; share?: boolean }): Promise<Database> {
+  const db = await openDatabase(options);
+  const models = createModels(db.connection);
+  try {
+    await ensureIndexes(models);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return { ...db, models };
+}
+
+export async function openDatabaseOrExit(options: {
+  config: Config;
+  logger: Logger;
+  share?: boolean;
+}): Promise<Database> {
+  try {
+    return await openModels(options);
+  } catch (err) {
+    if (err instanceof DatabaseUnreachableError) exitWith(err.message);
+    exitWith(`could not start the embedded database: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Stops accepting connections and lets in-flight requests finish, for at most `graceMs`. */
+export function closeServer(server: Server, graceMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), graceMs).unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * On SIGTERM or SIGINT: runs `stop` (the caller's steps, in order: stop listening, let background
+ * jobs finish what they hold, close the mailer and the database), logs "stopped" and exits 0. A
+ * second signal exits at once.
+ */
+export function stopOnSignals(logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handle = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    stop()
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'error while stopping');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => handle('SIGTERM'));
+  process.on('SIGINT', () => handle('SIGINT'));
+}
