@@ -6,21 +6,15 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-import { createContactImportService } from '../server/contacts/contact-import.service.js';
-import { systemClock } from '../server/lib/clock.js';
 import { ValidationError } from '../server/lib/errors.js';
-import { exitWith, openForCli } from './cli.js';
+import { closeCli, exitWith, openForCli } from './cli.js';
 
 const file = process.argv[2];
 if (!file || process.argv.length > 3) exitWith('usage: npm run contacts:import -- path/to/contacts.csv', 2);
 if (!existsSync(file) || !statSync(file).isFile()) exitWith(`${file}: no such file`, 2);
 
-const { db } = await openForCli();
-const importer = createContactImportService({
-  contacts: db.models.contacts,
-  contactImports: db.models.contactImports,
-  clock: systemClock,
-});
+const cli = await openForCli();
+const importer = cli.services.contactImports;
 const totalBytes = statSync(file).size;
 const input = createReadStream(file);
 const progress = (rows: number) => {
@@ -48,5 +42,5 @@ try {
   if (err instanceof ValidationError) exitWith(err.message);
   throw err;
 } finally {
-  await db.close();
+  await closeCli(cli);
 }

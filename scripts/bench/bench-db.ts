@@ -1,4 +1,5 @@
 import { createModels, ensureIndexes } from '../../server/boot/models.js';
+import { createServices } from '../../server/boot/services.js';
 import { loadConfig } from '../../server/config.js';
 import { connectDatabase } from '../../server/db/connect.js';
 import { startEmbeddedDatabase } from '../../server/db/embedded.js';
@@ -17,6 +18,8 @@ export async function openBenchDatabase() {
     uri,
     models,
     connection,
+    /** The app's services on this database (quiet logs, the configuration of the environment). */
+    services: createServices({ config, logger, models }),
     engine: embedded?.description ?? 'MONGODB_URI',
     async close() {
       await connection.close();

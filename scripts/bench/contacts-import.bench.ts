@@ -10,8 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { createContactImportService } from '../../server/contacts/contact-import.service.js';
-import { systemClock } from '../../server/lib/clock.js';
 import { openBenchDatabase, trackPeakRss } from './bench-db.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' } } });
@@ -35,11 +33,7 @@ const file = path.join(dir, 'contacts.csv');
 await writeFile(file);
 const db = await openBenchDatabase();
 try {
-  const importer = createContactImportService({
-    contacts: db.models.contacts,
-    contactImports: db.models.contactImports,
-    clock: systemClock,
-  });
+  const importer = db.services.contactImports;
   const stopRss = trackPeakRss();
   let started = performance.now();
   const report = await importer.importCsv(createReadStream(file), {

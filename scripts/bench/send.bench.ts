@@ -9,12 +9,7 @@ import { parseArgs } from 'node:util';
 import { createTransport } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 
-import { systemClock } from '../../server/lib/clock.js';
-import { createLogger } from '../../server/lib/logger.js';
-import { createSealer } from '../../server/lib/seal.js';
 import { createSmtpMailer } from '../../server/sending/mailer.js';
-import { createSendQueue } from '../../server/sending/send-queue.service.js';
-import { createSendWorker } from '../../server/sending/send-worker.js';
 import { openBenchDatabase, trackPeakRss } from './bench-db.js';
 
 const { values } = parseArgs({
@@ -48,7 +43,6 @@ const url = `smtp://127.0.0.1:${typeof address === 'object' && address ? address
 
 const db = await openBenchDatabase();
 try {
-  const sealer = createSealer('bench secret bench secret bench secret', 'link-token');
   await db.models.contacts.collection.insertMany(
     Array.from({ length: count }, (_, i) => ({
       email: `customer${i}@example.com`,
@@ -69,23 +63,18 @@ try {
 
   const stopRss = trackPeakRss();
   let started = performance.now();
-  await createSendQueue({ models: db.models, clock: systemClock, sealer }).queue(String(survey._id), {
+  await db.services.sendQueue.queue(String(survey._id), {
     filters: [],
     throttleDays: 0,
   });
   const queueSeconds = (performance.now() - started) / 1000;
 
   const mailer = createSmtpMailer({ url, maxConnections: connections, ratePerSecond: 0 });
-  const logger = createLogger({ level: 'warn' });
   started = performance.now();
   await Promise.all(
     Array.from({ length: workers }, async (_, i) => {
-      const worker = createSendWorker({
-        models: db.models,
+      const worker = db.services.newSendWorker({
         mailer,
-        clock: systemClock,
-        sealer,
-        logger,
         baseUrl: 'https://nps.example.com',
         mailFrom: 'NPS <s@example.com>',
         policy: { concurrency: connections * 4 },

@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 import { ROLES } from '../vocabulary/roles.js';
 
@@ -21,3 +21,8 @@ userSchema.index({ email: 1 }, { unique: true });
 userSchema.index({ firstAdmin: 1 }, { unique: true, sparse: true });
 
 export type User = InferSchemaType<typeof userSchema>;
+
+export function userModel(connection: Connection) {
+  return connection.model('User', userSchema);
+}
+export type UserModel = ReturnType<typeof userModel>;

@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 export const API_SCOPES = ['read', 'read_write'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
@@ -21,3 +21,8 @@ export const apiKeySchema = new Schema(
 apiKeySchema.index({ keyHash: 1 }, { unique: true });
 
 export type ApiKey = InferSchemaType<typeof apiKeySchema>;
+
+export function apiKeyModel(connection: Connection) {
+  return connection.model('ApiKey', apiKeySchema);
+}
+export type ApiKeyModel = ReturnType<typeof apiKeyModel>;

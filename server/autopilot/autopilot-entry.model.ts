@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 export const HOLD_REASONS = ['throttle', 'daily_cap'] as const;
 
@@ -29,3 +29,8 @@ autopilotEntrySchema.index({ surveyId: 1, dueAt: 1 });
 autopilotEntrySchema.index({ contactId: 1 });
 
 export type AutopilotEntry = InferSchemaType<typeof autopilotEntrySchema>;
+
+export function autopilotEntryModel(connection: Connection) {
+  return connection.model('AutopilotEntry', autopilotEntrySchema);
+}
+export type AutopilotEntryModel = ReturnType<typeof autopilotEntryModel>;

@@ -7,8 +7,8 @@ import { ConflictError, NotFoundError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Sealer } from '../lib/seal.js';
 import { addDays, dayIn, startOfDay } from '../lib/time-zone.js';
-import { newInvitationDoc } from '../sending/send-queue.service.js';
-import type { SkipReason } from '../sending/send-skip.model.js';
+import type { SkipReason } from '../sending/eligibility.js';
+import { newInvitationDoc } from '../sending/new-invitation.js';
 import {
   autopilotSettingsOf,
   type AutopilotSettings,

@@ -1,25 +1,37 @@
+import mongoose from 'mongoose';
+
 import { createAccountsService } from '../accounts/accounts.service.js';
 import { createApiKeysService } from '../api/api-keys.service.js';
+import { AutopilotEntryStore } from '../autopilot/autopilot-entry.store.js';
 import { createAutopilotService } from '../autopilot/autopilot.service.js';
-import { createBrandingService } from '../branding/branding.service.js';
+import { BrandingService } from '../branding/branding.service.js';
 import type { Config } from '../config.js';
-import { createContactImportService } from '../contacts/contact-import.service.js';
-import { createContactsService } from '../contacts/contacts.service.js';
+import { ContactImportService } from '../contacts/contact-import.service.js';
+import { ContactStore } from '../contacts/contact.store.js';
+import { ContactsService } from '../contacts/contacts.service.js';
 import { createExportsService } from '../exports/exports.service.js';
 import { createFollowUpsService } from '../followups/followups.service.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { createOrderImportService } from '../orders/order-import.service.js';
+import { OrderImportService } from '../orders/order-import.service.js';
+import { OrderStore } from '../orders/order.store.js';
 import { responseJson } from '../responses/response-json.js';
 import { createResponsesService, DEFAULT_BOT_THRESHOLDS } from '../responses/responses.service.js';
 import { createTagsService } from '../responses/tags.service.js';
 import { createAggregates } from '../results/aggregates.js';
 import { createResultsService } from '../results/results.service.js';
 import { createSaidVsDidService } from '../results/said-vs-did.service.js';
-import { createOutboxMailer, createSmtpMailer, type Mailer } from '../sending/mailer.js';
-import { createSendQueue } from '../sending/send-queue.service.js';
-import { createSendWorker, type SendPolicy } from '../sending/send-worker.js';
-import { createSurveysService } from '../surveys/surveys.service.js';
+import { sendingHistoryOf } from '../sending/contact-history.js';
+import { InvitationStore } from '../sending/invitation.store.js';
+import { createSmtpMailer, type Mailer } from '../sending/mailer.js';
+import { createOutboxMailer, Outbox } from '../sending/outbox.js';
+import { SendQueue } from '../sending/send-queue.service.js';
+import { SendSkipStore } from '../sending/send-skip.store.js';
+import { SendWorker, type SendPolicy } from '../sending/send-worker.js';
+import { SurveyMail } from '../sending/survey-mail.js';
+import { UnsubscribeService } from '../sending/unsubscribe.service.js';
+import { SurveyStore } from '../surveys/survey.store.js';
+import { SurveysService } from '../surveys/surveys.service.js';
 import { createTriggersService } from '../triggers/triggers.service.js';
 import { createWebhooksService } from '../webhooks/webhooks.service.js';
 import type { Models } from './models.js';
@@ -57,17 +69,23 @@ export function createServices(deps: ServicesDeps) {
   const sealers = sealersOf(config);
   const mailer = deps.mailer ?? mailerOf(config, models);
 
+  const stores = {
+    surveys: new SurveyStore(models.surveys),
+    contacts: new ContactStore(models.contacts),
+    invitations: new InvitationStore(models.invitations),
+    skips: new SendSkipStore(models.sendSkips),
+    orders: new OrderStore(models.orders),
+    autopilotEntries: new AutopilotEntryStore(models.autopilotEntries),
+  };
   const accounts = createAccountsService({ users: models.users, clock });
   const apiKeys = createApiKeysService({ apiKeys: models.apiKeys, clock });
-  const surveys = createSurveysService({ surveys: models.surveys });
+  const surveys = new SurveysService(stores.surveys);
   const aggregates = createAggregates({ models, timeZone });
-  const contacts = createContactsService({ ...models, clock, aggregates });
-  const contactImports = createContactImportService({
-    contacts: models.contacts,
-    contactImports: models.contactImports,
-    clock,
-  });
-  const sendQueue = createSendQueue({ models, clock, sealer: sealers.linkToken });
+  const contactImports = new ContactImportService({ contacts: stores.contacts, imports: models.contactImports, clock });
+  const sendQueue = new SendQueue({ ...stores, runs: models.sendRuns, clock, sealer: sealers.linkToken });
+  const branding = new BrandingService({ surveys: stores.surveys, logos: models.brandLogos });
+  const unsubscribes = new UnsubscribeService({ ...stores, clock });
+  const outbox = new Outbox(models.outboxMessages);
   const followUps = createFollowUpsService({ models, clock, logger });
   const webhooks = createWebhooksService({ models, clock, sealer: sealers.webhookSecret, logger });
   const responses = createResponsesService({
@@ -81,10 +99,28 @@ export function createServices(deps: ServicesDeps) {
     sealer: sealers.pageStamp,
     policy: { editWindowMs: config.responseEditMs, ...DEFAULT_BOT_THRESHOLDS },
   });
+  // Until the responses domain owns its erasure: anonymise the contact's answers and move their counts.
+  const responseEraser = {
+    async eraseContact(contactId: mongoose.Types.ObjectId) {
+      const answered = await models.responses
+        .find({ contactId })
+        .select('surveyId submittedAt channel score repurchase review contactSnapshot')
+        .lean();
+      await models.responses.updateMany(
+        { contactId },
+        { $unset: { contactId: 1, invitationId: 1 }, $set: { comment: '', contactSnapshot: {} } },
+      );
+      for (const r of answered) await aggregates.applyChange(r, { ...r, contactSnapshot: {} });
+    },
+  };
+  const contacts = new ContactsService({
+    store: stores.contacts,
+    clock,
+    erasers: [responseEraser, stores.invitations, stores.skips, stores.autopilotEntries, stores.orders],
+  });
   const results = createResultsService({ models, clock, timeZone, aggregates });
   const tags = createTagsService({ models, clock });
   const exports = createExportsService({ models, clock, timeZone, aggregates });
-  const branding = createBrandingService({ models });
   const triggers = createTriggersService({
     models,
     clock,
@@ -93,7 +129,7 @@ export function createServices(deps: ServicesDeps) {
   });
   const autopilot = createAutopilotService({ models, clock, sealer: sealers.linkToken, timeZone, logger });
   const saidVsDid = createSaidVsDidService({ models, clock });
-  const orderImports = createOrderImportService({ models, clock });
+  const orderImports = new OrderImportService({ orders: stores.orders, contacts: stores.contacts, clock });
 
   /** A send worker (one per process runs as a background job; tests make their own). */
   function newSendWorker(
@@ -104,18 +140,42 @@ export function createServices(deps: ServicesDeps) {
       baseUrl?: string;
       mailFrom?: string;
     } = {},
-  ) {
-    return createSendWorker({
-      models,
-      mailer: options.mailer ?? mailer,
-      clock,
+  ): SendWorker {
+    const mail = new SurveyMail({
       sealer: sealers.linkToken,
-      logger,
+      logo: (id) => branding.logo({ id }),
       baseUrl: options.baseUrl ?? config.baseUrl,
       mailFrom: options.mailFrom ?? config.mailFrom,
+    });
+    return new SendWorker({
+      ...stores,
+      queue: sendQueue,
+      mail,
+      mailer: options.mailer ?? mailer,
+      clock,
+      logger,
       policy: { concurrency: Math.max(2, config.smtpMaxConnections * 2), ...options.policy },
       ...(options.workerId ? { workerId: options.workerId } : {}),
     });
+  }
+
+  /** A contact's invitations, skips and answers, for their page. */
+  async function contactHistory(contactId: string) {
+    const _id = new mongoose.Types.ObjectId(contactId);
+    const [sending, resps] = await Promise.all([
+      sendingHistoryOf(stores, _id),
+      models.responses.find({ contactId: _id }).sort({ submittedAt: -1 }).limit(100).lean(),
+    ]);
+    const names = await stores.surveys.names(resps.map((r) => r.surveyId));
+    const responsesOfContact = resps.map((r) => ({
+      id: String(r._id),
+      surveyName: names.get(String(r.surveyId)) ?? '(deleted survey)',
+      score: r.score,
+      category: r.category,
+      comment: r.comment ?? '',
+      submittedAt: r.submittedAt,
+    }));
+    return { ...sending, responses: responsesOfContact };
   }
 
   return {
@@ -142,6 +202,10 @@ export function createServices(deps: ServicesDeps) {
     saidVsDid,
     orderImports,
     newSendWorker,
+    stores,
+    unsubscribes,
+    outbox,
+    contactHistory,
     /** Closes what the services hold open (the SMTP pool). */
     close: () => mailer.close(),
   };

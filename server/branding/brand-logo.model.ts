@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 /**
  * A survey's email logo: the bytes (at most 100 KB, PNG, JPEG or GIF by content) and their size. A new
@@ -20,3 +20,8 @@ brandLogoSchema.index({ sha256: 1 });
 brandLogoSchema.index({ surveyId: 1 });
 
 export type BrandLogo = InferSchemaType<typeof brandLogoSchema>;
+
+export function brandLogoModel(connection: Connection) {
+  return connection.model('BrandLogo', brandLogoSchema);
+}
+export type BrandLogoModel = ReturnType<typeof brandLogoModel>;

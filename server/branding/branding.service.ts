@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import { imageSize } from 'image-size';
 import mongoose from 'mongoose';
 
-import type { Models } from '../boot/models.js';
-import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
+import { ConflictError, ValidationError } from '../lib/errors.js';
+import { surveyIdOf, surveyNotFound } from '../surveys/survey-id.js';
+import type { SurveyStore } from '../surveys/survey.store.js';
+import { messages as surveysMessages } from '../surveys/surveys.messages.js';
+import type { BrandLogoModel } from './brand-logo.model.js';
 import type { BrandSettingsInput } from './branding.schemas.js';
 
 export const MAX_LOGO_BYTES = 100 * 1024;
@@ -99,88 +102,76 @@ function bufferOf(data: unknown): Buffer {
 
 /**
  * Branded email per survey: logo, accent colour and footer text (the postal address bulk-sender rules
- * expect). The sender name lives with the survey's other email settings.
+ * expect). The sender name lives with the survey's other email settings. The only writer of
+ * `brandLogos`; the survey's brand fields are written through the survey store.
  */
-export function createBrandingService(deps: { models: Models }) {
-  const { models } = deps;
+export class BrandingService {
+  constructor(private readonly deps: { surveys: SurveyStore; logos: BrandLogoModel }) {}
 
-  function idOf(surveyId: string): mongoose.Types.ObjectId {
-    if (!mongoose.isValidObjectId(surveyId)) throw new NotFoundError('That survey does not exist.', 'SURVEY_NOT_FOUND');
-    return new mongoose.Types.ObjectId(surveyId);
+  /** The survey's brand settings, with the logo's details (not its bytes). */
+  async get(surveyId: string): Promise<{ accentColor: string; footerText: string; logo: LogoInfo | undefined }> {
+    const survey = await this.deps.surveys.findById(surveyIdOf(surveyId));
+    if (!survey) throw surveyNotFound();
+    const logoId = survey.brand?.logoId;
+    const logo = logoId ? await this.deps.logos.findById(logoId).select('-data').lean<LogoDoc>() : null;
+    return {
+      accentColor: survey.brand?.accentColor ?? '',
+      footerText: survey.brand?.footerText ?? '',
+      logo: logo ? infoOf(logo) : undefined,
+    };
   }
 
-  async function openSurvey(surveyId: string) {
-    const survey = await models.surveys.findById(idOf(surveyId)).select('status brand').lean();
-    if (!survey) throw new NotFoundError('That survey does not exist.', 'SURVEY_NOT_FOUND');
-    if (survey.status === 'closed')
-      throw new ConflictError('This survey is closed and can no longer be changed.', 'SURVEY_CLOSED');
+  async update(surveyId: string, input: BrandSettingsInput): Promise<void> {
+    const survey = await this.openSurvey(surveyId);
+    await this.deps.surveys.setBrand(survey._id, input);
+  }
+
+  /** Checks the bytes are a PNG, JPEG or GIF of at most 100 KB, stores them and makes them the survey's logo. */
+  async saveLogo(surveyId: string, data: Buffer): Promise<LogoInfo> {
+    const { surveys, logos } = this.deps;
+    const survey = await this.openSurvey(surveyId);
+    const { contentType, width, height } = inspectLogo(data);
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    const doc = await logos.create({
+      surveyId: survey._id,
+      data,
+      contentType,
+      bytes: data.length,
+      sha256,
+      width,
+      height,
+    });
+    await surveys.setLogo(survey._id, doc._id);
+    // Earlier logos go once they are an hour old, not at once: two uploads racing must not delete
+    // the one the survey ends up pointing to. Real time, as Mongoose stamps createdAt with it.
+    const current = (await surveys.findById(survey._id))?.brand?.logoId ?? doc._id;
+    await logos.deleteMany({
+      surveyId: survey._id,
+      _id: mongoose.trusted({ $nin: [doc._id, current] }),
+      createdAt: mongoose.trusted({ $lt: new Date(Date.now() - 3_600_000) }),
+    });
+    return infoOf(doc);
+  }
+
+  async removeLogo(surveyId: string): Promise<void> {
+    const survey = await this.openSurvey(surveyId);
+    await this.deps.surveys.setLogo(survey._id, undefined);
+    await this.deps.logos.deleteMany({ surveyId: survey._id });
+  }
+
+  /** A logo with its bytes, by id (what the email embeds) or by content hash (the outbox viewer). */
+  async logo(by: { id: string } | { sha256: string }): Promise<LogoData | undefined> {
+    const { logos } = this.deps;
+    let doc: LogoDoc | null = null;
+    if ('id' in by) doc = mongoose.isValidObjectId(by.id) ? await logos.findById(by.id).lean<LogoDoc>() : null;
+    else if (/^[a-f0-9]{64}$/.test(by.sha256)) doc = await logos.findOne({ sha256: by.sha256 }).lean<LogoDoc>();
+    return doc ? { ...infoOf(doc), data: bufferOf(doc.data) } : undefined;
+  }
+
+  private async openSurvey(surveyId: string) {
+    const survey = await this.deps.surveys.findById(surveyIdOf(surveyId));
+    if (!survey) throw surveyNotFound();
+    if (survey.status === 'closed') throw new ConflictError(surveysMessages.closed, 'SURVEY_CLOSED');
     return survey;
   }
-
-  return {
-    /** The survey's brand settings, with the logo's details (not its bytes). */
-    async get(surveyId: string): Promise<{ accentColor: string; footerText: string; logo: LogoInfo | undefined }> {
-      const survey = await models.surveys.findById(idOf(surveyId)).select('brand').lean();
-      if (!survey) throw new NotFoundError('That survey does not exist.', 'SURVEY_NOT_FOUND');
-      const logoId = survey.brand?.logoId;
-      const logo = logoId ? await models.brandLogos.findById(logoId).select('-data').lean<LogoDoc>() : null;
-      return {
-        accentColor: survey.brand?.accentColor ?? '',
-        footerText: survey.brand?.footerText ?? '',
-        logo: logo ? infoOf(logo) : undefined,
-      };
-    },
-
-    async update(surveyId: string, input: BrandSettingsInput): Promise<void> {
-      const survey = await openSurvey(surveyId);
-      await models.surveys.updateOne(
-        { _id: survey._id },
-        { $set: { 'brand.accentColor': input.accentColor, 'brand.footerText': input.footerText } },
-      );
-    },
-
-    /** Checks the bytes are a PNG, JPEG or GIF of at most 100 KB, stores them and makes them the survey's logo. */
-    async saveLogo(surveyId: string, data: Buffer): Promise<LogoInfo> {
-      const survey = await openSurvey(surveyId);
-      const { contentType, width, height } = inspectLogo(data);
-      const doc = await models.brandLogos.create({
-        surveyId: survey._id,
-        data,
-        contentType,
-        bytes: data.length,
-        sha256: createHash('sha256').update(data).digest('hex'),
-        width,
-        height,
-      });
-      await models.surveys.updateOne({ _id: survey._id }, { $set: { 'brand.logoId': doc._id } });
-      // Earlier logos go once they are an hour old, not at once: two uploads racing must not delete
-      // the one the survey ends up pointing to.
-      const current =
-        (await models.surveys.findById(survey._id).select('brand.logoId').lean())?.brand?.logoId ?? doc._id;
-      await models.brandLogos.deleteMany({
-        surveyId: survey._id,
-        _id: mongoose.trusted({ $nin: [doc._id, current] }),
-        createdAt: mongoose.trusted({ $lt: new Date(Date.now() - 3_600_000) }),
-      });
-      return infoOf(doc);
-    },
-
-    async removeLogo(surveyId: string): Promise<void> {
-      const survey = await openSurvey(surveyId);
-      await models.surveys.updateOne({ _id: survey._id }, { $unset: { 'brand.logoId': 1 } });
-      await models.brandLogos.deleteMany({ surveyId: survey._id });
-    },
-
-    /** A logo with its bytes, by id (what the email embeds) or by content hash (the outbox viewer). */
-    async logo(by: { id: string } | { sha256: string }): Promise<LogoData | undefined> {
-      let doc: LogoDoc | null = null;
-      if ('id' in by)
-        doc = mongoose.isValidObjectId(by.id) ? await models.brandLogos.findById(by.id).lean<LogoDoc>() : null;
-      else if (/^[a-f0-9]{64}$/.test(by.sha256))
-        doc = await models.brandLogos.findOne({ sha256: by.sha256 }).lean<LogoDoc>();
-      return doc ? { ...infoOf(doc), data: bufferOf(doc.data) } : undefined;
-    },
-  };
 }
-
-export type BrandingService = ReturnType<typeof createBrandingService>;

@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 /** One CSV import: who ran it, what happened, and the rows that were skipped (first 1,000). */
 export const contactImportSchema = new Schema(
@@ -26,3 +26,8 @@ export const contactImportSchema = new Schema(
 contactImportSchema.index({ startedAt: -1 });
 
 export type ContactImport = InferSchemaType<typeof contactImportSchema>;
+
+export function contactImportModel(connection: Connection) {
+  return connection.model('ContactImport', contactImportSchema);
+}
+export type ContactImportModel = ReturnType<typeof contactImportModel>;

@@ -1,4 +1,5 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import type mongoose from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 export const contactSchema = new Schema(
   {
@@ -21,3 +22,10 @@ contactSchema.index({ email: 1 }, { unique: true });
 contactSchema.index({ lastSurveyedAt: 1 });
 
 export type Contact = InferSchemaType<typeof contactSchema>;
+
+export function contactModel(connection: Connection) {
+  return connection.model('Contact', contactSchema);
+}
+export type ContactModel = ReturnType<typeof contactModel>;
+/** A contact as a lean read returns it. */
+export type ContactDoc = Contact & { _id: mongoose.Types.ObjectId; createdAt?: Date; updatedAt?: Date };

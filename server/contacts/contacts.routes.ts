@@ -6,24 +6,27 @@ import type { Csrf } from '../web/csrf.js';
 import { flash } from '../web/flash.js';
 import { withUploadedFile } from '../web/upload.js';
 import { parseInput } from '../web/validate.js';
-import type { createContactImportService } from './contact-import.service.js';
+import type { ContactImportService } from './contact-import.service.js';
 import { contactListQuerySchema } from './contacts.schemas.js';
 import type { ContactsService } from './contacts.service.js';
 
 export const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
 
-/** When each autopilot survey next surveys a contact, and why (autopilot.service contactSchedule). */
-type ContactSchedule = (
+/** What other domains know about a contact, for their page: invitations, skips and answers, newest first. */
+export type ContactHistory = (
   contactId: string,
-) => Promise<{ surveyId: string; surveyName: string; dueAt: Date; why: string }[]>;
+) => Promise<{ invitations: unknown[]; skips: unknown[]; responses: unknown[] }>;
 
+/** When each autopilot survey next surveys a contact, and why (autopilot's contactSchedule). */
+export type ContactSchedule = (contactId: string) => Promise<unknown[]>;
+
+/** The contact list, a contact's page, unsubscribing and deleting someone. */
 export function contactsRouter(deps: {
   contacts: ContactsService;
-  contactImports: ReturnType<typeof createContactImportService>;
-  csrf: Csrf;
+  history: ContactHistory;
   schedule: ContactSchedule;
 }): Router {
-  const { contacts, contactImports, csrf } = deps;
+  const { contacts } = deps;
   const router = Router();
 
   router.get('/contacts', requireRole('viewer'), async (req, res) => {
@@ -40,41 +43,10 @@ export function contactsRouter(deps: {
     });
   });
 
-  router.get('/contacts/import', requireRole('manager'), (_req, res) => {
-    res.render('contacts/import', { title: 'Import contacts', maxMb: MAX_IMPORT_BYTES / 1024 / 1024 });
-  });
-
-  router.post('/contacts/import', requireRole('manager'), async (req, res) => {
-    try {
-      const { id } = await withUploadedFile(
-        req,
-        { csrf, field: 'file', maxBytes: MAX_IMPORT_BYTES },
-        (file, fileName) => contactImports.runImport(file, { source: 'upload', fileName, userId: req.user!.id }),
-      );
-      res.redirect(303, `/contacts/imports/${id}`);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      res.status(400).render('contacts/import', {
-        title: 'Import contacts',
-        maxMb: MAX_IMPORT_BYTES / 1024 / 1024,
-        formError: err.message,
-        errors: err.fields,
-      });
-    }
-  });
-
-  router.get('/contacts/imports/:id', requireRole('manager'), async (req, res) => {
-    const run = await contactImports.getImport(req.params.id as string);
-    if (!run)
-      return res
-        .status(404)
-        .render('errors/404', { title: 'Import not found', message: 'That import does not exist.' });
-    res.render('contacts/import-report', { title: 'Import report', run });
-  });
-
   router.get('/contacts/:id', requireRole('viewer'), async (req, res) => {
     const contact = await contacts.get(req.params.id as string);
-    res.render('contacts/show', { title: contact.email, contact, schedule: await deps.schedule(contact.id) });
+    const [history, schedule] = await Promise.all([deps.history(contact.id), deps.schedule(contact.id)]);
+    res.render('contacts/show', { title: contact.email, contact: { ...contact, ...history }, schedule });
   });
 
   router.post('/contacts/:id/unsubscribe', requireRole('manager'), async (req, res) => {
@@ -92,6 +64,41 @@ export function contactsRouter(deps: {
     const { email } = await contacts.remove(req.params.id as string);
     flash(req, 'success', `${email} and their personal data are deleted. Their scores still count, anonymously.`);
     res.redirect(303, '/contacts');
+  });
+
+  return router;
+}
+
+/** Importing contacts from a CSV upload, and each import's report. Mounted before contactsRouter. */
+export function contactImportRouter(deps: { contactImports: ContactImportService; csrf: Csrf }): Router {
+  const router = Router();
+  const importPage = { title: 'Import contacts', maxMb: MAX_IMPORT_BYTES / 1024 / 1024 };
+
+  router.get('/contacts/import', requireRole('manager'), (_req, res) => {
+    res.render('contacts/import', importPage);
+  });
+
+  router.post('/contacts/import', requireRole('manager'), async (req, res) => {
+    try {
+      const { id } = await withUploadedFile(
+        req,
+        { csrf: deps.csrf, field: 'file', maxBytes: MAX_IMPORT_BYTES },
+        (file, fileName) => deps.contactImports.runImport(file, { source: 'upload', fileName, userId: req.user!.id }),
+      );
+      res.redirect(303, `/contacts/imports/${id}`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      res.status(400).render('contacts/import', { ...importPage, formError: err.message, errors: err.fields });
+    }
+  });
+
+  router.get('/contacts/imports/:id', requireRole('manager'), async (req, res) => {
+    const run = await deps.contactImports.getImport(req.params.id as string);
+    if (!run)
+      return res
+        .status(404)
+        .render('errors/404', { title: 'Import not found', message: 'That import does not exist.' });
+    res.render('contacts/import-report', { title: 'Import report', run });
   });
 
   return router;

@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 /** Every export: who, when, which survey and filters, how many rows, and whether it finished. */
 export const exportLogSchema = new Schema(
@@ -18,3 +18,8 @@ export const exportLogSchema = new Schema(
 exportLogSchema.index({ surveyId: 1, startedAt: -1 });
 
 export type ExportLog = InferSchemaType<typeof exportLogSchema>;
+
+export function exportLogModel(connection: Connection) {
+  return connection.model('ExportLog', exportLogSchema);
+}
+export type ExportLogModel = ReturnType<typeof exportLogModel>;

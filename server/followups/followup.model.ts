@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 export const FOLLOWUP_STATUSES = ['open', 'in_progress', 'closed'] as const;
 export const FOLLOWUP_OUTCOMES = ['resolved', 'no_contact', 'churned'] as const;
@@ -33,3 +33,8 @@ followUpSchema.index({ status: 1, openedAt: 1 });
 followUpSchema.index({ surveyId: 1, status: 1 });
 
 export type FollowUp = InferSchemaType<typeof followUpSchema>;
+
+export function followUpModel(connection: Connection) {
+  return connection.model('FollowUp', followUpSchema);
+}
+export type FollowUpModel = ReturnType<typeof followUpModel>;

@@ -54,9 +54,17 @@ export class ConflictError extends AppError {
   }
 }
 
-/** MongoDB's duplicate key error (E11000), as raised by a unique index. Works the same on every engine we run. */
+/**
+ * MongoDB's duplicate key error (E11000), as raised by a unique index, from a single write or a bulk
+ * write where every failed document hit a unique index (so the rest went in). Works the same on every
+ * engine we run; the one test for it everywhere.
+ */
 export function isDuplicateKeyError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: unknown; writeErrors?: { code?: number; err?: { code?: number } }[] };
+  const bulk = Array.isArray(e.writeErrors) ? e.writeErrors : undefined;
+  if (bulk && bulk.length > 0) return bulk.every((w) => (w.code ?? w.err?.code) === 11000);
+  return e.code === 11000;
 }
 
 /** Any other status with a stable code (415, 429, ...), for the few places no typed error fits. */

@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
-import type { AnyBulkWriteOperation } from 'mongodb';
 import { z } from 'zod';
 
-import type { Models } from '../boot/models.js';
+import type { ContactStore } from '../contacts/contact.store.js';
 import type { Clock } from '../lib/clock.js';
 import { ValidationError } from '../lib/errors.js';
+import type { OrderStore, OrderUpsert } from './order.store.js';
 
 const BATCH = 1000;
 const MAX_PROBLEMS = 1000;
@@ -53,10 +53,10 @@ export interface OrderImportReport {
  * reference, so importing the same file again updates and never duplicates. Rows whose email is not a
  * contact, or whose values are wrong, are skipped and reported by line; the others are kept.
  */
-export function createOrderImportService(deps: { models: Models; clock: Clock }) {
-  const { models, clock } = deps;
+export class OrderImportService {
+  constructor(private readonly deps: { orders: OrderStore; contacts: ContactStore; clock: Clock }) {}
 
-  async function importCsv(input: Readable): Promise<OrderImportReport> {
+  async importCsv(input: Readable): Promise<OrderImportReport> {
     const report: OrderImportReport = { rows: 0, created: 0, updated: 0, skipped: 0, problems: [] };
     const problem = (line: number, reason: string) => {
       report.skipped++;
@@ -64,58 +64,27 @@ export function createOrderImportService(deps: { models: Models; clock: Clock })
     };
     let batch: { line: number; row: z.infer<typeof orderRowSchema> }[] = [];
     const flush = async () => {
-      const emails = [...new Set(batch.map((b) => b.row.email))];
-      const contacts = await models.contacts.collection
-        .find({ email: { $in: emails } }, { projection: { email: 1 } })
-        .toArray();
-      const byEmail = new Map(contacts.map((c) => [c.email as string, c._id]));
-      const now = clock.now();
-      const ops: AnyBulkWriteOperation[] = [];
+      const byEmail = await this.deps.contacts.idsByEmail([...new Set(batch.map((b) => b.row.email))]);
+      const rows: OrderUpsert[] = [];
       for (const { line, row } of batch) {
         const contactId = byEmail.get(row.email);
-        if (!contactId) {
-          problem(line, `no contact with email ${row.email}`);
-          continue;
-        }
-        const set: Record<string, unknown> = { contactId, orderedAt: new Date(row.ordered_at), updatedAt: now };
-        if (row.amount) set.amount = Number(row.amount);
-        if (row.currency) set.currency = row.currency;
-        ops.push({
-          updateOne: {
-            filter: { reference: row.reference },
-            update: { $set: set, $setOnInsert: { createdAt: now } },
-            upsert: true,
-          },
-        });
+        if (!contactId) problem(line, `no contact with email ${row.email}`);
+        else
+          rows.push({
+            contactId,
+            reference: row.reference,
+            orderedAt: new Date(row.ordered_at),
+            amount: row.amount ? Number(row.amount) : undefined,
+            currency: row.currency || undefined,
+          });
       }
-      if (ops.length > 0) {
-        const result = await models.orders.collection.bulkWrite(ops, { ordered: false });
-        report.created += result.upsertedCount;
-        report.updated += result.matchedCount;
-      }
+      const counts = await this.deps.orders.upsertMany(rows, this.deps.clock.now());
+      report.created += counts.created;
+      report.updated += counts.updated;
       batch = [];
     };
-    const parser = input.pipe(
-      parse({
-        bom: true,
-        columns: (h: string[]) =>
-          h.map((c) =>
-            c
-              .trim()
-              .toLowerCase()
-              .replace(/^contact_email$/, 'email'),
-          ),
-        skip_empty_lines: true,
-        info: true,
-        trim: true,
-        relax_column_count: true,
-      }),
-    );
     try {
-      for await (const { record, info } of parser as AsyncIterable<{
-        record: Record<string, string>;
-        info: { lines: number };
-      }>) {
+      for await (const { record, info } of parserOf(input)) {
         report.rows++;
         const parsed = orderRowSchema.safeParse(record);
         if (!parsed.success) {
@@ -127,25 +96,42 @@ export function createOrderImportService(deps: { models: Models; clock: Clock })
       }
     } catch (err) {
       const csvErr = err as Partial<CsvError>;
-      if (typeof csvErr.code === 'string' && csvErr.code.startsWith('CSV_'))
+      if (typeof csvErr.code === 'string' && csvErr.code.startsWith('CSV_')) {
         throw new ValidationError(
           `The file is not valid CSV: ${csvErr.message ?? csvErr.code}. Rows before it were imported.`,
           {},
           'CSV_MALFORMED',
         );
+      }
       throw err;
     }
     await flush();
-    if (report.rows === 0)
+    if (report.rows === 0) {
       throw new ValidationError(
         'The file has no orders. It needs a header row (email,reference,ordered_at,amount,currency) and one row per order.',
         { file: 'The file has no orders.' },
         'CSV_EMPTY',
       );
+    }
     return report;
   }
-
-  return { importCsv };
 }
 
-export type OrderImportService = ReturnType<typeof createOrderImportService>;
+function parserOf(input: Readable): AsyncIterable<{ record: Record<string, string>; info: { lines: number } }> {
+  return input.pipe(
+    parse({
+      bom: true,
+      columns: (h: string[]) =>
+        h.map((c) =>
+          c
+            .trim()
+            .toLowerCase()
+            .replace(/^contact_email$/, 'email'),
+        ),
+      skip_empty_lines: true,
+      info: true,
+      trim: true,
+      relax_column_count: true,
+    }),
+  );
+}

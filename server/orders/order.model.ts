@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 export const orderSchema = new Schema(
   {
@@ -15,3 +15,8 @@ orderSchema.index({ reference: 1 }, { unique: true });
 orderSchema.index({ contactId: 1, orderedAt: 1 });
 
 export type Order = InferSchemaType<typeof orderSchema>;
+
+export function orderModel(connection: Connection) {
+  return connection.model('Order', orderSchema);
+}
+export type OrderModel = ReturnType<typeof orderModel>;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import type { RateLimitRequestHandler } from 'express-rate-limit';
 
-import type { SurveyDetail } from '../surveys/surveys.service.js';
+import type { SurveyDetail } from '../surveys/survey-detail.js';
 import { REPURCHASE_ANSWERS } from '../vocabulary/answers.js';
 import { pickLanguage, type Language } from '../vocabulary/languages.js';
 import {

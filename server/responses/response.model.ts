@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 import { NPS_CATEGORIES, REPURCHASE_ANSWERS, RESPONSE_CHANNELS, REVIEW_STATES } from '../vocabulary/answers.js';
 
@@ -51,3 +51,8 @@ responseSchema.index({ contactId: 1, submittedAt: -1 });
 responseSchema.index({ countsPending: 1 }, { sparse: true });
 
 export type SurveyResponse = InferSchemaType<typeof responseSchema>;
+
+export function responseModel(connection: Connection) {
+  return connection.model('Response', responseSchema);
+}
+export type ResponseModel = ReturnType<typeof responseModel>;

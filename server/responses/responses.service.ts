@@ -7,7 +7,7 @@ import { isDuplicateKeyError, NotFoundError } from '../lib/errors.js';
 import type { Sealer } from '../lib/seal.js';
 import { hashToken, isWellFormedToken } from '../lib/tokens.js';
 import type { Aggregates } from '../results/aggregates.js';
-import { surveyDetailOf, type SurveyDetail } from '../surveys/surveys.service.js';
+import { surveyDetailOf, type SurveyDetail } from '../surveys/survey-detail.js';
 import { categoryOf, COUNTED_REVIEW_STATES, isCounted, type RepurchaseAnswer } from '../vocabulary/answers.js';
 import { responseSummaryOf } from './response-json.js';
 import type { AnswerInput } from './response.schemas.js';

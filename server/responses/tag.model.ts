@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 /** The managed list of response tags: every tag ever used, to offer and to clean up. */
 export const tagSchema = new Schema(
@@ -8,3 +8,8 @@ export const tagSchema = new Schema(
 tagSchema.index({ name: 1 }, { unique: true });
 
 export type Tag = InferSchemaType<typeof tagSchema>;
+
+export function tagModel(connection: Connection) {
+  return connection.model('Tag', tagSchema);
+}
+export type TagModel = ReturnType<typeof tagModel>;

@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 /**
  * Counts of a survey's responses per calendar day (in the reporting time zone) and channel: counted
@@ -46,3 +46,18 @@ export const aggregateMetaSchema = new Schema(
   { _id: { type: String, required: true }, timeZone: { type: String, required: true }, rebuiltAt: { type: Date } },
   { versionKey: false },
 );
+
+export function responseDayModel(connection: Connection) {
+  return connection.model('ResponseDay', responseDaySchema);
+}
+export type ResponseDayModel = ReturnType<typeof responseDayModel>;
+
+export function responseSegmentDayModel(connection: Connection) {
+  return connection.model('ResponseSegmentDay', responseSegmentDaySchema);
+}
+export type ResponseSegmentDayModel = ReturnType<typeof responseSegmentDayModel>;
+
+export function aggregateMetaModel(connection: Connection) {
+  return connection.model('AggregateMeta', aggregateMetaSchema);
+}
+export type AggregateMetaModel = ReturnType<typeof aggregateMetaModel>;

@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 /**
  * queued -> sending -> sent | failed | uncertain; queued -> suppressed. Each move is one atomic
@@ -56,3 +56,8 @@ invitationSchema.index({ _id: 1, status: 1 }, { unique: true });
 invitationSchema.index({ _id: 1, status: 1, claimedBy: 1 }, { unique: true });
 
 export type Invitation = InferSchemaType<typeof invitationSchema>;
+
+export function invitationModel(connection: Connection) {
+  return connection.model('Invitation', invitationSchema);
+}
+export type InvitationModel = ReturnType<typeof invitationModel>;

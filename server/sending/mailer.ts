@@ -1,7 +1,5 @@
 import { createTransport } from 'nodemailer';
 
-import type { Models } from '../boot/models.js';
-
 export interface OutgoingMessage {
   from: string;
   to: string;
@@ -33,6 +31,12 @@ export class DeliveryError extends Error {
     super(message);
     this.name = 'DeliveryError';
   }
+}
+
+/** A mailer error as DeliveryError; anything unexpected while handing over the message is uncertain. */
+export function asDeliveryError(err: unknown): DeliveryError {
+  if (err instanceof DeliveryError) return err;
+  return new DeliveryError('uncertain', err instanceof Error ? err.message : String(err));
 }
 
 export interface Mailer {
@@ -89,16 +93,5 @@ export function createSmtpMailer(options: { url: string; maxConnections: number;
       transport.close();
       return Promise.resolve();
     },
-  };
-}
-
-/** Stores messages in the outbox collection instead of sending them. */
-export function createOutboxMailer(outbox: Models['outboxMessages']): Mailer {
-  return {
-    kind: 'outbox',
-    async send(message) {
-      await outbox.create({ ...message });
-    },
-    close: () => Promise.resolve(),
   };
 }

@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 /**
  * The local outbox: when no SMTP_URL is set, "sent" email is stored here and shown on the Outbox page,
@@ -21,3 +21,8 @@ outboxMessageSchema.index({ createdAt: -1 });
 outboxMessageSchema.index({ to: 1, createdAt: -1 });
 
 export type OutboxMessage = InferSchemaType<typeof outboxMessageSchema>;
+
+export function outboxMessageModel(connection: Connection) {
+  return connection.model('OutboxMessage', outboxMessageSchema);
+}
+export type OutboxMessageModel = ReturnType<typeof outboxMessageModel>;

@@ -8,7 +8,9 @@ import { SURVEY_LANGUAGES } from '../vocabulary/languages.js';
 import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { parseInput } from '../web/validate.js';
+import { sendEmailHtml } from './email-frame.js';
 import { DeliveryError, type Mailer } from './mailer.js';
+import { messages } from './sending.messages.js';
 import { renderSurveyEmail } from './survey-email.js';
 
 const previewQuerySchema = z.object({
@@ -80,12 +82,7 @@ export function previewRouter(deps: {
   router.get('/surveys/:id/preview/email', requireRole('manager'), async (req, res) => {
     const { lang } = parseInput(previewQuerySchema, req.query);
     const { email } = await build(req.params.id as string, req.user!, lang);
-    res.set(
-      'Content-Security-Policy',
-      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'",
-    );
-    res.set('X-Frame-Options', 'SAMEORIGIN');
-    res.type('html').send(email.html);
+    sendEmailHtml(res, email.html);
   });
 
   /** "Send me a test": the exact email, to the signed-in user, at once (not queued), subject marked [Test]. */
@@ -106,7 +103,7 @@ export function previewRouter(deps: {
       );
     } catch (err) {
       if (!(err instanceof DeliveryError)) throw err;
-      flash(req, 'error', `The test email could not be sent: ${err.message}. Check SMTP_URL and the mail server.`);
+      flash(req, 'error', messages.testSendFailed(err.message));
     }
     res.redirect(303, `/surveys/${survey.id}/preview`);
   });

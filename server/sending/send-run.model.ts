@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 /**
  * A request to queue a survey for an audience. Stored by the web request (which returns at once) and
@@ -29,3 +29,8 @@ sendRunSchema.index({ status: 1, createdAt: 1 });
 sendRunSchema.index({ surveyId: 1, createdAt: -1 });
 
 export type SendRun = InferSchemaType<typeof sendRunSchema>;
+
+export function sendRunModel(connection: Connection) {
+  return connection.model('SendRun', sendRunSchema);
+}
+export type SendRunModel = ReturnType<typeof sendRunModel>;

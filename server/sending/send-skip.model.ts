@@ -1,22 +1,6 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
-export const SKIP_REASONS = [
-  'unsubscribed',
-  'suppressed',
-  'recently_surveyed',
-  'already_invited',
-  'not_sampled',
-] as const;
-export type SkipReason = (typeof SKIP_REASONS)[number];
-
-/** How each reason reads on a page. */
-export const SKIP_LABELS: Record<SkipReason, string> = {
-  unsubscribed: 'unsubscribed',
-  suppressed: 'address suppressed after a bounce',
-  recently_surveyed: 'surveyed recently (throttle)',
-  already_invited: 'already invited to this survey',
-  not_sampled: 'not in the random sample',
-};
+import { SKIP_REASONS } from './eligibility.js';
 
 /** A contact left out when a survey was sent, and why: answers "why was this person not surveyed?". */
 export const sendSkipSchema = new Schema(
@@ -32,3 +16,8 @@ sendSkipSchema.index({ contactId: 1, at: -1 });
 sendSkipSchema.index({ surveyId: 1, reason: 1 });
 
 export type SendSkip = InferSchemaType<typeof sendSkipSchema>;
+
+export function sendSkipModel(connection: Connection) {
+  return connection.model('SendSkip', sendSkipSchema);
+}
+export type SendSkipModel = ReturnType<typeof sendSkipModel>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { DEFAULT_THROTTLE_DAYS } from '../vocabulary/defaults.js';
 import { wholeNumberField } from '../web/form-fields.js';
-import type { AudienceOptions } from './send-queue.service.js';
+import type { AudienceOptions } from './audience.js';
 
 const propertyKey = z
   .string()

@@ -1,11 +1,9 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { RateLimitRequestHandler } from 'express-rate-limit';
 
-import type { Models } from '../boot/models.js';
-import type { Clock } from '../lib/clock.js';
-import { hashToken, isWellFormedToken } from '../lib/tokens.js';
 import { pickLanguage } from '../vocabulary/languages.js';
 import { INVALID_LINK_WORDING, WORDING } from '../vocabulary/wording.js';
+import type { UnsubscribeService } from './unsubscribe.service.js';
 
 /**
  * The unsubscribe link in every survey email. GET shows a confirmation page and changes nothing (mail
@@ -14,24 +12,12 @@ import { INVALID_LINK_WORDING, WORDING } from '../vocabulary/wording.js';
  * unguessable token in the address is the authentication. Both are idempotent and answer 200 directly.
  * Mounted before the session middleware: no session or cookie is ever created here.
  */
-export function unsubscribeRouter(deps: { models: Models; clock: Clock; limiter: RateLimitRequestHandler }): Router {
-  const { models, clock } = deps;
+export function unsubscribeRouter(deps: {
+  unsubscribes: UnsubscribeService;
+  limiter: RateLimitRequestHandler;
+}): Router {
+  const { unsubscribes } = deps;
   const router = Router();
-
-  async function lookup(token: unknown) {
-    if (!isWellFormedToken(token)) return null;
-    const invitation = await models.invitations
-      .findOne({ tokenHash: hashToken(token) })
-      .select('contactId surveyId')
-      .lean();
-    if (!invitation) return null;
-    const [contact, survey] = await Promise.all([
-      models.contacts.findById(invitation.contactId).lean(),
-      models.surveys.findById(invitation.surveyId).lean(),
-    ]);
-    if (!contact || !survey) return null;
-    return { contact, survey };
-  }
 
   /** Unknown tokens count against the client's guessing limit (web/rate-limit.ts); past it: 429. */
   async function invalid(req: Request, res: Response) {
@@ -44,7 +30,8 @@ export function unsubscribeRouter(deps: { models: Models; clock: Clock; limiter:
     });
   }
 
-  function render(res: Response, token: string, found: NonNullable<Awaited<ReturnType<typeof lookup>>>, done: boolean) {
+  type Found = NonNullable<Awaited<ReturnType<UnsubscribeService['lookup']>>>;
+  function render(res: Response, token: string, found: Found, done: boolean) {
     const lang = pickLanguage(found.contact.locale ?? '', found.survey.language ?? 'en');
     const w = WORDING[lang].unsubscribe;
     const company = found.survey.companyName;
@@ -66,7 +53,7 @@ export function unsubscribeRouter(deps: { models: Models; clock: Clock; limiter:
   });
 
   router.get('/u/:token', async (req: Request, res: Response) => {
-    const found = await lookup(req.params.token);
+    const found = await unsubscribes.lookup(req.params.token);
     if (!found) return invalid(req, res);
     render(res, req.params.token as string, found, Boolean(found.contact.unsubscribedAt));
   });
@@ -75,12 +62,9 @@ export function unsubscribeRouter(deps: { models: Models; clock: Clock; limiter:
     '/u/:token',
     express.urlencoded({ extended: false, limit: '2kb' }),
     async (req: Request, res: Response) => {
-      const found = await lookup(req.params.token);
+      const found = await unsubscribes.lookup(req.params.token);
       if (!found) return invalid(req, res);
-      await models.contacts.updateOne(
-        { _id: found.contact._id, unsubscribedAt: null },
-        { $set: { unsubscribedAt: clock.now() } },
-      );
+      await unsubscribes.unsubscribe(found.contact);
       render(res, req.params.token as string, found, true);
     },
   );

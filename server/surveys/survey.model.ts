@@ -1,4 +1,5 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import type mongoose from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 import { DEFAULT_AUTOPILOT, DEFAULT_FOLLOW_UP_MAX_SCORE, DEFAULT_REMINDER_AFTER_DAYS } from '../vocabulary/defaults.js';
 import { SURVEY_LANGUAGES } from '../vocabulary/languages.js';
@@ -75,3 +76,10 @@ surveySchema.index({ status: 1, createdAt: -1 });
 surveySchema.index({ webLinkId: 1 }, { unique: true, sparse: true });
 
 export type Survey = InferSchemaType<typeof surveySchema>;
+
+export function surveyModel(connection: Connection) {
+  return connection.model('Survey', surveySchema);
+}
+export type SurveyModel = ReturnType<typeof surveyModel>;
+/** A survey as a lean read returns it. */
+export type SurveyDoc = Survey & { _id: mongoose.Types.ObjectId; createdAt?: Date; updatedAt?: Date };

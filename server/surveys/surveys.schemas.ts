@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_FOLLOW_UP_MAX_SCORE, DEFAULT_QUESTIONS, DEFAULT_REMINDER_AFTER_DAYS } from '../vocabulary/defaults.js';
 import { SURVEY_LANGUAGES } from '../vocabulary/languages.js';
 import { checkbox, wholeNumberField } from '../web/form-fields.js';
+import { STATUS_ACTIONS } from './survey-status.js';
 
 const text = (label: string, max: number) =>
   z
@@ -51,9 +52,7 @@ export const surveySettingsSchema = surveyInputSchema.extend({
 });
 export type SurveySettings = z.infer<typeof surveySettingsSchema>;
 
-export const STATUS_ACTIONS = ['activate', 'pause', 'resume', 'close'] as const;
 export const statusActionSchema = z.object({ action: z.enum(STATUS_ACTIONS, { error: 'Unknown action.' }) });
-export type StatusAction = (typeof STATUS_ACTIONS)[number];
 
 export const webLinkActionSchema = z.object({
   action: z.enum(['enable', 'disable'], { error: 'action must be enable or disable' }),

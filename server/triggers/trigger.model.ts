@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 export const TRIGGER_STATES = ['received', 'scheduled', 'skipped'] as const;
 
@@ -27,3 +27,8 @@ triggerSchema.index({ surveyId: 1, key: 1 }, { unique: true });
 triggerSchema.index({ contactId: 1 });
 
 export type Trigger = InferSchemaType<typeof triggerSchema>;
+
+export function triggerModel(connection: Connection) {
+  return connection.model('Trigger', triggerSchema);
+}
+export type TriggerModel = ReturnType<typeof triggerModel>;

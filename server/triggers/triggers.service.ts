@@ -5,8 +5,8 @@ import type { Models } from '../boot/models.js';
 import type { Clock } from '../lib/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
 import type { Sealer } from '../lib/seal.js';
-import { newInvitationDoc } from '../sending/send-queue.service.js';
-import type { SkipReason } from '../sending/send-skip.model.js';
+import type { SkipReason } from '../sending/eligibility.js';
+import { newInvitationDoc } from '../sending/new-invitation.js';
 import type { Trigger } from './trigger.model.js';
 import type { TriggerInput } from './triggers.schemas.js';
 

@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 /** One counter per rate-limit key (e.g. "login:203.0.113.7"), shared by every app instance. */
 export const rateLimitSchema = new Schema(
@@ -13,3 +13,8 @@ export const rateLimitSchema = new Schema(
 rateLimitSchema.index({ resetAt: 1 }, { expireAfterSeconds: 0 });
 
 export type RateLimitCounter = InferSchemaType<typeof rateLimitSchema>;
+
+export function rateLimitModel(connection: Connection) {
+  return connection.model('RateLimit', rateLimitSchema);
+}
+export type RateLimitModel = ReturnType<typeof rateLimitModel>;

@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 export const WEBHOOK_EVENTS = ['response.created', 'response.updated'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -47,3 +47,13 @@ webhookDeliverySchema.index({ status: 1, nextAttemptAt: 1 });
 webhookDeliverySchema.index({ surveyId: 1, createdAt: -1 });
 
 export type Webhook = InferSchemaType<typeof webhookSchema>;
+
+export function webhookModel(connection: Connection) {
+  return connection.model('Webhook', webhookSchema);
+}
+export type WebhookModel = ReturnType<typeof webhookModel>;
+
+export function webhookDeliveryModel(connection: Connection) {
+  return connection.model('WebhookDelivery', webhookDeliverySchema);
+}
+export type WebhookDeliveryModel = ReturnType<typeof webhookDeliveryModel>;

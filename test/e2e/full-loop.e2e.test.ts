@@ -7,10 +7,7 @@ import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 
-import { linkTokenSealer } from '../../server/boot/sealers.js';
-import { createLogger } from '../../server/lib/logger.js';
 import { createSmtpMailer } from '../../server/sending/mailer.js';
-import { createSendWorker } from '../../server/sending/send-worker.js';
 import { createUser } from '../helpers/agent.js';
 import { useBrowser, waitForCanvasPixels } from '../helpers/browser.js';
 import { useTestContext } from '../helpers/context.js';
@@ -99,16 +96,7 @@ describe('the whole loop in Chromium: create, import, send, answer, results, exp
     await admin.getByRole('button', { name: 'Send to 2 contacts' }).click();
     await admin.waitForURL(new RegExp(`/surveys/${surveyId}$`));
     const mailer = createSmtpMailer({ url: smtp.url, maxConnections: 2, ratePerSecond: 0 });
-    const worker = createSendWorker({
-      models: ctx.models,
-      mailer,
-      clock: ctx.clock,
-      sealer: linkTokenSealer(ctx.config),
-      logger: createLogger({ level: 'silent' }),
-      baseUrl: b.baseUrl,
-      mailFrom: ctx.config.mailFrom,
-      policy: { concurrency: 4 },
-    });
+    const worker = ctx.services.newSendWorker({ mailer, baseUrl: b.baseUrl, policy: { concurrency: 4 } });
     while ((await worker.runOnce()) > 0);
     await mailer.close();
     expect(smtp.received.map((m) => m.to[0]).sort()).to.deep.equal(['ana@example.com', 'bo@example.com']);

@@ -2,19 +2,19 @@ import { expect } from 'chai';
 import type mongoose from 'mongoose';
 
 import { createAutopilotService, inSample } from '../../server/autopilot/autopilot.service.js';
-import { createLogger } from '../../server/lib/logger.js';
 import { createSealer } from '../../server/lib/seal.js';
 import { dayIn } from '../../server/lib/time-zone.js';
-import { createOutboxMailer } from '../../server/sending/mailer.js';
-import { createSendWorker } from '../../server/sending/send-worker.js';
+import { createOutboxMailer } from '../../server/sending/outbox.js';
 import { csrfTokenOf, signedInAs } from '../helpers/agent.js';
 import { TestClock } from '../helpers/clock.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeSurvey } from '../helpers/factories.js';
+import { servicesOf } from '../helpers/services.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const sealer = createSealer('a test secret that is long enough to use', 'link-token');
+const testSecret = 'a test secret that is long enough to use';
+const sealer = createSealer(testSecret, 'link-token');
 
 describe('autopilot: relationship surveys on a schedule', function () {
   this.timeout(300_000);
@@ -245,12 +245,8 @@ describe('autopilot: relationship surveys on a schedule', function () {
     await service().runDue();
     ctx.clock.advance(3 * DAY);
     await service().runDue();
-    const worker = createSendWorker({
-      models: ctx.models,
+    const worker = servicesOf(ctx, { tokenSecret: testSecret }).newSendWorker({
       mailer: createOutboxMailer(ctx.models.outboxMessages),
-      clock: ctx.clock,
-      sealer,
-      logger: createLogger({ level: 'silent' }),
       baseUrl: 'https://nps.example.com',
       mailFrom: 'NPS <s@nps.example.com>',
     });

@@ -1,11 +1,8 @@
 import { expect } from 'chai';
 import { simpleParser } from 'mailparser';
 
-import { linkTokenSealer } from '../../server/boot/sealers.js';
-import { createLogger } from '../../server/lib/logger.js';
-import { createOutboxMailer, createSmtpMailer } from '../../server/sending/mailer.js';
-import { createSendQueue } from '../../server/sending/send-queue.service.js';
-import { createSendWorker } from '../../server/sending/send-worker.js';
+import { createSmtpMailer } from '../../server/sending/mailer.js';
+import { createOutboxMailer } from '../../server/sending/outbox.js';
 import { csrfTokenOf, signedInAs, type Agent } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeSurvey } from '../helpers/factories.js';
@@ -142,18 +139,13 @@ describe('branded email: logo, accent colour and footer', function () {
       const logo = pngOf(120, 40);
       expect((await upload(manager, String(survey._id), logo, 'logo.png', 'image/png')).status).to.equal(303);
       await ctx.models.contacts.create({ email: 'ana@example.com', name: 'Ana' });
-      const sealer = linkTokenSealer(ctx.config);
-      await createSendQueue({ models: ctx.models, clock: ctx.clock, sealer }).queue(String(survey._id), {
+      await ctx.services.sendQueue.queue(String(survey._id), {
         filters: [],
         throttleDays: 90,
       });
       const mailer = createSmtpMailer({ url: smtp.url, maxConnections: 1, ratePerSecond: 0 });
-      const worker = createSendWorker({
-        models: ctx.models,
+      const worker = ctx.services.newSendWorker({
         mailer,
-        clock: ctx.clock,
-        sealer,
-        logger: createLogger({ level: 'silent' }),
         baseUrl: 'https://nps.example.com',
         mailFrom: 'NPS <surveys@nps.example.com>',
       });

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 
-import { createContactImportService, sniffDelimiter } from '../../server/contacts/contact-import.service.js';
+import { sniffDelimiter } from '../../server/contacts/contact-csv.js';
 import { ValidationError } from '../../server/lib/errors.js';
 import { useTestContext } from '../helpers/context.js';
 
@@ -16,12 +16,7 @@ function csv(text: string, size = 64 * 1024): Readable {
 
 describe('contact CSV import', () => {
   const ctx = useTestContext();
-  const service = () =>
-    createContactImportService({
-      contacts: ctx.models.contacts,
-      contactImports: ctx.models.contactImports,
-      clock: ctx.clock,
-    });
+  const service = () => ctx.services.contactImports;
   const contact = async (email: string) => ctx.models.contacts.findOne({ email }).lean();
 
   it('reads UTF-8 with a BOM, keeps accents, and turns other columns into properties', async () => {

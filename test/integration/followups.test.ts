@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 
 import { createFollowUpsService, matchesFollowUpRule } from '../../server/followups/followups.service.js';
-import { createOutboxMailer } from '../../server/sending/mailer.js';
+import { createOutboxMailer } from '../../server/sending/outbox.js';
 import { createUser, signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeInvitation, makeSurvey } from '../helpers/factories.js';

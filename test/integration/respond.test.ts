@@ -3,7 +3,7 @@ import request from 'supertest';
 
 import { generateToken, hashToken } from '../../server/lib/tokens.js';
 import { renderSurveyEmail } from '../../server/sending/survey-email.js';
-import { surveyDetailOf } from '../../server/surveys/surveys.service.js';
+import { surveyDetailOf } from '../../server/surveys/survey-detail.js';
 import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeInvitation, makeSurvey, type InviteOptions } from '../helpers/factories.js';

@@ -1,14 +1,13 @@
 import autocannon from 'autocannon';
 import { expect } from 'chai';
 
-import { linkTokenSealer } from '../../server/boot/sealers.js';
 import { createAggregates } from '../../server/results/aggregates.js';
-import { createSendQueue } from '../../server/sending/send-queue.service.js';
 import { createUser, DEFAULT_PASSWORD } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { testDatabaseUri } from '../helpers/database.js';
 import { makeSurvey } from '../helpers/factories.js';
 import { freePort, runScript, type RunningProcess } from '../helpers/process.js';
+import { servicesOf } from '../helpers/services.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -104,11 +103,10 @@ describe('scale-out: two app processes and two worker processes on one database'
         createdAt: new Date(),
       })),
     );
-    await createSendQueue({
-      models: ctx.models,
-      clock: ctx.clock,
-      sealer: linkTokenSealer({ tokenSecret: env.TOKEN_SECRET }),
-    }).queue(String(survey._id), { filters: [], throttleDays: 90 });
+    await servicesOf(ctx, { tokenSecret: env.TOKEN_SECRET }).sendQueue.queue(String(survey._id), {
+      filters: [],
+      throttleDays: 90,
+    });
     const deadline = Date.now() + 120_000;
     while ((await ctx.models.invitations.countDocuments({ surveyId: survey._id, status: 'sent' })) < CONTACTS) {
       expect(Date.now(), `sending stalled: ${workers.map((w) => w.stderr()).join('\n')}`).to.be.below(deadline);

@@ -1,9 +1,6 @@
 import { expect } from 'chai';
 
-import { linkTokenSealer } from '../../server/boot/sealers.js';
-import { createLogger } from '../../server/lib/logger.js';
-import { createOutboxMailer } from '../../server/sending/mailer.js';
-import { createSendWorker } from '../../server/sending/send-worker.js';
+import { createOutboxMailer } from '../../server/sending/outbox.js';
 import { csrfTokenOf, formToken, signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeSurvey } from '../helpers/factories.js';
@@ -12,14 +9,8 @@ describe('send pages: audience check, confirm, progress, outbox', () => {
   const ctx = useTestContext();
 
   function outboxWorker(id?: string) {
-    return createSendWorker({
-      models: ctx.models,
+    return ctx.services.newSendWorker({
       mailer: createOutboxMailer(ctx.models.outboxMessages),
-      clock: ctx.clock,
-      sealer: linkTokenSealer(ctx.config),
-      logger: createLogger({ level: 'silent' }),
-      baseUrl: ctx.config.baseUrl,
-      mailFrom: ctx.config.mailFrom,
       ...(id ? { workerId: id } : {}),
     });
   }

@@ -1,13 +1,12 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 
-import { linkTokenSealer } from '../../server/boot/sealers.js';
-import { createLogger } from '../../server/lib/logger.js';
 import { createSealer } from '../../server/lib/seal.js';
 import { hashToken } from '../../server/lib/tokens.js';
-import { createOutboxMailer, createSmtpMailer, DeliveryError, type Mailer } from '../../server/sending/mailer.js';
-import { createSendQueue, type AudienceOptions } from '../../server/sending/send-queue.service.js';
-import { createSendWorker, type SendPolicy } from '../../server/sending/send-worker.js';
+import type { AudienceOptions } from '../../server/sending/audience.js';
+import { createSmtpMailer, DeliveryError, type Mailer } from '../../server/sending/mailer.js';
+import { createOutboxMailer } from '../../server/sending/outbox.js';
+import type { SendPolicy } from '../../server/sending/send-worker.js';
 import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { testDatabaseUri } from '../helpers/database.js';
@@ -16,12 +15,13 @@ import { runScript } from '../helpers/process.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 const everyone: AudienceOptions = { filters: [], throttleDays: 90 };
-const sealer = createSealer('a test secret that is long enough to use', 'link-token');
-const silent = createLogger({ level: 'silent' });
+const testSecret = 'a test secret that is long enough to use';
+const sealer = createSealer(testSecret, 'link-token');
 
 describe('sending: queue, workers and SMTP', function () {
   this.timeout(120_000);
-  const ctx = useTestContext();
+  // Link tokens are sealed with the test's key, so the test can open them (`sealer` above).
+  const ctx = useTestContext({ TOKEN_SECRET: testSecret });
   let smtp: TestSmtp;
   const mailers: Mailer[] = [];
 
@@ -33,16 +33,12 @@ describe('sending: queue, workers and SMTP', function () {
     await smtp.close();
   });
 
-  const queue = () => createSendQueue({ models: ctx.models, clock: ctx.clock, sealer });
+  const queue = () => ctx.services.sendQueue;
   function worker(options: { mailer?: Mailer; policy?: Partial<SendPolicy>; id?: string } = {}) {
     const mailer = options.mailer ?? createSmtpMailer({ url: smtp.url, maxConnections: 2, ratePerSecond: 0 });
     mailers.push(mailer);
-    return createSendWorker({
-      models: ctx.models,
+    return ctx.services.newSendWorker({
       mailer,
-      clock: ctx.clock,
-      sealer,
-      logger: silent,
       baseUrl: 'https://nps.example.com',
       mailFrom: 'NPS <surveys@nps.example.com>',
       policy: { concurrency: 10, ...options.policy },
@@ -337,13 +333,9 @@ describe('sending: reminders', function () {
     await ctx.models.contacts.collection.insertMany(
       ['answered', 'silent', 'leaver'].map((name) => ({ email: `${name}@example.com`, name, properties: {} })),
     );
-    await createSendQueue({ models: ctx.models, clock: ctx.clock, sealer }).queue(String(survey._id), everyone);
-    const w = createSendWorker({
-      models: ctx.models,
+    await ctx.services.sendQueue.queue(String(survey._id), everyone);
+    const w = ctx.services.newSendWorker({
       mailer,
-      clock: ctx.clock,
-      sealer,
-      logger: silent,
       baseUrl: 'https://nps.example.com',
       mailFrom: 'NPS <s@nps.example.com>',
     });
@@ -383,13 +375,9 @@ describe('sending: reminders', function () {
   it('sends no reminder when the survey has reminders turned off', async () => {
     const survey = await makeSurvey(ctx, { status: 'active', reminder: { enabled: false, afterDays: 3 } });
     await ctx.models.contacts.collection.insertOne({ email: 'x@example.com', name: 'X', properties: {} });
-    await createSendQueue({ models: ctx.models, clock: ctx.clock, sealer }).queue(String(survey._id), everyone);
-    const w = createSendWorker({
-      models: ctx.models,
+    await ctx.services.sendQueue.queue(String(survey._id), everyone);
+    const w = ctx.services.newSendWorker({
       mailer,
-      clock: ctx.clock,
-      sealer,
-      logger: silent,
       baseUrl: 'https://nps.example.com',
       mailFrom: 'NPS <s@nps.example.com>',
     });
@@ -411,11 +399,7 @@ describe('sending: a worker process killed mid-send', function () {
       await ctx.models.contacts.collection.insertMany(
         Array.from({ length: 40 }, (_, i) => ({ email: `k${i}@example.com`, name: `K ${i}`, properties: {} })),
       );
-      const configSealer = linkTokenSealer(ctx.config);
-      await createSendQueue({ models: ctx.models, clock: ctx.clock, sealer: configSealer }).queue(
-        String(survey._id),
-        everyone,
-      );
+      await ctx.services.sendQueue.queue(String(survey._id), everyone);
 
       // The mail server stalls: messages reach it but are never answered, as at a crash mid-DATA.
       smtp.hold = true;
@@ -452,23 +436,15 @@ describe('sending: a worker process killed mid-send', function () {
 
       // Once the lease has passed, the next worker start marks them uncertain; nothing is resent.
       ctx.clock.advance(11 * 60_000);
-      const next = createSendWorker({
-        models: ctx.models,
+      const next = ctx.services.newSendWorker({
         mailer: createSmtpMailer({ url: smtp.url, maxConnections: 2, ratePerSecond: 0 }),
-        clock: ctx.clock,
-        sealer: configSealer,
-        logger: silent,
         baseUrl: 'http://localhost:3000',
         mailFrom: 'NPS <s@example.com>',
       });
       expect(await next.recoverStale()).to.equal(inFlight);
       while ((await next.runOnce()) > 0);
 
-      const counts = (
-        await createSendQueue({ models: ctx.models, clock: ctx.clock, sealer: configSealer }).progress(
-          String(survey._id),
-        )
-      ).byStatus;
+      const counts = (await ctx.services.sendQueue.progress(String(survey._id))).byStatus;
       expect(counts).to.include({ uncertain: inFlight, sent: 40 - inFlight, queued: 0, sending: 0 });
       const recipients = smtp.received.map((m) => m.to[0]);
       expect(new Set(recipients).size).to.equal(recipients.length);

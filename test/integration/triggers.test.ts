@@ -2,10 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 
 import { createApiKeysService } from '../../server/api/api-keys.service.js';
-import { linkTokenSealer } from '../../server/boot/sealers.js';
-import { createLogger } from '../../server/lib/logger.js';
-import { createOutboxMailer } from '../../server/sending/mailer.js';
-import { createSendWorker } from '../../server/sending/send-worker.js';
+import { createOutboxMailer } from '../../server/sending/outbox.js';
 import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeSurvey } from '../helpers/factories.js';
@@ -49,12 +46,8 @@ describe('event triggers: POST /api/v1/surveys/:id/triggers', () => {
     expect(invitation).to.deep.include({ source: 'trigger', status: 'queued' });
     expect(String(invitation!.contactId)).to.equal(String(contact!._id));
 
-    const worker = createSendWorker({
-      models: ctx.models,
+    const worker = ctx.services.newSendWorker({
       mailer: createOutboxMailer(ctx.models.outboxMessages),
-      clock: ctx.clock,
-      sealer: linkTokenSealer(ctx.config),
-      logger: createLogger({ level: 'silent' }),
       baseUrl: 'https://nps.example.com',
       mailFrom: 'NPS <s@nps.example.com>',
     });

@@ -1,0 +1,112 @@
+import type { Express } from 'express';
+import mongoose from 'mongoose';
+
+import { accountsRouter } from '../accounts/accounts.routes.js';
+import { apiKeysRouter } from '../api/api-keys.routes.js';
+import { autopilotRouter } from '../autopilot/autopilot.routes.js';
+import { brandingRouter } from '../branding/branding.routes.js';
+import { contactImportRouter, contactsRouter } from '../contacts/contacts.routes.js';
+import { followUpsRouter } from '../followups/followups.routes.js';
+import { ordersRouter } from '../orders/orders.routes.js';
+import { reviewRouter } from '../responses/review.routes.js';
+import { tagsRouter } from '../responses/tags.routes.js';
+import { filterPropertyKeys } from '../results/property-keys.js';
+import { resultsRouter } from '../results/results.routes.js';
+import { SKIP_LABELS } from '../sending/eligibility.js';
+import { outboxRouter } from '../sending/outbox.routes.js';
+import { previewRouter } from '../sending/preview.routes.js';
+import { sendingRouter } from '../sending/sending.routes.js';
+import { surveysRouter } from '../surveys/surveys.routes.js';
+import { requireUser } from '../web/auth.js';
+import type { Csrf } from '../web/csrf.js';
+import { loginRateLimit } from '../web/rate-limit.js';
+import { sessionTerminator } from '../web/session.js';
+import { webhooksRouter } from '../webhooks/webhooks.routes.js';
+import type { AppDeps } from './app.js';
+
+/** Every signed-in page, each router given just the services it calls. Every route declares its role. */
+export function mountPages(app: Express, deps: AppDeps & { csrf: Csrf }): void {
+  const { config, connection, services: s, csrf } = deps;
+  const { clock } = s;
+  app.get('/', requireUser, (_req, res) => {
+    res.redirect(303, '/surveys');
+  });
+  app.use(
+    accountsRouter({
+      accounts: s.accounts,
+      loginLimiter: loginRateLimit({ counters: deps.models.rateLimits, clock, max: config.loginMaxFailures }),
+      now: () => clock.now(),
+      endSessions: sessionTerminator(connection),
+    }),
+  );
+  app.use(
+    surveysRouter({
+      overview: (ids) => s.results.overview(ids),
+      surveys: s.surveys,
+      deliveryProgress: (id) => s.sendQueue.progress(id),
+      recentRuns: (id) => s.sendQueue.recentRuns(id),
+      skipLabels: SKIP_LABELS,
+      flaggedCount: (id) => s.responses.flaggedCount(id),
+      autopilotSettings: (id) => s.autopilot.settings(id),
+      recentTriggers: (id) => s.triggers.recent(id),
+      baseUrl: config.baseUrl,
+      webLinkPerHour: config.webLinkAnswersPerHour,
+    }),
+  );
+  app.use(reviewRouter({ surveys: s.surveys, responses: s.responses }));
+  app.use(tagsRouter({ tags: s.tags }));
+  app.use(apiKeysRouter({ apiKeys: s.apiKeys }));
+  app.use(webhooksRouter({ surveys: s.surveys, webhooks: s.webhooks }));
+  app.use(autopilotRouter({ surveys: s.surveys, autopilot: s.autopilot }));
+  app.use(
+    followUpsRouter({
+      followUps: s.followUps,
+      surveyOptions: async () => (await s.surveys.list()).map((x) => ({ id: x.id, name: x.name })),
+      ownerOptions: async () =>
+        (
+          await deps.models.users
+            .find({ disabledAt: null, role: mongoose.trusted({ $ne: 'viewer' }) })
+            .select('name email')
+            .sort({ email: 1 })
+            .lean()
+        ).map((u) => ({ id: String(u._id), name: u.name || u.email })),
+      now: () => clock.now(),
+      mail: { mailer: s.mailer, mailFrom: config.mailFrom, baseUrl: config.baseUrl },
+    }),
+  );
+  app.use(
+    resultsRouter({
+      surveys: s.surveys,
+      results: s.results,
+      exports: s.exports,
+      saidVsDid: s.saidVsDid,
+      tags: s.tags,
+      propertyKeys: filterPropertyKeys(
+        () => s.stores.contacts.knownPropertyKeys(),
+        (surveyId) => s.aggregates.propertyKeysOf(new mongoose.Types.ObjectId(surveyId)),
+        clock,
+      ),
+      timeZone: config.reportTimeZone,
+    }),
+  );
+  app.use(previewRouter({ surveys: s.surveys, branding: s.branding, config, mailer: s.mailer }));
+  app.use(brandingRouter({ surveys: s.surveys, branding: s.branding, csrf }));
+  app.use(
+    sendingRouter({
+      surveys: s.surveys,
+      sendQueue: s.sendQueue,
+      propertyKeys: () => s.stores.contacts.knownPropertyKeys(),
+    }),
+  );
+  app.use(outboxRouter({ outbox: s.outbox, logoByHash: (sha256) => s.branding.logo({ sha256 }) }));
+  // The import pages first: /contacts/import is not a contact id.
+  app.use(contactImportRouter({ contactImports: s.contactImports, csrf }));
+  app.use(
+    contactsRouter({
+      contacts: s.contacts,
+      history: (id) => s.contactHistory(id),
+      schedule: (id) => s.autopilot.contactSchedule(id),
+    }),
+  );
+  app.use(ordersRouter({ orderImports: s.orderImports, csrf }));
+}

@@ -1,0 +1,145 @@
+import type { AnyBulkWriteOperation } from 'mongodb';
+import mongoose from 'mongoose';
+
+import { isDuplicateKeyError } from '../lib/errors.js';
+import type { ContactUpsert } from './contact-rows.js';
+import type { ContactDoc, ContactModel } from './contact.model.js';
+
+type Id = mongoose.Types.ObjectId;
+const { trusted } = mongoose;
+
+/** What deciding whether to survey someone needs to know about them (sending/eligibility.ts). */
+export type ContactState = Pick<ContactDoc, '_id' | 'unsubscribedAt' | 'suppressedAt' | 'lastSurveyedAt'>;
+export const CONTACT_STATE_FIELDS = '_id unsubscribedAt suppressedAt lastSurveyedAt';
+
+/**
+ * The one module that writes the `contacts` collection: upserts by email (CSV import, API, triggers),
+ * unsubscribe, suppression after a bounce, the throttle's "last surveyed" date, and deletion (which
+ * contacts.service.ts runs after every other domain has erased what it holds about the person).
+ */
+export class ContactStore {
+  constructor(private readonly contacts: ContactModel) {}
+
+  findById(id: Id): Promise<ContactDoc | null> {
+    return this.contacts.findById(id).lean<ContactDoc>();
+  }
+
+  findByEmail(email: string): Promise<ContactDoc | null> {
+    return this.contacts.findOne({ email }).lean<ContactDoc>();
+  }
+
+  async exists(id: Id): Promise<boolean> {
+    return (await this.contacts.exists({ _id: id })) !== null;
+  }
+
+  /** Contacts by id, with only the fields asked for (a space-separated list, as Mongoose selects). */
+  async byIds<T extends { _id: Id }>(ids: readonly Id[], fields: string): Promise<Map<string, T>> {
+    if (ids.length === 0) return new Map();
+    const docs = await this.contacts
+      .find({ _id: trusted({ $in: [...ids] }) })
+      .select(fields)
+      .lean<T[]>();
+    return new Map(docs.map((d) => [String(d._id), d]));
+  }
+
+  /** Contact ids by normalised email, for imports that refer to contacts by email (orders). */
+  async idsByEmail(emails: readonly string[]): Promise<Map<string, Id>> {
+    if (emails.length === 0) return new Map();
+    const docs = await this.contacts.collection
+      .find({ email: { $in: [...emails] } }, { projection: { email: 1 } })
+      .toArray();
+    return new Map(docs.map((c) => [c.email as string, c._id]));
+  }
+
+  /** One page of contacts matching `filter`, ordered by email, with the total. */
+  async page(
+    filter: Record<string, unknown>,
+    page: number,
+    size: number,
+  ): Promise<{ docs: ContactDoc[]; total: number }> {
+    const total = await this.contacts.countDocuments(filter);
+    const docs = await this.contacts
+      .find(filter)
+      .sort({ email: 1 })
+      .skip((page - 1) * size)
+      .limit(size)
+      .lean<ContactDoc[]>();
+    return { docs, total };
+  }
+
+  /** Streams the contacts matching a driver filter with a projection (audiences, schedules). */
+  stream(filter: Record<string, unknown>, projection: Record<string, 1>) {
+    return this.contacts.collection.find(filter, { projection });
+  }
+
+  /** Property names seen on contacts (from a sample of 2,000), for the filter choices. */
+  async knownPropertyKeys(): Promise<string[]> {
+    // A sample is enough to offer the keys; no sort, so no engine has to order every contact first.
+    const docs = await this.contacts.collection
+      .find({}, { projection: { properties: 1 } })
+      .limit(2000)
+      .toArray();
+    const keys = new Set<string>();
+    for (const d of docs) for (const key of Object.keys((d.properties ?? {}) as Record<string, unknown>)) keys.add(key);
+    return [...keys].sort((a, b) => a.localeCompare(b));
+  }
+
+  /**
+   * Creates or updates contacts by email. Rows are validated before they get here (contact-rows.ts)
+   * and the update sets timestamps and defaults itself, so it goes through the driver directly:
+   * Mongoose's per-operation casting made imports three times slower. A batch is retried once when a
+   * concurrent import inserted the same email first.
+   */
+  async upsertMany(rows: readonly ContactUpsert[], now: Date): Promise<{ created: number; updated: number }> {
+    const ops = rows.map((row) => upsertOp(row, now));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await this.contacts.collection.bulkWrite(ops, { ordered: false });
+        return { created: result.upsertedCount, updated: result.matchedCount };
+      } catch (err) {
+        if (attempt === 0 && isDuplicateKeyError(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** No survey email goes to them again; the first date is kept. */
+  async unsubscribe(id: Id, at: Date): Promise<void> {
+    await this.contacts.updateOne({ _id: id, unsubscribedAt: null }, { $set: { unsubscribedAt: at } });
+  }
+
+  /** A hard bounce or refusal: no survey email goes to the address again. The first reason is kept. */
+  async suppress(id: Id, reason: string, at: Date): Promise<void> {
+    await this.contacts.updateOne(
+      { _id: id, suppressedAt: null },
+      { $set: { suppressedAt: at, suppressedReason: reason.slice(0, 1000) } },
+    );
+  }
+
+  /** The throttle's clock: these contacts were (or are about to be) surveyed at `at`. */
+  async markSurveyed(ids: readonly Id[], at: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.contacts.collection.updateMany({ _id: { $in: [...ids] } }, { $set: { lastSurveyedAt: at } });
+  }
+
+  /** A survey is scheduled for `at` (possibly in the future): the throttle counts from the later date. */
+  async markSurveyedUntil(id: Id, at: Date): Promise<void> {
+    await this.contacts.updateOne({ _id: id }, { $max: { lastSurveyedAt: at } });
+  }
+
+  async delete(id: Id): Promise<void> {
+    await this.contacts.deleteOne({ _id: id });
+  }
+}
+
+function upsertOp(row: ContactUpsert, now: Date): AnyBulkWriteOperation {
+  const set: Record<string, unknown> = { updatedAt: now };
+  const onInsert: Record<string, unknown> = { createdAt: now, __v: 0 };
+  if (row.name) set.name = row.name;
+  else onInsert.name = '';
+  if (row.locale) set.locale = row.locale;
+  else onInsert.locale = '';
+  for (const [key, value] of row.properties) set[`properties.${key}`] = value;
+  if (row.properties.length === 0) onInsert.properties = {};
+  return { updateOne: { filter: { email: row.email }, update: { $set: set, $setOnInsert: onInsert }, upsert: true } };
+}

@@ -1,0 +1,13 @@
+/** What the contacts domain tells people when something cannot be done, in one place (ready for translation). */
+export const messages = {
+  notFound: 'That contact does not exist. It may have been deleted.',
+  csvUnnamedColumn: (n: number) =>
+    `Column ${n} of the header row has no name. Name every column, e.g. email,name,plan.`,
+  csvRepeatedColumn: (name: string) =>
+    `The header row names the column "${name}" twice. Give each column its own name.`,
+  csvNoEmail: 'The file has no email column. The first row must name the columns, e.g. email,name,plan.',
+  csvEmpty: 'The file is empty. It needs a header row (e.g. email,name,plan) and one row per contact.',
+  csvMalformed: (line: number | string, detail: string) =>
+    `The file is not valid CSV near line ${line}: ${detail}. Rows before it were imported.`,
+  importFailed: 'The import stopped because of an error on our side.',
+};

@@ -1,0 +1,281 @@
+import mongoose from 'mongoose';
+
+import { isDuplicateKeyError } from '../lib/errors.js';
+import type { InvitationModel, InvitationStatus } from './invitation.model.js';
+import type { NewInvitation } from './new-invitation.js';
+
+type Id = mongoose.Types.ObjectId;
+const { trusted } = mongoose;
+
+/** An invitation a worker holds (status `sending`, claimedBy the worker): what it needs to send it. */
+export interface ClaimedInvitation {
+  _id: Id;
+  surveyId: Id;
+  contactId: Id;
+  tokenSealed?: string | null;
+  attempts: number;
+}
+
+export interface ClaimedReminder extends ClaimedInvitation {
+  reminderAttempts: number;
+}
+
+const errorText = (message: string) => message.slice(0, 2000);
+
+/**
+ * The one module that writes the `invitations` collection: the state machine of
+ * server/sending/README.md as named transitions. An invitation moves queued -> sending -> sent |
+ * failed | uncertain | suppressed; every move is one atomic update whose filter names the state it
+ * may come from, and every move out of `sending` also names the worker holding the claim, so a
+ * stale worker can never overwrite what another worker or the recovery decided. Reminders have the
+ * same shape on `reminderStatus`. Answers only mark the invitation (clicked, answered).
+ */
+export class InvitationStore {
+  constructor(private readonly invitations: InvitationModel) {}
+
+  // ---- Creating ----
+
+  /**
+   * Stores new invitations. Those with a dedupe key that is already taken (a repeat of an autopilot
+   * cycle or a trigger) are left out by the unique index; anything else that fails is thrown.
+   */
+  async insertMany(docs: readonly NewInvitation[]): Promise<void> {
+    if (docs.length === 0) return;
+    try {
+      await this.invitations.collection.insertMany([...docs], { ordered: false });
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+  }
+
+  /** Stores one invitation with a dedupe key, or finds the one that already has it; returns its id. */
+  async insertOnce(doc: NewInvitation & { dedupeKey: string }): Promise<Id> {
+    try {
+      return (await this.invitations.collection.insertOne({ ...doc })).insertedId;
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      return (await this.invitations.findOne({ dedupeKey: doc.dedupeKey }).select('_id').lean())!._id;
+    }
+  }
+
+  // ---- Claiming and settling a send ----
+
+  /** Ids of queued invitations of these surveys that are due, at most `limit` (claim candidates). */
+  async dueIds(surveyIds: readonly Id[], now: Date, limit: number): Promise<Id[]> {
+    const due = {
+      status: 'queued' as const,
+      nextAttemptAt: trusted({ $lte: now }),
+      surveyId: trusted({ $in: [...surveyIds] }),
+    };
+    return (await this.invitations.find(due).select('_id').limit(limit).lean()).map((d) => d._id);
+  }
+
+  /**
+   * queued -> sending for each of `ids` still queued, in one round trip; returns the ones this worker
+   * now holds. When two workers try the same invitation, exactly one update matches. One that was put
+   * back for a retry after it was read (so is not due yet) is released again at once.
+   */
+  async claim(ids: readonly Id[], workerId: string, now: Date): Promise<ClaimedInvitation[]> {
+    await this.invitations.collection.bulkWrite(
+      ids.map((_id) => ({
+        updateOne: {
+          filter: { _id, status: 'queued' },
+          update: { $set: { status: 'sending', claimedBy: workerId, claimedAt: now }, $inc: { attempts: 1 } },
+        },
+      })),
+      { ordered: false },
+    );
+    // Read back by _id alone (every engine's index): the ones now held by this worker are ours.
+    const docs = await this.invitations
+      .find({ _id: trusted({ $in: [...ids] }) })
+      .select('_id surveyId contactId tokenSealed attempts claimedBy nextAttemptAt status')
+      .lean<(ClaimedInvitation & { claimedBy?: string | null; nextAttemptAt?: Date | null; status: string })[]>();
+    const claimed: ClaimedInvitation[] = [];
+    for (const d of docs) {
+      if (d.status !== 'sending' || d.claimedBy !== workerId) continue;
+      if (d.nextAttemptAt && d.nextAttemptAt > now) await this.release(d._id, workerId, { undoAttempt: true });
+      else claimed.push(d);
+    }
+    return claimed;
+  }
+
+  /** sending -> queued (not this worker's to send now); with `undoAttempt` the claim does not count as a try. */
+  release(id: Id, workerId: string, options: { undoAttempt?: boolean } = {}): Promise<boolean> {
+    return this.settle(id, workerId, {
+      $set: { status: 'queued' },
+      $unset: { claimedBy: 1 },
+      ...(options.undoAttempt ? { $inc: { attempts: -1 } } : {}),
+    });
+  }
+
+  /** sending -> sent: the mail server accepted it. */
+  markSent(id: Id, workerId: string, sent: { messageId: string; at: Date }): Promise<boolean> {
+    return this.settle(id, workerId, {
+      $set: { status: 'sent', sentAt: sent.at, messageId: sent.messageId },
+      $unset: { claimedBy: 1, lastError: 1 },
+    });
+  }
+
+  /** sending -> queued, to be tried again at `at` (a transient failure). */
+  retryLater(id: Id, workerId: string, error: string, at: Date): Promise<boolean> {
+    return this.settle(id, workerId, {
+      $set: { status: 'queued', lastError: errorText(error), nextAttemptAt: at },
+      $unset: { claimedBy: 1 },
+    });
+  }
+
+  /** sending -> failed (refused for good, or out of attempts). */
+  markFailed(id: Id, workerId: string, error: string): Promise<boolean> {
+    return this.settle(id, workerId, {
+      $set: { status: 'failed', lastError: errorText(error) },
+      $unset: { claimedBy: 1 },
+    });
+  }
+
+  /** sending -> uncertain: handed over, but the connection broke; never resent automatically. */
+  markUncertain(id: Id, workerId: string, error: string): Promise<boolean> {
+    return this.settle(id, workerId, {
+      $set: { status: 'uncertain', lastError: errorText(error) },
+      $unset: { claimedBy: 1 },
+    });
+  }
+
+  /** sending -> suppressed: the contact may not be emailed (unsubscribed, suppressed, deleted). */
+  markSuppressed(id: Id, workerId: string, why: string): Promise<boolean> {
+    return this.settle(id, workerId, { $set: { status: 'suppressed', lastError: why }, $unset: { claimedBy: 1 } });
+  }
+
+  /** Moves the invitation out of `sending`, only if this worker still holds it. */
+  private async settle(id: Id, workerId: string, update: Record<string, unknown>): Promise<boolean> {
+    const result = await this.invitations.updateOne({ _id: id, status: 'sending', claimedBy: workerId }, update);
+    return result.modifiedCount === 1;
+  }
+
+  /**
+   * Claims older than `cutoff` belong to a worker that stopped mid-send: those invitations (and
+   * reminders) become uncertain - the message may or may not have reached the mail server.
+   */
+  async recoverStale(cutoff: Date): Promise<number> {
+    const result = await this.invitations.updateMany(
+      { status: 'sending', claimedAt: trusted({ $lt: cutoff }) },
+      {
+        $set: { status: 'uncertain', lastError: 'the worker stopped while this message was being sent' },
+        $unset: { claimedBy: 1 },
+      },
+    );
+    await this.invitations.updateMany(
+      { reminderStatus: 'sending', claimedAt: trusted({ $lt: cutoff }) },
+      { $set: { reminderStatus: 'uncertain' }, $unset: { claimedBy: 1 } },
+    );
+    return result.modifiedCount;
+  }
+
+  /** uncertain -> queued for a survey, at a manager's explicit request (some may get it twice). */
+  async requeueUncertain(surveyId: Id, now: Date): Promise<number> {
+    const result = await this.invitations.updateMany(
+      { surveyId, status: 'uncertain' },
+      { $set: { status: 'queued', nextAttemptAt: now }, $unset: { claimedBy: 1, claimedAt: 1 } },
+    );
+    return result.modifiedCount;
+  }
+
+  // ---- Reminders ----
+
+  /**
+   * Claims one invitation of the survey due for its reminder: sent before `sentBefore`, not answered,
+   * no reminder yet (or a retry that is due). Settled only by its holder, like a send.
+   */
+  claimReminder(surveyId: Id, sentBefore: Date, workerId: string, now: Date): Promise<ClaimedReminder | null> {
+    return this.invitations
+      .findOneAndUpdate(
+        {
+          surveyId,
+          status: 'sent',
+          respondedAt: null,
+          reminderStatus: null,
+          sentAt: trusted({ $lte: sentBefore }),
+          $or: [{ reminderNextAttemptAt: null }, { reminderNextAttemptAt: trusted({ $lte: now }) }],
+        },
+        { $set: { reminderStatus: 'sending', claimedBy: workerId, claimedAt: now }, $inc: { reminderAttempts: 1 } },
+        {
+          returnDocument: 'after',
+          projection: { _id: 1, surveyId: 1, contactId: 1, tokenSealed: 1, attempts: 1, reminderAttempts: 1 },
+        },
+      )
+      .lean<ClaimedReminder>();
+  }
+
+  /** The reminder went out; the sealed token is no longer needed once the last email carrying it has gone. */
+  reminderSent(id: Id, workerId: string, at: Date): Promise<void> {
+    return this.settleReminder(id, workerId, {
+      $set: { reminderStatus: 'sent', remindedAt: at },
+      $unset: { claimedBy: 1, tokenSealed: 1 },
+    });
+  }
+
+  reminderRetryLater(id: Id, workerId: string, error: string, at: Date): Promise<void> {
+    return this.settleReminder(id, workerId, {
+      $unset: { reminderStatus: 1, claimedBy: 1 },
+      $set: { reminderNextAttemptAt: at, lastError: errorText(error) },
+    });
+  }
+
+  /** The reminder is given up: failed, uncertain, or skipped (the contact may no longer be emailed). */
+  reminderDropped(id: Id, workerId: string, status: 'failed' | 'uncertain' | 'skipped', error?: string): Promise<void> {
+    return this.settleReminder(id, workerId, {
+      $set: { reminderStatus: status, ...(error ? { lastError: errorText(error) } : {}) },
+      $unset: { claimedBy: 1 },
+    });
+  }
+
+  private async settleReminder(id: Id, workerId: string, update: Record<string, unknown>): Promise<void> {
+    await this.invitations.updateOne({ _id: id, reminderStatus: 'sending', claimedBy: workerId }, update);
+  }
+
+  // ---- What answers record ----
+
+  /** A page view from a score link: keeps the earliest click ($min, filtered on _id alone so every engine uses its index). */
+  async markClicked(id: Id, at: Date): Promise<void> {
+    await this.invitations.updateOne({ _id: id }, { $min: { firstClickedAt: at } });
+  }
+
+  /** The hidden link in the email was fetched by this client (a hash of address and user agent). */
+  async addHoneypotClient(tokenHash: string, clientKey: string): Promise<void> {
+    await this.invitations.updateOne({ tokenHash }, { $addToSet: { honeypotClients: clientKey } });
+  }
+
+  /** A person's answer was stored: reminders stop. The first answer's time is kept. */
+  async markResponded(id: Id, at: Date): Promise<void> {
+    await this.invitations.updateOne({ _id: id }, { $min: { respondedAt: at } });
+  }
+
+  /** Part of deleting a contact (contacts.service.ts): their invitations go. */
+  async eraseContact(contactId: Id): Promise<void> {
+    await this.invitations.deleteMany({ contactId });
+  }
+
+  // ---- Reads ----
+
+  findByTokenHash<T>(tokenHash: string, fields: string): Promise<T | null> {
+    return this.invitations.findOne({ tokenHash }).select(fields).lean<T>();
+  }
+
+  /** Contacts already invited to the survey (the send page skips them). */
+  async invitedContactIds(surveyId: Id): Promise<Set<string>> {
+    return new Set((await this.invitations.distinct('contactId', { surveyId })).map(String));
+  }
+
+  /** Invitations of a survey by delivery status. */
+  async countByStatus(surveyId: Id): Promise<{ status: InvitationStatus; n: number }[]> {
+    const rows = await this.invitations.aggregate<{ _id: InvitationStatus; n: number }>([
+      { $match: { surveyId } },
+      { $group: { _id: '$status', n: { $sum: 1 } } },
+    ]);
+    return rows.map((r) => ({ status: r._id, n: r.n }));
+  }
+
+  /** A contact's invitations, newest first. */
+  forContact(contactId: Id, limit: number) {
+    return this.invitations.find({ contactId }).sort({ queuedAt: -1 }).limit(limit).lean();
+  }
+}

@@ -1,0 +1,62 @@
+import { DEFAULT_FOLLOW_UP_MAX_SCORE, DEFAULT_QUESTIONS, DEFAULT_REMINDER_AFTER_DAYS } from '../vocabulary/defaults.js';
+import { autopilotSettingsOf, type AutopilotSettings } from './autopilot-settings.js';
+import type { SurveyDoc, SurveyStatus } from './survey.model.js';
+import type { SurveySettings } from './surveys.schemas.js';
+
+export interface SurveySummary {
+  id: string;
+  name: string;
+  companyName: string;
+  status: SurveyStatus;
+  createdAt: Date | undefined;
+}
+
+/** A survey as pages, email rendering and the API see it: a plain object with every default filled in. */
+export interface SurveyDetail extends SurveySettings {
+  id: string;
+  status: SurveyStatus;
+  pausedReason: string;
+  /** The anonymous web link's id (/s/<id>) while the link is on. */
+  webLinkId: string | undefined;
+  /** Branded email (server/branding): #rrggbb or empty for the standard blue, footer lines, logo id. */
+  accentColor: string;
+  footerText: string;
+  logoId: string | undefined;
+  autopilot: AutopilotSettings;
+  createdAt: Date | undefined;
+  updatedAt: Date | undefined;
+}
+
+export function surveySummaryOf(d: SurveyDoc): SurveySummary {
+  return { id: String(d._id), name: d.name, companyName: d.companyName, status: d.status, createdAt: d.createdAt };
+}
+
+/** A survey document as the plain object pages and email rendering use, with defaults filled in. */
+export function surveyDetailOf(d: SurveyDoc): SurveyDetail {
+  return {
+    id: String(d._id),
+    name: d.name,
+    companyName: d.companyName,
+    recommendQuestion: d.questions?.recommend ?? DEFAULT_QUESTIONS.recommend,
+    repurchaseQuestion: d.questions?.repurchase ?? DEFAULT_QUESTIONS.repurchase,
+    reasonQuestion: d.questions?.reason ?? DEFAULT_QUESTIONS.reason,
+    senderName: d.senderName ?? '',
+    replyTo: d.replyTo ?? '',
+    emailSubject: d.emailSubject ?? '',
+    emailIntro: d.emailIntro ?? '',
+    language: d.language ?? 'en',
+    reminderEnabled: d.reminder?.enabled ?? true,
+    reminderAfterDays: d.reminder?.afterDays ?? DEFAULT_REMINDER_AFTER_DAYS,
+    followUpMaxScore: d.followUpRule?.maxScore ?? DEFAULT_FOLLOW_UP_MAX_SCORE,
+    followUpWouldNot: d.followUpRule?.wouldNot ?? false,
+    status: d.status,
+    pausedReason: d.status === 'paused' ? (d.pausedReason ?? '') : '',
+    webLinkId: d.webLinkId ?? undefined,
+    accentColor: d.brand?.accentColor ?? '',
+    footerText: d.brand?.footerText ?? '',
+    logoId: d.brand?.logoId ? String(d.brand.logoId) : undefined,
+    autopilot: autopilotSettingsOf(d),
+    createdAt: d.createdAt ?? undefined,
+    updatedAt: d.updatedAt ?? undefined,
+  };
+}

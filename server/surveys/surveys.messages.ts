@@ -1,0 +1,8 @@
+/** What the surveys domain tells people when something cannot be done, in one place (ready for translation). */
+export const messages = {
+  notFound: 'That survey does not exist. It may have been deleted.',
+  closed: 'This survey is closed and can no longer be changed.',
+  invalidStatusChange: (status: string, verb: string) => `The survey is ${status}, so it cannot be ${verb} now.`,
+  closedNoWebLink: 'This survey is closed; it takes no more answers, so it cannot get a web link.',
+  notActive: (status: string) => `The survey is ${status}; activate it before sending.`,
+};
