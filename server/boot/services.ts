@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 import { createAccountsService } from '../accounts/accounts.service.js';
 import { createApiKeysService } from '../api/api-keys.service.js';
 import { AutopilotEntryStore } from '../autopilot/autopilot-entry.store.js';
-import { createAutopilotService } from '../autopilot/autopilot.service.js';
+import { AutopilotService } from '../autopilot/autopilot.service.js';
 import { BrandingService } from '../branding/branding.service.js';
 import type { Config } from '../config.js';
 import { ContactImportService } from '../contacts/contact-import.service.js';
@@ -32,7 +32,8 @@ import { SurveyMail } from '../sending/survey-mail.js';
 import { UnsubscribeService } from '../sending/unsubscribe.service.js';
 import { SurveyStore } from '../surveys/survey.store.js';
 import { SurveysService } from '../surveys/surveys.service.js';
-import { createTriggersService } from '../triggers/triggers.service.js';
+import { TriggerClaims } from '../triggers/trigger-claims.js';
+import { TriggersService } from '../triggers/triggers.service.js';
 import { createWebhooksService } from '../webhooks/webhooks.service.js';
 import type { Models } from './models.js';
 import { sealersOf } from './sealers.js';
@@ -121,13 +122,20 @@ export function createServices(deps: ServicesDeps) {
   const results = createResultsService({ models, clock, timeZone, aggregates });
   const tags = createTagsService({ models, clock });
   const exports = createExportsService({ models, clock, timeZone, aggregates });
-  const triggers = createTriggersService({
-    models,
+  const triggers = new TriggersService({
+    ...stores,
+    claims: new TriggerClaims(models.triggers),
+    contactImports,
     clock,
     sealer: sealers.linkToken,
-    upsertContacts: (rows) => contactImports.upsertMany(rows),
   });
-  const autopilot = createAutopilotService({ models, clock, sealer: sealers.linkToken, timeZone, logger });
+  const autopilot = new AutopilotService({
+    ...stores,
+    entries: stores.autopilotEntries,
+    clock,
+    sealer: sealers.linkToken,
+    timeZone,
+  });
   const saidVsDid = createSaidVsDidService({ models, clock });
   const orderImports = new OrderImportService({ orders: stores.orders, contacts: stores.contacts, clock });
 

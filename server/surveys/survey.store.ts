@@ -25,6 +25,10 @@ export class SurveyStore {
     return this.surveys.find({}).sort({ createdAt: -1 }).limit(500).lean<SurveyDoc[]>();
   }
 
+  byIds(ids: readonly Id[]): Promise<SurveyDoc[]> {
+    return this.surveys.find({ _id: trusted({ $in: [...ids] }) }).lean<SurveyDoc[]>();
+  }
+
   active(): Promise<SurveyDoc[]> {
     return this.surveys.find({ status: 'active' }).lean<SurveyDoc[]>();
   }

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import type mongoose from 'mongoose';
 
-import { createAutopilotService, inSample } from '../../server/autopilot/autopilot.service.js';
-import { createSealer } from '../../server/lib/seal.js';
+import { inSample } from '../../server/autopilot/schedule.js';
 import { dayIn } from '../../server/lib/time-zone.js';
 import { createOutboxMailer } from '../../server/sending/outbox.js';
 import { csrfTokenOf, signedInAs } from '../helpers/agent.js';
@@ -14,13 +13,12 @@ import { servicesOf } from '../helpers/services.js';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const testSecret = 'a test secret that is long enough to use';
-const sealer = createSealer(testSecret, 'link-token');
 
 describe('autopilot: relationship surveys on a schedule', function () {
   this.timeout(300_000);
   const ctx = useTestContext();
 
-  const service = (clock = ctx.clock) => createAutopilotService({ models: ctx.models, clock, sealer, timeZone: 'UTC' });
+  const service = (clock = ctx.clock) => servicesOf(ctx, { clock, tokenSecret: testSecret }).autopilot;
 
   /** Contacts that joined long ago (past any delay), straight in the database. */
   async function contacts(n: number, extra: (i: number) => Record<string, unknown> = () => ({})) {
