@@ -7,9 +7,7 @@
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
 
-import { exitWith, loadConfigOrExit, openDatabaseOrExit } from '../server/boot/process.js';
-import { createLogger } from '../server/lib/logger.js';
-import { createAggregates } from '../server/results/aggregates.js';
+import { closeCli, exitWith, openForCli } from './cli.js';
 import { seedDemo } from './demo-data.js';
 
 const { values } = parseArgs({
@@ -32,10 +30,12 @@ const surveys = whole('surveys', values.surveys, 1, 20);
 const months = whole('months', values.months, 1, 120);
 const seed = whole('seed', values.seed, 0, 2 ** 31);
 
-const config = loadConfigOrExit();
-const db = await openDatabaseOrExit({ config, logger: createLogger({ level: 'warn' }), share: true });
+const cli = await openForCli({ share: true });
+const { config } = cli;
 try {
-  const { models } = db;
+  // Demo data is a fixture: it is written straight into the collections in bulk (demo-data.ts), then
+  // counted by the results domain like any restored data.
+  const { models } = cli.db;
   if (values.reset) {
     const old = await models.surveys
       .find({ name: /\(demo\)/ })
@@ -66,7 +66,7 @@ try {
     },
   });
   process.stderr.write('\n');
-  const aggregates = createAggregates({ models, timeZone: config.reportTimeZone });
+  const aggregates = cli.services.aggregates;
   for (const id of result.surveyIds) await aggregates.rebuild(id);
   await aggregates.ensureTimeZone();
   console.log(
@@ -77,5 +77,5 @@ try {
     console.log(`no user yet: run npm start and open ${config.baseUrl}/setup to create the first admin`);
   else console.log(`open ${config.baseUrl}/surveys`);
 } finally {
-  await db.close();
+  await closeCli(cli);
 }

@@ -7,11 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
 import { userInputSchema } from '../server/accounts/accounts.schemas.js';
-import { createAccountsService } from '../server/accounts/accounts.service.js';
-import { systemClock } from '../server/lib/clock.js';
 import { ValidationError } from '../server/lib/errors.js';
 import { fieldErrorsOf } from '../server/web/validate.js';
-import { exitWith, openForCli } from './cli.js';
+import { closeCli, exitWith, openForCli } from './cli.js';
 
 const USAGE = 'usage: npm run user:create -- --email E --role admin|manager|viewer [--name N] [--password P]';
 
@@ -38,9 +36,9 @@ if (!parsed.success) {
   exitWith(`${problems.join('; ')}\n${USAGE}`, 2);
 }
 
-const { db } = await openForCli();
+const cli = await openForCli();
 try {
-  const accounts = createAccountsService({ users: db.models.users, clock: systemClock });
+  const accounts = cli.services.accounts;
   const user = await accounts.createUser(parsed.data);
   process.stdout.write(`Created ${user.role} ${user.email}\n`);
   if (generated) process.stdout.write(`Password (shown once): ${password}\n`);
@@ -48,5 +46,5 @@ try {
   if (err instanceof ValidationError) exitWith(err.message);
   throw err;
 } finally {
-  await db.close();
+  await closeCli(cli);
 }

@@ -3,10 +3,10 @@ import { Writable } from 'node:stream';
 import mongoose from 'mongoose';
 
 import { createModels } from '../../server/boot/models.js';
+import { createServices } from '../../server/boot/services.js';
+import { loadConfig } from '../../server/config.js';
 import { connectDatabase } from '../../server/db/connect.js';
-import { createExportsService } from '../../server/exports/exports.service.js';
-import { systemClock } from '../../server/lib/clock.js';
-import { createAggregates } from '../../server/results/aggregates.js';
+import { createLogger } from '../../server/lib/logger.js';
 import { resultsQuerySchema } from '../../server/results/results.schemas.js';
 import { trackPeakRss } from './bench-db.js';
 
@@ -27,12 +27,8 @@ if (mode === 'bare') {
       callback();
     },
   });
-  const exportsService = createExportsService({
-    models,
-    clock: systemClock,
-    timeZone: 'UTC',
-    aggregates: createAggregates({ models, timeZone: 'UTC' }),
-  });
+  const config = loadConfig({ REPORT_TIME_ZONE: 'UTC' });
+  const exportsService = createServices({ config, logger: createLogger({ level: 'warn' }), models }).exports;
   rows = (
     await exportsService.exportCsv({
       survey: { id: surveyIdText, name: 'Bench' },

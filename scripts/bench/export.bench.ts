@@ -9,7 +9,6 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { createAggregates } from '../../server/results/aggregates.js';
 import { seedDemo } from '../demo-data.js';
 import { openBenchDatabase } from './bench-db.js';
 
@@ -31,7 +30,7 @@ try {
   });
   process.stderr.write('\n');
   const surveyId = seeded.surveyIds[0]!;
-  const aggregates = createAggregates({ models: db.models, timeZone: 'UTC' });
+  const aggregates = db.services.aggregates;
   await aggregates.rebuild(surveyId);
 
   // Both reads run in a fresh child process each, so peak RSS is the export's own, not the seeding's.

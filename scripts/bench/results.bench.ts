@@ -10,13 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import request from 'supertest';
 
-import { createAccountsService } from '../../server/accounts/accounts.service.js';
 import { createApp } from '../../server/boot/app.js';
 import { createServices } from '../../server/boot/services.js';
 import { loadConfig } from '../../server/config.js';
-import { systemClock } from '../../server/lib/clock.js';
 import { createLogger } from '../../server/lib/logger.js';
-import { createAggregates } from '../../server/results/aggregates.js';
 import { seedDemo } from '../demo-data.js';
 import { openBenchDatabase, trackPeakRss } from './bench-db.js';
 
@@ -56,11 +53,11 @@ try {
   process.stderr.write('\n');
   const seedSeconds = (performance.now() - started) / 1000;
   started = performance.now();
-  const rebuilt = await createAggregates({ models: db.models, timeZone: config.reportTimeZone }).rebuild();
+  const rebuilt = await db.services.aggregates.rebuild();
   const rebuildSeconds = (performance.now() - started) / 1000;
   const surveyId = seeded.surveyIds[0]!;
 
-  await createAccountsService({ users: db.models.users, clock: systemClock }).createUser({
+  await db.services.accounts.createUser({
     email: 'bench@example.com',
     name: 'Bench',
     role: 'viewer',

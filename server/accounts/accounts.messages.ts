@@ -15,4 +15,5 @@ export const messages = {
   userEnabled: (email: string) => `${email} can sign in again.`,
   passwordMismatch: 'The two passwords are not the same.',
   passwordLength: 'Use at least 12 characters (a short sentence works well).',
+  userNotFound: 'That user does not exist.',
 } as const;

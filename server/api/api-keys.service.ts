@@ -1,10 +1,9 @@
 import mongoose from 'mongoose';
 
-import type { Models } from '../boot/models.js';
 import type { Clock } from '../lib/clock.js';
 import { NotFoundError } from '../lib/errors.js';
 import { generateToken, hashToken } from '../lib/tokens.js';
-import type { ApiScope } from './api-key.model.js';
+import type { ApiKeyModel, ApiScope } from './api-key.model.js';
 
 const KEY_PATTERN = /^nps_[A-Za-z0-9_-]{43}$/;
 
@@ -15,7 +14,7 @@ export interface ApiCaller {
 }
 
 /** API keys: created by admins (page or npm run apikey:create), shown once, stored hashed, revocable. */
-export function createApiKeysService(deps: { apiKeys: Models['apiKeys']; clock: Clock }) {
+export function createApiKeysService(deps: { apiKeys: ApiKeyModel; clock: Clock }) {
   const { apiKeys, clock } = deps;
   return {
     /** Creates a key and returns it in clear text: the only time anyone sees it. */

@@ -13,7 +13,7 @@ const WEBHOOKS_EVERY_MS = 2000;
  * npm start run. Each job is safe to run in any number of processes at once.
  */
 export function backgroundJobs(services: Services, sendWorker = services.newSendWorker()): Job[] {
-  const { config, clock } = services;
+  const { config } = services;
   return [
     {
       // Claims older than the lease belong to a worker that died mid-send: they become uncertain.
@@ -38,7 +38,7 @@ export function backgroundJobs(services: Services, sendWorker = services.newSend
       name: 'send follow-up alert digests',
       everyMs: config.alertDigestMs,
       run: async () =>
-        void (await services.followUps.sendDigests({
+        void (await services.followUpAlerts.sendDigests({
           mailer: services.mailer,
           baseUrl: config.baseUrl,
           mailFrom: config.mailFrom,
@@ -56,7 +56,7 @@ export function backgroundJobs(services: Services, sendWorker = services.newSend
       name: 'repair day counts',
       everyMs: COUNT_REPAIR_EVERY_MS,
       run: async () =>
-        void (await services.aggregates.repairPending({ now: clock.now(), quietMs: COUNT_REPAIR_QUIET_MS })),
+        void (await services.aggregates.repairPending({ now: services.clock.now(), quietMs: COUNT_REPAIR_QUIET_MS })),
     },
   ];
 }

@@ -46,14 +46,14 @@ export function mountPages(app: Express, deps: AppDeps & { csrf: Csrf }): void {
       deliveryProgress: (id) => s.sendQueue.progress(id),
       recentRuns: (id) => s.sendQueue.recentRuns(id),
       skipLabels: SKIP_LABELS,
-      flaggedCount: (id) => s.responses.flaggedCount(id),
+      flaggedCount: (id) => s.results.flaggedCount(id),
       autopilotSettings: (id) => s.autopilot.settings(id),
       recentTriggers: (id) => s.triggers.recent(id),
       baseUrl: config.baseUrl,
       webLinkPerHour: config.webLinkAnswersPerHour,
     }),
   );
-  app.use(reviewRouter({ surveys: s.surveys, responses: s.responses }));
+  app.use(reviewRouter({ surveys: s.surveys, reviews: s.reviews }));
   app.use(tagsRouter({ tags: s.tags }));
   app.use(apiKeysRouter({ apiKeys: s.apiKeys }));
   app.use(webhooksRouter({ surveys: s.surveys, webhooks: s.webhooks }));
@@ -62,14 +62,7 @@ export function mountPages(app: Express, deps: AppDeps & { csrf: Csrf }): void {
     followUpsRouter({
       followUps: s.followUps,
       surveyOptions: async () => (await s.surveys.list()).map((x) => ({ id: x.id, name: x.name })),
-      ownerOptions: async () =>
-        (
-          await deps.models.users
-            .find({ disabledAt: null, role: mongoose.trusted({ $ne: 'viewer' }) })
-            .select('name email')
-            .sort({ email: 1 })
-            .lean()
-        ).map((u) => ({ id: String(u._id), name: u.name || u.email })),
+      ownerOptions: () => s.accounts.ownerOptions(),
       now: () => clock.now(),
       mail: { mailer: s.mailer, mailFrom: config.mailFrom, baseUrl: config.baseUrl },
     }),

@@ -2,162 +2,120 @@ import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import mongoose from 'mongoose';
 
-import type { Models } from '../boot/models.js';
+import type { ContactStore } from '../contacts/contact.store.js';
 import type { Clock } from '../lib/clock.js';
-import { dayIn, isoWithOffset } from '../lib/time-zone.js';
-import type { Aggregates } from '../results/aggregates.js';
+import { dayIn } from '../lib/time-zone.js';
+import type { ResponseModel } from '../responses/response.model.js';
+import { periodOf, type Period } from '../results/periods.js';
 import type { ResultsQuery } from '../results/results.schemas.js';
-import { periodOf } from '../results/results.service.js';
-import { COUNTED_REVIEW_STATES, REPURCHASE_LABELS } from '../vocabulary/answers.js';
-import { csvWriter, safeCell } from './csv.js';
+import { COUNTED_REVIEW_STATES } from '../vocabulary/answers.js';
+import { csvWriter } from './csv.js';
+import type { ExportLogModel } from './export-log.model.js';
+import { exportFileName, headerOf, rowOf, type ExportContext, type ExportRow } from './export-rows.js';
 
-export const FIXED_COLUMNS = [
-  'response_id',
-  'survey',
-  'submitted_at',
-  'updated_at',
-  'contact_email',
-  'contact_name',
-  'score',
-  'category',
-  'repurchase',
-  'comment',
-  'channel',
-] as const;
+/** Contacts are fetched for a thousand rows at a time (one _id $in query), not joined row by row. */
+const BATCH = 1000;
 
-interface ExportRow {
-  _id: mongoose.Types.ObjectId;
-  submittedAt: Date;
-  updatedAt?: Date;
-  score: number;
-  category: string;
-  repurchase?: keyof typeof REPURCHASE_LABELS | null;
-  comment?: string | null;
-  channel: string;
-  contactSnapshot?: Record<string, string> | null;
-  contactId?: mongoose.Types.ObjectId | null;
-  tags?: string[];
+export interface ExportsDeps {
+  /** Read only: the rows come from one cursor over the responses. */
+  responses: ResponseModel;
+  contacts: ContactStore;
+  logs: ExportLogModel;
+  /** Property names the survey's answers carry (the property columns). */
+  propertyKeys: (surveyId: mongoose.Types.ObjectId) => Promise<string[]>;
+  /** Each response's follow-up status, for a survey. */
+  followUpStatuses: (surveyId: mongoose.Types.ObjectId) => Promise<Map<string, string>>;
+  clock: Clock;
+  timeZone: string;
 }
 
-/** "customer-nps_2026-08-26_2026-11-23.csv": survey and range, safe in any file system. */
-export function exportFileName(surveyName: string, fromDay: string | undefined, toDay: string): string {
-  const slug =
-    surveyName
-      .normalize('NFKD')
-      .replace(/[^\w\s-]/g, '')
-      .trim()
-      .toLowerCase()
-      .replace(/[\s_-]+/g, '-')
-      .slice(0, 60) || 'survey';
-  return `${slug}_${fromDay ?? 'all'}_${toDay}.csv`;
+export interface ExportRequest {
+  survey: { id: string; name: string };
+  query: ResultsQuery;
+  bom: boolean;
+  userId: string | undefined;
+  /** When the export came through the API. */
+  apiKeyId?: string | undefined;
+  out: Writable;
+}
+
+/** The counted responses a results page shows, as a driver filter. */
+function matchOf(surveyId: mongoose.Types.ObjectId, period: Period, query: ResultsQuery): Record<string, unknown> {
+  const match: Record<string, unknown> = { surveyId, review: { $in: [...COUNTED_REVIEW_STATES] } };
+  if (period.start || period.end)
+    match.submittedAt = { ...(period.start ? { $gte: period.start } : {}), ...(period.end ? { $lt: period.end } : {}) };
+  if (query.channel) match.channel = query.channel;
+  if (query.prop) match[`contactSnapshot.${query.prop}`] = query.value;
+  if (query.tag) match.tags = query.tag;
+  return match;
 }
 
 /**
  * Streams a survey's counted responses as CSV, with the filters of the results page: rows leave as
- * they come from one database cursor (with the contact and follow-up joined in the same pipeline),
- * so memory stays flat whatever the size. When the client goes away, the pipeline is destroyed and
- * the cursor closed. Every export is logged (who, when, filters, rows, finished or not).
+ * they come from one database cursor, so memory stays flat whatever the size. When the client goes
+ * away, the pipeline is destroyed and the cursor closed. Every export is logged (who, when, filters,
+ * rows, finished or not) in `exportLogs`, written only here.
  */
-export function createExportsService(deps: { models: Models; clock: Clock; timeZone: string; aggregates: Aggregates }) {
-  const { models, clock, timeZone } = deps;
+export class ExportsService {
+  constructor(private readonly deps: ExportsDeps) {}
 
-  async function exportCsv(input: {
-    survey: { id: string; name: string };
-    query: ResultsQuery;
-    bom: boolean;
-    userId: string | undefined;
-    /** When the export came through the API. */
-    apiKeyId?: string | undefined;
-    out: Writable;
-  }): Promise<{ rows: number; finished: boolean }> {
+  async exportCsv(input: ExportRequest): Promise<{ rows: number; finished: boolean }> {
+    const { clock, logs } = this.deps;
     const surveyId = new mongoose.Types.ObjectId(input.survey.id);
-    const period = periodOf(input.query, clock.now(), timeZone);
-    const match: Record<string, unknown> = { surveyId, review: { $in: [...COUNTED_REVIEW_STATES] } };
-    if (period.start || period.end)
-      match.submittedAt = {
-        ...(period.start ? { $gte: period.start } : {}),
-        ...(period.end ? { $lt: period.end } : {}),
-      };
-    if (input.query.channel) match.channel = input.query.channel;
-    if (input.query.prop) match[`contactSnapshot.${input.query.prop}`] = input.query.value;
-    if (input.query.tag) match.tags = input.query.tag;
-
-    const properties = await deps.aggregates.propertyKeysOf(surveyId);
+    const period = periodOf(input.query, clock.now(), this.deps.timeZone);
     // Follow-ups are one per unhappy response at most: read once, not looked up per row.
-    const followUps = new Map<string, string>();
-    for await (const f of models.followUps.find({ surveyId }).select('responseId status').lean().cursor())
-      followUps.set(String(f.responseId), f.status);
-    const log = await models.exportLogs.create({
+    const [properties, followUps] = await Promise.all([
+      this.deps.propertyKeys(surveyId),
+      this.deps.followUpStatuses(surveyId),
+    ]);
+    const ctx: ExportContext = { surveyName: input.survey.name, properties, timeZone: this.deps.timeZone, followUps };
+    const { query } = input;
+    const filters = {
+      range: query.range,
+      from: period.fromDay,
+      to: period.toDay,
+      prop: query.prop,
+      value: query.value,
+      channel: query.channel,
+      tag: query.tag,
+    };
+    const log = await logs.create({
       userId: input.userId,
       apiKeyId: input.apiKeyId,
       surveyId,
-      filters: {
-        range: input.query.range,
-        from: period.fromDay,
-        to: period.toDay,
-        prop: input.query.prop,
-        value: input.query.value,
-        channel: input.query.channel,
-        tag: input.query.tag,
-      },
+      filters,
       startedAt: clock.now(),
     });
-
-    let rows = 0;
-    const header = [...FIXED_COLUMNS, ...properties.map((key) => `property_${key}`), 'tags', 'follow_up_status'];
-    const rowOf = (doc: ExportRow, contact: { email?: string; name?: string } | undefined) => {
-      const snapshot = doc.contactSnapshot ?? {};
-      return [
-        String(doc._id),
-        input.survey.name,
-        isoWithOffset(doc.submittedAt, timeZone),
-        doc.updatedAt ? isoWithOffset(doc.updatedAt, timeZone) : '',
-        contact?.email ?? '',
-        contact?.name ?? '',
-        doc.score,
-        doc.category,
-        doc.repurchase ? REPURCHASE_LABELS[doc.repurchase] : '',
-        doc.comment ?? '',
-        doc.channel,
-        ...properties.map((key) => snapshot[key] ?? ''),
-        (doc.tags ?? []).join('; '),
-        followUps.get(String(doc._id)) ?? '',
-      ].map(safeCell);
-    };
-    // Contacts are fetched for a thousand rows at a time (one _id $in query), not joined row by row.
-    const BATCH = 1000;
-    let pending: ExportRow[] = [];
-    const flushRows = async (stream: Transform) => {
-      const ids = [...new Set(pending.flatMap((d) => (d.contactId ? [String(d.contactId)] : [])))].map(
-        (id) => new mongoose.Types.ObjectId(id),
-      );
-      const contacts =
-        ids.length > 0
-          ? await models.contacts.collection
-              .find({ _id: { $in: ids } }, { projection: { email: 1, name: 1 } })
-              .toArray()
-          : [];
-      const byId = new Map(contacts.map((c) => [String(c._id), c as { email?: string; name?: string }]));
-      for (const doc of pending) {
-        rows++;
-        stream.push(rowOf(doc, doc.contactId ? byId.get(String(doc.contactId)) : undefined));
-      }
-      pending = [];
-    };
-    const toRow = new Transform({
-      objectMode: true,
-      transform(doc: ExportRow, _encoding, callback) {
-        pending.push(doc);
-        if (pending.length < BATCH) return callback();
-        flushRows(this).then(() => callback(), callback);
-      },
-      flush(callback) {
-        flushRows(this).then(() => callback(), callback);
-      },
-    });
+    const rows = { n: 0 };
     const writer = csvWriter({ bom: input.bom });
-    writer.write(header.map(safeCell));
-    const cursor = models.responses.collection.find(match, {
+    writer.write(headerOf(properties));
+    let finished = false;
+    try {
+      await pipeline(this.cursor(matchOf(surveyId, period, query)).stream(), this.toRows(ctx, rows), writer, input.out);
+      finished = true;
+    } catch (err) {
+      // The client went away (or the cursor failed): the cursor is closed by the pipeline; record it.
+      if (!(err instanceof Error && (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE')) {
+        await logs.updateOne({ _id: log._id }, { $set: { status: 'aborted', rows: rows.n, finishedAt: clock.now() } });
+        throw err;
+      }
+    }
+    await logs.updateOne(
+      { _id: log._id },
+      { $set: { status: finished ? 'finished' : 'aborted', rows: rows.n, finishedAt: clock.now() } },
+    );
+    return { rows: rows.n, finished };
+  }
+
+  /** The download's file name for a survey and the filters' range (up to today, for "all time"). */
+  fileName(surveyName: string, query: ResultsQuery): string {
+    const { clock, timeZone } = this.deps;
+    const period = periodOf(query, clock.now(), timeZone);
+    return exportFileName(surveyName, period.fromDay, period.toDay ?? dayIn(clock.now(), timeZone));
+  }
+
+  private cursor(match: Record<string, unknown>) {
+    return this.deps.responses.collection.find(match, {
       sort: { submittedAt: 1, _id: 1 },
       projection: {
         submittedAt: 1,
@@ -173,34 +131,36 @@ export function createExportsService(deps: { models: Models; clock: Clock; timeZ
       },
       batchSize: 1000,
     });
-    let finished = false;
-    try {
-      await pipeline(cursor.stream(), toRow, writer, input.out);
-      finished = true;
-    } catch (err) {
-      // The client went away (or the cursor failed): the cursor is closed by the pipeline; record it.
-      if (!(err instanceof Error && (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE')) {
-        await models.exportLogs.updateOne(
-          { _id: log._id },
-          { $set: { status: 'aborted', rows, finishedAt: clock.now() } },
-        );
-        throw err;
+  }
+
+  /** Responses in, CSV rows out, with each batch's contacts read at once; counts the rows in `rows.n`. */
+  private toRows(ctx: ExportContext, rows: { n: number }): Transform {
+    const contacts = this.deps.contacts;
+    let pending: ExportRow[] = [];
+    const flush = async (stream: Transform) => {
+      const ids = [...new Set(pending.flatMap((d) => (d.contactId ? [String(d.contactId)] : [])))].map(
+        (id) => new mongoose.Types.ObjectId(id),
+      );
+      const byId = await contacts.byIds<{ _id: mongoose.Types.ObjectId; email?: string; name?: string }>(
+        ids,
+        'email name',
+      );
+      for (const doc of pending) {
+        rows.n++;
+        stream.push(rowOf(doc, doc.contactId ? byId.get(String(doc.contactId)) : undefined, ctx));
       }
-    }
-    await models.exportLogs.updateOne(
-      { _id: log._id },
-      { $set: { status: finished ? 'finished' : 'aborted', rows, finishedAt: clock.now() } },
-    );
-    return { rows, finished };
+      pending = [];
+    };
+    return new Transform({
+      objectMode: true,
+      transform(doc: ExportRow, _encoding, callback) {
+        pending.push(doc);
+        if (pending.length < BATCH) return callback();
+        flush(this).then(() => callback(), callback);
+      },
+      flush(callback) {
+        flush(this).then(() => callback(), callback);
+      },
+    });
   }
-
-  /** The download's file name for a survey and the filters' range (up to today, for "all time"). */
-  function fileName(surveyName: string, query: ResultsQuery): string {
-    const period = periodOf(query, clock.now(), timeZone);
-    return exportFileName(surveyName, period.fromDay, period.toDay ?? dayIn(clock.now(), timeZone));
-  }
-
-  return { exportCsv, fileName };
 }
-
-export type ExportsService = ReturnType<typeof createExportsService>;

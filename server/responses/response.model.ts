@@ -1,3 +1,4 @@
+import type mongoose from 'mongoose';
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 import { NPS_CATEGORIES, REPURCHASE_ANSWERS, RESPONSE_CHANNELS, REVIEW_STATES } from '../vocabulary/answers.js';
@@ -56,3 +57,6 @@ export function responseModel(connection: Connection) {
   return connection.model('Response', responseSchema);
 }
 export type ResponseModel = ReturnType<typeof responseModel>;
+
+/** A response as a lean read returns it. */
+export type ResponseDoc = SurveyResponse & { _id: mongoose.Types.ObjectId; createdAt?: Date; updatedAt?: Date };

@@ -5,25 +5,25 @@ import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { parseInput } from '../web/validate.js';
 import { reviewDecisionSchema } from './response.schemas.js';
-import type { ResponsesService } from './responses.service.js';
+import type { ReviewService } from './review.service.js';
 
 /**
  * Responses flagged as automated, for a manager to accept (they then count in every figure) or
  * discard (kept, never counted). Viewers may look; deciding needs a manager.
  */
-export function reviewRouter(deps: { surveys: SurveysService; responses: ResponsesService }): Router {
+export function reviewRouter(deps: { surveys: SurveysService; reviews: ReviewService }): Router {
   const router = Router();
 
   router.get('/surveys/:id/review', requireRole('viewer'), async (req, res) => {
     const survey = await deps.surveys.get(req.params.id as string);
-    const flagged = await deps.responses.flagged(survey.id);
+    const flagged = await deps.reviews.flagged(survey.id);
     res.render('surveys/review', { title: `Flagged responses: ${survey.name}`, survey, flagged });
   });
 
   router.post('/surveys/:id/review/:responseId', requireRole('manager'), async (req, res) => {
     const survey = await deps.surveys.get(req.params.id as string);
     const { decision } = parseInput(reviewDecisionSchema, req.body);
-    const done = await deps.responses.decide({
+    const done = await deps.reviews.decide({
       surveyId: survey.id,
       responseId: req.params.responseId as string,
       decision,

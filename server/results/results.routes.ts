@@ -12,8 +12,9 @@ import { requireRole } from '../web/auth.js';
 import { wholeNumberField } from '../web/form-fields.js';
 import { parseInput } from '../web/validate.js';
 import { RANGE_PRESETS, resultsQuerySchema, type ResultsQuery } from './results.schemas.js';
-import type { ResultsService, SurveyResults, TrendInterval } from './results.service.js';
+import type { ResultsService, SurveyResults } from './results.service.js';
 import type { SaidVsDidService } from './said-vs-did.service.js';
+import type { TrendInterval } from './trend.js';
 
 const tagInputSchema = z.object({
   tag: z.string().trim().min(1, { error: 'Type a tag.' }).max(50, { error: 'Use at most 50 characters.' }),

@@ -7,9 +7,9 @@ import {
 } from 'express-rate-limit';
 import mongoose from 'mongoose';
 
-import type { Models } from '../boot/models.js';
 import type { Clock } from '../lib/clock.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
+import type { RateLimitModel } from './rate-limit.model.js';
 
 /**
  * An express-rate-limit Store kept in MongoDB, so every app instance behind a load balancer counts
@@ -21,7 +21,7 @@ export class MongoRateLimitStore implements Store {
   private windowMs = 60_000;
 
   constructor(
-    private readonly counters: Models['rateLimits'],
+    private readonly counters: RateLimitModel,
     private readonly keyPrefix: string,
     private readonly clock: Clock,
   ) {}
@@ -89,7 +89,7 @@ export class MongoRateLimitStore implements Store {
  * Successful sign-ins do not count. The client address honours the explicit TRUST_PROXY setting.
  */
 export function loginRateLimit(options: {
-  counters: Models['rateLimits'];
+  counters: RateLimitModel;
   clock: Clock;
   max: number;
 }): RateLimitRequestHandler {
@@ -117,7 +117,7 @@ export function loginRateLimit(options: {
  * Counted in MongoDB, shared by all instances.
  */
 export function tokenRateLimit(options: {
-  counters: Models['rateLimits'];
+  counters: RateLimitModel;
   clock: Clock;
   perMinute?: number;
 }): RateLimitRequestHandler {
@@ -135,7 +135,7 @@ export function tokenRateLimit(options: {
 
 /** Answers through a survey's anonymous web link, per client address per hour. */
 export function webLinkRateLimit(options: {
-  counters: Models['rateLimits'];
+  counters: RateLimitModel;
   clock: Clock;
   perHour: number;
 }): RateLimitRequestHandler {

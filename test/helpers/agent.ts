@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
 
-import { createAccountsService } from '../../server/accounts/accounts.service.js';
 import type { Role } from '../../server/vocabulary/roles.js';
 import type { TestContext } from './context.js';
 
@@ -35,7 +34,7 @@ export async function createUser(
   email = `${role}@example.com`,
   password = DEFAULT_PASSWORD,
 ) {
-  const accounts = createAccountsService({ users: ctx.models.users, clock: ctx.clock });
+  const accounts = ctx.services.accounts;
   return accounts.createUser({ email, name: `${role[0]!.toUpperCase()}${role.slice(1)} User`, role, password });
 }
 

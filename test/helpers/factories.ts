@@ -1,7 +1,6 @@
 import type mongoose from 'mongoose';
 
 import { generateToken, hashToken } from '../../server/lib/tokens.js';
-import { createAggregates } from '../../server/results/aggregates.js';
 import { categoryOf } from '../../server/vocabulary/answers.js';
 import type { TestContext } from './context.js';
 
@@ -40,7 +39,7 @@ export async function makeResponses(
       ...extra,
     })),
   );
-  await createAggregates({ models: ctx.models, timeZone: ctx.config.reportTimeZone }).rebuild(surveyId);
+  await ctx.services.aggregates.rebuild(surveyId);
   return docs;
 }
 

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
 
-import { createAggregates } from '../../server/results/aggregates.js';
 import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeInvitation, makeSurvey } from '../helpers/factories.js';
@@ -76,7 +75,7 @@ describe('result day counts kept as responses arrive and change', () => {
       .send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(del.text)![1]! })
       .expect(303);
 
-    const aggregates = createAggregates({ models: ctx.models, timeZone: ctx.config.reportTimeZone });
+    const aggregates = ctx.services.aggregates;
     const live = await aggregates.daysOf(survey._id, {});
     const sortDocs = (docs: Awaited<ReturnType<typeof aggregates.segmentDocsOf>>) =>
       docs
@@ -120,7 +119,7 @@ describe('result day counts kept as responses arrive and change', () => {
   });
   it('repairs counts a failed write left behind, once the survey is quiet, also when the customer then resubmits the same answer', async () => {
     const survey = await makeSurvey(ctx, { status: 'active' });
-    const aggregates = createAggregates({ models: ctx.models, timeZone: ctx.config.reportTimeZone });
+    const aggregates = ctx.services.aggregates;
     const total = async () =>
       (await aggregates.daysOf(survey._id)).flatMap((d) => d.cells).reduce((sum, c) => sum + c.n, 0);
     const a = await makeInvitation(ctx, { survey });

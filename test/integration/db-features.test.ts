@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 
-import { createAccountsService } from '../../server/accounts/accounts.service.js';
 import { isDuplicateKeyError, ValidationError } from '../../server/lib/errors.js';
 import { categoryOf } from '../../server/vocabulary/answers.js';
 import { useTestContext } from '../helpers/context.js';
@@ -30,7 +29,7 @@ describe('database features we rely on, on the engine in use', () => {
     expect(isDuplicateKeyError(caught), String(caught)).to.be.true;
     expect(await ctx.models.contacts.countDocuments({})).to.equal(1);
 
-    const accounts = createAccountsService({ users: ctx.models.users, clock: ctx.clock });
+    const accounts = ctx.services.accounts;
     await accounts.createUser({
       email: 'ops@example.com',
       name: '',

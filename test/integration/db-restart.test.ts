@@ -11,7 +11,6 @@ import { loadConfig } from '../../server/config.js';
 import { connectDatabase } from '../../server/db/connect.js';
 import { startMongoJavaServer, type RunningServer } from '../../server/db/mongo-java-server.js';
 import { createLogger } from '../../server/lib/logger.js';
-import { createAggregates } from '../../server/results/aggregates.js';
 import { TestClock } from '../helpers/clock.js';
 import type { TestContext } from '../helpers/context.js';
 import { testDatabaseEngine } from '../helpers/database.js';
@@ -48,7 +47,7 @@ describe('faults: the database restarted under load', function () {
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
     const services = createServices({ config, logger: silent, models, clock });
     const app = createApp({ config, logger: silent, connection, models, services });
-    const fake = { models, clock, config } as unknown as TestContext;
+    const fake = { models, clock, config, services } as unknown as TestContext;
 
     try {
       const survey = await makeSurvey(fake, { status: 'active' });
@@ -130,7 +129,7 @@ describe('faults: the database restarted under load', function () {
       // Answers whose count update met the outage kept their "counts pending" marker; once the survey
       // has been quiet for two minutes the workers' repair recounts those days, and the day counts the
       // results page reads agree with the responses.
-      const aggregates = createAggregates({ models, timeZone: config.reportTimeZone });
+      const aggregates = services.aggregates;
       const total = async () =>
         (await aggregates.daysOf(survey._id)).flatMap((d) => d.cells).reduce((sum, c) => sum + c.n, 0);
       const pending = await models.responses.collection.countDocuments({ countsPending: { $gt: 0 } });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 
-import { createFollowUpsService, matchesFollowUpRule } from '../../server/followups/followups.service.js';
+import { matchesFollowUpRule } from '../../server/followups/followup-rules.js';
 import { createOutboxMailer } from '../../server/sending/outbox.js';
 import { createUser, signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
@@ -102,7 +102,7 @@ describe('follow-ups (close the loop)', () => {
     }
     const lonely = await makeInvitation(ctx, { survey: orphan });
     await answer(lonely.token, { score: '4', comment: 'Who reads this?' });
-    const followUps = createFollowUpsService({ models: ctx.models, clock: ctx.clock });
+    const followUps = ctx.services.followUpAlerts;
     const mailer = createOutboxMailer(ctx.models.outboxMessages);
     const send = () => followUps.sendDigests({ mailer, baseUrl: ctx.config.baseUrl, mailFrom: ctx.config.mailFrom });
     expect(await send()).to.equal(2);

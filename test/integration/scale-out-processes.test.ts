@@ -1,7 +1,6 @@
 import autocannon from 'autocannon';
 import { expect } from 'chai';
 
-import { createAggregates } from '../../server/results/aggregates.js';
 import { createUser, DEFAULT_PASSWORD } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { testDatabaseUri } from '../helpers/database.js';
@@ -161,7 +160,7 @@ describe('scale-out: two app processes and two worker processes on one database'
     expect(await ctx.models.responses.countDocuments({ surveyId: survey._id })).to.equal(CONTACTS);
     expect(await ctx.models.responses.countDocuments({ surveyId: survey._id, review: 'none' })).to.equal(CONTACTS);
     expect(await ctx.models.invitations.countDocuments({ surveyId: survey._id, respondedAt: null })).to.equal(0);
-    const aggregates = createAggregates({ models: ctx.models, timeZone: ctx.config.reportTimeZone });
+    const aggregates = ctx.services.aggregates;
     const cells = (await aggregates.daysOf(survey._id)).flatMap((d) => d.cells);
     expect(cells.reduce((sum, c) => sum + c.n, 0)).to.equal(CONTACTS);
     const expectedNines = links.filter((_, i) => i % 11 === 9).length;

@@ -5,7 +5,6 @@ import { createApp } from '../../server/boot/app.js';
 import { createModels } from '../../server/boot/models.js';
 import { createServices } from '../../server/boot/services.js';
 import { connectDatabase } from '../../server/db/connect.js';
-import { createAggregates } from '../../server/results/aggregates.js';
 import { createUser, DEFAULT_PASSWORD } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { testDatabaseUri } from '../helpers/database.js';
@@ -72,7 +71,7 @@ describe('two app instances on one database', () => {
         ),
       );
       expect(await ctx.models.responses.countDocuments({ surveyId: survey._id })).to.equal(20);
-      const aggregates = createAggregates({ models: ctx.models, timeZone: ctx.config.reportTimeZone });
+      const aggregates = ctx.services.aggregates;
       const live = (await aggregates.daysOf(survey._id)).flatMap((d) => d.cells).reduce((sum, c) => sum + c.n, 0);
       expect(live).to.equal(20);
       await aggregates.rebuild(survey._id);

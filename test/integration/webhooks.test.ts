@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import request from 'supertest';
 
 import { createSealer } from '../../server/lib/seal.js';
-import { createWebhooksService, SIGNATURE_HEADER, verifySignature } from '../../server/webhooks/webhooks.service.js';
+import { SIGNATURE_HEADER, verifySignature } from '../../server/webhooks/webhook-signature.js';
+import { WebhooksService } from '../../server/webhooks/webhooks.service.js';
 import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeInvitation } from '../helpers/factories.js';
@@ -44,8 +45,9 @@ describe('webhooks', () => {
   });
 
   const service = () =>
-    createWebhooksService({
-      models: ctx.models,
+    new WebhooksService({
+      hooks: ctx.models.webhooks,
+      deliveries: ctx.models.webhookDeliveries,
       clock: ctx.clock,
       sealer: createSealer(ctx.config.tokenSecret, 'webhook-secret'),
       fetchTimeoutMs: 2000,

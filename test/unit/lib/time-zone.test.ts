@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
 import { addDays, dayIn, isTimeZone, startOfDay } from '../../../server/lib/time-zone.js';
-import { periodOf, previousPeriodOf } from '../../../server/results/results.service.js';
+import { periodOf, previousPeriodOf } from '../../../server/results/periods.js';
 
 describe('reporting time zone', () => {
   it('puts 23:30 in New York on the 31st on the 31st there (the 1st in UTC)', () => {

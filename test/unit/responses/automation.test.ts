@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { automationReasons, DEFAULT_BOT_THRESHOLDS } from '../../../server/responses/responses.service.js';
+import { automationReasons, DEFAULT_BOT_THRESHOLDS } from '../../../server/responses/bot-signals.js';
 
 describe('automationReasons (when a response looks automated)', () => {
   const policy = DEFAULT_BOT_THRESHOLDS;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { autoInterval, bucketOf, trendOf } from '../../../server/results/results.service.js';
+import { autoInterval, bucketOf, trendOf } from '../../../server/results/trend.js';
 
 describe('trend buckets', () => {
   it('chooses day, week or month from the length of the range', () => {

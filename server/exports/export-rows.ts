@@ -1,0 +1,85 @@
+/** The CSV export's columns and rows. Pure. */
+import type mongoose from 'mongoose';
+
+import { isoWithOffset } from '../lib/time-zone.js';
+import { REPURCHASE_LABELS, type RepurchaseAnswer } from '../vocabulary/answers.js';
+import { safeCell } from './csv.js';
+
+export const FIXED_COLUMNS = [
+  'response_id',
+  'survey',
+  'submitted_at',
+  'updated_at',
+  'contact_email',
+  'contact_name',
+  'score',
+  'category',
+  'repurchase',
+  'comment',
+  'channel',
+] as const;
+
+export interface ExportRow {
+  _id: mongoose.Types.ObjectId;
+  submittedAt: Date;
+  updatedAt?: Date;
+  score: number;
+  category: string;
+  repurchase?: RepurchaseAnswer | null;
+  comment?: string | null;
+  channel: string;
+  contactSnapshot?: Record<string, string> | null;
+  contactId?: mongoose.Types.ObjectId | null;
+  tags?: string[];
+}
+
+/** What the rows read besides the responses: the survey, the property columns, the time zone, follow-up statuses. */
+export interface ExportContext {
+  surveyName: string;
+  properties: readonly string[];
+  timeZone: string;
+  followUps: ReadonlyMap<string, string>;
+}
+
+/** The header row: fixed columns, one `property_<name>` per property (sorted), tags, follow-up status. */
+export function headerOf(properties: readonly string[]): (string | number)[] {
+  return [...FIXED_COLUMNS, ...properties.map((key) => `property_${key}`), 'tags', 'follow_up_status'].map(safeCell);
+}
+
+/** One response as a CSV row, every cell made safe to open in a spreadsheet. */
+export function rowOf(
+  doc: ExportRow,
+  contact: { email?: string; name?: string } | undefined,
+  ctx: ExportContext,
+): (string | number)[] {
+  const snapshot = doc.contactSnapshot ?? {};
+  return [
+    String(doc._id),
+    ctx.surveyName,
+    isoWithOffset(doc.submittedAt, ctx.timeZone),
+    doc.updatedAt ? isoWithOffset(doc.updatedAt, ctx.timeZone) : '',
+    contact?.email ?? '',
+    contact?.name ?? '',
+    doc.score,
+    doc.category,
+    doc.repurchase ? REPURCHASE_LABELS[doc.repurchase] : '',
+    doc.comment ?? '',
+    doc.channel,
+    ...ctx.properties.map((key) => snapshot[key] ?? ''),
+    (doc.tags ?? []).join('; '),
+    ctx.followUps.get(String(doc._id)) ?? '',
+  ].map(safeCell);
+}
+
+/** "customer-nps_2026-08-26_2026-11-23.csv": survey and range, safe in any file system. */
+export function exportFileName(surveyName: string, fromDay: string | undefined, toDay: string): string {
+  const slug =
+    surveyName
+      .normalize('NFKD')
+      .replace(/[^\w\s-]/g, '')
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_-]+/g, '-')
+      .slice(0, 60) || 'survey';
+  return `${slug}_${fromDay ?? 'all'}_${toDay}.csv`;
+}

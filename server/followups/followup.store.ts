@@ -1,0 +1,94 @@
+import mongoose from 'mongoose';
+
+import type { FollowUpStatus } from './followup-rules.js';
+import type { FollowUpModel } from './followup.model.js';
+
+type Id = mongoose.Types.ObjectId;
+const { trusted } = mongoose;
+
+/**
+ * The one module that writes `followUps`: a case opens once per response (a unique index), moves by
+ * one atomic update whose filter names the statuses it may come from, and is claimed once for an
+ * alert digest.
+ */
+export class FollowUpStore {
+  constructor(private readonly cases: FollowUpModel) {}
+
+  /** Opens the response's case; false when it has one already. */
+  async open(fields: {
+    responseId: Id;
+    surveyId: Id;
+    ownerId?: Id | null | undefined;
+    openedAt: Date;
+  }): Promise<boolean> {
+    const result = await this.cases.updateOne(
+      { responseId: fields.responseId },
+      { $setOnInsert: { ...fields, status: 'open', notes: [] } },
+      { upsert: true },
+    );
+    return result.upsertedCount === 1;
+  }
+
+  /** One step, only from the statuses given ('any' for a note); false when the case is not in one of them. */
+  async step(id: Id, from: readonly FollowUpStatus[] | 'any', update: Record<string, unknown>): Promise<boolean> {
+    const filter = from === 'any' ? { _id: id } : { _id: id, status: trusted({ $in: [...from] }) };
+    return (await this.cases.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean()) !== null;
+  }
+
+  async addNote(id: Id, note: { authorId: Id; text: string; at: Date }): Promise<void> {
+    await this.cases.updateOne({ _id: id }, { $push: { notes: note } });
+  }
+
+  /** The first step on a case stamps when someone first acted. */
+  async stampFirstAction(id: Id, at: Date): Promise<void> {
+    await this.cases.updateOne({ _id: id, firstActionAt: null }, { $set: { firstActionAt: at } });
+  }
+
+  /** Claims a case for an alert digest; false when another worker alerted it already. */
+  async claimAlert(id: Id, at: Date): Promise<boolean> {
+    return (
+      (await this.cases.findOneAndUpdate({ _id: id, alertedAt: null }, { $set: { alertedAt: at } }).lean()) !== null
+    );
+  }
+
+  /** The digest did not go out: these cases are alerted again next time. */
+  async releaseAlerts(ids: readonly Id[], at: Date): Promise<void> {
+    await this.cases.updateMany({ _id: trusted({ $in: [...ids] }), alertedAt: at }, { $unset: { alertedAt: 1 } });
+  }
+
+  findById(id: Id) {
+    return this.cases.findById(id).lean();
+  }
+
+  async exists(id: Id): Promise<boolean> {
+    return (await this.cases.exists({ _id: id })) !== null;
+  }
+
+  find(filter: Record<string, unknown>, limit: number) {
+    return this.cases.find(filter).sort({ openedAt: 1 }).limit(limit).lean();
+  }
+
+  openedSince(since: Date) {
+    return this.cases
+      .find({ openedAt: trusted({ $gte: since }) })
+      .select('surveyId openedAt firstActionAt closedAt')
+      .lean();
+  }
+
+  notAlerted(limit: number) {
+    return this.cases
+      .find({ alertedAt: null })
+      .select('_id ownerId surveyId responseId')
+      .sort({ openedAt: 1 })
+      .limit(limit)
+      .lean();
+  }
+
+  /** Each response's case status, for a survey (the CSV export's column). */
+  async statusByResponse(surveyId: Id): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for await (const f of this.cases.find({ surveyId }).select('responseId status').lean().cursor())
+      out.set(String(f.responseId), f.status);
+    return out;
+  }
+}

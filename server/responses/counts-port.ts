@@ -1,0 +1,23 @@
+import type mongoose from 'mongoose';
+
+import type { RepurchaseAnswer } from '../vocabulary/answers.js';
+
+/** What the day counts need to know about a response, before or after a write (results/aggregates.ts). */
+export interface CountedState {
+  surveyId: mongoose.Types.ObjectId;
+  submittedAt: Date;
+  channel: string;
+  score: number;
+  repurchase?: RepurchaseAnswer | null | undefined;
+  review: string;
+  /** The contact's properties when they answered (a Map from Mongoose documents, an object from lean reads). */
+  contactSnapshot?: Map<string, string> | Record<string, string> | null | undefined;
+}
+
+/**
+ * The day counts, as the responses domain sees them: told the state before and after every write
+ * that changes what a response counts as. Implemented by results/aggregates.ts, wired in boot/.
+ */
+export interface CountsPort {
+  applyChange(before: CountedState | null, after: CountedState | null): Promise<void>;
+}

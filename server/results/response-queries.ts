@@ -1,0 +1,149 @@
+import mongoose from 'mongoose';
+
+import type { ContactModel } from '../contacts/contact.model.js';
+import type { ResponseModel } from '../responses/response.model.js';
+import type { InvitationModel } from '../sending/invitation.model.js';
+import { COUNTED_REVIEW_STATES, isCounted, type NpsCategory, type RepurchaseAnswer } from '../vocabulary/answers.js';
+import type { DayCounts } from './day-counts.js';
+import type { NpsCounts } from './nps.js';
+import type { ResultsQuery } from './results.schemas.js';
+import { addCount } from './segments.js';
+
+type Id = mongoose.Types.ObjectId;
+type Range = { start?: Date | undefined; end?: Date | undefined };
+
+/**
+ * The few results that need the responses (or invitations) themselves, not the day counts: tag
+ * filters (the counts do not carry tags), a segment table under a property filter, representativeness,
+ * and the comments. Reads only.
+ */
+export class ResponseQueries {
+  constructor(
+    private readonly deps: {
+      responses: ResponseModel;
+      invitations: InvitationModel;
+      contacts: ContactModel;
+      timeZone: string;
+    },
+  ) {}
+
+  /**
+   * Filters on responses for a survey, range and the page's other filters. Operator objects are ours,
+   * so marked trusted (sanitizeFilter is on globally); user input reaches them only as validated plain
+   * strings (the property key is checked by resultsQuerySchema).
+   */
+  filterOf(
+    surveyId: Id,
+    range: Range,
+    query: Pick<ResultsQuery, 'channel' | 'prop' | 'value' | 'tag'>,
+  ): Record<string, unknown> {
+    const filter: Record<string, unknown> = { surveyId };
+    if (range.start || range.end) {
+      filter.submittedAt = mongoose.trusted({
+        ...(range.start ? { $gte: range.start } : {}),
+        ...(range.end ? { $lt: range.end } : {}),
+      });
+    }
+    if (query.channel) filter.channel = query.channel;
+    if (query.prop) filter[`contactSnapshot.${query.prop}`] = query.value;
+    if (query.tag) filter.tags = query.tag;
+    return filter;
+  }
+
+  /**
+   * Day counts straight from the responses, for filters the day counts do not cover (tags): one pass,
+   * grouped like the aggregates. Slower at scale than the counts; tags are set by hand, so such views
+   * are usually small.
+   */
+  async days(filter: Record<string, unknown>): Promise<DayCounts[]> {
+    const rows = await this.deps.responses.aggregate<{
+      _id: { d: string; sc: number; r?: RepurchaseAnswer | null; rv: string };
+      n: number;
+    }>([
+      { $match: filter },
+      {
+        $group: {
+          _id: {
+            d: { $dateToString: { format: '%Y-%m-%d', date: '$submittedAt', timezone: this.deps.timeZone } },
+            sc: '$score',
+            r: '$repurchase',
+            rv: '$review',
+          },
+          n: { $sum: 1 },
+        },
+      },
+    ]);
+    const byDay = new Map<string, DayCounts>();
+    for (const { _id: k, n } of rows) {
+      let day = byDay.get(k.d);
+      if (!day) byDay.set(k.d, (day = { day: k.d, cells: [], flagged: 0 }));
+      if (isCounted(k.rv)) day.cells.push({ score: k.sc, repurchase: k.r ?? null, n });
+      else if (k.rv === 'flagged') day.flagged += n;
+    }
+    return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
+  }
+
+  /** Counts per value of `segment` among the responses matching `filter` (one pass). */
+  async segmentCounts(filter: Record<string, unknown>, segment: string): Promise<Map<string, NpsCounts>> {
+    const rows = await this.deps.responses.aggregate<{ _id: { v?: string | null; c: NpsCategory }; n: number }>([
+      { $match: { ...filter, review: { $in: [...COUNTED_REVIEW_STATES] } } },
+      { $group: { _id: { v: `$contactSnapshot.${segment}`, c: '$category' }, n: { $sum: 1 } } },
+    ]);
+    const byValue = new Map<string, NpsCounts>();
+    for (const { _id: k, n } of rows) if (k.v) addCount(byValue, k.v, k.c, n);
+    return byValue;
+  }
+
+  /**
+   * Delivered and answered invitations per value of one contact property (the contacts' current
+   * values on both sides, so the comparison is like with like).
+   */
+  async invitedAndAnswered(surveyId: Id, key: string): Promise<Map<string, { invited: number; answered: number }>> {
+    const rows = await this.deps.invitations.aggregate<{ _id: { v?: string | null; answered: boolean }; n: number }>([
+      { $match: { surveyId, status: 'sent' } },
+      {
+        $lookup: {
+          from: this.deps.contacts.collection.collectionName,
+          localField: 'contactId',
+          foreignField: '_id',
+          as: 'contact',
+        },
+      },
+      { $unwind: { path: '$contact', preserveNullAndEmptyArrays: true } },
+      {
+        $group: { _id: { v: `$contact.properties.${key}`, answered: { $gt: ['$respondedAt', null] } }, n: { $sum: 1 } },
+      },
+    ]);
+    const byValue = new Map<string, { invited: number; answered: number }>();
+    for (const { _id: k, n } of rows) {
+      const value = k.v || '(no value)';
+      const entry = byValue.get(value) ?? { invited: 0, answered: 0 };
+      entry.invited += n;
+      if (k.answered) entry.answered += n;
+      byValue.set(value, entry);
+    }
+    return byValue;
+  }
+
+  /** One page of counted comments matching `filter`, newest first, with their total. */
+  async comments(filter: Record<string, unknown>, page: (total: number) => { skip: number; limit: number }) {
+    const total = await this.deps.responses.countDocuments(filter);
+    const { skip, limit } = page(total);
+    const docs = await this.deps.responses
+      .find(filter)
+      .sort({ submittedAt: -1, _id: -1 })
+      .skip(skip)
+      .limit(limit)
+      .select('score category repurchase comment submittedAt channel contactId tags')
+      .lean();
+    const contactIds = docs.flatMap((d) => (d.contactId ? [d.contactId] : []));
+    const contacts =
+      contactIds.length > 0
+        ? await this.deps.contacts
+            .find({ _id: mongoose.trusted({ $in: contactIds }) })
+            .select('name email')
+            .lean()
+        : [];
+    return { total, docs, names: new Map(contacts.map((c) => [String(c._id), c.name || c.email])) };
+  }
+}

@@ -1,0 +1,95 @@
+/** Segments and representativeness: figures per property value, each tested against everyone else. Pure. */
+import { categoryOf, type NpsCategory } from '../vocabulary/answers.js';
+import { mergeDays, type DayDoc } from './day-counts.js';
+import { differsSignificantly, npsFigures, type NpsCounts, type NpsFigures } from './nps.js';
+import { twoProportionTest } from './proportions.js';
+import { share } from './summary.js';
+
+export interface SegmentRow {
+  value: string;
+  figures: NpsFigures;
+  /** Differs significantly from everyone else in the view. */
+  differs: boolean;
+}
+
+export interface RepresentativenessRow {
+  value: string;
+  invited: number;
+  answered: number;
+  /** Share among everyone invited (delivered) and among those who answered, in percent. */
+  invitedShare: number;
+  answeredShare: number;
+  responseRate: number;
+  /** 'over' or 'under' when this group answered significantly more or less often than the others. */
+  skew: 'over' | 'under' | undefined;
+}
+
+/** Adds n responses of a category to a value's counts. */
+export function addCount(byValue: Map<string, NpsCounts>, value: string, category: NpsCategory, n: number): void {
+  const counts = byValue.get(value) ?? { promoters: 0, passives: 0, detractors: 0 };
+  if (category === 'promoter') counts.promoters += n;
+  else if (category === 'passive') counts.passives += n;
+  else counts.detractors += n;
+  byValue.set(value, counts);
+}
+
+/** Counts per property value from the per-value day documents, within days and a channel. */
+export function countsByValue(
+  docs: readonly DayDoc[],
+  range: { fromDay?: string | undefined; toDay?: string | undefined; channel?: string | undefined },
+): Map<string, NpsCounts> {
+  const docsByValue = new Map<string, DayDoc[]>();
+  for (const doc of docs) docsByValue.set(doc.value ?? '', [...(docsByValue.get(doc.value ?? '') ?? []), doc]);
+  const byValue = new Map<string, NpsCounts>();
+  for (const [value, valueDocs] of docsByValue) {
+    for (const day of mergeDays(valueDocs, range))
+      for (const cell of day.cells) addCount(byValue, value, categoryOf(cell.score), cell.n);
+  }
+  return byValue;
+}
+
+/**
+ * NPS per value, highest first, each with whether it differs significantly from everyone else in the
+ * view (PRODUCT.md's test, against the total minus the value).
+ */
+export function segmentRows(byValue: ReadonlyMap<string, NpsCounts>, total: NpsCounts): SegmentRow[] {
+  const rows = [...byValue.entries()].map(([value, counts]) => {
+    const rest = {
+      promoters: total.promoters - counts.promoters,
+      passives: total.passives - counts.passives,
+      detractors: total.detractors - counts.detractors,
+    };
+    const restN = rest.promoters + rest.passives + rest.detractors;
+    return { value, figures: npsFigures(counts), differs: restN > 0 && differsSignificantly(counts, rest) };
+  });
+  return rows.sort((a, b) => (b.figures.nps ?? -Infinity) - (a.figures.nps ?? -Infinity) || b.figures.n - a.figures.n);
+}
+
+/**
+ * Who answered compared with who was invited, per value: shares of the delivered and the answered
+ * invitations, the response rate, and whether it differs significantly from everyone else's
+ * (two-proportion z-test at 95%). Largest groups first.
+ */
+export function representativenessRows(byValue: ReadonlyMap<string, { invited: number; answered: number }>): {
+  rows: RepresentativenessRow[];
+  invited: number;
+  answered: number;
+} {
+  const invited = [...byValue.values()].reduce((sum, e) => sum + e.invited, 0);
+  const answered = [...byValue.values()].reduce((sum, e) => sum + e.answered, 0);
+  if (invited === 0) return { rows: [], invited, answered };
+  const rows = [...byValue.entries()].map(([value, e]): RepresentativenessRow => {
+    const test = twoProportionTest(e.answered, e.invited, answered - e.answered, invited - e.invited);
+    return {
+      value,
+      invited: e.invited,
+      answered: e.answered,
+      invitedShare: share(e.invited, invited),
+      answeredShare: share(e.answered, answered),
+      responseRate: share(e.answered, e.invited),
+      skew: test === 'higher' ? 'over' : test === 'lower' ? 'under' : undefined,
+    };
+  });
+  rows.sort((a, b) => b.invited - a.invited);
+  return { rows, invited, answered };
+}

@@ -1,0 +1,64 @@
+/** Everything the results page shows that comes from day counts alone: pure, so it is tested directly. */
+import { addDays } from '../lib/time-zone.js';
+import type { DayCounts } from './day-counts.js';
+import { differsSignificantly, npsFigures, type NpsFigures } from './nps.js';
+import { daysBetween, inRange, type Period } from './periods.js';
+import { summarise, type Summary } from './summary.js';
+import { autoInterval, countsOf, ROLLING_DAYS, trendOf, type TrendInterval, type TrendPoint } from './trend.js';
+
+export interface PeriodFigures {
+  summary: Summary;
+  /** Responses in the same filters flagged as automated (excluded, waiting for review). */
+  flagged: number;
+  previous: { period: Period; figures: NpsFigures; change: number | null; significant: boolean } | undefined;
+  trend: { interval: TrendInterval; points: TrendPoint[] };
+}
+
+/** The first day to read: one read covers the period, the previous period and the run-up of a rolling window. */
+export function firstDayToRead(period: Period, previous: Period | undefined, interval: string): string | undefined {
+  const rollingStart = interval === 'rolling' && period.fromDay ? addDays(period.fromDay, 1 - ROLLING_DAYS) : undefined;
+  return [previous?.fromDay, rollingStart, period.fromDay].filter((d): d is string => d !== undefined).sort()[0];
+}
+
+/**
+ * The period's figures, the change from the previous period (significant only when PRODUCT.md's test
+ * says so) and the trend, from days that cover all of them.
+ */
+export function periodFigures(
+  days: readonly DayCounts[],
+  range: { period: Period; previous: Period | undefined; interval: TrendInterval | 'auto'; today: string },
+): PeriodFigures {
+  const { period, previous: previousPeriod, today } = range;
+  const current = days.filter((d) => inRange(d.day, period.fromDay, period.toDay));
+  const summary = summarise(current.flatMap((d) => d.cells));
+  const flagged = current.reduce((sum, d) => sum + d.flagged, 0);
+  let previous: PeriodFigures['previous'];
+  if (previousPeriod) {
+    const before = days
+      .filter((d) => inRange(d.day, previousPeriod.fromDay, previousPeriod.toDay))
+      .flatMap((d) => d.cells);
+    const figures = npsFigures(countsOf(before));
+    const change = summary.figures.nps !== null && figures.nps !== null ? summary.figures.nps - figures.nps : null;
+    previous = {
+      period: previousPeriod,
+      figures,
+      change,
+      significant: change !== null && differsSignificantly(summary.figures, figures),
+    };
+  }
+  const trendFrom = period.fromDay ?? current[0]?.day ?? today;
+  const trendTo = period.toDay ?? today;
+  const interval: TrendInterval =
+    range.interval === 'auto' ? autoInterval(daysBetween(trendFrom, trendTo) + 1) : range.interval;
+  return {
+    summary,
+    flagged,
+    previous,
+    trend: { interval, points: trendOf(days, { fromDay: trendFrom, toDay: trendTo }, interval) },
+  };
+}
+
+/** Counted email responses in a set of days (the response rate's numerator). */
+export function respondedIn(days: readonly DayCounts[]): number {
+  return days.reduce((sum, d) => sum + d.cells.reduce((s, c) => s + c.n, 0), 0);
+}

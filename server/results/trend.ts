@@ -1,0 +1,98 @@
+/** The NPS trend over time: buckets of days, and a trailing window. Pure. */
+import { addDays } from '../lib/time-zone.js';
+import type { DayCounts } from './day-counts.js';
+import { npsFigures, type NpsCounts, type NpsFigures } from './nps.js';
+import { inRange } from './periods.js';
+import type { Cell } from './summary.js';
+
+export type TrendInterval = 'day' | 'week' | 'month' | 'rolling';
+
+export interface TrendPoint {
+  key: string;
+  from: string;
+  to: string;
+  figures: NpsFigures;
+  /** Fewer responses than the small-sample threshold (PRODUCT.md). */
+  few: boolean;
+}
+
+/** The trailing window of the "rolling" trend. */
+export const ROLLING_DAYS = 90;
+
+/** Day for short ranges, week up to about half a year, month beyond. */
+export function autoInterval(days: number): Exclude<TrendInterval, 'rolling'> {
+  return days <= 31 ? 'day' : days <= 190 ? 'week' : 'month';
+}
+
+/** The bucket a day falls in: itself, the Monday of its week, or its month. */
+export function bucketOf(
+  day: string,
+  interval: Exclude<TrendInterval, 'rolling'>,
+): { key: string; from: string; to: string } {
+  if (interval === 'day') return { key: day, from: day, to: day };
+  if (interval === 'week') {
+    const weekday = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0
+    const from = addDays(day, -weekday);
+    return { key: from, from, to: addDays(from, 6) };
+  }
+  const from = `${day.slice(0, 7)}-01`;
+  const [y, m] = day.split('-').map(Number) as [number, number];
+  const to = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  return { key: day.slice(0, 7), from, to };
+}
+
+/** Promoters, passives and detractors in a set of cells. */
+export function countsOf(cells: readonly Cell[]): NpsCounts {
+  const counts = { promoters: 0, passives: 0, detractors: 0 };
+  for (const c of cells) {
+    if (c.score >= 9) counts.promoters += c.n;
+    else if (c.score >= 7) counts.passives += c.n;
+    else counts.detractors += c.n;
+  }
+  return counts;
+}
+
+function point(key: string, from: string, to: string, counts: NpsCounts): TrendPoint {
+  const figures = npsFigures(counts);
+  return { key, from, to, figures, few: figures.smallSample };
+}
+
+/**
+ * The trend: NPS per day, week or month between the first and last day, or a trailing 90-day window
+ * ending each week. Buckets without responses are kept (n = 0) so gaps show as gaps.
+ */
+export function trendOf(
+  days: readonly DayCounts[],
+  range: { fromDay: string; toDay: string },
+  interval: TrendInterval,
+): TrendPoint[] {
+  if (interval === 'rolling') return rollingTrend(days, range);
+  const buckets = new Map<string, { from: string; to: string; cells: Cell[] }>();
+  for (let day = range.fromDay; day <= range.toDay; day = addDays(day, 1)) {
+    const b = bucketOf(day, interval);
+    if (!buckets.has(b.key)) {
+      buckets.set(b.key, {
+        from: b.from < range.fromDay ? range.fromDay : b.from,
+        to: b.to > range.toDay ? range.toDay : b.to,
+        cells: [],
+      });
+    }
+    if (buckets.size > 1000) break; // a day trend over decades would be unreadable anyway
+  }
+  for (const d of days) {
+    const bucket = buckets.get(bucketOf(d.day, interval).key);
+    if (bucket && inRange(d.day, range.fromDay, range.toDay)) bucket.cells.push(...d.cells);
+  }
+  return [...buckets.entries()].map(([key, b]) => point(key, b.from, b.to, countsOf(b.cells)));
+}
+
+function rollingTrend(days: readonly DayCounts[], range: { fromDay: string; toDay: string }): TrendPoint[] {
+  const points: TrendPoint[] = [];
+  for (let end = bucketOf(range.fromDay, 'week').to; end <= addDays(range.toDay, 6); end = addDays(end, 7)) {
+    const to = end > range.toDay ? range.toDay : end;
+    const from = addDays(to, 1 - ROLLING_DAYS);
+    points.push(point(to, from, to, countsOf(days.filter((d) => inRange(d.day, from, to)).flatMap((d) => d.cells))));
+    if (to === range.toDay) break;
+  }
+  return points;
+}
