@@ -1,8 +1,8 @@
 import { Router } from 'express';
 
+import { autopilotSettingsSchema } from '../surveys/autopilot.schemas.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
 import { settingsPage } from '../web/settings-page.js';
-import { autopilotSettingsSchema } from './autopilot.schemas.js';
 import type { AutopilotService } from './autopilot.service.js';
 
 const dayLabel = new Intl.DateTimeFormat('en-GB', {

@@ -8,6 +8,7 @@ import { addDays, dayIn, startOfDay } from '../lib/time-zone.js';
 import type { InvitationStore } from '../sending/invitation.store.js';
 import type { SendSkipStore } from '../sending/send-skip.store.js';
 import { autopilotSettingsOf, type AutopilotSettings } from '../surveys/autopilot-settings.js';
+import type { AutopilotSettingsInput } from '../surveys/autopilot.schemas.js';
 import { surveyIdOf, surveyNotFound } from '../surveys/survey-id.js';
 import type { SurveyDoc } from '../surveys/survey.model.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
@@ -16,7 +17,6 @@ import { planForecast } from './autopilot-forecast.js';
 import { queueDue, type RunTotals } from './autopilot-run.js';
 import { enrolNewContacts } from './autopilot-sync.js';
 import { messages } from './autopilot.messages.js';
-import type { AutopilotSettingsInput } from './autopilot.schemas.js';
 import { explainDue } from './contact-schedule.js';
 
 /** One worker at a time runs a survey's schedule: the lease it holds on the survey. */

@@ -72,7 +72,7 @@ export function createApp(deps: AppDeps): Express {
 
   mountPublic(app, deps);
   // The JSON API: bearer keys, no session or CSRF (server/api/).
-  app.use(apiRouterOf(services, deps.models));
+  app.use(apiRouterOf(services));
 
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(createSessionMiddleware(config, connection).middleware);

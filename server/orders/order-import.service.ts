@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
+import mongoose from 'mongoose';
 import { z } from 'zod';
 
 import type { ContactStore } from '../contacts/contact.store.js';
@@ -40,6 +41,16 @@ const orderRowSchema = z.object({
     .optional(),
 });
 
+/** An order as the API sends it: its contact by id or by email. */
+export interface OrderInput {
+  contactId?: string | undefined;
+  contactEmail?: string | undefined;
+  reference: string;
+  orderedAt: string;
+  amount?: number | undefined;
+  currency?: string | undefined;
+}
+
 export interface OrderImportReport {
   rows: number;
   created: number;
@@ -55,6 +66,33 @@ export interface OrderImportReport {
  */
 export class OrderImportService {
   constructor(private readonly deps: { orders: OrderStore; contacts: ContactStore; clock: Clock }) {}
+
+  /**
+   * Orders given as objects (the API's bulk call), contacts by id or email; orders whose contact is
+   * unknown are skipped and reported by index. The same upsert by reference as the CSV import.
+   */
+  async upsertMany(orders: readonly OrderInput[]) {
+    const emails = [...new Set(orders.flatMap((o) => (o.contactEmail ? [o.contactEmail.trim().toLowerCase()] : [])))];
+    const byEmail = await this.deps.contacts.idsByEmail(emails);
+    const problems: { index: number; reason: string }[] = [];
+    const rows: OrderUpsert[] = [];
+    orders.forEach((o, index) => {
+      const contactId = o.contactId
+        ? new mongoose.Types.ObjectId(o.contactId)
+        : byEmail.get(o.contactEmail!.trim().toLowerCase());
+      if (!contactId) problems.push({ index, reason: `no contact with email ${o.contactEmail}` });
+      else
+        rows.push({
+          contactId,
+          reference: o.reference,
+          orderedAt: new Date(o.orderedAt),
+          amount: o.amount,
+          currency: o.currency,
+        });
+    });
+    const counts = await this.deps.orders.upsertMany(rows, this.deps.clock.now());
+    return { ...counts, skipped: problems.length, problems };
+  }
 
   async importCsv(input: Readable): Promise<OrderImportReport> {
     const report: OrderImportReport = { rows: 0, created: 0, updated: 0, skipped: 0, problems: [] };

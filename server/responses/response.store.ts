@@ -120,6 +120,17 @@ export class ResponseStore {
       .lean();
   }
 
+  /** A survey's responses in _id order after a cursor (and changed since a time), at most `limit`. */
+  page(
+    surveyId: Id,
+    options: { after?: Id | undefined; since?: Date | undefined; limit: number },
+  ): Promise<ResponseDoc[]> {
+    const filter: Record<string, unknown> = { surveyId };
+    if (options.after) filter._id = trusted({ $gt: options.after });
+    if (options.since) filter.updatedAt = trusted({ $gte: options.since });
+    return this.responses.find(filter).sort({ _id: 1 }).limit(options.limit).lean<ResponseDoc[]>();
+  }
+
   forContact(contactId: Id, limit: number): Promise<ResponseDoc[]> {
     return this.responses.find({ contactId }).sort({ submittedAt: -1 }).limit(limit).lean<ResponseDoc[]>();
   }
