@@ -88,6 +88,10 @@ export interface DemoOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+type Rand = ReturnType<typeof randomSource>;
+type ContactProps = { plan: string; region: string; signup_year: string };
+type Doc = Record<string, unknown>;
+
 /**
  * Writes a realistic demo data set straight to the collections in batches: surveys, contacts with
  * plan / region / signup year, invitations (about 60% answered), and responses over `months` months
@@ -99,29 +103,12 @@ export async function seedDemo(
   options: DemoOptions,
 ): Promise<{ surveyIds: mongoose.Types.ObjectId[]; contacts: number; invitations: number; responses: number }> {
   const rand = randomSource(options.seed);
-  const names = [
-    'Customer NPS (demo)',
-    'After purchase (demo)',
-    'Support follow-up (demo)',
-    'Onboarding (demo)',
-    'Renewal (demo)',
-  ];
-  const surveys = await models.surveys.insertMany(
-    Array.from({ length: options.surveys }, (_, i) => ({
-      name: names[i % names.length]! + (i >= names.length ? ` ${i + 1}` : ''),
-      companyName: 'Acme Bikes',
-      questions: { ...DEFAULT_QUESTIONS },
-      status: 'active',
-      senderName: 'Acme Bikes',
-      brand: { accentColor: '#0f766e', footerText: 'Acme Bikes GmbH\nVeloweg 12\n10115 Berlin, Germany' },
-    })),
-  );
-  const surveyIds = surveys.map((s) => s._id);
+  const surveyIds = await seedSurveys(models, options.surveys);
   const contactCount = options.withInvitations
     ? Math.max(1, Math.min(options.responses, Math.ceil(options.responses / 1.5)))
     : Math.max(1, Math.min(options.responses, 50_000));
   const contactIds: mongoose.Types.ObjectId[] = [];
-  const contactProps: { plan: string; region: string; signup_year: string }[] = [];
+  const contactProps: ContactProps[] = [];
   for (let i = 0; i < contactCount; i++) {
     contactIds.push(new mongoose.Types.ObjectId());
     contactProps.push({
@@ -131,94 +118,17 @@ export async function seedDemo(
     });
   }
   const withContacts = options.withInvitations || options.withContacts === true;
-  if (withContacts) {
-    for (let i = 0; i < contactCount; i += 5000) {
-      await models.contacts.collection.insertMany(
-        contactIds.slice(i, i + 5000).map((_id, j) => ({
-          _id,
-          email: `customer${i + j}@demo.example`,
-          name: `Customer ${i + j}`,
-          locale: rand.next() < 0.15 ? 'de' : 'en',
-          properties: contactProps[i + j],
-          createdAt: options.now,
-          updatedAt: options.now,
-        })),
-        { ordered: false },
-      );
-    }
-  }
+  if (withContacts) await seedContacts(models, rand, contactIds, contactProps, options.now);
 
-  const spanMs = options.months * 30.4 * 86_400_000;
   const BATCH = 10_000;
+  const world = { rand, options, surveyIds, contactIds, contactProps, withContacts };
   let invitations = 0;
   let written = 0;
   while (written < options.responses) {
     const size = Math.min(BATCH, options.responses - written);
-    const responses: Record<string, unknown>[] = [];
-    const invites: Record<string, unknown>[] = [];
-    for (let k = 0; k < size; k++) {
-      const c = Math.floor(rand.next() * contactCount);
-      const props = contactProps[c]!;
-      // More answers lately (the product grew), spread over the whole span.
-      const age = Math.pow(rand.next(), 1.3) * spanMs;
-      const submittedAt = new Date(options.now.getTime() - age);
-      const progress = 1 - age / spanMs;
-      const score = scoreFor(rand, props.plan, props.region, progress);
-      const category = categoryOf(score);
-      const channel = rand.next() < 0.9 ? 'email' : 'link';
-      const comment = rand.next() < 0.3 ? rand.pick(COMMENTS[category]) : '';
-      const flagged = rand.next() < 0.005;
-      const surveyId = surveyIds[Math.floor(rand.next() * surveyIds.length)]!;
-      const invitationId = options.withInvitations && channel === 'email' ? new mongoose.Types.ObjectId() : undefined;
-      if (invitationId) {
-        const sentAt = new Date(submittedAt.getTime() - (1 + rand.next() * 72) * 3_600_000);
-        invites.push({
-          _id: invitationId,
-          surveyId,
-          contactId: contactIds[c],
-          tokenHash: hashToken(generateToken()),
-          status: 'sent',
-          attempts: 1,
-          queuedAt: sentAt,
-          sentAt,
-          ...(flagged ? {} : { respondedAt: submittedAt }),
-        });
-        // Roughly 40% of invitations go unanswered.
-        if (rand.next() < 0.66) {
-          invites.push({
-            surveyId,
-            contactId: contactIds[Math.floor(rand.next() * contactCount)],
-            tokenHash: hashToken(generateToken()),
-            status: 'sent',
-            attempts: 1,
-            queuedAt: sentAt,
-            sentAt,
-          });
-        }
-      }
-      responses.push({
-        surveyId,
-        ...(invitationId ? { invitationId } : {}),
-        ...(withContacts && channel === 'email' ? { contactId: contactIds[c] } : {}),
-        score,
-        category,
-        repurchase: repurchaseFor(rand, score),
-        comment,
-        channel,
-        tags: [],
-        submittedAt,
-        firstSubmittedAt: submittedAt,
-        contactSnapshot: props,
-        botSignals: {
-          secondsOnPage: flagged ? 0.4 : 8 + Math.round(rand.next() * 120),
-          honeypot: false,
-          reasons: flagged ? ['fast_submit'] : [],
-        },
-        review: flagged ? 'flagged' : 'none',
-        createdAt: submittedAt,
-        updatedAt: submittedAt,
-      });
-    }
+    const responses: Doc[] = [];
+    const invites: Doc[] = [];
+    for (let k = 0; k < size; k++) responses.push(oneAnswer(world, invites));
     if (invites.length > 0) await models.invitations.collection.insertMany(invites, { ordered: false });
     await models.responses.collection.insertMany(responses, { ordered: false });
     invitations += invites.length;
@@ -226,4 +136,124 @@ export async function seedDemo(
     options.onProgress?.(written, options.responses);
   }
   return { surveyIds, contacts: withContacts ? contactCount : 0, invitations, responses: written };
+}
+
+async function seedSurveys(models: Models, count: number): Promise<mongoose.Types.ObjectId[]> {
+  const names = [
+    'Customer NPS (demo)',
+    'After purchase (demo)',
+    'Support follow-up (demo)',
+    'Onboarding (demo)',
+    'Renewal (demo)',
+  ];
+  const surveys = await models.surveys.insertMany(
+    Array.from({ length: count }, (_, i) => ({
+      name: names[i % names.length]! + (i >= names.length ? ` ${i + 1}` : ''),
+      companyName: 'Acme Bikes',
+      questions: { ...DEFAULT_QUESTIONS },
+      status: 'active',
+      senderName: 'Acme Bikes',
+      brand: { accentColor: '#0f766e', footerText: 'Acme Bikes GmbH\nVeloweg 12\n10115 Berlin, Germany' },
+    })),
+  );
+  return surveys.map((s) => s._id);
+}
+
+async function seedContacts(
+  models: Models,
+  rand: Rand,
+  contactIds: mongoose.Types.ObjectId[],
+  contactProps: ContactProps[],
+  now: Date,
+): Promise<void> {
+  for (let i = 0; i < contactIds.length; i += 5000) {
+    await models.contacts.collection.insertMany(
+      contactIds.slice(i, i + 5000).map((_id, j) => ({
+        _id,
+        email: `customer${i + j}@demo.example`,
+        name: `Customer ${i + j}`,
+        locale: rand.next() < 0.15 ? 'de' : 'en',
+        properties: contactProps[i + j],
+        createdAt: now,
+        updatedAt: now,
+      })),
+      { ordered: false },
+    );
+  }
+}
+
+/** One response (returned) and, for an email answer, its invitation and maybe an unanswered one (pushed). */
+function oneAnswer(
+  world: {
+    rand: Rand;
+    options: DemoOptions;
+    surveyIds: mongoose.Types.ObjectId[];
+    contactIds: mongoose.Types.ObjectId[];
+    contactProps: ContactProps[];
+    withContacts: boolean;
+  },
+  invites: Doc[],
+): Doc {
+  const { rand, options, surveyIds, contactIds, contactProps } = world;
+  const spanMs = options.months * 30.4 * 86_400_000;
+  const c = Math.floor(rand.next() * contactIds.length);
+  const props = contactProps[c]!;
+  // More answers lately (the product grew), spread over the whole span.
+  const age = Math.pow(rand.next(), 1.3) * spanMs;
+  const submittedAt = new Date(options.now.getTime() - age);
+  const progress = 1 - age / spanMs;
+  const score = scoreFor(rand, props.plan, props.region, progress);
+  const category = categoryOf(score);
+  const channel = rand.next() < 0.9 ? 'email' : 'link';
+  const comment = rand.next() < 0.3 ? rand.pick(COMMENTS[category]) : '';
+  const flagged = rand.next() < 0.005;
+  const surveyId = surveyIds[Math.floor(rand.next() * surveyIds.length)]!;
+  const invitationId = options.withInvitations && channel === 'email' ? new mongoose.Types.ObjectId() : undefined;
+  if (invitationId) {
+    const sentAt = new Date(submittedAt.getTime() - (1 + rand.next() * 72) * 3_600_000);
+    const sent = {
+      surveyId,
+      tokenHash: hashToken(generateToken()),
+      status: 'sent',
+      attempts: 1,
+      queuedAt: sentAt,
+      sentAt,
+    };
+    invites.push({
+      _id: invitationId,
+      ...sent,
+      contactId: contactIds[c],
+      ...(flagged ? {} : { respondedAt: submittedAt }),
+    });
+    // Roughly 40% of invitations go unanswered.
+    if (rand.next() < 0.66) {
+      invites.push({
+        ...sent,
+        tokenHash: hashToken(generateToken()),
+        contactId: contactIds[Math.floor(rand.next() * contactIds.length)],
+      });
+    }
+  }
+  return {
+    surveyId,
+    ...(invitationId ? { invitationId } : {}),
+    ...(world.withContacts && channel === 'email' ? { contactId: contactIds[c] } : {}),
+    score,
+    category,
+    repurchase: repurchaseFor(rand, score),
+    comment,
+    channel,
+    tags: [],
+    submittedAt,
+    firstSubmittedAt: submittedAt,
+    contactSnapshot: props,
+    botSignals: {
+      secondsOnPage: flagged ? 0.4 : 8 + Math.round(rand.next() * 120),
+      honeypot: false,
+      reasons: flagged ? ['fast_submit'] : [],
+    },
+    review: flagged ? 'flagged' : 'none',
+    createdAt: submittedAt,
+    updatedAt: submittedAt,
+  };
 }

@@ -28,13 +28,20 @@ async function signIn(req: Request, user: CurrentUser, now: Date): Promise<void>
   await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err as Error) : resolve())));
 }
 
-export function accountsRouter(deps: {
+interface AccountsDeps {
   accounts: AccountsService;
   loginLimiter: RequestHandler;
   now: () => Date;
   /** Ends a user's stored sessions, except the one given. */
   endSessions: (userId: string, keepSessionId?: string) => Promise<number>;
-}): Router {
+}
+
+/** Setting up, signing in and out, one's own password (everyone), and the user list (admins). */
+export function accountsRouter(deps: AccountsDeps): Router {
+  return Router().use(signInRoutes(deps), usersRoutes(deps));
+}
+
+function signInRoutes(deps: AccountsDeps): Router {
   const { accounts, loginLimiter, now, endSessions } = deps;
   const router = Router();
 
@@ -102,6 +109,11 @@ export function accountsRouter(deps: {
     }
   });
 
+  return router;
+}
+
+function usersRoutes({ accounts, endSessions }: AccountsDeps): Router {
+  const router = Router();
   const roleOptions = ROLES.map((role) => ({ value: role }));
 
   router.get('/users', requireRole('admin'), async (_req, res) => {

@@ -6,6 +6,7 @@ import { apiKeysRouter } from '../api/api-keys.routes.js';
 import { autopilotRouter } from '../autopilot/autopilot.routes.js';
 import { brandingRouter } from '../branding/branding.routes.js';
 import { contactImportRouter, contactsRouter } from '../contacts/contacts.routes.js';
+import { exportsRouter } from '../exports/exports.routes.js';
 import { followUpsRouter } from '../followups/followups.routes.js';
 import { ordersRouter } from '../orders/orders.routes.js';
 import { reviewRouter } from '../responses/review.routes.js';
@@ -67,21 +68,17 @@ export function mountPages(app: Express, deps: AppDeps & { csrf: Csrf }): void {
       mail: { mailer: s.mailer, mailFrom: config.mailFrom, baseUrl: config.baseUrl },
     }),
   );
-  app.use(
-    resultsRouter({
-      surveys: s.surveys,
-      results: s.results,
-      exports: s.exports,
-      saidVsDid: s.saidVsDid,
-      tags: s.tags,
-      propertyKeys: filterPropertyKeys(
-        () => s.stores.contacts.knownPropertyKeys(),
-        (surveyId) => s.aggregates.propertyKeysOf(new mongoose.Types.ObjectId(surveyId)),
-        clock,
-      ),
-      timeZone: config.reportTimeZone,
-    }),
-  );
+  const filterSources = {
+    propertyKeys: filterPropertyKeys(
+      () => s.stores.contacts.knownPropertyKeys(),
+      (surveyId) => s.aggregates.propertyKeysOf(new mongoose.Types.ObjectId(surveyId)),
+      clock,
+    ),
+    tagNames: () => s.tags.list(),
+    timeZone: config.reportTimeZone,
+  };
+  app.use(resultsRouter({ surveys: s.surveys, results: s.results, saidVsDid: s.saidVsDid, ...filterSources }));
+  app.use(exportsRouter({ exports: s.exports, survey: (id) => s.surveys.get(id), ...filterSources }));
   app.use(previewRouter({ surveys: s.surveys, branding: s.branding, config, mailer: s.mailer }));
   app.use(brandingRouter({ surveys: s.surveys, branding: s.branding, csrf }));
   app.use(

@@ -8,15 +8,17 @@ import type { Csrf } from '../web/csrf.js';
 import { flash } from '../web/flash.js';
 import { settingsPage } from '../web/settings-page.js';
 import { withUploadedFile } from '../web/upload.js';
+import { messages } from './branding.messages.js';
 import { brandSettingsSchema } from './branding.schemas.js';
-import { LOGO_MESSAGE, MAX_LOGO_BYTES, type BrandingService } from './branding.service.js';
+import type { BrandingService } from './branding.service.js';
 import { DEFAULT_ACCENT } from './colour.js';
+import { MAX_LOGO_BYTES } from './logo-limits.js';
 
-/** Branded email: logo upload, accent colour and footer per survey, with a link to the preview. */
-export function brandingRouter(deps: { surveys: SurveysService; branding: BrandingService; csrf: Csrf }): Router {
-  const router = Router();
+type BrandingDeps = { surveys: SurveysService; branding: BrandingService; csrf: Csrf };
 
-  const page = async (surveyId: string, locals: Record<string, unknown> = {}) => {
+/** The branding page's locals: the settings, the logo's details and any messages given. */
+function brandingPage(deps: BrandingDeps) {
+  return async (surveyId: string, locals: Record<string, unknown> = {}) => {
     const survey = await deps.surveys.get(surveyId);
     const brand = await deps.branding.get(survey.id);
     return {
@@ -30,19 +32,12 @@ export function brandingRouter(deps: { surveys: SurveysService; branding: Brandi
       ...locals,
     };
   };
+}
 
-  /** Redirects back with the reason when the survey is closed. */
-  const closedBack = (
-    req: Parameters<Parameters<Router['post']>[1]>[0],
-    res: Parameters<Parameters<Router['post']>[1]>[1],
-    err: unknown,
-    surveyId: string,
-  ) => {
-    if (!(err instanceof ConflictError)) return false;
-    flash(req, 'error', err.message);
-    res.redirect(303, `/surveys/${surveyId}/branding`);
-    return true;
-  };
+/** Branded email: logo upload, accent colour and footer per survey, with a link to the preview. */
+export function brandingRouter(deps: BrandingDeps): Router {
+  const router = Router();
+  const page = brandingPage(deps);
 
   settingsPage(router, {
     name: 'branding',
@@ -52,7 +47,7 @@ export function brandingRouter(deps: { surveys: SurveysService; branding: Brandi
     page,
     save: async (surveyId, input) => {
       await deps.branding.update(surveyId, input);
-      return 'Colour and footer saved. The preview shows them.';
+      return messages.saved;
     },
   });
 
@@ -66,15 +61,19 @@ export function brandingRouter(deps: { surveys: SurveysService; branding: Brandi
           csrf: deps.csrf,
           field: 'logo',
           maxBytes: MAX_LOGO_BYTES,
-          noFileMessage: `Choose an image file. ${LOGO_MESSAGE}`,
-          tooLargeMessage: `The image is larger than ${MAX_LOGO_BYTES / 1024} KB, the limit, because every email carries it. Save it smaller (a 400 px wide PNG is plenty).`,
+          noFileMessage: messages.noFile,
+          tooLargeMessage: messages.uploadTooLarge,
         },
         async (file) => deps.branding.saveLogo(surveyId, await buffer(file)),
       );
-      flash(req, 'success', 'Logo saved. It appears at the top of every survey email from now on.');
+      flash(req, 'success', messages.logoSaved);
       res.redirect(303, `/surveys/${surveyId}/branding`);
     } catch (err) {
-      if (closedBack(req, res, err, surveyId)) return;
+      if (err instanceof ConflictError) {
+        // The survey was closed meanwhile: back to the page, which says so.
+        flash(req, 'error', err.message);
+        return res.redirect(303, `/surveys/${surveyId}/branding`);
+      }
       const status = (err as { status?: number }).status === 413 ? 413 : 400;
       if (!(err instanceof ValidationError) && status !== 413) throw err;
       const message = (err as Error).message;
@@ -88,7 +87,7 @@ export function brandingRouter(deps: { surveys: SurveysService; branding: Brandi
     const surveyId = req.params.id as string;
     try {
       await deps.branding.removeLogo(surveyId);
-      flash(req, 'success', 'Logo removed.');
+      flash(req, 'success', messages.logoRemoved);
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
       flash(req, 'error', err.message);
@@ -100,7 +99,7 @@ export function brandingRouter(deps: { surveys: SurveysService; branding: Brandi
   router.get('/surveys/:id/branding/logo{/:version}', requireRole('manager'), async (req, res) => {
     const survey = await deps.surveys.get(req.params.id as string);
     const logo = survey.logoId ? await deps.branding.logo({ id: survey.logoId }) : undefined;
-    if (!logo) throw new NotFoundError('This survey has no logo.', 'LOGO_NOT_FOUND');
+    if (!logo) throw new NotFoundError(messages.noLogo, 'LOGO_NOT_FOUND');
     res.set('Cache-Control', 'private, max-age=86400');
     res.set('X-Content-Type-Options', 'nosniff');
     res.type(logo.contentType).send(logo.data);

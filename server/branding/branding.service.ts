@@ -1,22 +1,15 @@
 import { createHash } from 'node:crypto';
-import { imageSize } from 'image-size';
 import mongoose from 'mongoose';
 
-import { ConflictError, ValidationError } from '../lib/errors.js';
+import { ConflictError } from '../lib/errors.js';
 import { surveyIdOf, surveyNotFound } from '../surveys/survey-id.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
 import { messages as surveysMessages } from '../surveys/surveys.messages.js';
 import type { BrandLogoModel } from './brand-logo.model.js';
 import type { BrandSettingsInput } from './branding.schemas.js';
+import { displaySize, inspectLogo } from './logo.js';
 
-export const MAX_LOGO_BYTES = 100 * 1024;
-/** Widest logo the email shows (CSS pixels); larger images are scaled down by their width attribute. */
-export const LOGO_DISPLAY_WIDTH = 200;
-const LOGO_TYPES: Record<string, 'image/png' | 'image/jpeg' | 'image/gif'> = {
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  gif: 'image/gif',
-};
+export { inspectLogo, MAX_LOGO_BYTES } from './logo.js';
 
 export interface LogoInfo {
   id: string;
@@ -31,47 +24,6 @@ export interface LogoInfo {
 /** The logo the email embeds: its bytes, with the display size. */
 export interface LogoData extends LogoInfo {
   data: Buffer;
-}
-
-export const LOGO_MESSAGE = `Choose a PNG, JPEG or GIF image of at most ${MAX_LOGO_BYTES / 1024} KB.`;
-
-/** What the bytes are, judged by their content (never the file name or the browser's claimed type). */
-export function inspectLogo(data: Buffer): {
-  contentType: 'image/png' | 'image/jpeg' | 'image/gif';
-  width: number;
-  height: number;
-} {
-  if (data.length === 0)
-    throw new ValidationError(
-      `The file is empty. ${LOGO_MESSAGE}`,
-      { logo: `The file is empty. ${LOGO_MESSAGE}` },
-      'LOGO_EMPTY',
-    );
-  if (data.length > MAX_LOGO_BYTES) {
-    const msg = `The image is ${Math.ceil(data.length / 1024)} KB; the limit is ${MAX_LOGO_BYTES / 1024} KB, because every email carries it. Save it smaller (a 400 px wide PNG is plenty).`;
-    throw new ValidationError(msg, { logo: msg }, 'LOGO_TOO_LARGE');
-  }
-  let size: ReturnType<typeof imageSize> | undefined;
-  try {
-    size = imageSize(data);
-  } catch {
-    size = undefined;
-  }
-  const contentType = size?.type ? LOGO_TYPES[size.type] : undefined;
-  if (!size || !contentType || !size.width || !size.height) {
-    const msg = `That file is not a PNG, JPEG or GIF image${size?.type ? ` (it is ${size.type.toUpperCase()}, which many mail clients do not show)` : ''}. ${LOGO_MESSAGE}`;
-    throw new ValidationError(msg, { logo: msg }, 'LOGO_NOT_AN_IMAGE');
-  }
-  if (size.width > 4000 || size.height > 4000) {
-    const msg = `The image is ${size.width} × ${size.height} pixels; use one at most 4000 pixels on each side.`;
-    throw new ValidationError(msg, { logo: msg }, 'LOGO_TOO_BIG');
-  }
-  return { contentType, width: size.width, height: size.height };
-}
-
-function displaySize(width: number, height: number): { width: number; height: number } {
-  const w = Math.min(width, LOGO_DISPLAY_WIDTH);
-  return { width: w, height: Math.max(1, Math.round((height * w) / width)) };
 }
 
 type LogoDoc = {

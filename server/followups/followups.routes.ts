@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 
 import { ConflictError, ValidationError } from '../lib/errors.js';
 import { DeliveryError, type Mailer } from '../sending/mailer.js';
@@ -7,37 +6,9 @@ import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { parseInput } from '../web/validate.js';
 import { FOLLOWUP_OUTCOMES } from './followup.model.js';
+import { messages } from './followups.messages.js';
+import { actionSchema, listQuerySchema, replySchema } from './followups.schemas.js';
 import type { FollowUpsService } from './followups.service.js';
-
-const listQuerySchema = z.object({
-  status: z
-    .enum(['active', 'open', 'in_progress', 'closed'], { error: 'Choose a status from the list.' })
-    .default('active'),
-  survey: z.string().max(24).optional(),
-  owner: z.string().max(24).optional(),
-});
-
-const actionSchema = z.discriminatedUnion(
-  'action',
-  [
-    z.object({ action: z.literal('assign'), ownerId: z.string().max(24) }),
-    z.object({
-      action: z.literal('note'),
-      text: z
-        .string()
-        .trim()
-        .min(1, { error: 'Write the note first.' })
-        .max(5000, { error: 'Use at most 5,000 characters.' }),
-    }),
-    z.object({ action: z.literal('start') }),
-    z.object({
-      action: z.literal('close'),
-      outcome: z.enum(FOLLOWUP_OUTCOMES, { error: 'Choose how the case ended.' }),
-    }),
-    z.object({ action: z.literal('reopen') }),
-  ],
-  { error: 'Unknown action.' },
-);
 
 const OUTCOME_LABELS: Record<(typeof FOLLOWUP_OUTCOMES)[number], string> = {
   resolved: 'Resolved',
@@ -89,14 +60,7 @@ export function followUpsRouter(deps: {
               ? { kind: 'close' as const, outcome: input.outcome }
               : { kind: input.action };
       await deps.followUps.act(id, req.user!.id, action);
-      const done: Record<string, string> = {
-        assign: 'Owner changed.',
-        note: 'Note added.',
-        start: 'Marked in progress.',
-        close: 'Case closed.',
-        reopen: 'Case reopened.',
-      };
-      flash(req, 'success', done[input.action]!);
+      flash(req, 'success', messages.done[input.action]);
     } catch (err) {
       if (!(err instanceof ValidationError) && !(err instanceof ConflictError)) throw err;
       flash(req, 'error', err instanceof ValidationError ? (Object.values(err.fields)[0] ?? err.message) : err.message);
@@ -104,33 +68,15 @@ export function followUpsRouter(deps: {
     res.redirect(303, `/follow-ups/${id}`);
   });
 
-  const replySchema = z.object({
-    subject: z
-      .string()
-      .trim()
-      .min(1, { error: 'Write a subject.' })
-      .max(200, { error: 'Use at most 200 characters in the subject.' }),
-    message: z
-      .string()
-      .trim()
-      .min(1, { error: 'Write the message.' })
-      .max(10_000, { error: 'Use at most 10,000 characters.' }),
-  });
-
   router.post('/follow-ups/:id/reply', requireRole('manager'), async (req, res) => {
     const id = req.params.id as string;
     try {
       const input = parseInput(replySchema, req.body);
       const to = await deps.followUps.reply(id, req.user!.id, { ...input, ...deps.mail });
-      flash(
-        req,
-        'success',
-        `Reply sent to ${to}${deps.mail.mailer.kind === 'outbox' ? ' (stored in the Outbox: no SMTP server is configured)' : ''}. It is logged in the notes.`,
-      );
+      flash(req, 'success', messages.replySent(to, deps.mail.mailer.kind === 'outbox'));
     } catch (err) {
       if (err instanceof ValidationError) flash(req, 'error', Object.values(err.fields)[0] ?? err.message);
-      else if (err instanceof DeliveryError)
-        flash(req, 'error', `The reply could not be sent: ${err.message}. Check SMTP_URL and try again.`);
+      else if (err instanceof DeliveryError) flash(req, 'error', messages.replyFailed(err.message));
       else throw err;
     }
     res.redirect(303, `/follow-ups/${id}`);

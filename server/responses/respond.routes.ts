@@ -35,6 +35,11 @@ export function respondRouter(deps: {
   return router;
 }
 
+type Deps = { responses: ResponsesService; pages: RespondPages };
+
+const langOf = (found: { contactLocale: string; survey: { language: string } }) =>
+  pickLanguage(found.contactLocale, found.survey.language);
+
 /** The survey email's links: /r/<token>/<score>, its thank-you page, and the hidden honeypot link. */
 function emailLinkRoutes(
   router: Router,
@@ -42,9 +47,6 @@ function emailLinkRoutes(
   pages: RespondPages,
   body: express.RequestHandler,
 ): void {
-  const langOf = (found: { contactLocale: string; survey: { language: string } }) =>
-    pickLanguage(found.contactLocale, found.survey.language);
-
   // The hidden link in the email (no person can see or reach it): whoever fetches it is a machine.
   router.get('/r/:token/check', async (req, res) => {
     await responses.recordHoneypot(req.params.token, clientKeyOf(req));
@@ -59,43 +61,72 @@ function emailLinkRoutes(
     pages.thanks(res, { lang: langOf(found), survey, answer, editableUntil, changeUrl: `/r/${req.params.token}` });
   });
 
-  async function show(req: Request, res: Response, linkScore: string | undefined) {
-    const token = req.params.token as string;
+  router.get('/r/:token', (req, res) => showForm({ responses, pages }, req, res, undefined));
+  router.get('/r/:token/:score', (req, res) => showForm({ responses, pages }, req, res, req.params.score));
+  router.post('/r/:token', body, (req, res) => saveAnswer({ responses, pages }, req, res));
+}
+
+/** The form, with the clicked score chosen (not yet saved), or the stored answer while it may be changed. */
+async function showForm({ responses, pages }: Deps, req: Request, res: Response, linkScore: string | undefined) {
+  const token = req.params.token as string;
+  const found = await responses.lookupInvitation(token);
+  if (found.state === 'invalid') return pages.invalid(req, res);
+  if (found.state !== 'open') return pages.gone(res, found.state, found.survey, found.contactLocale);
+  // A page view is a click event, never an answer; HEAD (link checkers) is not even a click.
+  if (req.method === 'GET') await responses.recordClick(found.invitationId);
+  const lang = langOf(found);
+  const page = { lang, survey: found.survey, action: `/r/${token}` };
+  if (found.answer && !found.editableUntil)
+    return pages.thanks(res, { lang, survey: found.survey, answer: found.answer, locked: true });
+  if (found.answer && found.editableUntil) {
+    return pages.form(res, {
+      ...page,
+      values: found.answer,
+      stored: { answer: found.answer, editableUntil: found.editableUntil },
+    });
+  }
+  const score = linkScore === undefined ? undefined : linkScoreSchema.safeParse(linkScore);
+  if (score && !score.success)
+    return pages.form(res, { ...page, status: 400, values: {}, errors: { score: WORDING[lang].page.errors.score } });
+  pages.form(res, { ...page, values: { score: score?.data }, autosave: score !== undefined });
+}
+
+/** The form's POST: the only way an answer is written. Autosaves get a bare status, never a page. */
+async function saveAnswer({ responses, pages }: Deps, req: Request, res: Response) {
+  const token = req.params.token as string;
+  const raw = (req.body ?? {}) as Record<string, unknown>;
+  const parsed = answerInputSchema.safeParse(raw);
+  if (!parsed.success) {
     const found = await responses.lookupInvitation(token);
     if (found.state === 'invalid') return pages.invalid(req, res);
     if (found.state !== 'open') return pages.gone(res, found.state, found.survey, found.contactLocale);
-    // A page view is a click event, never an answer; HEAD (link checkers) is not even a click.
-    if (req.method === 'GET') await responses.recordClick(found.invitationId);
+    if (raw.autosave === '1') return res.status(400).end();
     const lang = langOf(found);
-    const page = { lang, survey: found.survey, action: `/r/${token}` };
-    if (found.answer && !found.editableUntil)
-      return pages.thanks(res, { lang, survey: found.survey, answer: found.answer, locked: true });
-    if (found.answer && found.editableUntil) {
-      return pages.form(res, {
-        ...page,
-        values: found.answer,
-        stored: { answer: found.answer, editableUntil: found.editableUntil },
-      });
-    }
-    const score = linkScore === undefined ? undefined : linkScoreSchema.safeParse(linkScore);
-    if (score && !score.success)
-      return pages.form(res, { ...page, status: 400, values: {}, errors: { score: WORDING[lang].page.errors.score } });
-    pages.form(res, { ...page, values: { score: score?.data }, autosave: score !== undefined });
+    const errors = errorsOf(fieldErrorsOf(parsed.error), lang);
+    return pages.form(res, {
+      status: 400,
+      lang,
+      survey: found.survey,
+      action: `/r/${token}`,
+      values: typedValues(raw),
+      errors,
+      stored: storedOf(found),
+    });
   }
-  router.get('/r/:token', (req, res) => show(req, res, undefined));
-  router.get('/r/:token/:score', (req, res) => show(req, res, req.params.score));
-
-  router.post('/r/:token', body, async (req, res) => {
-    const token = req.params.token as string;
-    const raw = (req.body ?? {}) as Record<string, unknown>;
-    const parsed = answerInputSchema.safeParse(raw);
-    if (!parsed.success) {
+  const autosave = parsed.data.autosave === '1';
+  const outcome = await responses.answerInvitation({ token, answer: parsed.data, clientKey: clientKeyOf(req) });
+  switch (outcome.kind) {
+    case 'invalid':
+      return pages.invalid(req, res);
+    case 'closed':
+    case 'unsubscribed':
+      return pages.gone(res, outcome.kind, outcome.survey, outcome.contactLocale);
+    case 'bad-stamp': {
+      if (autosave) return res.status(400).end();
       const found = await responses.lookupInvitation(token);
-      if (found.state === 'invalid') return pages.invalid(req, res);
-      if (found.state !== 'open') return pages.gone(res, found.state, found.survey, found.contactLocale);
-      if (raw.autosave === '1') return res.status(400).end();
+      if (found.state !== 'open') return pages.invalid(req, res);
       const lang = langOf(found);
-      const errors = errorsOf(fieldErrorsOf(parsed.error), lang);
+      const errors = { stamp: WORDING[lang].page.errors.stamp };
       return pages.form(res, {
         status: 400,
         lang,
@@ -103,43 +134,18 @@ function emailLinkRoutes(
         action: `/r/${token}`,
         values: typedValues(raw),
         errors,
-        stored: storedOf(found),
       });
     }
-    const autosave = parsed.data.autosave === '1';
-    const outcome = await responses.answerInvitation({ token, answer: parsed.data, clientKey: clientKeyOf(req) });
-    switch (outcome.kind) {
-      case 'invalid':
-        return pages.invalid(req, res);
-      case 'closed':
-      case 'unsubscribed':
-        return pages.gone(res, outcome.kind, outcome.survey, outcome.contactLocale);
-      case 'bad-stamp': {
-        if (autosave) return res.status(400).end();
-        const found = await responses.lookupInvitation(token);
-        if (found.state !== 'open') return pages.invalid(req, res);
-        const lang = langOf(found);
-        const errors = { stamp: WORDING[lang].page.errors.stamp };
-        return pages.form(res, {
-          status: 400,
-          lang,
-          survey: found.survey,
-          action: `/r/${token}`,
-          values: typedValues(raw),
-          errors,
-        });
-      }
-      case 'locked': {
-        if (autosave) return res.status(204).end();
-        const { lookup } = outcome;
-        return pages.thanks(res, { lang: langOf(lookup), survey: lookup.survey, answer: lookup.answer, locked: true });
-      }
-      case 'saved':
-        if (autosave) return res.status(204).end();
-        // Post/redirect/get: reloading the thank-you page does not send the form again.
-        return res.redirect(303, `/r/${token}/thanks`);
+    case 'locked': {
+      if (autosave) return res.status(204).end();
+      const { lookup } = outcome;
+      return pages.thanks(res, { lang: langOf(lookup), survey: lookup.survey, answer: lookup.answer, locked: true });
     }
-  });
+    case 'saved':
+      if (autosave) return res.status(204).end();
+      // Post/redirect/get: reloading the thank-you page does not send the form again.
+      return res.redirect(303, `/r/${token}/thanks`);
+  }
 }
 
 function storedOf(found: OpenInvitation) {

@@ -8,11 +8,26 @@ import type { TagsService } from './tags.service.js';
 
 const removeSchema = z.object({ tag: z.string().trim().min(1).max(50) });
 
-/** The managed list of tags: everyone sees it; managers remove a tag (from every answer too). */
+const tagInputSchema = z.object({
+  tag: z.string().trim().min(1, { error: 'Type a tag.' }).max(50, { error: 'Use at most 50 characters.' }),
+  action: z.enum(['add', 'remove'], { error: 'Unknown action.' }),
+  // Where to go back to: only a results page of this app.
+  back: z.string().regex(/^\/surveys\/[a-f0-9]{24}\/results[^\s]*$/, { error: 'Unknown page.' }),
+});
+
+/**
+ * The managed list of tags: everyone sees it; managers tag an answer from the comments tab and
+ * remove a tag (from every answer too).
+ */
 export function tagsRouter(deps: { tags: TagsService }): Router {
   const router = Router();
   router.get('/tags', requireRole('viewer'), async (_req, res) => {
     res.render('tags/index', { title: 'Tags', tags: await deps.tags.list() });
+  });
+  router.post('/responses/:id/tags', requireRole('manager'), async (req, res) => {
+    const input = parseInput(tagInputSchema, req.body);
+    await deps.tags.tag(req.params.id as string, input.tag, input.action === 'add');
+    res.redirect(303, input.back);
   });
   router.post('/tags/remove', requireRole('manager'), async (req, res) => {
     const { tag } = parseInput(removeSchema, req.body);

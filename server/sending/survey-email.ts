@@ -99,20 +99,10 @@ export function renderSurveyEmail(input: {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter(Boolean);
-  const logo = input.logo;
-  const logoCid = logo && 'data' in logo ? `logo-${logo.sha256}@nps` : undefined;
-  const logoView = logo
-    ? {
-        src: 'url' in logo ? logo.url : `cid:${logoCid}`,
-        width: logo.width,
-        height: logo.height,
-        alt: logo.alt ?? survey.companyName,
-      }
-    : undefined;
+  const logo = logoParts(input.logo, survey.companyName);
 
-  // The HTML differs between recipients only in the token inside its links, so it is rendered and
-  // inlined once per survey look (juice parses the whole document: about 1.5 ms an email) and the
-  // token is put in by text replacement; tokens are base64url, safe in an attribute as they are.
+  // The HTML differs between recipients only in the token inside its links, so the token is put into
+  // a cached shell by text replacement; tokens are base64url, safe in an attribute as they are.
   const view = {
     lang: language,
     subject,
@@ -122,20 +112,10 @@ export function renderSurveyEmail(input: {
     footerLines,
     reminder: input.reminder === true,
     accent,
-    logo: logoView,
+    logo: logo?.view,
     baseUrl,
   };
-  const cacheKey = JSON.stringify(view);
-  let shell = htmlShells.get(cacheKey);
-  if (shell === undefined) {
-    shell = juice(template({ ...view, wording, ...linksFor(TOKEN_SLOT), accentText: textColourOn(accent) }), {
-      removeStyleTags: true,
-      preserveMediaQueries: true,
-    });
-    if (htmlShells.size >= 200) htmlShells.clear();
-    htmlShells.set(cacheKey, shell);
-  }
-  const html = shell.replaceAll(TOKEN_SLOT, token);
+  const html = htmlShell(view, () => ({ wording, ...linksFor(TOKEN_SLOT) })).replaceAll(TOKEN_SLOT, token);
   const text = [
     ...(input.reminder ? [wording.reminderNote, ''] : []),
     ...(intro ? [intro, ''] : []),
@@ -167,19 +147,48 @@ export function renderSurveyEmail(input: {
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'List-Id': address(survey.name, `survey-${survey.id}.${host}`),
     },
-    ...(logo && 'data' in logo && logoCid
-      ? {
-          attachments: [
-            {
-              filename: `logo.${logo.contentType.split('/')[1]}`,
-              content: logo.data,
-              contentType: logo.contentType,
-              cid: logoCid,
-              contentDisposition: 'inline' as const,
-            },
-          ],
-        }
-      : {}),
+    ...(logo?.attachment ? { attachments: [logo.attachment] } : {}),
     language,
   };
+}
+
+/** The logo as the template shows it, and as the inline attachment it points at when it has bytes. */
+function logoParts(logo: EmailLogo | undefined, companyName: string) {
+  if (!logo) return undefined;
+  const cid = 'data' in logo ? `logo-${logo.sha256}@nps` : undefined;
+  const view = {
+    src: 'url' in logo ? logo.url : `cid:${cid}`,
+    width: logo.width,
+    height: logo.height,
+    alt: logo.alt ?? companyName,
+  };
+  const attachment =
+    'data' in logo && cid
+      ? {
+          filename: `logo.${logo.contentType.split('/')[1]}`,
+          content: logo.data,
+          contentType: logo.contentType,
+          cid,
+          contentDisposition: 'inline' as const,
+        }
+      : undefined;
+  return { view, attachment };
+}
+
+/**
+ * The inlined HTML for a survey look, with TOKEN_SLOT where the token goes: rendered once per look
+ * (juice parses the whole document, about 1.5 ms an email) and kept for the next recipient.
+ */
+function htmlShell(view: { accent: string } & Record<string, unknown>, extra: () => Record<string, unknown>): string {
+  const cacheKey = JSON.stringify(view);
+  let shell = htmlShells.get(cacheKey);
+  if (shell === undefined) {
+    shell = juice(template({ ...view, ...extra(), accentText: textColourOn(view.accent) }), {
+      removeStyleTags: true,
+      preserveMediaQueries: true,
+    });
+    if (htmlShells.size >= 200) htmlShells.clear();
+    htmlShells.set(cacheKey, shell);
+  }
+  return shell;
 }

@@ -5,4 +5,14 @@ export const messages = {
   invalidStatusChange: (status: string, verb: string) => `The survey is ${status}, so it cannot be ${verb} now.`,
   closedNoWebLink: 'This survey is closed; it takes no more answers, so it cannot get a web link.',
   notActive: (status: string) => `The survey is ${status}; activate it before sending.`,
+  created: (name: string) => `Survey "${name}" created as a draft. Check its wording below.`,
+  saved: 'Survey saved.',
+  webLinkOn: 'Web link on: share the address below.',
+  webLinkOff: 'Web link off: its address no longer takes answers.',
+  statusChanged: {
+    activate: 'The survey is active.',
+    pause: 'The survey is paused.',
+    resume: 'The survey is active again.',
+    close: 'The survey is closed.',
+  },
 };

@@ -6,69 +6,15 @@ import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { renderInvalid, typedValues } from '../web/forms.js';
 import { parseInput } from '../web/validate.js';
+import { deliveryView, overviewRows, type DeliveryProgress, type OverviewLine, type QueueRun } from './surveys-view.js';
+import { messages } from './surveys.messages.js';
 import { statusActionSchema, surveyInputSchema, surveySettingsSchema, webLinkActionSchema } from './surveys.schemas.js';
 import type { SurveysService } from './surveys.service.js';
 
 const LANGUAGE_NAMES: Record<(typeof SURVEY_LANGUAGES)[number], string> = { en: 'English', de: 'Deutsch' };
 const languageOptions = SURVEY_LANGUAGES.map((value) => ({ value, label: LANGUAGE_NAMES[value] }));
 
-const STATUS_DONE: Record<string, string> = {
-  activate: 'is active',
-  pause: 'is paused',
-  resume: 'is active again',
-  close: 'is closed',
-};
-
-export interface DeliveryProgress {
-  byStatus: Record<string, number>;
-  skipped: Record<string, number>;
-  total: number;
-}
-
-/** A survey's line on the overview (the results domain computes it). */
-export interface OverviewLine {
-  figures: { n: number; nps: number | null; npsRounded: number | null; interval: { marginOfError: number } };
-  delivered: number;
-  responded: number;
-  rate: number | null;
-  trend: readonly { figures: { n: number; nps: number | null } }[];
-}
-
-export interface QueueRun {
-  status: string;
-  queued?: number | null;
-  skipped?: number | null;
-  error?: string | null;
-  createdAt?: Date;
-  finishedAt?: Date | null;
-}
-
-/**
- * An SVG path (viewBox 0 0 100 40) for a 12-point NPS trend, -100 at the bottom, +100 at the top;
- * months without responses break the line. SVG attributes, so the strict CSP needs no inline style.
- */
-export function sparklineOf(
-  points: readonly { figures: { n: number; nps: number | null } }[],
-): { path: string; label: string } | undefined {
-  const step = points.length > 1 ? 100 / (points.length - 1) : 0;
-  let path = '';
-  let previousDrawn = false;
-  points.forEach((p, i) => {
-    if (p.figures.nps === null) {
-      previousDrawn = false;
-      return;
-    }
-    const x = (i * step).toFixed(1);
-    const y = (20 - p.figures.nps / 5).toFixed(1);
-    path += `${previousDrawn ? 'L' : 'M'}${x} ${y} `;
-    previousDrawn = true;
-  });
-  if (!path) return undefined;
-  const known = points.filter((p) => p.figures.nps !== null).map((p) => Math.round(p.figures.nps!));
-  return { path: path.trim(), label: `Monthly NPS over the last 12 months: ${known.join(', ')}` };
-}
-
-export function surveysRouter(deps: {
+interface SurveysDeps {
   surveys: SurveysService;
   deliveryProgress: (surveyId: string) => Promise<DeliveryProgress>;
   recentRuns: (surveyId: string) => Promise<QueueRun[]>;
@@ -79,42 +25,22 @@ export function surveysRouter(deps: {
   recentTriggers: (surveyId: string) => Promise<{ scheduled: number; skipped: number; latest: unknown[] }>;
   baseUrl: string;
   webLinkPerHour: number;
-}): Router {
+}
+
+/** The surveys list and each survey's page (viewers and up), and creating and changing surveys (managers). */
+export function surveysRouter(deps: SurveysDeps): Router {
+  // Editing first: /surveys/new is not a survey id.
+  return Router().use(surveyEditing(deps), surveyPages(deps));
+}
+
+function surveyPages(deps: SurveysDeps): Router {
   const { surveys } = deps;
   const router = Router();
 
   router.get('/surveys', requireRole('viewer'), async (_req, res) => {
     const list = await surveys.list();
     const overview = await deps.overview(list.map((s) => s.id));
-    res.render('surveys/index', {
-      title: 'Surveys',
-      surveys: list.map((s) => {
-        const o = overview.get(s.id);
-        return {
-          ...s,
-          figures: o?.figures,
-          rate: o?.rate,
-          delivered: o?.delivered ?? 0,
-          responded: o?.responded ?? 0,
-          sparkline: o ? sparklineOf(o.trend) : undefined,
-        };
-      }),
-    });
-  });
-
-  router.get('/surveys/new', requireRole('manager'), (_req, res) => {
-    res.render('surveys/new', { title: 'New survey', values: {} });
-  });
-
-  router.post('/surveys', requireRole('manager'), async (req, res) => {
-    try {
-      const input = parseInput(surveyInputSchema, req.body);
-      const survey = await surveys.create(input, req.user!.id);
-      flash(req, 'success', `Survey "${survey.name}" created as a draft. Check its wording below.`);
-      res.redirect(303, `/surveys/${survey.id}/edit`);
-    } catch (err) {
-      renderInvalid(res, 'surveys/new', err, { title: 'New survey', values: typedValues(req.body) });
-    }
+    res.render('surveys/index', { title: 'Surveys', surveys: overviewRows(list, overview) });
   });
 
   router.get('/surveys/:id', requireRole('viewer'), async (req, res) => {
@@ -126,25 +52,38 @@ export function surveysRouter(deps: {
       deps.autopilotSettings(survey.id),
       deps.recentTriggers(survey.id),
     ]);
-    const queueing = runs.some((r) => r.status === 'pending' || r.status === 'running');
-    const skipped = Object.entries(progress.skipped)
-      .filter(([, n]) => n > 0)
-      .map(([reason, n]) => ({ reason: deps.skipLabels[reason] ?? reason, n }));
     res.render('surveys/show', {
       title: survey.name,
       survey,
       language: LANGUAGE_NAMES[survey.language],
-      progress,
-      skipped,
-      runs,
-      queueing,
-      sending: queueing || (progress.byStatus.queued ?? 0) + (progress.byStatus.sending ?? 0) > 0,
+      ...deliveryView(progress, runs, deps.skipLabels),
       flaggedCount,
       autopilot,
       triggers,
       webLinkUrl: survey.webLinkId ? `${deps.baseUrl}/s/${survey.webLinkId}` : undefined,
       webLinkPerHour: deps.webLinkPerHour,
     });
+  });
+
+  return router;
+}
+
+function surveyEditing({ surveys }: SurveysDeps): Router {
+  const router = Router();
+
+  router.get('/surveys/new', requireRole('manager'), (_req, res) => {
+    res.render('surveys/new', { title: 'New survey', values: {} });
+  });
+
+  router.post('/surveys', requireRole('manager'), async (req, res) => {
+    try {
+      const input = parseInput(surveyInputSchema, req.body);
+      const survey = await surveys.create(input, req.user!.id);
+      flash(req, 'success', messages.created(survey.name));
+      res.redirect(303, `/surveys/${survey.id}/edit`);
+    } catch (err) {
+      renderInvalid(res, 'surveys/new', err, { title: 'New survey', values: typedValues(req.body) });
+    }
   });
 
   router.get('/surveys/:id/edit', requireRole('manager'), async (req, res) => {
@@ -157,7 +96,7 @@ export function surveysRouter(deps: {
     try {
       const input = parseInput(surveySettingsSchema, req.body);
       await surveys.update(survey.id, input);
-      flash(req, 'success', 'Survey saved.');
+      flash(req, 'success', messages.saved);
       res.redirect(303, `/surveys/${survey.id}`);
     } catch (err) {
       if (err instanceof ConflictError) {
@@ -177,16 +116,10 @@ export function surveysRouter(deps: {
     const { action } = parseInput(webLinkActionSchema, req.body);
     const survey = await surveys.get(req.params.id as string);
     if (action === 'enable' && survey.status === 'closed') {
-      flash(req, 'error', 'This survey is closed; it takes no more answers, so it cannot get a web link.');
+      flash(req, 'error', messages.closedNoWebLink);
     } else {
       await surveys.setWebLink(survey.id, action === 'enable');
-      flash(
-        req,
-        'success',
-        action === 'enable'
-          ? 'Web link on: share the address below.'
-          : 'Web link off: its address no longer takes answers.',
-      );
+      flash(req, 'success', action === 'enable' ? messages.webLinkOn : messages.webLinkOff);
     }
     res.redirect(303, `/surveys/${survey.id}`);
   });
@@ -196,7 +129,7 @@ export function surveysRouter(deps: {
     const id = req.params.id as string;
     try {
       await surveys.changeStatus(id, action);
-      flash(req, 'success', `The survey ${STATUS_DONE[action]}.`);
+      flash(req, 'success', messages.statusChanged[action]);
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
       flash(req, 'error', err.message);
