@@ -80,7 +80,7 @@ describe('app basics: probes, errors, headers, static files', () => {
   it('serves Chart.js and the stylesheet itself, with no third-party origin on the page', async () => {
     const chart = await request(ctx.app).get('/static/vendor/chart.js/chart.umd.min.js').expect(200);
     expect(chart.text).to.contain('Chart');
-    await request(ctx.app).get('/static/css/app.css').expect(200).expect('content-type', /css/);
+    await request(ctx.app).get('/static/css/base.css').expect(200).expect('content-type', /css/);
     const page = await request(ctx.app).get('/setup').expect(200);
     const urls = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
     expect(urls.filter((u) => /^(https?:)?\/\//.test(u))).to.deep.equal([]);
