@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import type mongoose from 'mongoose';
 
 import { inSample } from '../../server/autopilot/schedule.js';
 import { dayIn } from '../../server/lib/time-zone.js';
 import { createOutboxMailer } from '../../server/sending/outbox.js';
 import { csrfTokenOf, signedInAs } from '../helpers/agent.js';
+import { autopilotHelpers } from '../helpers/autopilot.js';
 import { TestClock } from '../helpers/clock.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeSurvey } from '../helpers/factories.js';
@@ -18,39 +18,7 @@ describe('autopilot: relationship surveys on a schedule', function () {
   this.timeout(300_000);
   const ctx = useTestContext();
 
-  const service = (clock = ctx.clock) => servicesOf(ctx, { clock, tokenSecret: testSecret }).autopilot;
-
-  /** Contacts that joined long ago (past any delay), straight in the database. */
-  async function contacts(n: number, extra: (i: number) => Record<string, unknown> = () => ({})) {
-    const joined = new Date(ctx.clock.now().getTime() - 400 * DAY);
-    const docs = Array.from({ length: n }, (_, i) => ({
-      email: `c${i}@example.com`,
-      name: `C ${i}`,
-      properties: {},
-      createdAt: joined,
-      ...extra(i),
-    }));
-    const result = await ctx.models.contacts.collection.insertMany(docs);
-    return Object.values(result.insertedIds);
-  }
-
-  async function autopilotSurvey(settings: Record<string, unknown> = {}) {
-    return makeSurvey(ctx, {
-      status: 'active',
-      autopilot: {
-        enabled: true,
-        everyDays: 90,
-        newContactDelayDays: 30,
-        samplePercent: 100,
-        throttleDays: 90,
-        startedAt: ctx.clock.now(),
-        ...settings,
-      },
-    });
-  }
-
-  const invitationsOf = (surveyId: mongoose.Types.ObjectId) =>
-    ctx.models.invitations.find({ surveyId }).sort({ queuedAt: 1 }).lean();
+  const { service, contacts, autopilotSurvey, invitationsOf } = autopilotHelpers(ctx);
 
   it('surveys 900 contacts over 90 days at about 10 a day, each once in the period, across worker restarts, and starts the next period 90 days after each invitation', async () => {
     await contacts(900);
