@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+
+import { changeText, skewOf, trendRowsOf, urlWith } from '../../../server/results/results-view.js';
+import type { SurveyResults } from '../../../server/results/results.service.js';
+
+describe('results page view model', () => {
+  it('writes a change with its sign, a real minus, and no sign when it rounds to zero', () => {
+    expect(changeText(3.24)).to.equal('+3.2');
+    expect(changeText(-3.25)).to.equal('\u22123.3');
+    expect(changeText(0.04)).to.equal('0.0');
+    expect(changeText(-0.04)).to.equal('0.0');
+    expect(changeText(null)).to.equal('');
+    expect(changeText(undefined)).to.equal('');
+  });
+
+  it('builds links that keep the filters, drop defaults and empty values, and escape the rest', () => {
+    const base = '/surveys/abc/results';
+    expect(urlWith(base, { range: '90d', page: 1, comments: 'all', tag: '' }, { page: 2 })).to.equal(
+      `${base}?range=90d&page=2`,
+    );
+    expect(urlWith(base, { page: 1, interval: 'auto' }, {})).to.equal(base);
+    expect(urlWith(base, { prop: 'plan', value: 'a b&c' }, { value: undefined })).to.equal(`${base}?prop=plan`);
+    expect(urlWith(base, { prop: 'plan', value: 'a b&c' }, {})).to.equal(`${base}?prop=plan&value=a+b%26c`);
+  });
+
+  it('says in words which groups answered less or more often, and nothing when none did', () => {
+    const results = {
+      representativeness: {
+        property: 'plan',
+        rows: [
+          { value: 'pro', skew: 'under', responseRate: 12.34 },
+          { value: 'free', skew: 'over', responseRate: 40 },
+          { value: 'team', skew: undefined, responseRate: 25 },
+        ],
+      },
+    } as unknown as SurveyResults;
+    expect(skewOf(results)).to.deep.equal({
+      skewed: true,
+      skewedText:
+        'Customers with plan pro (12.3%) answered less often than the others; plan free (40.0%) answered more often.',
+    });
+    const even = { representativeness: { property: 'plan', rows: [{ value: 'pro', skew: undefined }] } };
+    expect(skewOf(even as unknown as SurveyResults)).to.deep.equal({ skewed: false });
+    expect(skewOf({} as SurveyResults)).to.deep.equal({ skewed: false });
+  });
+
+  it('labels trend points by interval and leaves the interval out where there are no answers', () => {
+    const point = (key: string, from: string, to: string, n: number) => ({
+      key,
+      from,
+      to,
+      few: n < 30,
+      figures: { n, npsRounded: n ? 45 : null, interval: { low: 29.26, high: 58.04 } },
+    });
+    const trend = {
+      interval: 'month',
+      points: [point('2026-01', '2026-01-01', '2026-01-31', 100), point('2026-02', '2026-02-01', '2026-02-28', 0)],
+    } as unknown as SurveyResults['trend'];
+    expect(trendRowsOf(trend)).to.deep.equal([
+      { label: '2026-01-01 – 2026-01-31', short: '2026-01', nps: 45, low: 29.3, high: 58, n: 100, few: false },
+      { label: '2026-02-01 – 2026-02-28', short: '2026-02', nps: null, low: null, high: null, n: 0, few: true },
+    ]);
+  });
+});
