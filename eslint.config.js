@@ -40,6 +40,16 @@ export default tseslint.config(
     rules: { 'max-lines': ['error', { max: 300, skipBlankLines: false, skipComments: false }] },
   },
   {
+    // Tool configuration in CommonJS (dependency-cruiser reads .dependency-cruiser.cjs).
+    files: ['**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { ...globals.node },
+      parserOptions: { projectService: false },
+    },
+  },
+  {
     files: ['public/js/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {

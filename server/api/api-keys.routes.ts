@@ -7,6 +7,7 @@ import { renderInvalid, typedValues } from '../web/forms.js';
 import { parseInput } from '../web/validate.js';
 import { API_SCOPES } from './api-key.model.js';
 import type { ApiKeysService } from './api-keys.service.js';
+import { messages } from './api.messages.js';
 
 export const apiKeyInputSchema = z.object({
   name: z
@@ -47,7 +48,7 @@ export function apiKeysRouter(deps: { apiKeys: ApiKeysService }): Router {
 
   router.post('/api-keys/:id/revoke', requireRole('admin'), async (req, res) => {
     await deps.apiKeys.revoke(req.params.id as string);
-    flash(req, 'success', 'API key revoked: requests with it now get 401.');
+    flash(req, 'success', messages.keyRevoked);
     res.redirect(303, '/api-keys');
   });
 

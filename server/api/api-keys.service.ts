@@ -4,6 +4,7 @@ import type { Clock } from '../lib/clock.js';
 import { NotFoundError } from '../lib/errors.js';
 import { generateToken, hashToken } from '../lib/tokens.js';
 import type { ApiKeyModel, ApiScope } from './api-key.model.js';
+import { messages } from './api.messages.js';
 
 const KEY_PATTERN = /^nps_[A-Za-z0-9_-]{43}$/;
 
@@ -50,10 +51,10 @@ export function createApiKeysService(deps: { apiKeys: ApiKeyModel; clock: Clock 
     },
 
     async revoke(id: string): Promise<void> {
-      if (!mongoose.isValidObjectId(id)) throw new NotFoundError('That API key does not exist.', 'API_KEY_NOT_FOUND');
+      if (!mongoose.isValidObjectId(id)) throw new NotFoundError(messages.keyNotFound, 'API_KEY_NOT_FOUND');
       const doc = await apiKeys.findOneAndUpdate({ _id: id, revokedAt: null }, { $set: { revokedAt: clock.now() } });
       if (!doc && !(await apiKeys.exists({ _id: id })))
-        throw new NotFoundError('That API key does not exist.', 'API_KEY_NOT_FOUND');
+        throw new NotFoundError(messages.keyNotFound, 'API_KEY_NOT_FOUND');
     },
 
     /** The caller behind a bearer key, or null for a malformed, unknown or revoked key (checked by its hash). */

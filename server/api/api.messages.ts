@@ -8,4 +8,6 @@ export const messages = {
   readOnlyKey: 'This API key may only read. Use a key with the read_write scope.',
   sendJson: 'Send the body as JSON (Content-Type: application/json).',
   noEndpoint: (method: string, path: string) => `No API endpoint ${method} ${path}. See /api/openapi.json.`,
+  keyNotFound: 'That API key does not exist.',
+  keyRevoked: 'API key revoked: requests with it now get 401.',
 };

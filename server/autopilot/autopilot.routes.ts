@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { autopilotSettingsSchema } from '../surveys/autopilot.schemas.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
 import { settingsPage } from '../web/settings-page.js';
+import { messages } from './autopilot.messages.js';
 import type { AutopilotService } from './autopilot.service.js';
 
 const dayLabel = new Intl.DateTimeFormat('en-GB', {
@@ -53,9 +54,7 @@ export function autopilotRouter(deps: { surveys: SurveysService; autopilot: Auto
     page,
     save: async (surveyId, input) => {
       await deps.autopilot.update(surveyId, input);
-      return input.enabled
-        ? 'Autopilot saved. Workers queue what is due every minute; the forecast below shows the next 7 days.'
-        : 'Autopilot is off: nothing more is scheduled.';
+      return input.enabled ? messages.saved : messages.off;
     },
     typed: (body) => ({ enabled: body.enabled === 'on' }),
   });

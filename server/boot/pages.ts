@@ -1,10 +1,11 @@
 import type { Express } from 'express';
-import mongoose from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 
 import { accountsRouter } from '../accounts/accounts.routes.js';
 import { apiKeysRouter } from '../api/api-keys.routes.js';
 import { autopilotRouter } from '../autopilot/autopilot.routes.js';
 import { brandingRouter } from '../branding/branding.routes.js';
+import type { Config } from '../config.js';
 import { contactImportRouter, contactsRouter } from '../contacts/contacts.routes.js';
 import { exportsRouter } from '../exports/exports.routes.js';
 import { followUpsRouter } from '../followups/followups.routes.js';
@@ -23,10 +24,19 @@ import type { Csrf } from '../web/csrf.js';
 import { loginRateLimit } from '../web/rate-limit.js';
 import { sessionTerminator } from '../web/session.js';
 import { webhooksRouter } from '../webhooks/webhooks.routes.js';
-import type { AppDeps } from './app.js';
+import type { Models } from './models.js';
+import type { Services } from './services.js';
+
+interface PageDeps {
+  config: Config;
+  connection: Connection;
+  models: Models;
+  services: Services;
+  csrf: Csrf;
+}
 
 /** Every signed-in page, each router given just the services it calls. Every route declares its role. */
-export function mountPages(app: Express, deps: AppDeps & { csrf: Csrf }): void {
+export function mountPages(app: Express, deps: PageDeps): void {
   const { config, connection, services: s, csrf } = deps;
   const { clock } = s;
   app.get('/', requireUser, (_req, res) => {

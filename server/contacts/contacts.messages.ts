@@ -1,4 +1,4 @@
-/** What the contacts domain tells people when something cannot be done, in one place (ready for translation). */
+/** What the contacts domain tells people, in one place (ready for translation). */
 export const messages = {
   notFound: 'That contact does not exist. It may have been deleted.',
   csvUnnamedColumn: (n: number) =>
@@ -10,4 +10,6 @@ export const messages = {
   csvMalformed: (line: number | string, detail: string) =>
     `The file is not valid CSV near line ${line}: ${detail}. Rows before it were imported.`,
   importFailed: 'The import stopped because of an error on our side.',
+  unsubscribed: 'Unsubscribed: this contact will get no more survey email.',
+  deleted: (email: string) => `${email} and their personal data are deleted. Their scores still count, anonymously.`,
 };

@@ -7,6 +7,7 @@ import { flash } from '../web/flash.js';
 import { withUploadedFile } from '../web/upload.js';
 import { parseInput } from '../web/validate.js';
 import type { ContactImportService } from './contact-import.service.js';
+import { messages } from './contacts.messages.js';
 import { contactListQuerySchema } from './contacts.schemas.js';
 import type { ContactsService } from './contacts.service.js';
 
@@ -51,7 +52,7 @@ export function contactsRouter(deps: {
 
   router.post('/contacts/:id/unsubscribe', requireRole('manager'), async (req, res) => {
     await contacts.unsubscribe(req.params.id as string);
-    flash(req, 'success', 'Unsubscribed: this contact will get no more survey email.');
+    flash(req, 'success', messages.unsubscribed);
     res.redirect(303, `/contacts/${req.params.id as string}`);
   });
 
@@ -62,7 +63,7 @@ export function contactsRouter(deps: {
 
   router.post('/contacts/:id/delete', requireRole('manager'), async (req, res) => {
     const { email } = await contacts.remove(req.params.id as string);
-    flash(req, 'success', `${email} and their personal data are deleted. Their scores still count, anonymously.`);
+    flash(req, 'success', messages.deleted(email));
     res.redirect(303, '/contacts');
   });
 

@@ -7,6 +7,7 @@ import type { ContactStore } from '../contacts/contact.store.js';
 import type { Clock } from '../lib/clock.js';
 import { ValidationError } from '../lib/errors.js';
 import type { OrderStore, OrderUpsert } from './order.store.js';
+import { messages } from './orders.messages.js';
 
 const BATCH = 1000;
 const MAX_PROBLEMS = 1000;
@@ -135,21 +136,13 @@ export class OrderImportService {
     } catch (err) {
       const csvErr = err as Partial<CsvError>;
       if (typeof csvErr.code === 'string' && csvErr.code.startsWith('CSV_')) {
-        throw new ValidationError(
-          `The file is not valid CSV: ${csvErr.message ?? csvErr.code}. Rows before it were imported.`,
-          {},
-          'CSV_MALFORMED',
-        );
+        throw new ValidationError(messages.csvMalformed(csvErr.message ?? csvErr.code), {}, 'CSV_MALFORMED');
       }
       throw err;
     }
     await flush();
     if (report.rows === 0) {
-      throw new ValidationError(
-        'The file has no orders. It needs a header row (email,reference,ordered_at,amount,currency) and one row per order.',
-        { file: 'The file has no orders.' },
-        'CSV_EMPTY',
-      );
+      throw new ValidationError(messages.csvEmpty, { file: messages.csvEmptyField }, 'CSV_EMPTY');
     }
     return report;
   }

@@ -5,6 +5,7 @@ import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { parseInput } from '../web/validate.js';
 import { reviewDecisionSchema } from './response.schemas.js';
+import { messages } from './responses.messages.js';
 import type { ReviewService } from './review.service.js';
 
 /**
@@ -37,7 +38,7 @@ export function reviewRouter(deps: { surveys: SurveysService; reviews: ReviewSer
           ? 'Response accepted: it now counts in the figures.'
           : 'Response discarded: it stays stored but never counts.',
       );
-    else flash(req, 'error', 'That response is no longer waiting for review (someone may have decided already).');
+    else flash(req, 'error', messages.reviewDecided);
     res.redirect(303, `/surveys/${survey.id}/review`);
   });
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { parseInput } from '../web/validate.js';
+import { messages } from './responses.messages.js';
 import type { TagsService } from './tags.service.js';
 
 const removeSchema = z.object({ tag: z.string().trim().min(1).max(50) });
@@ -32,11 +33,7 @@ export function tagsRouter(deps: { tags: TagsService }): Router {
   router.post('/tags/remove', requireRole('manager'), async (req, res) => {
     const { tag } = parseInput(removeSchema, req.body);
     const untagged = await deps.tags.remove(tag);
-    flash(
-      req,
-      'success',
-      `Tag "${deps.tags.normalise(tag)}" removed from the list and from ${untagged} ${untagged === 1 ? 'answer' : 'answers'}.`,
-    );
+    flash(req, 'success', messages.tagRemoved(deps.tags.normalise(tag), untagged));
     res.redirect(303, '/tags');
   });
   return router;

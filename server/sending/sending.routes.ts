@@ -9,6 +9,7 @@ import { typedValues } from '../web/forms.js';
 import { parseInput } from '../web/validate.js';
 import { SKIP_LABELS, SKIP_REASONS } from './eligibility.js';
 import type { SendQueue } from './send-queue.service.js';
+import { messages } from './sending.messages.js';
 import { audienceFormSchema, audienceOptionsOf } from './sending.schemas.js';
 
 /** The send page (check who will get it, then send), the progress counts and "resend uncertain". */
@@ -57,11 +58,7 @@ export function sendingRouter(deps: {
       // Only records the request: a send worker creates the invitations, so this returns at once
       // however large the audience.
       await sendQueue.requestQueue(survey.id, audienceOptionsOf(form), req.user!.id);
-      flash(
-        req,
-        'success',
-        'Sending has started: invitations are created and sent in the background. The counts below update as they go out.',
-      );
+      flash(req, 'success', messages.sendingStarted);
     } catch (err) {
       if (!(err instanceof ConflictError) && !(err instanceof ValidationError)) throw err;
       flash(req, 'error', err.message);

@@ -1,8 +1,9 @@
-/** What the webhooks domain tells people when something cannot be done, in one place (ready for translation). */
+/** What the webhooks domain tells people, in one place (ready for translation). */
 export const messages = {
   notFound: 'That webhook does not exist.',
   fullAddress: 'Enter a full address such as https://example.com/hooks/nps.',
   httpOnly: 'Use an http:// or https:// address.',
   chooseEvent: 'Choose at least one event.',
   removed: 'the webhook was removed',
+  removedFlash: 'Webhook removed: it gets no more events.',
 };

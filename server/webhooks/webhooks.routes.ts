@@ -7,6 +7,7 @@ import { flash } from '../web/flash.js';
 import { renderInvalid, typedValues } from '../web/forms.js';
 import { parseInput } from '../web/validate.js';
 import { WEBHOOK_EVENTS } from './webhook.model.js';
+import { messages } from './webhooks.messages.js';
 import type { WebhooksService } from './webhooks.service.js';
 
 const webhookInputSchema = z.object({
@@ -60,7 +61,7 @@ export function webhooksRouter(deps: { surveys: SurveysService; webhooks: Webhoo
 
   router.post('/surveys/:id/webhooks/:hookId/remove', requireRole('admin'), async (req, res) => {
     await deps.webhooks.remove(req.params.id as string, req.params.hookId as string);
-    flash(req, 'success', 'Webhook removed: it gets no more events.');
+    flash(req, 'success', messages.removedFlash);
     res.redirect(303, `/surveys/${req.params.id as string}/webhooks`);
   });
 
