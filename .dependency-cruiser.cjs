@@ -52,6 +52,25 @@ module.exports = {
       },
     },
     {
+      name: 'models-stay-in-their-domain',
+      severity: 'error',
+      comment:
+        "A domain changes another domain's collection through that domain's store, never its model. " +
+        'The read-only queries below (and document types) are the listed exceptions.',
+      from: {
+        path: '^server/([^/]+)/',
+        pathNot: [
+          '^server/boot/',
+          '^server/results/(response-queries|said-vs-did\\.service|aggregates)\\.ts$',
+          '^server/exports/exports\\.service\\.ts$',
+          '^server/api/api\\.router\\.ts$',
+          '^server/sending/unsubscribe\\.service\\.ts$',
+          '^server/autopilot/autopilot(-run|-sync|\\.service)\\.ts$',
+        ],
+      },
+      to: { path: '^server/[^/]+/[^/]+\\.model\\.ts$', pathNot: '^server/$1/' },
+    },
+    {
       name: 'no-test-code-in-server',
       severity: 'error',
       from: { path: '^(server|scripts)/' },
