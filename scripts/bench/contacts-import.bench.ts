@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { openBenchDatabase, trackPeakRss } from './bench-db.js';
+import { countCommands, openBenchDatabase, trackPeakRss } from './bench-db.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' } } });
 const rows = Number(values.rows);
@@ -35,12 +35,14 @@ const db = await openBenchDatabase();
 try {
   const importer = db.services.contactImports;
   const stopRss = trackPeakRss();
+  const commands = countCommands(db.connection);
   let started = performance.now();
   const report = await importer.importCsv(createReadStream(file), {
     onProgress: (n) =>
       process.stderr.write(`\r  imported ${n.toLocaleString('en')} of ${rows.toLocaleString('en')} rows`),
   });
   const importSeconds = (performance.now() - started) / 1000;
+  const importCommands = commands.per(rows, 'row');
   const peakMb = stopRss();
   process.stderr.write('\n');
   if (report.created !== rows || report.skipped !== 0)
@@ -80,6 +82,7 @@ try {
   console.log(
     `bare bulkWrite upserts: ${bareSeconds.toFixed(1)} s = ${Math.round(bareRate).toLocaleString('en')} rows/s`,
   );
+  console.log(`database while importing: ${importCommands}`);
   console.log(`ratio import / bare: ${(importRate / bareRate).toFixed(2)}`);
 } finally {
   await db.close();

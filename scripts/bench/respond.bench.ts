@@ -19,7 +19,7 @@ import { createLogger } from '../../server/lib/logger.js';
 import { createSealer } from '../../server/lib/seal.js';
 import { generateToken, hashToken } from '../../server/lib/tokens.js';
 import { categoryOf, type RepurchaseAnswer } from '../../server/vocabulary/answers.js';
-import { openBenchDatabase } from './bench-db.js';
+import { countCommands, openBenchDatabase } from './bench-db.js';
 
 const { values } = parseArgs({
   options: {
@@ -147,7 +147,10 @@ try {
   await db.models.responses.deleteMany({});
 
   const appServer = await listen(app);
+  const commands = countCommands(db.connection);
   const ours = report('our app (POST /r/<token>)', await drive(appServer.url, tokens, stamps));
+  // Let the last requests' writes that are not awaited (the counts settle) arrive before counting.
+  await new Promise((resolve) => setTimeout(resolve, 500));
   appServer.server.closeAllConnections();
   appServer.server.close();
 
@@ -157,6 +160,7 @@ try {
     { $match: { n: { $gt: 1 } } },
   ]);
   console.log(`stored responses: ${stored} (${duplicates.length} invitations with more than one)`);
+  console.log(`database per stored response: ${commands.per(stored, 'submission')}`);
   console.log(
     `ratio ours / bare: throughput ${(ours.requests.average / baseline.requests.average).toFixed(2)}, p99 ${(ours.latency.p99 / baseline.latency.p99).toFixed(2)}x`,
   );

@@ -10,7 +10,7 @@ import { createTransport } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 
 import { createSmtpMailer } from '../../server/sending/mailer.js';
-import { openBenchDatabase, trackPeakRss } from './bench-db.js';
+import { countCommands, openBenchDatabase, trackPeakRss } from './bench-db.js';
 
 const { values } = parseArgs({
   options: {
@@ -61,13 +61,17 @@ try {
     status: 'active',
   });
 
+  const commands = countCommands(db.connection);
   const stopRss = trackPeakRss();
+  commands.reset();
   let started = performance.now();
   await db.services.sendQueue.queue(String(survey._id), {
     filters: [],
     throttleDays: 0,
   });
   const queueSeconds = (performance.now() - started) / 1000;
+  const queueCommands = commands.per(count, 'invitation');
+  commands.reset();
 
   const mailer = createSmtpMailer({ url, maxConnections: connections, ratePerSecond: 0 });
   started = performance.now();
@@ -85,6 +89,7 @@ try {
     }),
   );
   const sendSeconds = (performance.now() - started) / 1000;
+  const sendCommands = commands.per(count, 'message');
   const peakMb = stopRss();
   process.stderr.write('\n');
   await mailer.close();
@@ -118,6 +123,8 @@ try {
   console.log(
     `survey email: ${count.toLocaleString('en')} sent in ${sendSeconds.toFixed(1)} s = ${Math.round(rate)} messages/s, peak RSS ${peakMb} MB`,
   );
+  console.log(`database while queueing: ${queueCommands}`);
+  console.log(`database while sending: ${sendCommands}`);
   console.log(`bare Nodemailer: ${bareSeconds.toFixed(1)} s = ${Math.round(bareRate)} messages/s`);
   console.log(`ratio survey email / bare: ${(rate / bareRate).toFixed(2)}`);
 } finally {
