@@ -52,3 +52,9 @@ export async function signedInAs(ctx: TestContext, role: Role): Promise<Agent> {
   await signIn(agent, user.email);
   return agent;
 }
+
+/** The session cookie a response sets, if any. */
+export function sessionCookie(res: request.Response): string | undefined {
+  const cookies = res.headers['set-cookie'] as unknown as string[] | undefined;
+  return cookies?.find((c) => c.startsWith('nps.sid='));
+}

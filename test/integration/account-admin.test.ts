@@ -1,13 +1,16 @@
 import { expect } from 'chai';
 import request from 'supertest';
 
-import { browser, createUser, DEFAULT_PASSWORD, formToken, signedInAs, signIn } from '../helpers/agent.js';
+import {
+  browser,
+  createUser,
+  DEFAULT_PASSWORD,
+  formToken,
+  sessionCookie,
+  signedInAs,
+  signIn,
+} from '../helpers/agent.js';
 import { createTestContext, useTestContext } from '../helpers/context.js';
-
-function sessionCookie(res: request.Response): string | undefined {
-  const cookies = res.headers['set-cookie'] as unknown as string[] | undefined;
-  return cookies?.find((c) => c.startsWith('nps.sid='));
-}
 
 describe('accounts: own account, admin controls and sessions', () => {
   const ctx = useTestContext();

@@ -1,13 +1,16 @@
 import { expect } from 'chai';
-import type request from 'supertest';
 
-import { browser, createUser, csrfTokenOf, DEFAULT_PASSWORD, formToken, signedInAs, signIn } from '../helpers/agent.js';
+import {
+  browser,
+  createUser,
+  csrfTokenOf,
+  DEFAULT_PASSWORD,
+  formToken,
+  sessionCookie,
+  signedInAs,
+  signIn,
+} from '../helpers/agent.js';
 import { createTestContext, useTestContext } from '../helpers/context.js';
-
-function sessionCookie(res: request.Response): string | undefined {
-  const cookies = res.headers['set-cookie'] as unknown as string[] | undefined;
-  return cookies?.find((c) => c.startsWith('nps.sid='));
-}
 
 describe('accounts: setup, sign-in and sessions', () => {
   const ctx = useTestContext();
