@@ -137,7 +137,11 @@ export async function startMongoJavaServer(options: {
       if (child.exitCode !== null) return;
       child.stdin.end();
       const timeout = sleep(5000).then(() => 'timeout' as const);
-      if ((await Promise.race([exited, timeout])) === 'timeout') child.kill('SIGKILL');
+      if ((await Promise.race([exited, timeout])) === 'timeout') {
+        child.kill('SIGKILL');
+        // Resolve only once the process is gone, so its port and data file are free for a restart.
+        await exited;
+      }
     },
   };
 }

@@ -41,6 +41,11 @@ describe('faults: the database restarted under load', function () {
     const port = await freePort();
     db = await startMongoJavaServer({ file, port, logger: silent });
     const connection = await connectDatabase(`mongodb://127.0.0.1:${port}/nps`, { timeoutMs: 5000 });
+    // What the driver saw, for the failure message should the recovery stall.
+    const driverEvents: string[] = [];
+    const seen = (line: string) => driverEvents.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
+    connection.getClient().on('serverDescriptionChanged', (e) => seen(`server ${e.newDescription.type}`));
+    connection.getClient().on('serverHeartbeatFailed', (e) => seen(`heartbeat failed: ${e.failure.message}`));
     const models = createModels(connection);
     await ensureIndexes(models);
     const clock = new TestClock();
@@ -99,7 +104,10 @@ describe('faults: the database restarted under load', function () {
       db = await startMongoJavaServer({ file, port, logger: silent });
       const deadline = Date.now() + 90_000;
       while ((await request(app).get('/readyz')).status !== 200) {
-        expect(Date.now(), `ready again within 90 s (mongoose state ${connection.readyState})`).to.be.below(deadline);
+        expect(
+          Date.now(),
+          `ready again within 90 s (mongoose state ${connection.readyState}; driver: ${driverEvents.slice(-8).join(' | ')})`,
+        ).to.be.below(deadline);
         await sleep(250);
       }
       await load;
