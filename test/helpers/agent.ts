@@ -58,3 +58,10 @@ export function sessionCookie(res: request.Response): string | undefined {
   const cookies = res.headers['set-cookie'] as unknown as string[] | undefined;
   return cookies?.find((c) => c.startsWith('nps.sid='));
 }
+
+/** A response parser that collects the whole body as UTF-8 text (supertest leaves text/csv unread). */
+export const utf8Text: Parameters<request.Test['parse']>[0] = (res, callback) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => callback(null, Buffer.concat(chunks).toString('utf8')));
+};

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 
+import { utf8Text } from '../helpers/agent.js';
 import { apiHelpers } from '../helpers/api.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeResponses, makeSurvey, repeat } from '../helpers/factories.js';
@@ -70,11 +71,7 @@ describe('JSON API /api/v1: answers, figures and orders', () => {
       await makeResponses(ctx, survey._id, [3], { comment: '@SUM(1+1)' });
       const res = await api('get', `/surveys/${String(survey._id)}/responses.csv?range=all`, read)
         .buffer(true)
-        .parse((r, cb) => {
-          let text = '';
-          r.on('data', (c: Buffer) => (text += c.toString('utf8')));
-          r.on('end', () => cb(null, text));
-        })
+        .parse(utf8Text)
         .expect(200);
       const rows: Record<string, string>[] = parse(res.body as string, { columns: true });
       expect(rows.map((r) => r.comment)).to.deep.equal(["'@SUM(1+1)"]);

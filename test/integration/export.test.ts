@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 
-import { signedInAs } from '../helpers/agent.js';
+import { signedInAs, utf8Text } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeResponses, makeSurvey, repeat } from '../helpers/factories.js';
 
@@ -48,11 +48,7 @@ describe('CSV export of responses', () => {
     const res = await viewer
       .get(`/surveys/${String(survey._id)}/results/export.csv?range=all`)
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks).toString('utf8')));
-      })
+      .parse(utf8Text)
       .expect(200);
     expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).to.match(/^attachment; filename="customer-nps_all_2026-02-0\d\.csv"$/);

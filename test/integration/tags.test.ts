@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 
-import { signedInAs } from '../helpers/agent.js';
+import { signedInAs, utf8Text } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeResponses, makeSurvey, repeat } from '../helpers/factories.js';
 
@@ -32,11 +32,7 @@ describe('response tags', () => {
     const csv = await manager
       .get(`/surveys/${String(survey._id)}/results/export.csv?range=all`)
       .buffer(true)
-      .parse((r, cb) => {
-        let text = '';
-        r.on('data', (c: Buffer) => (text += c.toString('utf8')));
-        r.on('end', () => cb(null, text));
-      })
+      .parse(utf8Text)
       .expect(200);
     const rows: Record<string, string>[] = parse(csv.body as string, { columns: true });
     expect(rows.filter((r) => r.tags === 'shipping').map((r) => r.comment)).to.deep.equal(['Late delivery']);
