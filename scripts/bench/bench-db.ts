@@ -1,3 +1,5 @@
+import type { Connection } from 'mongoose';
+
 import { createModels, ensureIndexes } from '../../server/boot/models.js';
 import { createServices } from '../../server/boot/services.js';
 import { loadConfig } from '../../server/config.js';
@@ -40,9 +42,7 @@ export function trackPeakRss(): () => number {
 }
 
 /** Counts the database commands the driver sends (by name) from the last reset. */
-export function countCommands(connection: {
-  getClient(): { on(event: 'commandStarted', fn: (e: { commandName: string }) => void): unknown };
-}) {
+export function countCommands(connection: Connection) {
   const counts = new Map<string, number>();
   connection.getClient().on('commandStarted', (e) => counts.set(e.commandName, (counts.get(e.commandName) ?? 0) + 1));
   return {

@@ -63,7 +63,6 @@ try {
 
   const commands = countCommands(db.connection);
   const stopRss = trackPeakRss();
-  commands.reset();
   let started = performance.now();
   await db.services.sendQueue.queue(String(survey._id), {
     filters: [],
