@@ -31,6 +31,8 @@ async function signIn(req: Request, user: CurrentUser, now: Date): Promise<void>
 interface AccountsDeps {
   accounts: AccountsService;
   loginLimiter: RequestHandler;
+  /** Starts the CSRF token of a form an anonymous visitor posts (sign-in, setup). */
+  formToken: RequestHandler;
   now: () => Date;
   /** Ends a user's stored sessions, except the one given. */
   endSessions: (userId: string, keepSessionId?: string) => Promise<number>;
@@ -42,10 +44,10 @@ export function accountsRouter(deps: AccountsDeps): Router {
 }
 
 function signInRoutes(deps: AccountsDeps): Router {
-  const { accounts, loginLimiter, now, endSessions } = deps;
+  const { accounts, loginLimiter, formToken, now, endSessions } = deps;
   const router = Router();
 
-  router.get('/setup', async (_req, res) => {
+  router.get('/setup', formToken, async (_req, res) => {
     if (await accounts.hasAnyUser()) return res.redirect(303, '/login');
     res.render('accounts/setup', { title: 'Set up your admin account', values: {} });
   });
@@ -63,7 +65,7 @@ function signInRoutes(deps: AccountsDeps): Router {
     }
   });
 
-  router.get('/login', async (req, res) => {
+  router.get('/login', formToken, async (req, res) => {
     if (req.user) return res.redirect(303, '/');
     if (!(await accounts.hasAnyUser())) return res.redirect(303, '/setup');
     const next = typeof req.query.next === 'string' ? safeNextPath(req.query.next) : '';

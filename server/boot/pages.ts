@@ -46,6 +46,7 @@ export function mountPages(app: Express, deps: PageDeps): void {
     accountsRouter({
       accounts: s.accounts,
       loginLimiter: loginRateLimit({ counters: deps.models.rateLimits, clock, max: config.loginMaxFailures }),
+      formToken: csrf.formToken,
       now: () => clock.now(),
       endSessions: sessionTerminator(connection),
     }),

@@ -51,9 +51,8 @@ export function brandingRouter(deps: BrandingDeps): Router {
     },
   });
 
-  router.post('/surveys/:id/branding/logo', requireRole('manager'), async (req, res) => {
+  router.post(deps.csrf.uploadRoute('/surveys/:id/branding/logo'), requireRole('manager'), async (req, res) => {
     const surveyId = req.params.id as string;
-    await deps.surveys.get(surveyId);
     try {
       await withUploadedFile(
         req,
@@ -64,7 +63,11 @@ export function brandingRouter(deps: BrandingDeps): Router {
           noFileMessage: messages.noFile,
           tooLargeMessage: messages.uploadTooLarge,
         },
-        async (file) => deps.branding.saveLogo(surveyId, await buffer(file)),
+        // The survey is looked up only once the form's token has been verified.
+        async (file) => {
+          await deps.surveys.get(surveyId);
+          return deps.branding.saveLogo(surveyId, await buffer(file));
+        },
       );
       flash(req, 'success', messages.logoSaved);
       res.redirect(303, `/surveys/${surveyId}/branding`);

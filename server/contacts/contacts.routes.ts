@@ -79,7 +79,7 @@ export function contactImportRouter(deps: { contactImports: ContactImportService
     res.render('contacts/import', importPage);
   });
 
-  router.post('/contacts/import', requireRole('manager'), async (req, res) => {
+  router.post(deps.csrf.uploadRoute('/contacts/import'), requireRole('manager'), async (req, res) => {
     try {
       const { id } = await withUploadedFile(
         req,

@@ -14,7 +14,7 @@ export function ordersRouter(deps: { orderImports: OrderImportService; csrf: Csr
   router.get('/orders/import', requireRole('manager'), (_req, res) => {
     res.render('orders/import', { title: 'Import orders' });
   });
-  router.post('/orders/import', requireRole('manager'), async (req, res) => {
+  router.post(deps.csrf.uploadRoute('/orders/import'), requireRole('manager'), async (req, res) => {
     try {
       const report = await withUploadedFile(req, { csrf: deps.csrf, field: 'file', maxBytes: MAX_BYTES }, (file) =>
         deps.orderImports.importCsv(file),
