@@ -72,6 +72,7 @@ const envSchema = z.object({
   SMTP_MAX_CONNECTIONS: wholeNumber('SMTP_MAX_CONNECTIONS', 1, 100).default(5),
   SMTP_RATE_PER_SECOND: wholeNumber('SMTP_RATE_PER_SECOND', 0, 100_000).default(0),
   WORKER_ENABLED: bool('WORKER_ENABLED').default(true),
+  OUTBOUND_ALLOW_PRIVATE_HOSTS: bool('OUTBOUND_ALLOW_PRIVATE_HOSTS').default(false),
   TOKEN_SECRET: z
     .string()
     .min(32, { error: 'TOKEN_SECRET: expected at least 32 characters (use: openssl rand -base64 48)' })
@@ -120,6 +121,8 @@ export interface Config {
   readonly smtpRatePerSecond: number;
   /** Run a send worker inside the web process (npm start). Turn off where separate `npm run worker` processes send. */
   readonly workerEnabled: boolean;
+  /** Outgoing HTTP (webhooks) may reach loopback and private addresses: for receivers on an internal network. */
+  readonly outboundAllowPrivateHosts: boolean;
   /** Key for sealing link tokens (lib/seal.ts); defaults to one derived from the session secret. */
   readonly tokenSecret: string;
   readonly sessionSecrets: readonly string[];
@@ -187,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpMaxConnections: e.SMTP_MAX_CONNECTIONS,
     smtpRatePerSecond: e.SMTP_RATE_PER_SECOND,
     workerEnabled: e.WORKER_ENABLED,
+    outboundAllowPrivateHosts: e.OUTBOUND_ALLOW_PRIVATE_HOSTS,
     tokenSecret: e.TOKEN_SECRET ?? `token:${e.SESSION_SECRET ?? DEV_SESSION_SECRET}`,
     sessionSecrets: Object.freeze([e.SESSION_SECRET ?? DEV_SESSION_SECRET]),
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,

@@ -12,6 +12,7 @@ import { FollowUpAlerts } from '../followups/followup-alerts.js';
 import { FollowUpsService } from '../followups/followups.service.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { outboundFetch } from '../lib/outbound-http.js';
 import { OrderImportService } from '../orders/order-import.service.js';
 import { DEFAULT_BOT_THRESHOLDS } from '../responses/bot-signals.js';
 import { answersOfContact } from '../responses/contact-answers.js';
@@ -86,12 +87,16 @@ export function createServices(deps: ServicesDeps) {
   const sendQueue = new SendQueue({ ...stores, runs: models.sendRuns, clock, sealer: sealers.linkToken });
   const followUpDeps = { ...stores, users: accounts, clock };
   const followUps = new FollowUpsService(followUpDeps);
+  // The one policy for outgoing HTTP to addresses people type in (lib/outbound-http.ts).
+  const outbound = { allowPrivate: config.outboundAllowPrivateHosts };
   const webhooks = new WebhooksService({
     hooks: models.webhooks,
     deliveries: models.webhookDeliveries,
     clock,
     sealer: sealers.webhookSecret,
     logger,
+    outbound,
+    fetch: outboundFetch(outbound),
   });
   // Every answer that counts is told to webhooks and follow-ups, after it is stored.
   const onSaved: ResponseListener = async (event, doc) => {

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 
+import { maskUrlCredentials } from '../lib/outbound-http.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
 import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
@@ -41,7 +42,8 @@ export function webhooksRouter(deps: { surveys: SurveysService; webhooks: Webhoo
   });
 
   router.post('/surveys/:id/webhooks', requireRole('admin'), async (req, res) => {
-    const surveyId = req.params.id as string;
+    // 404 for a survey that does not exist (or a malformed id) before anything is read or stored.
+    const surveyId = (await deps.surveys.get(req.params.id as string)).id;
     try {
       const input = parseInput(webhookInputSchema, req.body);
       const created = await deps.webhooks.register({
@@ -53,16 +55,22 @@ export function webhooksRouter(deps: { surveys: SurveysService; webhooks: Webhoo
       res.set('Cache-Control', 'no-store');
       res
         .status(201)
-        .render('webhooks/index', await page(surveyId, { created: { url: input.url, secret: created.secret } }));
+        .render(
+          'webhooks/index',
+          await page(surveyId, { created: { url: maskUrlCredentials(input.url), secret: created.secret } }),
+        );
     } catch (err) {
-      renderInvalid(res, 'webhooks/index', err, await page(surveyId, { values: typedValues(req.body) }));
+      const values = typedValues(req.body);
+      if (typeof values.url === 'string') values.url = maskUrlCredentials(values.url);
+      renderInvalid(res, 'webhooks/index', err, await page(surveyId, { values }));
     }
   });
 
   router.post('/surveys/:id/webhooks/:hookId/remove', requireRole('admin'), async (req, res) => {
-    await deps.webhooks.remove(req.params.id as string, req.params.hookId as string);
+    const surveyId = (await deps.surveys.get(req.params.id as string)).id;
+    await deps.webhooks.remove(surveyId, req.params.hookId as string);
     flash(req, 'success', messages.removedFlash);
-    res.redirect(303, `/surveys/${req.params.id as string}/webhooks`);
+    res.redirect(303, `/surveys/${surveyId}/webhooks`);
   });
 
   return router;

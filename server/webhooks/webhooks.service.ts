@@ -4,6 +4,14 @@ import mongoose from 'mongoose';
 import type { Clock } from '../lib/clock.js';
 import { NotFoundError, ValidationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import {
+  checkResolved,
+  checkUrl,
+  maskUrlCredentials,
+  OutboundBlockedError,
+  type OutboundFetch,
+  type OutboundPolicy,
+} from '../lib/outbound-http.js';
 import type { Sealer } from '../lib/seal.js';
 import { ttlCache } from '../lib/ttl-cache.js';
 import { SIGNATURE_HEADER, signatureFor } from './webhook-signature.js';
@@ -20,7 +28,9 @@ export interface WebhooksDeps {
   clock: Clock;
   sealer: Sealer;
   logger?: Logger | undefined;
-  fetchTimeoutMs?: number;
+  /** Which destinations may be called (lib/outbound-http.ts); the same policy builds `fetch`. */
+  outbound: OutboundPolicy;
+  fetch: OutboundFetch;
 }
 
 /**
@@ -46,14 +56,7 @@ export class WebhooksService {
     events: WebhookEvent[];
     createdBy?: string;
   }): Promise<{ id: string; secret: string }> {
-    let url: URL;
-    try {
-      url = new URL(input.url);
-    } catch {
-      throw new ValidationError(messages.fullAddress, { url: messages.fullAddress });
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-      throw new ValidationError(messages.httpOnly, { url: messages.httpOnly });
+    const url = await this.destination(input.url);
     if (input.events.length === 0) throw new ValidationError(messages.chooseEvent, { events: messages.chooseEvent });
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
     const doc = await this.deps.hooks.create({
@@ -68,9 +71,33 @@ export class WebhooksService {
     return { id: String(doc._id), secret };
   }
 
+  /** The URL if it may be called: well formed, http(s), no credentials, a public address (also once resolved). */
+  private async destination(raw: string): Promise<URL> {
+    const refuse = (message: string) => new ValidationError(message, { url: message });
+    let url: URL;
+    try {
+      url = checkUrl(raw, this.deps.outbound);
+    } catch (err) {
+      if (err instanceof OutboundBlockedError) throw refuse(messages.refusedAddress(err.message));
+      throw refuse(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? messages.httpOnly : messages.fullAddress);
+    }
+    try {
+      await checkResolved(url, this.deps.outbound);
+    } catch (err) {
+      if (err instanceof OutboundBlockedError) throw refuse(messages.refusedAddress(err.message));
+      // A name that does not resolve now is kept: DNS may be down; every delivery checks again.
+    }
+    return url;
+  }
+
   async list(surveyId: string) {
     const docs = await this.deps.hooks.find({ surveyId, disabledAt: null }).sort({ createdAt: -1 }).lean();
-    return docs.map((d) => ({ id: String(d._id), url: d.url, events: d.events, createdAt: d.createdAt }));
+    return docs.map((d) => ({
+      id: String(d._id),
+      url: maskUrlCredentials(d.url),
+      events: d.events,
+      createdAt: d.createdAt,
+    }));
   }
 
   async remove(surveyId: string, id: string): Promise<void> {
@@ -182,18 +209,12 @@ export class WebhooksService {
           'X-NPS-Delivery': String(delivery._id),
           [SIGNATURE_HEADER]: signatureFor(sealer.open(hook.secretSealed), Math.floor(now.getTime() / 1000), body),
         };
-        const res = await fetch(hook.url, {
-          method: 'POST',
-          headers,
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(this.deps.fetchTimeoutMs ?? 10_000),
-        });
+        const res = await this.deps.fetch(hook.url, { method: 'POST', headers, body });
         statusCode = res.status;
         await res.body?.cancel();
         if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
       } catch (err) {
-        error = err instanceof Error ? err.message : String(err);
+        error = deliveryError(err);
       }
     }
     const mine = { _id: delivery._id, status: 'delivering' as const, claimedBy: this.workerId };
@@ -218,4 +239,15 @@ export class WebhooksService {
     await deliveries.updateOne(mine, { $set: set, $unset: { claimedBy: 1 } });
     this.deps.logger?.warn({ delivery: String(delivery._id), error, giveUp }, 'webhook delivery failed');
   }
+}
+
+/** What a failed post says in the delivery log: the guard's refusal or the network error, never a URL's credentials. */
+function deliveryError(err: unknown): string {
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : undefined;
+  const message = cause
+    ? `${(err as Error).message}: ${cause.message}`
+    : err instanceof Error
+      ? err.message
+      : String(err);
+  return maskUrlCredentials(message);
 }

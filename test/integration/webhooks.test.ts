@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import request from 'supertest';
 
+import { outboundFetch } from '../../server/lib/outbound-http.js';
 import { createSealer } from '../../server/lib/seal.js';
 import { SIGNATURE_HEADER, verifySignature } from '../../server/webhooks/webhook-signature.js';
 import { WebhooksService } from '../../server/webhooks/webhooks.service.js';
@@ -17,7 +18,8 @@ interface Received {
 }
 
 describe('webhooks', () => {
-  const ctx = useTestContext();
+  // The receiver runs on this machine, as a receiver on an internal network would.
+  const ctx = useTestContext({ OUTBOUND_ALLOW_PRIVATE_HOSTS: 'true' });
   let server: http.Server;
   let url: string;
   let received: Received[];
@@ -50,7 +52,8 @@ describe('webhooks', () => {
       deliveries: ctx.models.webhookDeliveries,
       clock: ctx.clock,
       sealer: createSealer(ctx.config.tokenSecret, 'webhook-secret'),
-      fetchTimeoutMs: 2000,
+      outbound: { allowPrivate: true },
+      fetch: outboundFetch({ allowPrivate: true, timeoutMs: 2000 }),
     });
 
   async function register(surveyId: string) {
