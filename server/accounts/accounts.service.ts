@@ -122,31 +122,68 @@ export class AccountsService {
     const { users, clock } = this.deps;
     if (!mongoose.isValidObjectId(id)) throw notFound();
     if (disabled && id === actingUserId) throw new ConflictError(messages.cannotDisableSelf, 'CANNOT_DISABLE_SELF');
-    const target = await users.findById(id).lean();
-    if (!target) throw notFound();
-    if (disabled && target.role === 'admin' && (await this.activeAdmins()) <= 1)
-      throw new ConflictError(messages.lastAdmin, 'LAST_ADMIN');
-    const update = disabled ? { $set: { disabledAt: clock.now() } } : { $unset: { disabledAt: 1 } };
-    const updated = await users.findOneAndUpdate({ _id: id }, update, { returnDocument: 'after' }).lean();
-    if (!updated) throw notFound();
-    return toView(updated);
+    if (!disabled) {
+      const updated = await users.findOneAndUpdate(
+        { _id: id },
+        { $unset: { disabledAt: 1 } },
+        { returnDocument: 'after' },
+      );
+      if (!updated) throw notFound();
+      return toView(updated.toObject());
+    }
+    return this.removingAdmin(id, { $set: { disabledAt: clock.now() } });
   }
 
   /** Changes a user's role. The last admin cannot be demoted, so the deployment always has one. */
   async changeRole(id: string, role: Role): Promise<UserView> {
-    const { users } = this.deps;
     if (!mongoose.isValidObjectId(id)) throw notFound();
-    const target = await users.findById(id).lean();
-    if (!target) throw notFound();
-    if (target.role === 'admin' && role !== 'admin' && (await this.activeAdmins()) <= 1)
-      throw new ConflictError(messages.lastAdmin, 'LAST_ADMIN');
-    const updated = await users.findOneAndUpdate({ _id: id }, { $set: { role } }, { returnDocument: 'after' }).lean();
-    if (!updated) throw notFound();
-    return toView(updated);
+    if (role === 'admin') {
+      const updated = await this.deps.users.findOneAndUpdate(
+        { _id: id },
+        { $set: { role } },
+        { returnDocument: 'after' },
+      );
+      if (!updated) throw notFound();
+      return toView(updated.toObject());
+    }
+    return this.removingAdmin(id, { $set: { role } });
   }
 
-  private activeAdmins(): Promise<number> {
-    return this.deps.users.countDocuments({ role: 'admin', disabledAt: null });
+  /**
+   * Applies a change that may take away an admin (a demotion or disabling) without ever leaving none,
+   * even when two admins remove each other at the same moment, with no transaction: the target is
+   * first marked "being removed" (one atomic write), then the others are counted, ignoring any admin
+   * marked the same way, and only then is the change applied (clearing the mark). Of two concurrent
+   * removals the later count sees the earlier mark, so at most one of the two goes through. A mark
+   * left by a crashed process is ignored after a minute.
+   */
+  private async removingAdmin(id: string, change: { $set: Partial<User> }): Promise<UserView> {
+    const { users, clock } = this.deps;
+    const now = clock.now();
+    const marked = await users.findOneAndUpdate(
+      { _id: id, role: 'admin', disabledAt: null },
+      { $set: { adminRemovalAt: now } },
+    );
+    if (marked) {
+      const staleMark = new Date(now.getTime() - 60_000);
+      const others = await users.countDocuments({
+        _id: mongoose.trusted({ $ne: marked._id }),
+        role: 'admin',
+        disabledAt: null,
+        $or: [{ adminRemovalAt: null }, { adminRemovalAt: mongoose.trusted({ $lt: staleMark }) }],
+      });
+      if (others < 1) {
+        await users.updateOne({ _id: id, adminRemovalAt: now }, { $unset: { adminRemovalAt: 1 } });
+        throw new ConflictError(messages.lastAdmin, 'LAST_ADMIN');
+      }
+    }
+    const updated = await users.findOneAndUpdate(
+      { _id: id },
+      { ...change, $unset: { adminRemovalAt: 1 } },
+      { returnDocument: 'after' },
+    );
+    if (!updated) throw notFound();
+    return toView(updated.toObject());
   }
 
   private async create(input: UserInput, extra: Partial<Pick<User, 'firstAdmin'>> = {}): Promise<UserView> {

@@ -14,6 +14,8 @@ export const userSchema = new Schema(
     firstAdmin: { type: Boolean },
     lastLoginAt: { type: Date },
     disabledAt: { type: Date },
+    /** Set while a demotion or disabling of this admin is being checked (accounts.service.ts removingAdmin). */
+    adminRemovalAt: { type: Date },
   },
   { timestamps: true },
 );
