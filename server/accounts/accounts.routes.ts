@@ -31,6 +31,8 @@ async function signIn(req: Request, user: CurrentUser, now: Date): Promise<void>
 interface AccountsDeps {
   accounts: AccountsService;
   loginLimiter: RequestHandler;
+  /** Limits wrong current passwords on the password-change form, per user. */
+  passwordCheckLimiter: RequestHandler;
   /** Starts the CSRF token of a form an anonymous visitor posts (sign-in, setup). */
   formToken: RequestHandler;
   now: () => Date;
@@ -99,7 +101,7 @@ function signInRoutes(deps: AccountsDeps): Router {
     res.render('accounts/account', { title: 'Your account' });
   });
 
-  router.post('/account/password', requireRole('viewer'), async (req, res) => {
+  router.post('/account/password', requireRole('viewer'), deps.passwordCheckLimiter, async (req, res) => {
     try {
       const input = parseInput(passwordChangeSchema, req.body);
       await accounts.changePassword(req.user!.id, input.currentPassword, input.password);
@@ -107,6 +109,7 @@ function signInRoutes(deps: AccountsDeps): Router {
       flash(req, 'success', messages.passwordChanged);
       res.redirect(303, '/account');
     } catch (err) {
+      if (err instanceof Error && 'code' in err && err.code === 'WRONG_PASSWORD') res.locals.credentialsRefused = true;
       renderInvalid(res, 'accounts/account', err, { title: 'Your account' });
     }
   });

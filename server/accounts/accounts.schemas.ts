@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { ROLES } from '../vocabulary/roles.js';
 import { messages } from './accounts.messages.js';
+import { passwordWeakness } from './password-strength.js';
 
 const email = z
   .string({ error: 'Enter an email address.' })
@@ -13,7 +14,11 @@ const email = z
 const password = z
   .string({ error: 'Enter a password.' })
   .min(12, { error: messages.passwordLength })
-  .max(256, { error: 'Use at most 256 characters.' });
+  .max(256, { error: 'Use at most 256 characters.' })
+  .superRefine((value, ctx) => {
+    const weakness = passwordWeakness(value);
+    if (weakness) ctx.addIssue({ code: 'custom', message: weakness });
+  });
 
 const name = z.string().trim().max(200, { error: 'Use at most 200 characters.' }).default('');
 

@@ -21,7 +21,7 @@ import { sendingRouter } from '../sending/sending.routes.js';
 import { surveysRouter } from '../surveys/surveys.routes.js';
 import { requireUser } from '../web/auth.js';
 import type { Csrf } from '../web/csrf.js';
-import { loginRateLimit } from '../web/rate-limit.js';
+import { loginRateLimit, passwordCheckRateLimit } from '../web/rate-limit.js';
 import { sessionTerminator } from '../web/session.js';
 import { webhooksRouter } from '../webhooks/webhooks.routes.js';
 import type { Models } from './models.js';
@@ -47,6 +47,11 @@ export function mountPages(app: Express, deps: PageDeps): void {
       accounts: s.accounts,
       loginLimiter: loginRateLimit({ counters: deps.models.rateLimits, clock, max: config.loginMaxFailures }),
       formToken: csrf.formToken,
+      passwordCheckLimiter: passwordCheckRateLimit({
+        counters: deps.models.rateLimits,
+        clock,
+        max: config.loginMaxFailures,
+      }),
       now: () => clock.now(),
       endSessions: sessionTerminator(connection),
     }),

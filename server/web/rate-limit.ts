@@ -111,6 +111,34 @@ export function loginRateLimit(options: {
 }
 
 /**
+ * Wrong current passwords on the password-change form, per signed-in user: the same wall as sign-in
+ * (`max` failures in 15 minutes, then 429), so a stolen session cannot be used to guess the password.
+ * Only a refused current password counts (the route sets `res.locals.credentialsRefused`).
+ */
+export function passwordCheckRateLimit(options: {
+  counters: RateLimitModel;
+  clock: Clock;
+  max: number;
+}): RateLimitRequestHandler {
+  return rateLimit({
+    windowMs: 15 * 60_000,
+    limit: options.max,
+    keyGenerator: (req) => req.user?.id ?? 'anonymous',
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.locals.credentialsRefused !== true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    store: new MongoRateLimitStore(options.counters, 'password-check', options.clock),
+    handler: (_req, res, _next, opts) => {
+      res.status(opts.statusCode).render('errors/429', {
+        title: 'Too many attempts',
+        retryMinutes: Math.ceil(opts.windowMs / 60_000),
+      });
+    },
+  });
+}
+
+/**
  * Unknown or malformed tokens tried on survey and unsubscribe links, per client address: a wall for
  * anyone guessing tokens, invisible to customers. Routers call it only where a token was not found
  * (so a working link costs no counter write) and it answers 429 instead of 404 past the limit.
