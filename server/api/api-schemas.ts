@@ -6,11 +6,8 @@ import { z } from 'zod';
  */
 
 export const objectId = z.string().regex(/^[a-f0-9]{24}$/, { error: 'expected a 24-character hex id' });
-export const propertyKey = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[^$.][^.]*$/, { error: 'property names cannot contain "." or start with "$"' });
+/** Contact property names: the one rule (vocabulary/properties.ts). */
+export { propertyNameSchema as propertyKey } from '../vocabulary/properties.js';
 export const isoDate = z.iso.datetime({
   offset: true,
   error: 'expected an ISO 8601 date-time with offset, e.g. 2026-01-31T23:30:00Z',

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { CsvError } from 'csv-parse';
 
 import { ValidationError } from '../lib/errors.js';
+import { propertyNameProblem } from '../vocabulary/properties.js';
 import { messages } from './contacts.messages.js';
 
 /** The columns that are contact fields; every other column becomes a property. */
@@ -27,7 +28,12 @@ export function normaliseHeader(raw: string[]): string[] {
     if (name === '') throw new ValidationError(messages.csvUnnamedColumn(i + 1), {}, 'CSV_BAD_HEADER');
     const lower = name.toLowerCase();
     if (RESERVED.has(lower)) return lower;
-    return name.replace(/\./g, '_').replace(/^\$/, '_').slice(0, 100);
+    // Dots and a leading $ cannot be stored; they become "_" as people expect. Anything else the
+    // property rule refuses (too long, control characters, __proto__) stops the import, named.
+    const safe = name.replace(/\./g, '_').replace(/^\$/, '_');
+    const problem = propertyNameProblem(safe);
+    if (problem) throw new ValidationError(messages.csvBadColumn(i + 1, safe, problem), {}, 'CSV_BAD_HEADER');
+    return safe;
   });
   // Property names are compared without case: "Plan" and "plan" in one file would split one segment in two.
   const seen = new Set<string>();

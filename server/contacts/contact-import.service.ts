@@ -78,7 +78,6 @@ export class ContactImportService {
         return problems.push({ index, reason: `duplicate in request: ${email} is already at index ${first}`, email });
       }
       seen.set(email, index);
-      // Property names were checked by the caller's schema (no dots, no leading $).
       const upsert = contactUpsertOf(email, row.name ?? '', row.locale ?? '', row.properties ?? {});
       if ('reason' in upsert) return problems.push({ index, reason: upsert.reason, email });
       valid.push(upsert);

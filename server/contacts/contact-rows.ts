@@ -1,6 +1,5 @@
+import { problemOfProperties } from '../vocabulary/properties.js';
 import { contactEmailSchema, localeSchema } from './contacts.schemas.js';
-
-export const MAX_PROPERTY_LENGTH = 500;
 
 /** One validated contact to create or update, keyed by its normalised email. Empty values change nothing. */
 export interface ContactUpsert {
@@ -35,10 +34,9 @@ export function contactUpsertOf(
     return { reason: `${parsedLocale.error.issues[0]?.message ?? 'bad locale'}: "${locale.slice(0, 40)}"` };
   }
   if (name.trim().length > 200) return { reason: 'name is longer than 200 characters' };
-  const tooLong = Object.entries(rest).find(([, v]) => v.length > MAX_PROPERTY_LENGTH);
-  if (tooLong) return { reason: `${tooLong[0]} is longer than ${MAX_PROPERTY_LENGTH} characters` };
-  const properties = Object.entries(rest)
-    .filter(([, value]) => value.trim() !== '')
-    .map(([key, value]): [string, string] => [key, value.trim()]);
+  const given = Object.entries(rest).filter(([, value]) => value.trim() !== '');
+  const problem = problemOfProperties(given);
+  if (problem) return { reason: problem };
+  const properties = given.map(([key, value]): [string, string] => [key, value.trim()]);
   return { email, name: name.trim(), locale: parsedLocale.data, properties };
 }

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
-import { idParamsSchema, MAX_BULK, propertyKey } from '../api/api-schemas.js';
+import { idParamsSchema, MAX_BULK } from '../api/api-schemas.js';
 import { defineEndpoint, type AnyEndpoint } from '../api/endpoint.js';
+import {
+  PROPERTIES_PER_CONTACT_MAX,
+  PROPERTY_NAME_MAX,
+  PROPERTY_VALUE_MAX,
+  rawPropertiesSchema,
+} from '../vocabulary/properties.js';
 import type { ContactImportService } from './contact-import.service.js';
 import type { ContactsService } from './contacts.service.js';
 
@@ -12,7 +18,13 @@ export const contactsBulkSchema = z.strictObject({
         email: z.string().max(254),
         name: z.string().max(200).optional(),
         locale: z.string().max(35).optional(),
-        properties: z.record(propertyKey, z.string().max(500)).optional(),
+        // Checked per contact with the CSV import's rules (contact-rows.ts): a contact with a bad
+        // property is reported in `skipped` and the others are saved.
+        properties: rawPropertiesSchema
+          .optional()
+          .describe(
+            `at most ${PROPERTIES_PER_CONTACT_MAX} per contact; names up to ${PROPERTY_NAME_MAX} characters, no "." or leading "$"; values up to ${PROPERTY_VALUE_MAX}`,
+          ),
       }),
     )
     .min(1)

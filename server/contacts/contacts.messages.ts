@@ -3,6 +3,8 @@ export const messages = {
   notFound: 'That contact does not exist. It may have been deleted.',
   csvUnnamedColumn: (n: number) =>
     `Column ${n} of the header row has no name. Name every column, e.g. email,name,plan.`,
+  csvBadColumn: (n: number, name: string, problem: string) =>
+    `Column ${n} of the header row, "${name.slice(0, 70)}", cannot be a property: its name ${problem}. Rename the column and import again.`,
   csvRepeatedColumn: (name: string) =>
     `The header row names the column "${name}" twice. Give each column its own name.`,
   csvNoEmail: 'The file has no email column. The first row must name the columns, e.g. email,name,plan.',

@@ -1,15 +1,22 @@
 import { z } from 'zod';
 
 import { DEFAULT_THROTTLE_DAYS } from '../vocabulary/defaults.js';
+import { PROPERTY_VALUE_MAX, propertyNameProblem } from '../vocabulary/properties.js';
 import { wholeNumberField } from '../web/form-fields.js';
 import type { AudienceOptions } from './audience.js';
 
 const propertyKey = z
   .string()
   .trim()
-  .max(100)
-  .regex(/^$|^[^$.][^.]*$/, { error: 'Choose a property from the list.' });
-const propertyValue = z.string().trim().max(500, { error: 'Use at most 500 characters.' });
+  .superRefine((name, ctx) => {
+    const problem = name === '' ? undefined : propertyNameProblem(name);
+    if (problem)
+      ctx.addIssue({ code: 'custom', message: `Choose a property from the list: "${name.slice(0, 70)}" ${problem}.` });
+  });
+const propertyValue = z
+  .string()
+  .trim()
+  .max(PROPERTY_VALUE_MAX, { error: `Use at most ${PROPERTY_VALUE_MAX} characters.` });
 
 /** The send form (query string when checking, body when confirming): up to three property filters, a sample, the throttle. */
 export const audienceFormSchema = z

@@ -1,12 +1,7 @@
 import { z } from 'zod';
 
 import { DEFAULT_THROTTLE_DAYS } from '../vocabulary/defaults.js';
-
-const propertyKey = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[^$.][^.]*$/, { error: 'property names cannot contain "." or start with "$"' });
+import { propertiesSchema } from '../vocabulary/properties.js';
 
 /** POST /api/v1/surveys/:id/triggers: "survey this customer N days after their order". */
 export const triggerCreateSchema = z.strictObject({
@@ -20,10 +15,9 @@ export const triggerCreateSchema = z.strictObject({
     email: z.string().max(254),
     name: z.string().max(200).optional(),
     locale: z.string().max(35).optional(),
-    properties: z.record(propertyKey, z.string().max(500)).optional(),
+    properties: propertiesSchema.optional(),
   }),
-  properties: z
-    .record(propertyKey, z.string().max(500))
+  properties: propertiesSchema
     .optional()
     .describe('Set on the contact too (e.g. order_id, product), and snapshotted with their answer.'),
   delayDays: z

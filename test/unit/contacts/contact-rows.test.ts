@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 
-import { contactUpsertOf, emailOf, MAX_PROPERTY_LENGTH } from '../../../server/contacts/contact-rows.js';
+import { contactUpsertOf, emailOf } from '../../../server/contacts/contact-rows.js';
+import { PROPERTY_VALUE_MAX as MAX_PROPERTY_LENGTH } from '../../../server/vocabulary/properties.js';
 
 describe('contact rows (CSV import, API bulk call and triggers)', () => {
   it('normalises an email, or says why it cannot be used and shows it', () => {
