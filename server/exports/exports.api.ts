@@ -2,12 +2,14 @@ import { z } from 'zod';
 
 import { idParamsSchema } from '../api/api-schemas.js';
 import { defineEndpoint, type AnyEndpoint } from '../api/endpoint.js';
-import { resultsQuerySchema } from '../results/results.schemas.js';
-import { summaryQuerySchema } from '../results/summary.api.js';
+import { checkFilters, resultsQuerySchema } from '../results/results.schemas.js';
+import { summaryQueryShape } from '../results/summary.api.js';
 import type { SurveyDetail } from '../surveys/survey-detail.js';
 import type { ExportsService } from './exports.service.js';
 
-export const exportQuerySchema = summaryQuerySchema.extend({ bom: z.enum(['0', '1']).optional() });
+export const exportQuerySchema = z
+  .strictObject({ ...summaryQueryShape, bom: z.enum(['0', '1']).optional() })
+  .superRefine(checkFilters);
 
 /** /surveys/:id/responses.csv: the results page's CSV export, logged with the API key. */
 export function exportsApi(deps: {

@@ -2,7 +2,7 @@
 import { REPURCHASE_LABELS } from '../vocabulary/answers.js';
 import { RANGE_PRESETS, type ResultsQuery } from './results.schemas.js';
 import type { CommentsPage, SurveyResults } from './results.service.js';
-import type { TrendInterval } from './trend.js';
+import { MAX_TREND_POINTS, type TrendInterval } from './trend.js';
 
 export const RANGE_LABELS: Record<(typeof RANGE_PRESETS)[number], string> = {
   '30d': 'Last 30 days',
@@ -119,6 +119,9 @@ export function resultsView(results: SurveyResults, query: ResultsQuery, urls: {
       current: results.trend.interval === i,
     })),
     intervalLabel: INTERVAL_LABELS[results.trend.interval],
+    trendNote: results.trend.asked
+      ? `Grouped by ${INTERVAL_LABELS[results.trend.interval].toLowerCase()}: by ${INTERVAL_LABELS[results.trend.asked].toLowerCase()} this range would have more than ${MAX_TREND_POINTS} points.`
+      : undefined,
     trendRows: trendRows.map((row) => ({
       ...row,
       range: row.low === null ? '' : `${row.low.toFixed(1)} to ${(row.high ?? 0).toFixed(1)}`,

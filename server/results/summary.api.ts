@@ -1,19 +1,13 @@
 import { z } from 'zod';
 
-import { idParamsSchema, propertyKey } from '../api/api-schemas.js';
+import { idParamsSchema } from '../api/api-schemas.js';
 import { defineEndpoint, type AnyEndpoint } from '../api/endpoint.js';
-import { RESPONSE_CHANNELS } from '../vocabulary/answers.js';
-import { RANGE_PRESETS, resultsQuerySchema } from './results.schemas.js';
+import { checkFilters, filterShape, resultsQuerySchema } from './results.schemas.js';
 import type { ResultsService, SurveyResults } from './results.service.js';
 
-export const summaryQuerySchema = z.strictObject({
-  range: z.enum(RANGE_PRESETS).default('90d'),
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
-  prop: propertyKey.optional(),
-  value: z.string().max(200).optional(),
-  channel: z.enum(RESPONSE_CHANNELS).optional(),
-});
+/** The results filters (results.schemas.ts) as the API takes them: the same fields and rules, strict. */
+export const summaryQueryShape = filterShape;
+export const summaryQuerySchema = z.strictObject(summaryQueryShape).superRefine(checkFilters);
 
 /** The results page's figures as the API shows them. */
 export function summaryJson(r: SurveyResults) {

@@ -4,14 +4,23 @@ import type { DayCounts } from './day-counts.js';
 import { differsSignificantly, npsFigures, type NpsFigures } from './nps.js';
 import { daysBetween, inRange, type Period } from './periods.js';
 import { summarise, type Summary } from './summary.js';
-import { autoInterval, countsOf, ROLLING_DAYS, trendOf, type TrendInterval, type TrendPoint } from './trend.js';
+import {
+  autoInterval,
+  countsOf,
+  fittedInterval,
+  ROLLING_DAYS,
+  trendOf,
+  type TrendInterval,
+  type TrendPoint,
+} from './trend.js';
 
 export interface PeriodFigures {
   summary: Summary;
   /** Responses in the same filters flagged as automated (excluded, waiting for review). */
   flagged: number;
   previous: { period: Period; figures: NpsFigures; change: number | null; significant: boolean } | undefined;
-  trend: { interval: TrendInterval; points: TrendPoint[] };
+  /** `asked` is set when the interval asked for would have drawn more than MAX_TREND_POINTS points. */
+  trend: { interval: TrendInterval; asked?: TrendInterval; points: TrendPoint[] };
 }
 
 /** The first day to read: one read covers the period, the previous period and the run-up of a rolling window. */
@@ -48,13 +57,18 @@ export function periodFigures(
   }
   const trendFrom = period.fromDay ?? current[0]?.day ?? today;
   const trendTo = period.toDay ?? today;
-  const interval: TrendInterval =
-    range.interval === 'auto' ? autoInterval(daysBetween(trendFrom, trendTo) + 1) : range.interval;
+  const span = daysBetween(trendFrom, trendTo) + 1;
+  const wanted = range.interval === 'auto' ? autoInterval(span) : range.interval;
+  const interval = fittedInterval(wanted, span);
   return {
     summary,
     flagged,
     previous,
-    trend: { interval, points: trendOf(days, { fromDay: trendFrom, toDay: trendTo }, interval) },
+    trend: {
+      interval,
+      ...(interval !== wanted ? { asked: wanted } : {}),
+      points: trendOf(days, { fromDay: trendFrom, toDay: trendTo }, interval),
+    },
   };
 }
 

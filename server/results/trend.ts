@@ -2,7 +2,7 @@
 import { addDays } from '../lib/time-zone.js';
 import type { DayCounts } from './day-counts.js';
 import { npsFigures, type NpsCounts, type NpsFigures } from './nps.js';
-import { inRange } from './periods.js';
+import { daysBetween, inRange } from './periods.js';
 import type { Cell } from './summary.js';
 
 export type TrendInterval = 'day' | 'week' | 'month' | 'rolling';
@@ -18,6 +18,29 @@ export interface TrendPoint {
 
 /** The trailing window of the "rolling" trend. */
 export const ROLLING_DAYS = 90;
+
+/** No trend has more points than this, whatever the range: a chart of more is unreadable, and costly. */
+export const MAX_TREND_POINTS = 400;
+
+const COARSER = { day: 'week', week: 'month' } as const;
+const BUCKET_DAYS = { day: 1, week: 7, month: 30.4 } as const;
+
+/**
+ * The interval a trend is drawn with: the one asked for unless it would give more than
+ * MAX_TREND_POINTS buckets over `days`, then the next coarser one (day -> week -> month). The rolling
+ * trend keeps its window and spaces its points further apart instead (`rollingStride`).
+ */
+export function fittedInterval(requested: TrendInterval, days: number): TrendInterval {
+  let interval = requested;
+  while (interval !== 'rolling' && interval !== 'month' && days / BUCKET_DAYS[interval] > MAX_TREND_POINTS)
+    interval = COARSER[interval];
+  return interval;
+}
+
+/** Weeks between two points of the rolling trend: 1, or more when a long range would exceed the cap. */
+export function rollingStride(days: number): number {
+  return Math.max(1, Math.ceil(days / 7 / MAX_TREND_POINTS));
+}
 
 /** Day for short ranges, week up to about half a year, month beyond. */
 export function autoInterval(days: number): Exclude<TrendInterval, 'rolling'> {
@@ -77,7 +100,6 @@ export function trendOf(
         cells: [],
       });
     }
-    if (buckets.size > 1000) break; // a day trend over decades would be unreadable anyway
   }
   for (const d of days) {
     const bucket = buckets.get(bucketOf(d.day, interval).key);
@@ -87,12 +109,28 @@ export function trendOf(
 }
 
 function rollingTrend(days: readonly DayCounts[], range: { fromDay: string; toDay: string }): TrendPoint[] {
-  const points: TrendPoint[] = [];
-  for (let end = bucketOf(range.fromDay, 'week').to; end <= addDays(range.toDay, 6); end = addDays(end, 7)) {
+  const stride = 7 * rollingStride(daysBetween(range.fromDay, range.toDay) + 1);
+  const ends: string[] = [];
+  for (let end = bucketOf(range.fromDay, 'week').to; ; end = addDays(end, stride)) {
     const to = end > range.toDay ? range.toDay : end;
-    const from = addDays(to, 1 - ROLLING_DAYS);
-    points.push(point(to, from, to, countsOf(days.filter((d) => inRange(d.day, from, to)).flatMap((d) => d.cells))));
+    ends.push(to);
     if (to === range.toDay) break;
   }
-  return points;
+  // One pass over the days in order: each window adds the days entering it and drops those leaving.
+  const sorted = [...days].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const counts = { promoters: 0, passives: 0, detractors: 0 };
+  const shift = (d: DayCounts, sign: 1 | -1) => {
+    const c = countsOf(d.cells);
+    counts.promoters += sign * c.promoters;
+    counts.passives += sign * c.passives;
+    counts.detractors += sign * c.detractors;
+  };
+  let entered = 0;
+  let left = 0;
+  return ends.map((to) => {
+    const from = addDays(to, 1 - ROLLING_DAYS);
+    while (entered < sorted.length && sorted[entered]!.day <= to) shift(sorted[entered++]!, 1);
+    while (left < entered && sorted[left]!.day < from) shift(sorted[left++]!, -1);
+    return point(to, from, to, { ...counts });
+  });
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 
-import { autoInterval, bucketOf, trendOf } from '../../../server/results/trend.js';
+import { daysBetween } from '../../../server/results/periods.js';
+import { autoInterval, bucketOf, fittedInterval, MAX_TREND_POINTS, trendOf } from '../../../server/results/trend.js';
 
 describe('trend buckets', () => {
   it('chooses day, week or month from the length of the range', () => {
@@ -47,5 +48,32 @@ describe('trend buckets', () => {
       ['2026-01-11', '2025-10-14', 1],
       ['2026-01-18', '2025-10-21', 1],
     ]);
+  });
+});
+
+describe('trend size cap', () => {
+  it('coarsens an interval that would draw more than MAX_TREND_POINTS points', () => {
+    expect(fittedInterval('day', 400)).to.equal('day');
+    expect(fittedInterval('day', 401)).to.equal('week');
+    expect(fittedInterval('day', 7 * 401)).to.equal('month');
+    expect(fittedInterval('week', 365 * 230)).to.equal('month');
+    expect(fittedInterval('rolling', 365 * 230)).to.equal('rolling');
+  });
+
+  it('spaces rolling points so 230 years give at most 400, each still a 90-day window', () => {
+    // One promoter on every day of 2000-2001.
+    const days = Array.from({ length: 731 }, (_, i) => ({
+      day: new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(0, 10),
+      cells: [{ score: 10, repurchase: null, n: 1 }],
+      flagged: 0,
+    }));
+    const points = trendOf(days, { fromDay: '1970-01-01', toDay: '2199-12-31' }, 'rolling');
+    expect(points.length).to.be.within(300, MAX_TREND_POINTS);
+    expect(points.at(-1)!.to).to.equal('2199-12-31');
+    for (const p of points) expect(daysBetween(p.from, p.to)).to.equal(89);
+    const inside = points.filter((p) => p.from >= '2000-01-01' && p.to <= '2001-12-31');
+    expect(inside.length).to.be.at.least(2);
+    for (const p of inside) expect(p.figures.n).to.equal(90);
+    for (const p of points.filter((p) => p.to < '2000-01-01' || p.from > '2001-12-31')) expect(p.figures.n).to.equal(0);
   });
 });
