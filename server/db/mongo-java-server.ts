@@ -75,6 +75,8 @@ export async function ensureLauncherBuilt(logger: Logger): Promise<void> {
 export interface RunningServer {
   uri: string;
   description: string;
+  /** The Java process (crash tests kill it). */
+  pid?: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -133,6 +135,7 @@ export async function startMongoJavaServer(options: {
   return {
     uri: `mongodb://127.0.0.1:${port}/nps`,
     description: options.file ? `mongo-java-server (H2 file ${options.file})` : 'mongo-java-server (in memory)',
+    pid: child.pid,
     async stop() {
       if (child.exitCode !== null) return;
       child.stdin.end();

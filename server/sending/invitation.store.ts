@@ -23,6 +23,13 @@ export interface ClaimedReminder extends ClaimedInvitation {
 const errorText = (message: string) => message.slice(0, 2000);
 
 /**
+ * The write concern of every claim and settle: acknowledged only once on disk (the journal) and, on a
+ * replica set, on a majority - so a claim the worker saw succeed survives a crash or a failover and
+ * the message is never sent again. (Embedded engine: its H2 store commits before it replies.)
+ */
+const DURABLE = { writeConcern: { w: 'majority' as const, journal: true } };
+
+/**
  * The one module that writes the `invitations` collection: the state machine of
  * server/sending/README.md as named transitions. An invitation moves queued -> sending -> sent |
  * failed | uncertain | suppressed; every move is one atomic update whose filter names the state it
@@ -83,7 +90,7 @@ export class InvitationStore {
           update: { $set: { status: 'sending', claimedBy: workerId, claimedAt: now }, $inc: { attempts: 1 } },
         },
       })),
-      { ordered: false },
+      { ordered: false, ...DURABLE },
     );
     // Read back by _id alone (every engine's index): the ones now held by this worker are ours.
     const docs = await this.invitations
@@ -147,7 +154,11 @@ export class InvitationStore {
 
   /** Moves the invitation out of `sending`, only if this worker still holds it. */
   private async settle(id: Id, workerId: string, update: Record<string, unknown>): Promise<boolean> {
-    const result = await this.invitations.updateOne({ _id: id, status: 'sending', claimedBy: workerId }, update);
+    const result = await this.invitations.updateOne(
+      { _id: id, status: 'sending', claimedBy: workerId },
+      update,
+      DURABLE,
+    );
     return result.modifiedCount === 1;
   }
 
@@ -200,6 +211,7 @@ export class InvitationStore {
         {
           returnDocument: 'after',
           projection: { _id: 1, surveyId: 1, contactId: 1, tokenSealed: 1, attempts: 1, reminderAttempts: 1 },
+          ...DURABLE,
         },
       )
       .lean<ClaimedReminder>();
@@ -229,7 +241,7 @@ export class InvitationStore {
   }
 
   private async settleReminder(id: Id, workerId: string, update: Record<string, unknown>): Promise<void> {
-    await this.invitations.updateOne({ _id: id, reminderStatus: 'sending', claimedBy: workerId }, update);
+    await this.invitations.updateOne({ _id: id, reminderStatus: 'sending', claimedBy: workerId }, update, DURABLE);
   }
 
   // ---- What answers record ----

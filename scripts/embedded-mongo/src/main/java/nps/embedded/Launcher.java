@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.util.List;
 
 import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
@@ -40,6 +42,33 @@ public final class Launcher {
     private Launcher() {
     }
 
+    /**
+     * The H2 file backend, but every command's changes are committed to the file before its reply is
+     * sent. H2's MVStore otherwise commits in the background about once a second, so a write the
+     * driver saw acknowledged could be lost when this process is killed - and a lost send claim means
+     * an email sent twice. After commit() the data is in the operating system's file cache: it survives
+     * this process being killed (kill -9 included); it does not claim to survive a power cut. The
+     * driver speaks OP_MSG only (wire version 13), which all arrives through handleMessage.
+     */
+    static final class DurableH2Backend extends H2Backend {
+        DurableH2Backend(String file) {
+            super(file);
+        }
+
+        @Override
+        public Document handleMessage(MongoMessage message) {
+            Document reply = super.handleMessage(message);
+            commitIfChanged();
+            return reply;
+        }
+
+        private void commitIfChanged() {
+            if (getMvStore().hasUnsavedChanges()) {
+                commit();
+            }
+        }
+    }
+
     public static void main(String[] args) throws IOException {
         int port = 0;
         String file = null;
@@ -54,7 +83,7 @@ public final class Launcher {
             }
         }
 
-        MongoBackend backend = file == null ? new MemoryBackend() : new H2Backend(file);
+        MongoBackend backend = file == null ? new MemoryBackend() : new DurableH2Backend(file);
         backend.version(VERSION);
         MongoServer server = new MongoServer(backend);
         server.bind(new InetSocketAddress("127.0.0.1", port));
