@@ -20,12 +20,15 @@ export function summaryJson(r: SurveyResults) {
     detractors: f.detractors,
     nps: f.nps,
     npsRounded: f.npsRounded,
-    interval: { low: f.interval.low, high: f.interval.high, marginOfError: f.interval.marginOfError },
+    // No responses: no interval (null), as the page shows none.
+    interval:
+      f.n === 0 ? null : { low: f.interval.low, high: f.interval.high, marginOfError: f.interval.marginOfError },
     smallSample: f.smallSample,
     flaggedExcluded: r.flagged,
     repurchase: {
       answered: r.summary.repurchase.answered,
-      top2Box: r.summary.repurchase.top2.share,
+      // Nobody answered the repurchase question: no share (null), not 0 %.
+      top2Box: r.summary.repurchase.answered === 0 ? null : r.summary.repurchase.top2.share,
       answers: Object.fromEntries(r.summary.repurchase.answers.map((a) => [a.key, a.n])),
     },
     previous: r.previous
@@ -33,7 +36,8 @@ export function summaryJson(r: SurveyResults) {
           nps: r.previous.figures.nps,
           n: r.previous.figures.n,
           change: r.previous.change,
-          significant: r.previous.significant,
+          // A change needs responses in both periods; without, there is nothing to test (null).
+          significant: r.previous.figures.n === 0 || f.n === 0 ? null : r.previous.significant,
         }
       : null,
     responseRate: r.responseRate,

@@ -62,7 +62,21 @@ describe('JSON API /api/v1: answers, figures and orders', () => {
       expect(res.body.data.interval.low.toFixed(1)).to.equal('29.3');
       expect(res.body.data.interval.high.toFixed(1)).to.equal('58.0');
       expect(res.body.data.repurchase.top2Box).to.equal(100);
+      // The previous 30 days had no responses: there is no change to test.
+      expect(res.body.data.previous).to.include({ n: 0, significant: null });
       await api('get', `/surveys/${String(survey._id)}/summary?range=forever`, read).expect(400);
+    });
+
+    it('summary: no interval and no top-2-box share where there is nothing to compute them from', async () => {
+      const { read } = await keys();
+      const survey = await makeSurvey(ctx, { status: 'active' });
+      const empty = await api('get', `/surveys/${String(survey._id)}/summary?range=30d`, read).expect(200);
+      expect(empty.body.data).to.include({ n: 0, nps: null, interval: null });
+      expect(empty.body.data.repurchase).to.include({ answered: 0, top2Box: null });
+      await makeResponses(ctx, survey._id, [10, 3]); // no repurchase answers
+      const scored = await api('get', `/surveys/${String(survey._id)}/summary?range=30d`, read).expect(200);
+      expect(scored.body.data.interval).to.be.an('object');
+      expect(scored.body.data.repurchase).to.include({ answered: 0, top2Box: null });
     });
 
     it('responses.csv: the same export through the API, logged with the key', async () => {

@@ -52,6 +52,15 @@ describe('webhook destinations: only public addresses, unless configured', () =>
     expect(await ctx.models.webhooks.countDocuments({})).to.equal(0);
   });
 
+  it('is reachable from the survey page for admins (and not offered to managers)', async () => {
+    const survey = await makeSurvey(ctx);
+    const link = `href="/surveys/${String(survey._id)}/webhooks"`;
+    const admin = await signedInAs(ctx, 'admin');
+    expect((await admin.get(`/surveys/${String(survey._id)}`).expect(200)).text).to.contain(link);
+    const manager = await signedInAs(ctx, 'manager');
+    expect((await manager.get(`/surveys/${String(survey._id)}`).expect(200)).text).not.to.contain(link);
+  });
+
   it('answers 404 and stores nothing for a survey that does not exist or a malformed id', async () => {
     const admin = await signedInAs(ctx, 'admin');
     const token = csrfTokenOf((await admin.get('/surveys').expect(200)).text);
