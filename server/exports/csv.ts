@@ -9,28 +9,44 @@ const FORMULA_TRIGGER = /^[=+\-@\t\r\n]/;
 const PLAIN_NUMBER = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /**
+ * A list separator of either kind (comma, or the semicolon of German and other locales) followed by
+ * what would start a formula: a spreadsheet that splits the cell there would read a formula.
+ */
+const SEPARATED_TRIGGER = /([,;])([ \t]*)(?=[=+\-@\t\r\n])/g;
+
+/** Whether the text after a separator would be read as a formula (plain numbers such as "-5" are not). */
+const startsFormula = (rest: string) => FORMULA_TRIGGER.test(rest) && !PLAIN_NUMBER.test(rest.trim());
+
+/**
  * One text cell made safe to open in a spreadsheet: a value that would start a formula gets a
- * leading single quote, as OWASP's CSV injection guidance says (the writer then quotes the field
- * and doubles embedded quotes). Numbers, and text that is a plain number, are written as they are.
+ * leading single quote, as OWASP's CSV injection guidance says, and so does every part after a `,`
+ * or `;` that would start one if a spreadsheet split the cell there ("hello;=cmd|..." becomes
+ * "hello;'=cmd|..."); the writer quotes every cell that contains a separator. Numbers, and text that
+ * is a plain number, are written as they are.
  */
 export function safeCell(value: string | number | boolean | Date | null | undefined): string | number {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? value : '';
   const text = value instanceof Date ? value.toISOString() : String(value);
-  if (FORMULA_TRIGGER.test(text) && !PLAIN_NUMBER.test(text)) return `'${text}`;
-  return text;
+  const inner = text.replace(SEPARATED_TRIGGER, (all: string, sep: string, space: string, offset: number) => {
+    const part = text.slice(offset + all.length).split(/[,;]/)[0] ?? '';
+    return startsFormula(part) ? `${sep}${space}'` : all;
+  });
+  if (FORMULA_TRIGGER.test(inner) && !PLAIN_NUMBER.test(inner)) return `'${inner}`;
+  return inner;
 }
 
 /**
  * An RFC 4180 writer (csv-stringify): comma, CRLF line ends, fields quoted when they contain a comma,
- * quote or line break, embedded quotes doubled, neutralised formula cells always quoted. With `bom`,
+ * semicolon, quote or line break, embedded quotes doubled, neutralised formula cells always quoted. With `bom`,
  * a UTF-8 byte order mark first, so Excel reads accents right.
  */
 export function csvWriter(options: { bom?: boolean } = {}): Stringifier {
   return stringify({
     bom: options.bom === true,
     record_delimiter: '\r\n',
-    quoted_match: [/^'/, /[\r\n]/],
+    // Quoted: neutralised cells, line breaks, and both list separators (a ';' locale splits on ';').
+    quoted_match: [/^'/, /[\r\n]/, /;/],
     cast: { number: (n) => String(n) },
   });
 }

@@ -47,11 +47,23 @@ describe('CSV cells (RFC 4180, formula injection)', () => {
     expect(row).to.deep.equal(['a, b', 'say "hi"', 'line 1\nline 2', 'Zürich']);
   });
 
+  it('neutralises a formula behind a comma or semicolon, and quotes cells with either', async () => {
+    const text = await write([["hello;=cmd|' /C calc'!A0;", 'x,@SUM(A1)', 'price; -12.5', 'a;b']]);
+    expect(text).to.equal('"hello;\'=cmd|\' /C calc\'!A0;","x,\'@SUM(A1)","price; -12.5","a;b"\r\n');
+    // Split on ';' as a German-locale spreadsheet might, even ignoring the quotes: no part is a formula.
+    for (const part of text.trim().split(';')) expect(part.replace(/^"/, ''), part).not.to.match(/^[=+@]/);
+  });
+
   it('round-trips every cell through a real CSV parser, and no text cell starts a formula (property test)', async function () {
     this.timeout(20_000);
+    const triggered = fc.constantFrom(...TRIGGERS).chain((t) => fc.string({ maxLength: 20 }).map((s) => t + s));
     const cell = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 40 }),
-      fc.constantFrom(...TRIGGERS).chain((t) => fc.string({ maxLength: 20 }).map((s) => t + s)),
+      triggered,
+      // Text, a separator of either kind, then something that would start a formula.
+      fc
+        .tuple(fc.string({ maxLength: 10 }), fc.constantFrom(',', ';', ', ', '; '), triggered)
+        .map(([a, sep, b]) => a + sep + b),
       fc.integer({ min: -1_000_000, max: 1_000_000 }),
       fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
     );
@@ -67,8 +79,11 @@ describe('CSV cells (RFC 4180, formula injection)', () => {
               const expected = safeCell(value);
               expect(out).to.equal(String(expected));
               if (typeof value === 'number') expect(Number(out)).to.equal(value);
-              else if (TRIGGERS.some((t) => out.startsWith(t)))
-                expect(out).to.match(/^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i);
+              else
+                // Whole, or split at any comma or semicolon: no part starts a formula unless it is a number.
+                for (const part of [out, ...out.split(/[,;][ \t]*/).slice(1)])
+                  if (TRIGGERS.some((t) => part.startsWith(t)))
+                    expect(part.split(/[,;]/)[0]!.trim()).to.match(/^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i);
             });
           });
         },
