@@ -9,13 +9,14 @@ const FORMULA_TRIGGER = /^[=+\-@\t\r\n]/;
 const PLAIN_NUMBER = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /**
- * A list separator of either kind (comma, or the semicolon of German and other locales) followed by
- * what would start a formula: a spreadsheet that splits the cell there would read a formula.
+ * A list separator of either kind (comma, or the semicolon of German and other locales), any
+ * whitespace (which spreadsheets skip), then what starts a formula: a spreadsheet that splits the cell
+ * there would read a formula.
  */
-const SEPARATED_TRIGGER = /([,;])([ \t]*)(?=[=+\-@\t\r\n])/g;
+const SEPARATED_TRIGGER = /([,;])(\s*)(?=[=+\-@])/g;
 
 /** Whether the text after a separator would be read as a formula (plain numbers such as "-5" are not). */
-const startsFormula = (rest: string) => FORMULA_TRIGGER.test(rest) && !PLAIN_NUMBER.test(rest.trim());
+const startsFormula = (rest: string) => /^[=+\-@]/.test(rest) && !PLAIN_NUMBER.test(rest.trim());
 
 /**
  * One text cell made safe to open in a spreadsheet: a value that would start a formula gets a
