@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 
 import { isDuplicateKeyError } from '../lib/errors.js';
-import { COUNTED_REVIEW_STATES } from '../vocabulary/answers.js';
+import { COUNTED_REVIEW_STATES, REVIEW_STATES, type ReviewState } from '../vocabulary/answers.js';
 import type { CountedState, CountsPort } from './counts-port.js';
 import type { ResponseDoc, ResponseModel } from './response.model.js';
 
@@ -123,9 +123,10 @@ export class ResponseStore {
   /** A survey's responses in _id order after a cursor (and changed since a time), at most `limit`. */
   page(
     surveyId: Id,
-    options: { after?: Id | undefined; since?: Date | undefined; limit: number },
+    options: { after?: Id | undefined; since?: Date | undefined; limit: number; review: readonly ReviewState[] },
   ): Promise<ResponseDoc[]> {
     const filter: Record<string, unknown> = { surveyId };
+    if (options.review.length < REVIEW_STATES.length) filter.review = trusted({ $in: [...options.review] });
     if (options.after) filter._id = trusted({ $gt: options.after });
     if (options.since) filter.updatedAt = trusted({ $gte: options.since });
     return this.responses.find(filter).sort({ _id: 1 }).limit(options.limit).lean<ResponseDoc[]>();

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { idParamsSchema, isoDate, objectId } from '../api/api-schemas.js';
 import { defineEndpoint, type AnyEndpoint } from '../api/endpoint.js';
 import { NotFoundError } from '../lib/errors.js';
+import { COUNTED_REVIEW_STATES, REVIEW_STATES, type ReviewState } from '../vocabulary/answers.js';
 import { responseJson } from './response-json.js';
 import type { ResponseStore } from './response.store.js';
 import { messages } from './responses.messages.js';
@@ -12,7 +13,17 @@ export const responsesQuerySchema = z.strictObject({
   since: isoDate.optional(),
   cursor: objectId.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  review: z
+    .enum(['counted', 'all', ...REVIEW_STATES])
+    .default('counted')
+    .describe(
+      'Which responses: `counted` (default: the ones every figure and the CSV count - not flagged, or accepted), `all`, or one review state. Each row carries its `review` state.',
+    ),
 });
+
+/** The review states a `review` query asks for. */
+const reviewStatesOf = (review: z.infer<typeof responsesQuerySchema>['review']): readonly ReviewState[] =>
+  review === 'counted' ? COUNTED_REVIEW_STATES : review === 'all' ? REVIEW_STATES : [review];
 
 const idOf = (id: string) => new mongoose.Types.ObjectId(id);
 
@@ -25,7 +36,8 @@ export function responsesApi(deps: {
     defineEndpoint({
       method: 'get',
       path: '/surveys/:id/responses',
-      summary: 'List responses, oldest first, with cursor paging; `since` gives those changed since a time',
+      summary:
+        'List counted responses (or, with `review`, others), oldest first, with cursor paging; `since` gives those changed since a time',
       scope: 'read',
       params: idParamsSchema,
       query: responsesQuerySchema,
@@ -35,10 +47,11 @@ export function responsesApi(deps: {
           after: query.cursor ? idOf(query.cursor) : undefined,
           since: query.since ? new Date(query.since) : undefined,
           limit: query.limit + 1,
+          review: reviewStatesOf(query.review),
         });
         const page = docs.slice(0, query.limit);
         return {
-          data: page.map((r) => responseJson(r)),
+          data: page.map((r) => ({ ...responseJson(r), review: r.review })),
           nextCursor: docs.length > query.limit ? String(page[page.length - 1]!._id) : null,
         };
       },

@@ -43,6 +43,28 @@ describe('JSON API /api/v1: answers, figures and orders', () => {
       await api('get', `/surveys/${String(survey._id)}/responses?page=2`, read).expect(400);
     });
 
+    it('responses: only counted ones by default, agreeing with the summary; others on request, with their state', async () => {
+      const { read } = await keys();
+      const survey = await makeSurvey(ctx, { status: 'active' });
+      await makeResponses(ctx, survey._id, [10, 9]);
+      await makeResponses(ctx, survey._id, [0], { review: 'flagged' });
+      await makeResponses(ctx, survey._id, [1], { review: 'discarded' });
+      await makeResponses(ctx, survey._id, [3], { review: 'accepted' });
+      const list = async (qs: string) =>
+        (
+          (await api('get', `/surveys/${String(survey._id)}/responses${qs}`, read).expect(200)).body.data as Array<{
+            score: number;
+            review: string;
+          }>
+        ).map((r) => `${r.score}:${r.review}`);
+      expect(await list('')).to.deep.equal(['10:none', '9:none', '3:accepted']);
+      const summary = await api('get', `/surveys/${String(survey._id)}/summary`, read).expect(200);
+      expect(summary.body.data.n).to.equal(3);
+      expect(await list('?review=flagged')).to.deep.equal(['0:flagged']);
+      expect(await list('?review=all')).to.have.length(5);
+      await api('get', `/surveys/${String(survey._id)}/responses?review=spam`, read).expect(400);
+    });
+
     it('summary: the results page figures for given filters (worked example 60 / 25 / 15)', async () => {
       const { read } = await keys();
       const survey = await makeSurvey(ctx, { status: 'active' });
