@@ -5,6 +5,7 @@ import { defineEndpoint, type AnyEndpoint } from '../api/endpoint.js';
 import { SURVEY_LANGUAGES } from '../vocabulary/languages.js';
 import { autopilotApiSchema, type AutopilotSettingsInput } from './autopilot.schemas.js';
 import type { SurveyDetail } from './survey-detail.js';
+import { STATUS_ACTIONS } from './survey-status.js';
 import type { SurveysService } from './surveys.service.js';
 
 export const surveyCreateSchema = z.strictObject({
@@ -138,6 +139,19 @@ export function surveysApi(deps: {
           });
         }
         if (autopilot) await deps.saveAutopilot(params.id, autopilot);
+        return { data: surveyView(await surveys.get(params.id)) };
+      },
+    }),
+    defineEndpoint({
+      method: 'post',
+      path: '/surveys/:id/status',
+      summary:
+        "Activate, pause, resume or close a survey, with the survey page's rules: activate a draft, pause an active survey, resume a paused one, close any but a closed one (409 otherwise)",
+      scope: 'read_write',
+      params: idParamsSchema,
+      body: z.strictObject({ action: z.enum(STATUS_ACTIONS) }),
+      handle: async ({ params, body }) => {
+        await surveys.changeStatus(params.id, body.action);
         return { data: surveyView(await surveys.get(params.id)) };
       },
     }),

@@ -66,6 +66,24 @@ describe('JSON API /api/v1', () => {
   });
 
   describe('resources', () => {
+    it("surveys: launch, pause, resume and close through the API with the page's rules", async () => {
+      const { read, write } = await keys();
+      const id = (await api('post', '/surveys', write).send({ name: 'Q1', companyName: 'Acme' }).expect(201)).body.data
+        .id as string;
+      const act = (action: string, key = write) => api('post', `/surveys/${id}/status`, key).send({ action });
+      expect((await act('activate').expect(200)).body.data.status).to.equal('active');
+      const again = await act('activate').expect(409);
+      expect(again.body.error.code).to.equal('INVALID_STATUS_CHANGE');
+      expect((await act('pause').expect(200)).body.data.status).to.equal('paused');
+      expect((await act('resume').expect(200)).body.data.status).to.equal('active');
+      expect((await act('close').expect(200)).body.data.status).to.equal('closed');
+      await act('resume').expect(409);
+      await act('launch').expect(400);
+      await act('pause', read).expect(403);
+      await api('post', '/surveys/0123456789abcdef01234567/status', write).send({ action: 'close' }).expect(404);
+      expect((await api('get', `/surveys/${id}`, read).expect(200)).body.data.status).to.equal('closed');
+    });
+
     it('surveys: create, list, get, update; unknown fields and bad values are 400 with fields', async () => {
       const { read, write } = await keys();
       const created = await api('post', '/surveys', write)
@@ -228,6 +246,7 @@ describe('JSON API /api/v1', () => {
       '/api/v1/surveys/{id}/invitations',
       '/api/v1/surveys/{id}/responses',
       '/api/v1/surveys/{id}/responses.csv',
+      '/api/v1/surveys/{id}/status',
       '/api/v1/surveys/{id}/summary',
       '/api/v1/surveys/{id}/triggers',
     ]);
