@@ -14,6 +14,17 @@ export interface OutgoingMessage {
 }
 
 /**
+ * Our own headers (List-Unsubscribe, List-Id, ...) as Nodemailer should send them: exactly as built,
+ * ASCII and free of line breaks by construction. Left to Nodemailer, a value with quotes or commas is
+ * turned into one encoded word, and the <list-id> inside it can no longer be parsed.
+ */
+export function preparedHeaders(headers: Record<string, string>): Record<string, { prepared: true; value: string }> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([key, value]) => [key, { prepared: true, value: value.replace(/[\r\n]+/g, ' ') }]),
+  );
+}
+
+/**
  * Why a send did not succeed, which decides what happens to the invitation:
  * - transient: the server said "try later" (4xx) or we could not reach it; retried with backoff;
  * - permanent: the server refused the recipient or message (5xx); the invitation fails and the
@@ -84,7 +95,7 @@ export function createSmtpMailer(options: { url: string; maxConnections: number;
     kind: 'smtp',
     async send(message) {
       try {
-        await transport.sendMail({ ...message });
+        await transport.sendMail({ ...message, headers: preparedHeaders(message.headers) });
       } catch (err) {
         throw classifySmtpError(err);
       }

@@ -62,6 +62,20 @@ function address(name: string, email: string): string {
 }
 
 /**
+ * RFC 2919 List-Id: an optional phrase and <list-id>. A mailer encodes a header holding any non-ASCII
+ * character as one encoded word, hiding the <list-id> from parsers, so the phrase is the survey name
+ * in ASCII ("Café NPS" -> Cafe NPS; quoted when it needs it, "Acme, Inc."), left out if nothing is left.
+ */
+export function listId(name: string, id: string): string {
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/[^\x20-\x7e]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return ascii ? address(ascii, id) : `<${id}>`;
+}
+
+/**
  * The survey email for one invitation: an HTML part (table layout, inline CSS) with eleven score links
  * and a plain-text part with the same links, in the contact's language where we have it.
  * Headers: List-Unsubscribe with a URL plus List-Unsubscribe-Post (RFC 8058 one-click), List-Id, and a
@@ -145,7 +159,7 @@ export function renderSurveyEmail(input: {
     headers: {
       'List-Unsubscribe': `<${unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      'List-Id': address(survey.name, `survey-${survey.id}.${host}`),
+      'List-Id': listId(survey.name, `survey-${survey.id}.${host}`),
     },
     ...(logo?.attachment ? { attachments: [logo.attachment] } : {}),
     language,

@@ -3,6 +3,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 
 import { generateToken } from '../../../server/lib/tokens.js';
+import { preparedHeaders } from '../../../server/sending/mailer.js';
 import { renderSurveyEmail, type EmailSurvey } from '../../../server/sending/survey-email.js';
 import { pickLanguage } from '../../../server/vocabulary/languages.js';
 
@@ -20,7 +21,8 @@ const survey: EmailSurvey = {
 
 /** Builds the real MIME message with Nodemailer's composer and parses it back with mailparser. */
 async function roundTrip(email: ReturnType<typeof renderSurveyEmail>): Promise<ParsedMail> {
-  const raw = await new MailComposer({ ...email, headers: email.headers }).compile().build();
+  // Headers as the SMTP mailer hands them to Nodemailer.
+  const raw = await new MailComposer({ ...email, headers: preparedHeaders(email.headers) }).compile().build();
   return simpleParser(raw);
 }
 
@@ -74,6 +76,20 @@ describe('survey email', () => {
     });
     expect(mail.html).to.contain(`https://nps.example.com/u/${token}`);
     expect(mail.text).to.contain(`https://nps.example.com/u/${token}`);
+  });
+
+  it('keeps List-Id parseable for names that need quoting or are not ASCII', async () => {
+    const id = 'survey-64b000000000000000000001.nps.example.com';
+    for (const [name, line] of [
+      ['Café NPS', `List-ID: Cafe NPS <${id}>`],
+      ['Acme, Inc.', `List-ID: "Acme, Inc." <${id}>`],
+      ['Say "hi"', `List-ID: "Say \\"hi\\"" <${id}>`],
+      ['日本', `List-ID: <${id}>`],
+    ] as const) {
+      const mail = await roundTrip(render({ survey: { ...survey, name } }));
+      const header = mail.headerLines.find((h) => h.key === 'list-id')?.line.replace(/\r\n\s+/g, ' ');
+      expect(header, name).to.equal(line);
+    }
   });
 
   it('fills {company}, escapes it in HTML, and inlines the CSS', () => {
