@@ -110,16 +110,24 @@ export function createServices(deps: ServicesDeps) {
     thresholds: DEFAULT_BOT_THRESHOLDS,
     onSaved,
   });
+  const outbox = new Outbox(models.outboxMessages);
+  const triggerClaims = new TriggerClaims(models.triggers);
   const contacts = new ContactsService({
     store: stores.contacts,
     clock,
     // In this order; the contact itself goes last, so a deletion that stops halfway can be run again.
     erasers: [
+      // Before the responses lose their link to the contact: the notes on their follow-up cases.
+      { eraseContact: async (id) => stores.cases.eraseNotesOf(await stores.responses.idsOfContact(id)) },
       { eraseContact: (id) => stores.responses.eraseContact(id, clock.now()) },
       stores.invitations,
       stores.skips,
       stores.autopilotEntries,
       stores.orders,
+      webhooks,
+      outbox,
+      contactImports,
+      triggerClaims,
     ],
   });
   const queries = new ResponseQueries({
@@ -155,7 +163,7 @@ export function createServices(deps: ServicesDeps) {
     branding,
     triggers: new TriggersService({
       ...stores,
-      claims: new TriggerClaims(models.triggers),
+      claims: triggerClaims,
       contactImports,
       clock,
       sealer: sealers.linkToken,
@@ -175,7 +183,7 @@ export function createServices(deps: ServicesDeps) {
     }),
     orderImports: new OrderImportService({ orders: stores.orders, contacts: stores.contacts, clock }),
     unsubscribes: new UnsubscribeService({ ...stores, clock }),
-    outbox: new Outbox(models.outboxMessages),
+    outbox,
   };
 
   return {

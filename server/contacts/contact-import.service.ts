@@ -61,6 +61,14 @@ type ParsedItem = ParsedRecord | { skipped: CsvError & { lines?: number } };
 export class ContactImportService {
   constructor(private readonly deps: { contacts: ContactStore; imports: ContactImportModel; clock: Clock }) {}
 
+  /** Part of deleting a contact: import reports stop naming their address. */
+  async eraseContact(_contactId: mongoose.Types.ObjectId, person: { email: string }): Promise<void> {
+    await this.deps.imports.updateMany(
+      { 'problems.email': person.email },
+      { $pull: { problems: { email: person.email } } },
+    );
+  }
+
   /**
    * Upserts contacts given as objects (the API's bulk call, triggers), with the CSV import's rules:
    * keyed by normalised email, empty values leave stored ones alone, bad rows skipped and reported by index.

@@ -29,7 +29,7 @@ export interface ContactDetail extends ContactRow {
  * halfway is finished by running it again.
  */
 export interface ContactEraser {
-  eraseContact(contactId: mongoose.Types.ObjectId): Promise<void>;
+  eraseContact(contactId: mongoose.Types.ObjectId, person: { email: string }): Promise<void>;
 }
 
 export const CONTACTS_PAGE_SIZE = 50;
@@ -121,13 +121,16 @@ export class ContactsService {
   /**
    * Deletes a contact and their personal data: every domain erases what it keeps about them (their
    * responses stay in the figures but lose the link to the person, the comment and the property
-   * snapshot; invitations, skips, schedules and orders go), then the contact. Safe to repeat.
+   * snapshot; delivered invitations stay as anonymous tombstones for the response rate; follow-up
+   * notes, outbox copies, webhook payloads, import reports and trigger links lose them; skips,
+   * schedules and orders go), then the contact. Safe to repeat. `contact-deletion.test.ts` searches
+   * every collection for the person afterwards.
    */
   async remove(id: string): Promise<{ email: string }> {
     const _id = contactIdOf(id);
     const doc = await this.deps.store.findById(_id);
     if (!doc) throw contactNotFound();
-    for (const eraser of this.deps.erasers) await eraser.eraseContact(_id);
+    for (const eraser of this.deps.erasers) await eraser.eraseContact(_id, { email: doc.email });
     await this.deps.store.delete(_id);
     return { email: doc.email };
   }

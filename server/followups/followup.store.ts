@@ -11,6 +11,9 @@ const { trusted } = mongoose;
  * one atomic update whose filter names the statuses it may come from, and is claimed once for an
  * alert digest.
  */
+/** What a note says once the contact it was about has been deleted. */
+export const ERASED_NOTE = '(note removed when the contact was deleted)';
+
 export class FollowUpStore {
   constructor(private readonly cases: FollowUpModel) {}
 
@@ -33,6 +36,19 @@ export class FollowUpStore {
   async step(id: Id, from: readonly FollowUpStatus[] | 'any', update: Record<string, unknown>): Promise<boolean> {
     const filter = from === 'any' ? { _id: id } : { _id: id, status: trusted({ $in: [...from] }) };
     return (await this.cases.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean()) !== null;
+  }
+
+  /**
+   * Part of deleting a contact: the notes on the cases of their responses may quote them (a reply
+   * note holds their address and the message), so each note's text is replaced; who wrote it and
+   * when stay, as does the case.
+   */
+  async eraseNotesOf(responseIds: readonly Id[]): Promise<void> {
+    if (responseIds.length === 0) return;
+    await this.cases.updateMany(
+      { responseId: mongoose.trusted({ $in: [...responseIds] }), 'notes.0': mongoose.trusted({ $exists: true }) },
+      { $set: { 'notes.$[].text': ERASED_NOTE } },
+    );
   }
 
   async addNote(id: Id, note: { authorId: Id; text: string; at: Date }): Promise<void> {

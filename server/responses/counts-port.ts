@@ -20,4 +20,9 @@ export interface CountedState {
  */
 export interface CountsPort {
   applyChange(before: CountedState | null, after: CountedState | null): Promise<void>;
+  /**
+   * Part of deleting a contact: drops the per-value counts of these property values that no longer
+   * count anything, so a value only that person had (a city, a company) is not left behind.
+   */
+  forgetEmptyValues(surveyId: mongoose.Types.ObjectId, values: ReadonlyArray<readonly [string, string]>): Promise<void>;
 }

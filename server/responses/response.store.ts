@@ -153,8 +153,13 @@ export class ResponseStore {
    * a deletion that stops before the counts moved is repaired like any other interrupted write, and
    * running the deletion again finds nothing left to anonymise.
    */
+  /** Ids of a contact's responses (a deletion erases what other domains keep about them). */
+  async idsOfContact(contactId: Id): Promise<Id[]> {
+    return (await this.responses.find({ contactId }).select('_id').lean()).map((r) => r._id);
+  }
+
   async eraseContact(contactId: Id, now: Date): Promise<void> {
-    const answered = await this.responses.find({ contactId }).select('_id submittedAt').lean();
+    const answered = await this.responses.find({ contactId }).select('_id surveyId submittedAt contactSnapshot').lean();
     for (const r of answered) {
       await this.change(
         { _id: r._id, contactId },
@@ -162,6 +167,9 @@ export class ResponseStore {
         r.submittedAt,
         now,
       );
+      const snapshot: unknown = r.contactSnapshot;
+      const values = snapshot instanceof Map ? [...(snapshot as Map<string, string>)] : Object.entries(snapshot ?? {});
+      await this.counts.forgetEmptyValues(r.surveyId, values as [string, string][]);
     }
   }
 

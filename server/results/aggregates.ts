@@ -53,6 +53,24 @@ export class DayCountStore implements CountsPort {
     );
   }
 
+  async forgetEmptyValues(surveyId: Id, values: ReadonlyArray<readonly [string, string]>): Promise<void> {
+    for (const [key, value] of values) {
+      const docs = await this.deps.segmentDays.collection
+        .find({ surveyId, key, value }, { projection: { c: 1, flagged: 1 } })
+        .toArray();
+      for (const doc of docs as unknown as Array<{ _id: string; c?: Record<string, number>; flagged?: number }>) {
+        const cells = Object.entries(doc.c ?? {});
+        if ((doc.flagged ?? 0) !== 0 || cells.some(([, n]) => n !== 0)) continue;
+        // Deleted only if every cell is still 0 (an answer counted meanwhile keeps the document).
+        await this.deps.segmentDays.collection.deleteOne({
+          _id: doc._id,
+          flagged: { $in: [0, null] },
+          ...Object.fromEntries(cells.map(([cell]) => [`c.${cell}`, 0])),
+        } as never);
+      }
+    }
+  }
+
   /**
    * Recomputes the day counts of one survey (or all, or some days of one) from the responses, and the
    * delivered counts from the invitations. For repair; run it when quiet.

@@ -12,7 +12,8 @@ export type InvitationSource = (typeof INVITATION_SOURCES)[number];
 export const invitationSchema = new Schema(
   {
     surveyId: { type: Schema.Types.ObjectId, ref: 'Survey', required: true },
-    contactId: { type: Schema.Types.ObjectId, ref: 'Contact', required: true },
+    // Unset only on the tombstone a deleted contact's delivered invitation leaves (invitation.store.ts).
+    contactId: { type: Schema.Types.ObjectId, ref: 'Contact' },
     // SHA-256 of the link token, for lookup; the token itself is only in the email and, sealed with the
     // app's key (lib/seal.ts), here until the reminder has gone out.
     tokenHash: { type: String, required: true },

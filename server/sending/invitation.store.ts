@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 
 import { isDuplicateKeyError } from '../lib/errors.js';
+import { tombstoneOf } from './invitation-tombstone.js';
 import type { InvitationModel, InvitationStatus } from './invitation.model.js';
 import type { NewInvitation } from './new-invitation.js';
 
@@ -23,9 +24,8 @@ export interface ClaimedReminder extends ClaimedInvitation {
 const errorText = (message: string) => message.slice(0, 2000);
 
 /**
- * The write concern of every claim and settle: acknowledged only once on disk (the journal) and, on a
- * replica set, on a majority - so a claim the worker saw succeed survives a crash or a failover and
- * the message is never sent again. (Embedded engine: its H2 store commits before it replies.)
+ * Claims and settles are acknowledged only once in the journal and, on a replica set, on a majority: a
+ * claim the worker saw succeed survives a crash or failover (embedded H2: commits before replying).
  */
 const DURABLE = { writeConcern: { w: 'majority' as const, journal: true } };
 
@@ -262,7 +262,14 @@ export class InvitationStore {
   }
 
   /** Part of deleting a contact (contacts.service.ts): their invitations go. */
+  /** Part of deleting a contact: delivered invitations become anonymous tombstones, the rest go. Repeatable. */
   async eraseContact(contactId: Id): Promise<void> {
+    const delivered = await this.invitations.find({ contactId, status: 'sent' }).select('_id reminderStatus').lean();
+    if (delivered.length > 0)
+      await this.invitations.collection.bulkWrite(
+        delivered.map((d) => ({ updateOne: { filter: { _id: d._id }, update: tombstoneOf(d) } })),
+        { ordered: false },
+      );
     await this.invitations.deleteMany({ contactId });
   }
 

@@ -16,7 +16,7 @@ export function createOutboxMailer(outbox: OutboxMessageModel): Mailer {
   };
 }
 
-/** The outbox as admins read it. */
+/** The outbox as admins read it (and the person's copies erased with them). */
 export class Outbox {
   constructor(private readonly outbox: OutboxMessageModel) {}
 
@@ -24,6 +24,11 @@ export class Outbox {
   async list(): Promise<{ id: string; to: string; subject: string; createdAt: Date }[]> {
     const docs = await this.outbox.find({}).sort({ createdAt: -1 }).limit(200).select('to subject createdAt').lean();
     return docs.map((m) => ({ id: String(m._id), to: m.to, subject: m.subject, createdAt: m.createdAt }));
+  }
+
+  /** Part of deleting a contact: the copies of the email sent to them go. */
+  async eraseContact(_contactId: mongoose.Types.ObjectId, person: { email: string }): Promise<void> {
+    await this.outbox.deleteMany({ to: person.email });
   }
 
   async get(id: string) {

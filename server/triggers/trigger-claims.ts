@@ -32,6 +32,11 @@ export function requestHashOf(input: unknown): string {
 export class TriggerClaims {
   constructor(private readonly triggers: TriggerModel) {}
 
+  /** Part of deleting a contact: their triggers keep the outcome but lose the link to them. */
+  async eraseContact(contactId: mongoose.Types.ObjectId): Promise<void> {
+    await this.triggers.updateMany({ contactId }, { $unset: { contactId: 1 } });
+  }
+
   /** Claims the key for this request: the new trigger document, or the first request's outcome. */
   async claim(
     surveyId: mongoose.Types.ObjectId,

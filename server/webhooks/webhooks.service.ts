@@ -110,6 +110,16 @@ export class WebhooksService {
     if (res.matchedCount === 0) throw new NotFoundError(messages.notFound, 'WEBHOOK_NOT_FOUND');
   }
 
+  /**
+   * Part of deleting a contact: deliveries not yet made are dropped (the person's data is not sent
+   * after they were deleted), and the stored payload of every other delivery about them is erased.
+   */
+  async eraseContact(contactId: mongoose.Types.ObjectId): Promise<void> {
+    const about = { 'payload.data.contactId': String(contactId) };
+    await this.deps.deliveries.deleteMany({ ...about, status: 'pending' });
+    await this.deps.deliveries.updateMany(about, { $set: { payload: { erased: true } } });
+  }
+
   /** Queues the event for every webhook of the survey that wants it. One insert; nothing is sent here. */
   async enqueue(
     event: WebhookEvent,

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 
+import { resultsQuerySchema } from '../../server/results/results.schemas.js';
 import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeInvitation, makeSurvey } from '../helpers/factories.js';
@@ -35,6 +36,8 @@ describe('result day counts kept as responses arrive and change', () => {
   it('matches a rebuild from the responses after answers, changes, flags, accepts, discards and web-link answers', async () => {
     const survey = await makeSurvey(ctx, { status: 'active' });
     const invitations = await Promise.all(Array.from({ length: 6 }, () => makeInvitation(ctx, { survey })));
+    // Six delivered, as the send worker counts them.
+    await ctx.models.surveys.updateOne({ _id: survey._id }, { $set: { deliveredCount: 6 } });
     await answer(invitations[0]!.token, { score: '9', repurchase: 'probably_would' });
     await answer(invitations[1]!.token, { score: '6' });
     await answer(invitations[1]!.token, { score: '7', repurchase: 'not_sure' });
@@ -89,7 +92,14 @@ describe('result day counts kept as responses arrive and change', () => {
         }))
         .sort((a, b) => `${a.day}${a.channel}${a.value}`.localeCompare(`${b.day}${b.channel}${b.value}`));
     const livePlan = sortDocs(await aggregates.segmentDocsOf(survey._id, 'plan'));
+    const rateOf = async () =>
+      (await ctx.services.results.surveyResults(String(survey._id), resultsQuerySchema.parse({ range: 'all' })))
+        .responseRate;
+    const liveRate = await rateOf();
+    expect(liveRate).to.include({ delivered: 6 });
     await aggregates.rebuild(survey._id);
+    // The deleted contact's delivered invitation still counts in the response rate's denominator.
+    expect(await rateOf()).to.deep.equal(liveRate);
     const rebuilt = await aggregates.daysOf(survey._id, {});
     expect(livePlan).to.deep.equal(sortDocs(await aggregates.segmentDocsOf(survey._id, 'plan')));
     // Pro counts: 7, 1, 8 (the deleted contact's 9 left the segment; the web link has no properties).
