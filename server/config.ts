@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+import { localSecret } from './lib/local-secret.js';
 import { isTimeZone } from './lib/time-zone.js';
 
 /**
@@ -8,7 +9,8 @@ import { isTimeZone } from './lib/time-zone.js';
  * Defaults are chosen so that `npm start` on a fresh clone needs nothing set (see .env.example).
  */
 
-const DEV_SESSION_SECRET = 'development-only-secret-change-me-in-production-0000';
+/** Only under NODE_ENV=test: tests need a secret that is the same in every process of a run. */
+const TEST_SESSION_SECRET = 'test-only-secret-never-used-outside-the-test-suite-0000';
 
 const bool = (name: string) =>
   z
@@ -147,8 +149,8 @@ export interface Config {
   readonly logLevel: string;
   /** Cookies get the Secure flag: on when BASE_URL is https, unless SECURE_COOKIES says otherwise. */
   readonly secureCookies: boolean;
-  /** True when SESSION_SECRET was not set and the development default is in use. */
-  readonly usingDevSessionSecret: boolean;
+  /** Where the generated session secret is kept, when SESSION_SECRET was not set (development). */
+  readonly generatedSessionSecretFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -177,6 +179,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(['SESSION_SECRET: required when NODE_ENV=production (use: openssl rand -base64 48)']);
   }
   const baseUrl = e.BASE_URL ?? `http://localhost:${e.PORT || 3000}`;
+  const dataDir = path.resolve(e.DATA_DIR);
+  // No SESSION_SECRET in development: a random one made once and kept in DATA_DIR (tests: a fixed one).
+  const generated = e.SESSION_SECRET || e.NODE_ENV === 'test' ? undefined : localSecret(dataDir, 'session-secret');
+  const sessionSecret = e.SESSION_SECRET ?? generated?.secret ?? TEST_SESSION_SECRET;
   return Object.freeze({
     env: e.NODE_ENV,
     host: e.HOST,
@@ -184,15 +190,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     baseUrl,
     mongodbUri: e.MONGODB_URI,
     embeddedDb: e.EMBEDDED_DB,
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     smtpMaxConnections: e.SMTP_MAX_CONNECTIONS,
     smtpRatePerSecond: e.SMTP_RATE_PER_SECOND,
     workerEnabled: e.WORKER_ENABLED,
     outboundAllowPrivateHosts: e.OUTBOUND_ALLOW_PRIVATE_HOSTS,
-    tokenSecret: e.TOKEN_SECRET ?? `token:${e.SESSION_SECRET ?? DEV_SESSION_SECRET}`,
-    sessionSecrets: Object.freeze([e.SESSION_SECRET ?? DEV_SESSION_SECRET]),
+    tokenSecret: e.TOKEN_SECRET ?? `token:${sessionSecret}`,
+    sessionSecrets: Object.freeze([sessionSecret]),
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
@@ -206,6 +212,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     secureCookies: e.SECURE_COOKIES ?? baseUrl.startsWith('https://'),
-    usingDevSessionSecret: !e.SESSION_SECRET,
+    generatedSessionSecretFile: generated?.file,
   });
 }

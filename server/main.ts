@@ -11,8 +11,10 @@ import { createLogger } from './lib/logger.js';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.logLevel });
-  if (config.usingDevSessionSecret) {
-    logger.warn('SESSION_SECRET is not set: using the development default. Set it before going live.');
+  if (config.generatedSessionSecretFile) {
+    logger.info(
+      `SESSION_SECRET is not set: using the random secret kept in ${config.generatedSessionSecretFile}. Set SESSION_SECRET (the same in every instance) before going live.`,
+    );
   }
 
   const db = await openDatabaseOrExit({ config, logger, share: true });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 
 import { ConfigError, loadConfig } from '../../server/config.js';
@@ -28,8 +31,28 @@ describe('config', () => {
     expect(config.sessionAbsoluteMs).to.equal(12 * 3_600_000);
     expect(config.loginMaxFailures).to.equal(10);
     expect(config.trustProxy).to.equal(false);
-    expect(config.usingDevSessionSecret).to.be.true;
+    expect(config.generatedSessionSecretFile).to.equal(path.resolve('data', 'session-secret'));
     expect(Object.isFrozen(config)).to.be.true;
+  });
+
+  it('without SESSION_SECRET, makes a random secret once and keeps it in DATA_DIR, readable by its owner only', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nps-config-'));
+    try {
+      const first = loadConfig({ DATA_DIR: dir });
+      const file = path.join(dir, 'session-secret');
+      expect(first.generatedSessionSecretFile).to.equal(file);
+      expect(statSync(file).mode & 0o777).to.equal(0o600);
+      expect(first.sessionSecrets[0]).to.have.length.of.at.least(48);
+      expect(first.sessionSecrets[0]).not.to.contain('secret');
+      const again = loadConfig({ DATA_DIR: dir });
+      expect(again.sessionSecrets).to.deep.equal(first.sessionSecrets);
+      expect(again.tokenSecret).to.equal(first.tokenSecret);
+      const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'nps-config-'));
+      expect(loadConfig({ DATA_DIR: elsewhere }).sessionSecrets).not.to.deep.equal(first.sessionSecrets);
+      rmSync(elsewhere, { recursive: true, force: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names PORT and what it got when PORT is not a number', () => {
@@ -59,7 +82,7 @@ describe('config', () => {
   it('requires SESSION_SECRET in production', () => {
     expect(problemsOf({ NODE_ENV: 'production' })[0]).to.match(/^SESSION_SECRET: required when NODE_ENV=production/);
     const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) });
-    expect(config.usingDevSessionSecret).to.be.false;
+    expect(config.generatedSessionSecretFile).to.equal(undefined);
   });
 
   it('treats empty values as unset', () => {
