@@ -63,6 +63,11 @@ function signInRoutes(deps: AccountsDeps): Router {
       flash(req, 'success', messages.setupWelcome);
       res.redirect(303, '/');
     } catch (err) {
+      if (err instanceof ConflictError) {
+        // Someone else finished the setup first: sign in (or ask them for an account).
+        flash(req, 'info', err.message);
+        return res.redirect(303, '/login');
+      }
       renderInvalid(res, 'accounts/setup', err, { title: 'Set up your admin account', values: typedValues(req.body) });
     }
   });

@@ -50,11 +50,18 @@ export class AccountsService {
 
   /** The one-time setup: creates the first admin. Of two racing submissions exactly one succeeds. */
   async createFirstAdmin(input: SetupInput): Promise<UserView> {
-    if (await this.hasAnyUser()) throw new ConflictError(messages.setupDone, 'SETUP_ALREADY_DONE');
-    return this.create(
-      { email: input.email, name: input.name, password: input.password, role: 'admin' },
-      { firstAdmin: true },
-    );
+    const setupDone = () => new ConflictError(messages.setupDone, 'SETUP_ALREADY_DONE');
+    if (await this.hasAnyUser()) throw setupDone();
+    try {
+      return await this.create(
+        { email: input.email, name: input.name, password: input.password, role: 'admin' },
+        { firstAdmin: true },
+      );
+    } catch (err) {
+      // Two set-ups at once: whichever index the loser hits (email or first admin), setup is done.
+      if (err instanceof ValidationError && (await this.hasAnyUser())) throw setupDone();
+      throw err;
+    }
   }
 
   /** Creates a user with a hashed password; a ValidationError on `email` if the email is taken. */

@@ -84,6 +84,11 @@ export function createApp(deps: AppDeps): Express {
       clock: services.clock,
     }),
   );
+  // Signed-in pages hold customers' data: never kept by the browser's or a proxy's cache.
+  app.use((req, res, next) => {
+    if (req.user) res.set('Cache-Control', 'no-store');
+    next();
+  });
   const csrf = createCsrf();
   app.use(csrf.protect);
   app.use(csrf.exposeToken);

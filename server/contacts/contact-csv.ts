@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import type { CsvError } from 'csv-parse';
 
@@ -78,33 +79,61 @@ export class LineCounter {
   }
 }
 
+/** Whether bytes are UTF-8, allowing the last character to be cut off by the end of the sample. */
+function looksUtf8(head: Buffer, complete: boolean): boolean {
+  for (let cut = 0; cut <= (complete ? 0 : 3) && cut < head.length + 1; cut++)
+    if (isUtf8(head.subarray(0, head.length - cut))) return true;
+  return false;
+}
+
+export type CsvEncoding = 'utf-8' | 'windows-1252';
+
 /**
- * Reads up to the end of the first line to choose the delimiter, and returns a stream that yields
- * every byte of the input unchanged (the part read first included).
+ * Reads the start of the file (the first line, and at least 64 KB) to choose the delimiter and the
+ * encoding: UTF-8 when those bytes are UTF-8, else Windows-1252 (Latin-1 as Excel saves it on Western
+ * European Windows), so "Müller" is read as Müller, not "M\uFFFDller". Returns the whole input as text.
+ * In a file judged UTF-8, bytes that are not UTF-8 further on stop the import with the byte offset.
  */
-export async function sniff(input: Readable): Promise<{ delimiter: ',' | ';'; source: Readable }> {
+export async function sniff(
+  input: Readable,
+): Promise<{ delimiter: ',' | ';'; encoding: CsvEncoding; source: Readable }> {
   const iterator = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   let head = Buffer.alloc(0);
   let finished = false;
-  while (!head.includes(10) && !head.includes(13) && head.length <= 65_536) {
+  while ((!head.includes(10) && !head.includes(13)) || head.length < 65_536) {
     const next = await iterator.next();
     if (next.done) {
       finished = true;
       break;
     }
     head = Buffer.concat([head, Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value)]);
+    if (head.length > 1_048_576) break;
   }
-  const delimiter = sniffDelimiter(head.toString('utf8').split(/\r\n|\n|\r/)[0] ?? '');
+  const encoding: CsvEncoding = looksUtf8(head, finished) ? 'utf-8' : 'windows-1252';
+  const decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8' });
+  const delimiter = sniffDelimiter(new TextDecoder(encoding).decode(head).split(/\r\n|\n|\r/)[0] ?? '');
+  let offset = 0;
+  const decode = (chunk: Buffer, last: boolean) => {
+    try {
+      const text = decoder.decode(chunk, { stream: !last });
+      offset += chunk.length;
+      return text;
+    } catch {
+      throw new ValidationError(messages.csvNotUtf8(offset), {}, 'CSV_NOT_UTF8');
+    }
+  };
   const source = Readable.from(
     (async function* () {
-      if (head.length > 0) yield head;
+      if (head.length > 0) yield decode(head, false);
       while (!finished) {
         const next = await iterator.next();
-        if (next.done) return;
-        yield next.value;
+        if (next.done) break;
+        yield decode(Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value), false);
       }
+      const rest = decode(Buffer.alloc(0), true);
+      if (rest) yield rest;
     })(),
     { objectMode: false },
   );
-  return { delimiter, source };
+  return { delimiter, encoding, source };
 }

@@ -18,6 +18,7 @@ export const contactImportSchema = new Schema(
       default: [],
     },
     problemsTruncated: { type: Boolean, default: false },
+    encoding: { type: String, enum: ['utf-8', 'windows-1252'] },
     // Set when the whole file was refused (no email column, not CSV, too large...).
     failure: { type: String, maxlength: 1000 },
   },

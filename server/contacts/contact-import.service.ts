@@ -5,7 +5,7 @@ import mongoose from 'mongoose';
 
 import type { Clock } from '../lib/clock.js';
 import { AppError, ValidationError } from '../lib/errors.js';
-import { describeCsvError, LineCounter, normaliseHeader, sniff } from './contact-csv.js';
+import { describeCsvError, LineCounter, normaliseHeader, sniff, type CsvEncoding } from './contact-csv.js';
 import type { ContactImportModel } from './contact-import.model.js';
 import { contactUpsertOf, emailOf, type ContactUpsert } from './contact-rows.js';
 import type { ContactStore } from './contact.store.js';
@@ -40,6 +40,8 @@ export interface ImportReport {
   skipped: number;
   problems: ImportProblem[];
   problemsTruncated: boolean;
+  /** How the bytes were read: UTF-8, or Windows-1252 when the file was not UTF-8. */
+  encoding: CsvEncoding;
 }
 
 export interface ContactRowInput {
@@ -106,7 +108,8 @@ export class ContactImportService {
    */
   async importCsv(input: Readable, options: { onProgress?: (rows: number) => void } = {}): Promise<ImportReport> {
     const run = new CsvImportRun(this.deps.contacts, this.deps.clock, options.onProgress);
-    const { delimiter, source } = await sniff(input);
+    const { delimiter, encoding, source } = await sniff(input);
+    run.report.encoding = encoding;
     try {
       await pipeline(source, run.parser(delimiter), (records: AsyncIterable<ParsedItem>) => run.consume(records));
     } catch (err) {
@@ -168,6 +171,7 @@ class CsvImportRun {
     skipped: 0,
     problems: [],
     problemsTruncated: false,
+    encoding: 'utf-8',
   };
   private readonly firstLineOfEmail = new Map<string, number>();
   private readonly lines = new LineCounter();

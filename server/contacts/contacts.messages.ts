@@ -3,6 +3,10 @@ export const messages = {
   notFound: 'That contact does not exist. It may have been deleted.',
   csvUnnamedColumn: (n: number) =>
     `Column ${n} of the header row has no name. Name every column, e.g. email,name,plan.`,
+  csvNotUtf8: (offset: number) =>
+    `The file is not valid UTF-8 after byte ${offset.toLocaleString('en')}. Save it as "CSV UTF-8" and import it again (importing again updates contacts, it never duplicates them).`,
+  csvLatin1:
+    'The file was not UTF-8, so it was read as Windows-1252 (Latin-1, as Excel saves it on Western European Windows). Check that accents look right below; to be sure, save it as "CSV UTF-8".',
   csvBadColumn: (n: number, name: string, problem: string) =>
     `Column ${n} of the header row, "${name.slice(0, 70)}", cannot be a property: its name ${problem}. Rename the column and import again.`,
   csvRepeatedColumn: (name: string) =>

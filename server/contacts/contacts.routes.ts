@@ -99,7 +99,7 @@ export function contactImportRouter(deps: { contactImports: ContactImportService
       return res
         .status(404)
         .render('errors/404', { title: 'Import not found', message: 'That import does not exist.' });
-    res.render('contacts/import-report', { title: 'Import report', run });
+    res.render('contacts/import-report', { title: 'Import report', run, latin1Note: messages.csvLatin1 });
   });
 
   return router;

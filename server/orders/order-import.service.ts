@@ -75,13 +75,20 @@ export class OrderImportService {
   async upsertMany(orders: readonly OrderInput[]) {
     const emails = [...new Set(orders.flatMap((o) => (o.contactEmail ? [o.contactEmail.trim().toLowerCase()] : [])))];
     const byEmail = await this.deps.contacts.idsByEmail(emails);
+    const ids = [...new Set(orders.flatMap((o) => (o.contactId ? [o.contactId] : [])))];
+    const known = await this.deps.contacts.byIds(
+      ids.map((id) => new mongoose.Types.ObjectId(id)),
+      '_id',
+    );
     const problems: { index: number; reason: string }[] = [];
     const rows: OrderUpsert[] = [];
     orders.forEach((o, index) => {
-      const contactId = o.contactId
-        ? new mongoose.Types.ObjectId(o.contactId)
-        : byEmail.get(o.contactEmail!.trim().toLowerCase());
-      if (!contactId) problems.push({ index, reason: `no contact with email ${o.contactEmail}` });
+      const contactId = o.contactId ? known.get(o.contactId)?._id : byEmail.get(o.contactEmail!.trim().toLowerCase());
+      if (!contactId)
+        problems.push({
+          index,
+          reason: o.contactId ? `no contact with id ${o.contactId}` : `no contact with email ${o.contactEmail}`,
+        });
       else
         rows.push({
           contactId,

@@ -67,7 +67,8 @@ export function sendingRouter(deps: {
   });
 
   router.get('/surveys/:id/progress.json', requireRole('viewer'), async (req, res) => {
-    res.json(await sendQueue.progress(req.params.id as string));
+    const survey = await surveys.get(req.params.id as string); // 404 for a survey that does not exist
+    res.json(await sendQueue.progress(survey.id));
   });
 
   router.post('/surveys/:id/resend-uncertain', requireRole('manager'), async (req, res) => {
