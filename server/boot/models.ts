@@ -6,6 +6,7 @@ import { autopilotEntryModel } from '../autopilot/autopilot-entry.model.js';
 import { brandLogoModel } from '../branding/brand-logo.model.js';
 import { contactImportModel } from '../contacts/contact-import.model.js';
 import { contactModel } from '../contacts/contact.model.js';
+import { propertyNameModel } from '../contacts/property-name.model.js';
 import { exportLogModel } from '../exports/export-log.model.js';
 import { followUpModel } from '../followups/followup.model.js';
 import { orderModel } from '../orders/order.model.js';
@@ -28,6 +29,7 @@ export function createModels(connection: Connection) {
     surveys: surveyModel(connection),
     contacts: contactModel(connection),
     contactImports: contactImportModel(connection),
+    propertyNames: propertyNameModel(connection),
     invitations: invitationModel(connection),
     outboxMessages: outboxMessageModel(connection),
     sendSkips: sendSkipModel(connection),

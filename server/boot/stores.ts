@@ -27,7 +27,7 @@ export function createStores(models: Models, timeZone: string) {
   return {
     surveys,
     counts,
-    contacts: new ContactStore(models.contacts),
+    contacts: new ContactStore(models.contacts, models.propertyNames),
     invitations: new InvitationStore(models.invitations),
     skips: new SendSkipStore(models.sendSkips),
     responses: new ResponseStore(models.responses, counts),

@@ -1,9 +1,11 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
-import type mongoose from 'mongoose';
+import mongoose from 'mongoose';
 
 import { isDuplicateKeyError } from '../lib/errors.js';
+import { propertyKeyOf } from '../vocabulary/properties.js';
 import type { ContactUpsert } from './contact-rows.js';
 import type { ContactDoc, ContactModel } from './contact.model.js';
+import type { PropertyNameModel } from './property-name.model.js';
 
 type Id = mongoose.Types.ObjectId;
 
@@ -17,7 +19,48 @@ export const CONTACT_STATE_FIELDS = '_id unsubscribedAt suppressedAt lastSurveye
  * contacts.service.ts runs after every other domain has erased what it holds about the person).
  */
 export class ContactStore {
-  constructor(private readonly contacts: ContactModel) {}
+  constructor(
+    private readonly contacts: ContactModel,
+    /** Also written only here: the spelling each property is stored under (property-name.model.ts). */
+    private readonly propertyNames: PropertyNameModel,
+  ) {}
+
+  /**
+   * The spelling to store each property under, by its lower-case name: the first spelling ever seen
+   * (registered here on first use; names contacts carried before the registry existed count as seen
+   * first). So "Plan" from a later file or API call lands on the existing "plan".
+   */
+  async canonicalNames(names: readonly string[]): Promise<Map<string, string>> {
+    const wanted = new Map<string, string>();
+    for (const name of names) if (!wanted.has(propertyKeyOf(name))) wanted.set(propertyKeyOf(name), name);
+    if (wanted.size === 0) return new Map();
+    const read = async (lowers: string[]) =>
+      (await this.propertyNames.find({ _id: mongoose.trusted({ $in: lowers }) }).lean()).map(
+        (d) => [d._id, d.name] as [string, string],
+      );
+    const found = new Map(await read([...wanted.keys()]));
+    const missing = [...wanted].filter(([lower]) => !found.has(lower));
+    if (missing.length === 0) return found;
+    const carried = new Map<string, string>();
+    for (const key of await this.sampledPropertyKeys())
+      if (!carried.has(propertyKeyOf(key))) carried.set(propertyKeyOf(key), key);
+    try {
+      await this.propertyNames.bulkWrite(
+        missing.map(([lower, spelling]) => ({
+          updateOne: {
+            filter: { _id: lower },
+            update: { $setOnInsert: { name: carried.get(lower) ?? spelling } },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      );
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err; // another import registered it first: read theirs
+    }
+    for (const [lower, name] of await read(missing.map(([lower]) => lower))) found.set(lower, name);
+    return found;
+  }
 
   findById(id: Id): Promise<ContactDoc | null> {
     return this.contacts.findById(id).lean<ContactDoc>();
@@ -72,6 +115,14 @@ export class ContactStore {
 
   /** Property names seen on contacts (from a sample of 2,000), for the filter choices. */
   async knownPropertyKeys(): Promise<string[]> {
+    const registered = (await this.propertyNames.find({}).lean()).map((d) => d.name);
+    const keys = new Map(registered.map((name) => [propertyKeyOf(name), name]));
+    for (const key of await this.sampledPropertyKeys())
+      if (!keys.has(propertyKeyOf(key))) keys.set(propertyKeyOf(key), key);
+    return [...keys.values()].sort((a, b) => a.localeCompare(b));
+  }
+
+  private async sampledPropertyKeys(): Promise<string[]> {
     // A sample is enough to offer the keys; no sort, so no engine has to order every contact first.
     const docs = await this.contacts.collection
       .find({}, { projection: { properties: 1 } })
@@ -89,7 +140,10 @@ export class ContactStore {
    * concurrent import inserted the same email first.
    */
   async upsertMany(rows: readonly ContactUpsert[], now: Date): Promise<{ created: number; updated: number }> {
-    const ops = rows.map((row) => upsertOp(row, now));
+    const names = await this.canonicalNames(rows.flatMap((row) => row.properties.map(([key]) => key)));
+    const ops = rows.map((row) =>
+      upsertOp({ ...row, properties: row.properties.map(([k, v]) => [names.get(propertyKeyOf(k)) ?? k, v]) }, now),
+    );
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await this.contacts.collection.bulkWrite(ops, { ordered: false });

@@ -54,7 +54,11 @@ export const rawPropertiesSchema = z
 export function problemOfProperties(entries: ReadonlyArray<readonly [string, string]>): string | undefined {
   if (entries.length > PROPERTIES_PER_CONTACT_MAX)
     return `has ${entries.length} properties; at most ${PROPERTIES_PER_CONTACT_MAX} are kept per contact`;
+  const seen = new Map<string, string>();
   for (const [name, value] of entries) {
+    const twice = seen.get(propertyKeyOf(name));
+    if (twice !== undefined) return `gives the property "${twice}" twice (as "${twice}" and "${name}")`;
+    seen.set(propertyKeyOf(name), name);
     const problem = propertyNameProblem(name);
     if (problem) return `property name "${name.slice(0, 70)}" ${problem}`;
     if (value.length > PROPERTY_VALUE_MAX) return `${name} is longer than ${PROPERTY_VALUE_MAX} characters`;

@@ -93,6 +93,32 @@ describe('inputs the app accepts are handled; the rest are 400 naming the field'
     expect(await ctx.models.invitations.countDocuments({})).to.equal(0);
   });
 
+  it('compares property names without case across files and the API, keeping the first spelling', async () => {
+    // A contact written before names were registered carries "plan": that spelling wins.
+    await ctx.models.contacts.collection.insertOne({
+      email: 'old@example.com',
+      name: '',
+      properties: { plan: 'Free' },
+    });
+    await ctx.services.contactImports.importCsv(csv('email,Plan,Region\nann@example.com,Pro,EU\n'));
+    const { write } = await keys();
+    const res = await api('post', '/contacts/bulk', write)
+      .send({
+        contacts: [
+          { email: 'bob@example.com', properties: { PLAN: 'Team', region: 'US' } },
+          { email: 'cid@example.com', properties: { plan: 'A', Plan: 'B' } },
+        ],
+      })
+      .expect(200);
+    expect(res.body.data.problems).to.deep.equal([
+      { index: 1, email: 'cid@example.com', reason: 'gives the property "plan" twice (as "plan" and "Plan")' },
+    ]);
+    const props = async (email: string) => (await ctx.models.contacts.findOne({ email }).lean())!.properties;
+    expect(await props('ann@example.com')).to.deep.equal({ plan: 'Pro', Region: 'EU' });
+    expect(await props('bob@example.com')).to.deep.equal({ plan: 'Team', Region: 'US' });
+    expect(await ctx.services.stores.contacts.knownPropertyKeys()).to.deep.equal(['plan', 'Region']);
+  });
+
   it('the CSV import names a header it cannot use, and reports a row with too many properties', async () => {
     for (const [header, why] of [
       ['email,pl\u0000an', 'contains a control character'],
