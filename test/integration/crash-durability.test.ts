@@ -53,7 +53,9 @@ describe('a crash of the app and its embedded database together', function () {
       await db.services.sendQueue.queue(String(survey._id), { filters: [], throttleDays: 90 });
       await db.connection.close();
 
+      // NODE_ENV=test: the test's secrets, so the worker opens the link tokens sealed here.
       const env = (uri: string) => ({
+        NODE_ENV: 'test',
         MONGODB_URI: uri,
         SMTP_URL: smtp.url,
         SMTP_MAX_CONNECTIONS: '5',

@@ -195,6 +195,7 @@ describe('sending: a worker process killed mid-send', function () {
       // The mail server stalls: messages reach it but are never answered, as at a crash mid-DATA.
       smtp.hold = true;
       const proc = runScript('scripts/worker.ts', [], {
+        NODE_ENV: 'test', // the test context's secrets, so the worker can open the sealed link tokens
         MONGODB_URI: testDatabaseUri(),
         SMTP_URL: smtp.url,
         SMTP_MAX_CONNECTIONS: '2',
@@ -213,6 +214,7 @@ describe('sending: a worker process killed mid-send', function () {
       // The worker is started again: it sends everything still queued, and leaves the in-flight ones
       // alone (their claims are younger than the 10-minute lease, so it cannot know their fate yet).
       const restarted = runScript('scripts/worker.ts', [], {
+        NODE_ENV: 'test', // the test context's secrets, so the worker can open the sealed link tokens
         MONGODB_URI: testDatabaseUri(),
         SMTP_URL: smtp.url,
         SMTP_MAX_CONNECTIONS: '2',
