@@ -1,7 +1,7 @@
 /**
  * Results pages at scale: seeds 1,000,000 responses in one survey (size with --responses), recounts
  * the day counts, then times the unfiltered results page (last 12 months), a property-filtered one
- * (plan = Pro) and a segmented one, each the median of --runs requests over HTTP by a signed-in
+ * (plan = Pro), a segmented one and the comments tab, each the median of --runs requests over HTTP by a signed-in
  * viewer. In the same run it times a plain countDocuments over the same responses as the baseline.
  *   npm run bench:results [-- --responses 1000000 --runs 5]
  */
@@ -96,6 +96,10 @@ try {
   const allTime = await timeRuns(() => page('?range=all'));
   const filtered = await timeRuns(() => page('?range=12m&prop=plan&value=Pro'));
   const segmented = await timeRuns(() => page('?range=12m&segment=plan'));
+  const comments = await timeRuns(async () => {
+    const res = await agent.get(`/surveys/${String(surveyId)}/results/comments?range=12m`);
+    if (res.status !== 200) throw new Error(`comments tab answered ${res.status}`);
+  });
   server.close();
 
   console.log(
@@ -115,6 +119,7 @@ try {
   row('results page, all time, unfiltered', allTime, 300);
   row('results page, plan = Pro (property filter)', filtered, 2000);
   row('results page, segmented by plan', segmented, 2000);
+  row('comments tab, last 12 months (first page)', comments, 1000);
   console.log(`peak RSS of this process ${stopRss()} MB`);
 } finally {
   await db.close();

@@ -48,6 +48,8 @@ responseSchema.index({ invitationId: 1 }, { unique: true, sparse: true });
 responseSchema.index({ submissionKey: 1 }, { unique: true, sparse: true });
 responseSchema.index({ surveyId: 1, submittedAt: -1 });
 responseSchema.index({ surveyId: 1, review: 1, submittedAt: -1 });
+// The comments tab's keyset paging: equality on the survey, then the sort (and range) on time and id.
+responseSchema.index({ surveyId: 1, submittedAt: -1, _id: -1 });
 responseSchema.index({ contactId: 1, submittedAt: -1 });
 responseSchema.index({ countsPending: 1 }, { sparse: true });
 

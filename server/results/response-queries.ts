@@ -126,14 +126,24 @@ export class ResponseQueries {
   }
 
   /** One page of counted comments matching `filter`, newest first, with their total. */
-  async comments(filter: Record<string, unknown>, page: (total: number) => { skip: number; limit: number }) {
-    const total = await this.deps.responses.countDocuments(filter);
-    const { skip, limit } = page(total);
+  /**
+   * One page of comments, newest first, after the keyset `before` (submitted time and id of the last
+   * one shown): no count of every match and no skip, so the cost does not grow with the page number.
+   * MongoDB answers it from the { surveyId, submittedAt, _id } index.
+   */
+  async comments(filter: Record<string, unknown>, options: { before?: { at: Date; id: Id }; limit: number }) {
+    const after = options.before
+      ? {
+          $or: [
+            { submittedAt: mongoose.trusted({ $lt: options.before.at }) },
+            { submittedAt: options.before.at, _id: mongoose.trusted({ $lt: options.before.id }) },
+          ],
+        }
+      : {};
     const docs = await this.deps.responses
-      .find(filter)
+      .find({ ...filter, ...after })
       .sort({ submittedAt: -1, _id: -1 })
-      .skip(skip)
-      .limit(limit)
+      .limit(options.limit)
       .select('score category repurchase comment submittedAt channel contactId tags')
       .lean();
     const contactIds = docs.flatMap((d) => (d.contactId ? [d.contactId] : []));
@@ -144,6 +154,6 @@ export class ResponseQueries {
             .select('name email')
             .lean()
         : [];
-    return { total, docs, names: new Map(contacts.map((c) => [String(c._id), c.name || c.email])) };
+    return { docs, names: new Map(contacts.map((c) => [String(c._id), c.name || c.email])) };
   }
 }

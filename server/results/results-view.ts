@@ -74,7 +74,7 @@ export const filtersOf = (query: ResultsQuery): QueryValues => ({
 
 /** The address of the current view with some filters changed (for preset links, tabs and paging). */
 export function urlWith(base: string, query: QueryValues, changes: QueryValues): string {
-  const defaults: QueryValues = { page: 1, comments: 'all', interval: 'auto' };
+  const defaults: QueryValues = { comments: 'all', interval: 'auto' };
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries({ ...query, ...changes })) {
     if (value !== undefined && value !== '' && defaults[key] !== value) params.set(key, String(value));
@@ -139,17 +139,17 @@ export function resultsView(results: SurveyResults, query: ResultsQuery, urls: {
 export function commentsView(comments: CommentsPage, query: ResultsQuery, urls: { results: string; comments: string }) {
   const base = urls.comments;
   const filters = filtersOf(query);
-  const current: QueryValues = { ...filters, comments: query.comments, page: comments.page };
+  const current: QueryValues = { ...filters, comments: query.comments };
   return {
     values: query,
     comments,
     resultsLink: urlWith(urls.results, filters, {}),
     commentFilters: (['all', 'detractor', 'passive', 'promoter'] as const).map((c) => ({
       label: c === 'all' ? 'All' : `${c[0]!.toUpperCase()}${c.slice(1)}s`,
-      url: urlWith(base, current, { comments: c, page: 1 }),
+      url: urlWith(base, current, { comments: c }),
       current: query.comments === c,
     })),
-    prevPage: comments.page > 1 ? urlWith(base, current, { page: comments.page - 1 }) : undefined,
-    nextPage: comments.page < comments.pages ? urlWith(base, current, { page: comments.page + 1 }) : undefined,
+    newestPage: comments.newest ? undefined : urlWith(base, current, {}),
+    olderPage: comments.olderCursor ? urlWith(base, current, { before: comments.olderCursor }) : undefined,
   };
 }

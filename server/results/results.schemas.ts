@@ -85,7 +85,14 @@ export const resultsQuerySchema = z
       blank,
       z.enum(['all', 'promoter', 'passive', 'detractor'], { error: 'Choose which comments to show.' }).default('all'),
     ),
-    page: z.preprocess(blank, z.coerce.number().int().min(1).max(10_000).default(1)),
+    // The comments tab's position: the last comment shown ("<submitted ms>.<id>"); none for the newest.
+    before: z.preprocess(
+      blank,
+      z
+        .string()
+        .regex(/^\d{1,15}\.[a-f0-9]{24}$/, { error: 'That page of comments does not exist; start from the newest.' })
+        .optional(),
+    ),
   })
   .superRefine(checkFilters);
 export type ResultsQuery = z.infer<typeof resultsQuerySchema>;

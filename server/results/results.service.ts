@@ -55,9 +55,10 @@ export interface CommentsPage {
     contactName: string | undefined;
     tags: string[];
   }[];
-  page: number;
-  pages: number;
-  total: number;
+  /** True on the first page (no `before`). */
+  newest: boolean;
+  /** The `before` of the next, older page; undefined when this is the last. */
+  olderCursor: string | undefined;
 }
 
 /**
@@ -127,18 +128,17 @@ export class ResultsService {
       comment: mongoose.trusted({ $nin: ['', null] }),
       ...(query.comments !== 'all' ? { category: query.comments } : {}),
     };
-    let page = 1;
-    let pages = 1;
-    const found = await queries.comments(filter, (total) => {
-      pages = Math.max(1, Math.ceil(total / COMMENTS_PER_PAGE));
-      page = Math.min(query.page, pages);
-      return { skip: (page - 1) * COMMENTS_PER_PAGE, limit: COMMENTS_PER_PAGE };
-    });
+    const [at, id] = query.before?.split('.') ?? [];
+    const before = at && id ? { at: new Date(Number(at)), id: new mongoose.Types.ObjectId(id) } : undefined;
+    // One more than a page: whether there is an older page, without counting every match.
+    const found = await queries.comments(filter, { ...(before ? { before } : {}), limit: COMMENTS_PER_PAGE + 1 });
+    const shown = found.docs.slice(0, COMMENTS_PER_PAGE);
+    const last = shown.at(-1);
     return {
-      page,
-      pages,
-      total: found.total,
-      items: found.docs.map((d) => ({
+      newest: !before,
+      olderCursor:
+        found.docs.length > COMMENTS_PER_PAGE && last ? `${last.submittedAt.getTime()}.${String(last._id)}` : undefined,
+      items: shown.map((d) => ({
         ...responseSummaryOf(d),
         contactId: d.contactId ? String(d.contactId) : undefined,
         contactName: d.contactId ? found.names.get(String(d.contactId)) : undefined,

@@ -15,10 +15,10 @@ describe('results page view model', () => {
 
   it('builds links that keep the filters, drop defaults and empty values, and escape the rest', () => {
     const base = '/surveys/abc/results';
-    expect(urlWith(base, { range: '90d', page: 1, comments: 'all', tag: '' }, { page: 2 })).to.equal(
-      `${base}?range=90d&page=2`,
+    expect(urlWith(base, { range: '90d', comments: 'all', tag: '' }, { before: '1700000000000.abc' })).to.equal(
+      `${base}?range=90d&before=1700000000000.abc`,
     );
-    expect(urlWith(base, { page: 1, interval: 'auto' }, {})).to.equal(base);
+    expect(urlWith(base, { comments: 'all', interval: 'auto' }, {})).to.equal(base);
     expect(urlWith(base, { prop: 'plan', value: 'a b&c' }, { value: undefined })).to.equal(`${base}?prop=plan`);
     expect(urlWith(base, { prop: 'plan', value: 'a b&c' }, {})).to.equal(`${base}?prop=plan&value=a+b%26c`);
   });
