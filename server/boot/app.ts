@@ -16,7 +16,7 @@ import { loadUser } from '../web/auth.js';
 import { createCsrf } from '../web/csrf.js';
 import { errorHandler, notFound } from '../web/error-handler.js';
 import { flashMiddleware } from '../web/flash.js';
-import { helpers } from '../web/helpers/index.js';
+import { helpersFor } from '../web/helpers/index.js';
 import { tokenRateLimit, webLinkRateLimit } from '../web/rate-limit.js';
 import { securityHeaders } from '../web/security.js';
 import { createSessionMiddleware } from '../web/session.js';
@@ -111,7 +111,7 @@ function useViews(app: Express, config: Config): void {
     defaultLayout: 'main',
     layoutsDir: path.join(viewsDir, 'layouts'),
     partialsDir: path.join(viewsDir, 'partials'),
-    helpers,
+    helpers: helpersFor(config.reportTimeZone),
   });
   app.engine('hbs', hbs.engine);
   app.set('view engine', 'hbs');

@@ -20,4 +20,20 @@ describe('survey results in a reporting time zone', () => {
       '(America/New_York)',
     );
   });
+
+  it('shows the comment dates in the reporting time zone, on the day the figures count them', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active' });
+    await makeResponses(ctx, survey._id, [3], {
+      submittedAt: new Date('2026-02-01T04:30:00Z'),
+      comment: 'Late at night',
+      repurchase: 'probably_would',
+    });
+    const viewer = await signedInAs(ctx, 'viewer');
+    const url = `/surveys/${String(survey._id)}/results/comments?range=custom&from=2026-01-31&to=2026-01-31`;
+    const page = (await viewer.get(url).expect(200)).text;
+    expect(page).to.contain('31 Jan 2026, 23:30 GMT-5');
+    expect(page).not.to.contain('UTC');
+    // Labels, not stored codes.
+    expect(page).to.contain('Probably would').and.not.contain('probably_would');
+  });
 });

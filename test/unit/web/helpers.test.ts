@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { z } from 'zod';
 
 import { ValidationError } from '../../../server/lib/errors.js';
-import { formatDate } from '../../../server/web/helpers/format-date.js';
+import { dateFormatter, formatDate } from '../../../server/web/helpers/format-date.js';
 import { json } from '../../../server/web/helpers/json.js';
 import { parseInput } from '../../../server/web/validate.js';
 
@@ -19,6 +19,7 @@ describe('view helpers and input parsing', () => {
     expect(formatDate(new Date('2026-11-23T14:05:00Z'))).to.equal('23 Nov 2026, 14:05 UTC');
     expect(formatDate(undefined)).to.equal('');
     expect(formatDate('not a date')).to.equal('');
+    expect(dateFormatter('America/New_York')(new Date('2026-02-01T04:30:00Z'))).to.equal('31 Jan 2026, 23:30 GMT-5');
   });
 
   it('parseInput: a ValidationError naming each bad field', () => {
