@@ -27,7 +27,8 @@ export const COMMENTS_PER_PAGE = 20;
 
 export interface SurveyResults extends PeriodFigures {
   period: Period;
-  segments: { property: string; rows: SegmentRow[] } | undefined;
+  /** `withoutValue`: responses in the view whose contact had no value for the property (in no row). */
+  segments: { property: string; rows: SegmentRow[]; withoutValue: number } | undefined;
   representativeness:
     { property: string; rows: RepresentativenessRow[]; invited: number; answered: number } | undefined;
   responseRate: { delivered: number; responded: number; rate: number | null };
@@ -201,7 +202,10 @@ export class ResultsService {
             channel: query.channel,
           })
         : await this.deps.queries.segmentCounts(this.deps.queries.filterOf(surveyId, period, query), segment);
-    return { property: segment, rows: segmentRows(byValue, total) };
+    const rows = segmentRows(byValue);
+    const withValue = rows.reduce((sum, r) => sum + r.figures.n, 0);
+    const all = total.promoters + total.passives + total.detractors;
+    return { property: segment, rows, withoutValue: Math.max(0, all - withValue) };
   }
 
   /** Who answered compared with who was invited, by the value of one contact property. */

@@ -49,10 +49,17 @@ export function countsByValue(
 }
 
 /**
- * NPS per value, highest first, each with whether it differs significantly from everyone else in the
- * view (PRODUCT.md's test, against the total minus the value).
+ * NPS per value, highest first, each with whether it differs significantly from everyone else with a
+ * value (PRODUCT.md's test, against the other values together). Responses without a value are in no
+ * row and in no comparison, so like is compared with like; the page says how many there are.
  */
-export function segmentRows(byValue: ReadonlyMap<string, NpsCounts>, total: NpsCounts): SegmentRow[] {
+export function segmentRows(byValue: ReadonlyMap<string, NpsCounts>): SegmentRow[] {
+  const total = { promoters: 0, passives: 0, detractors: 0 };
+  for (const c of byValue.values()) {
+    total.promoters += c.promoters;
+    total.passives += c.passives;
+    total.detractors += c.detractors;
+  }
   const rows = [...byValue.entries()].map(([value, counts]) => {
     const rest = {
       promoters: total.promoters - counts.promoters,

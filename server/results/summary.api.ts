@@ -40,7 +40,8 @@ export function summaryJson(r: SurveyResults) {
           significant: r.previous.figures.n === 0 || f.n === 0 ? null : r.previous.significant,
         }
       : null,
-    responseRate: r.responseRate,
+    // As on the page: the whole survey, all time - the date, property and channel filters do not apply.
+    responseRate: { ...r.responseRate, scope: 'survey, all time; filters do not apply' },
   };
 }
 

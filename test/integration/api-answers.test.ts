@@ -84,6 +84,7 @@ describe('JSON API /api/v1: answers, figures and orders', () => {
       expect(res.body.data.interval.low.toFixed(1)).to.equal('29.3');
       expect(res.body.data.interval.high.toFixed(1)).to.equal('58.0');
       expect(res.body.data.repurchase.top2Box).to.equal(100);
+      expect(res.body.data.responseRate.scope).to.equal('survey, all time; filters do not apply');
       // The previous 30 days had no responses: there is no change to test.
       expect(res.body.data.previous).to.include({ n: 0, significant: null });
       await api('get', `/surveys/${String(survey._id)}/summary?range=forever`, read).expect(400);

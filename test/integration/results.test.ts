@@ -54,7 +54,7 @@ describe('survey results page', () => {
     const page = await viewer.get(`/surveys/${String(survey._id)}/results`).expect(200);
     expect(page.text).to.contain('<span class="nps-number">+45</span>');
     expect(page.text).to.contain('95% interval 29.3 to 58.0');
-    expect(page.text).to.contain(`± ${interval(60, 15, 100).moe}`);
+    expect(page.text).not.to.contain('class="nps-moe"'); // the interval by its ends, no ± beside the point
     expect(page.text).to.contain('n = 100 responses');
     expect(page.text).not.to.contain('small sample: fewer than 30');
     expect(page.text).to.match(/Promoters \(9-10\)<\/th><td class="num">60<\/td><td class="num">60\.0%/);
@@ -135,13 +135,13 @@ describe('survey results page', () => {
     expect(page.text).to.contain('<option value="plan" selected>plan</option>');
     const rows = [
       ...page.text.matchAll(
-        /<tr><th scope="row">(\w+)<\/th><td class="num">([^<]+)<\/td><td class="num">([\d.]+)<\/td><td class="num">(\d+)/g,
+        /<tr><th scope="row">(\w+)<\/th><td class="num">([^<]+)<\/td><td class="num">([-\d.]+ to [-\d.]+)<\/td><td class="num">(\d+)/g,
       ),
     ].map((m) => [m[1], m[2], m[3], m[4]]);
     expect(rows).to.deep.equal([
-      ['Pro', '+50', interval(3, 1, 4).moe, '4'],
-      ['Free', '+45', interval(60, 15, 100).moe, '100'],
-      ['Legacy', '−100', interval(0, 40, 40).moe, '40'],
+      ['Pro', '+50', `${interval(3, 1, 4).low} to ${interval(3, 1, 4).high}`, '4'],
+      ['Free', '+45', '29.3 to 58.0', '100'],
+      ['Legacy', '−100', `${interval(0, 40, 40).low} to ${interval(0, 40, 40).high}`, '40'],
     ]);
     // Free (45 of 100) against everyone else (3 P, 41 D of 44): far apart; Pro's 4 answers prove nothing.
     const free = interval(60, 15, 100);
@@ -149,6 +149,16 @@ describe('survey results page', () => {
     expect(Math.abs(free.c - rest.c) > 1.96 * Math.sqrt(free.se ** 2 + rest.se ** 2)).to.be.true;
     expect(page.text).to.match(/<th scope="row">Free<\/th>.*?<strong>significantly different<\/strong>/s);
     expect(page.text).to.match(/<th scope="row">Pro<\/th>(?:(?!<\/tr>).)*no significant difference/s);
+    expect(page.text).not.to.contain('had no plan when they answered');
+    // 50 promoters with no plan: in no row and in no comparison (Legacy's 'everyone else' stays 63/41).
+    await makeResponses(ctx, survey._id, repeat(10, 50), {
+      submittedAt: new Date(ctx.clock.now().getTime() - 2 * DAY),
+    });
+    const after = await viewer.get(`/surveys/${String(survey._id)}/results?segment=plan`).expect(200);
+    expect(after.text).to.contain(
+      '50 responses had no plan when they answered: they are in no row and in no comparison.',
+    );
+    expect(after.text).to.match(/<th scope="row">Pro<\/th>(?:(?!<\/tr>).)*no significant difference/s);
   });
 
   it('draws the trend per day for 30 days, with the same numbers in a table and few-response points marked', async () => {
@@ -243,7 +253,7 @@ describe('survey results page', () => {
     const page = await viewer.get('/surveys').expect(200);
     // 3 promoters, 2 detractors of 5 -> 20; 4 of the 5 came by email, to 10 delivered invitations.
     expect(page.text).to.contain('<span class="nps-value">+20</span>');
-    expect(page.text).to.contain(`±${interval(3, 2, 5).moe}`);
+    expect(page.text).to.contain(`95% ${interval(3, 2, 5).low} to ${interval(3, 2, 5).high}`);
     expect(page.text).to.contain('40.0%<br><span class="muted">4 of 10</span>');
     const label = /<svg class="sparkline"[^>]*aria-label="([^"]+)"/.exec(page.text)![1]!;
     const months = [new Date(now - 70 * DAY), new Date(now - 2 * DAY)].map((d) => d.toISOString().slice(0, 7));

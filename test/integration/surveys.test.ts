@@ -151,7 +151,7 @@ describe('surveys: create, edit, status, list with NPS', () => {
       page.text.slice(page.text.indexOf(name), page.text.indexOf('</tr>', page.text.indexOf(name)));
     expect(row('Worked example'))
       .to.contain('+45')
-      .and.contain('±14.3')
+      .and.contain('95% 29.3 to 58.0')
       .and.contain('n = 100')
       .and.not.contain('small sample');
     expect(row('Small one')).to.contain('>0<').and.contain('n = 2').and.contain('small sample');

@@ -21,10 +21,24 @@ describe('segments and representativeness', () => {
       ['basic', counts(10, 10, 30)],
       ['pro', counts(30, 10, 10)],
     ]);
-    const rows = segmentRows(byValue, counts(40, 20, 40));
+    const rows = segmentRows(byValue);
     expect(rows.map((r) => [r.value, r.figures.nps, r.differs])).to.deep.equal([
       ['pro', 40, true],
       ['basic', -40, true],
+    ]);
+  });
+
+  it('compares each value with the other values only', () => {
+    // a: 6/2/2 (NPS 40) against b alone: 2/2/6 (NPS -40): threshold about 63 points, difference 80.
+    const rows = segmentRows(
+      new Map([
+        ['a', counts(6, 2, 2)],
+        ['b', counts(2, 2, 6)],
+      ]),
+    );
+    expect(rows.map((r) => [r.value, r.differs])).to.deep.equal([
+      ['a', true],
+      ['b', true],
     ]);
   });
 
@@ -35,10 +49,9 @@ describe('segments and representativeness', () => {
         ['a', counts(6, 2, 2)],
         ['b', counts(5, 2, 3)],
       ]),
-      counts(11, 4, 5),
     );
     expect(small.map((r) => r.differs)).to.deep.equal([false, false]);
-    const alone = segmentRows(new Map([['a', counts(6, 2, 2)]]), counts(6, 2, 2));
+    const alone = segmentRows(new Map([['a', counts(6, 2, 2)]]));
     expect(alone[0]!.differs).to.equal(false);
   });
 
