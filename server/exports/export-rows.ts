@@ -21,7 +21,10 @@ export const FIXED_COLUMNS = [
 
 export interface ExportRow {
   _id: mongoose.Types.ObjectId;
+  /** The latest submission: the time the figures place the answer at. */
   submittedAt: Date;
+  /** The first submission; the export's submitted_at (an edit does not move it). */
+  firstSubmittedAt?: Date | null;
   updatedAt?: Date;
   score: number;
   category: string;
@@ -56,8 +59,9 @@ export function rowOf(
   return [
     String(doc._id),
     ctx.surveyName,
-    isoWithOffset(doc.submittedAt, ctx.timeZone),
-    doc.updatedAt ? isoWithOffset(doc.updatedAt, ctx.timeZone) : '',
+    isoWithOffset(doc.firstSubmittedAt ?? doc.submittedAt, ctx.timeZone),
+    // The latest change: the last submission (when the figures count it), or a later review or tag.
+    isoWithOffset(latest(doc.submittedAt, doc.updatedAt), ctx.timeZone),
     contact?.email ?? '',
     contact?.name ?? '',
     doc.score,
@@ -83,3 +87,5 @@ export function exportFileName(surveyName: string, fromDay: string | undefined, 
       .slice(0, 60) || 'survey';
   return `${slug}_${fromDay ?? 'all'}_${toDay}.csv`;
 }
+
+const latest = (a: Date, b: Date | undefined) => (b && b > a ? b : a);

@@ -119,6 +119,7 @@ export class ExportsService {
       sort: { submittedAt: 1, _id: 1 },
       projection: {
         submittedAt: 1,
+        firstSubmittedAt: 1,
         updatedAt: 1,
         score: 1,
         category: 1,

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { browser, formToken, signedInAs } from '../helpers/agent.js';
 import { apiHelpers } from '../helpers/api.js';
 import { useTestContext } from '../helpers/context.js';
-import { makeSurvey } from '../helpers/factories.js';
+import { makeInvitation, makeSurvey } from '../helpers/factories.js';
 
 const chunks = (bytes: Buffer, size: number) =>
   Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
@@ -68,6 +68,32 @@ describe('smaller review findings', () => {
       .catch((err: unknown) => (error = err));
     expect(String(error)).to.match(/not valid UTF-8 after byte [\d,]+\. Save it as "CSV UTF-8"/);
     expect(await ctx.models.contacts.countDocuments({ name: 'Andr\uFFFDs' })).to.equal(0); // nothing mangled
+  });
+
+  it('keeps the first submission time in the export when the customer changes their answer, and says so', async () => {
+    const { survey, token } = await makeInvitation(ctx);
+    const answer = async (score: string) => {
+      const page = await request(ctx.app).get(`/r/${token}/${score}`).expect(200);
+      ctx.clock.advance(12_000);
+      const stamp = /name="stamp" value="([^"]+)"/.exec(page.text)![1]!;
+      await request(ctx.app).post(`/r/${token}`).type('form').send({ stamp, score }).expect(303);
+    };
+    await answer('9');
+    const first = ctx.clock.now();
+    ctx.clock.advance(86_400_000); // the next day
+    await answer('3');
+    const manager = await signedInAs(ctx, 'manager');
+    const csv = (await manager.get(`/surveys/${String(survey._id)}/results/export.csv?range=all`).expect(200)).text;
+    const [header, row] = csv
+      .trim()
+      .split('\r\n')
+      .map((line) => line.split(','));
+    const at = (name: string) => row![header!.indexOf(name)]!;
+    expect(new Date(at('submitted_at')).getTime()).to.be.closeTo(first.getTime(), 1000);
+    expect(new Date(at('updated_at')).getTime()).to.be.closeTo(ctx.clock.now().getTime(), 1000);
+    expect(at('score')).to.equal('3');
+    const results = await manager.get(`/surveys/${String(survey._id)}/results`).expect(200);
+    expect(results.text).to.contain('an answer counts on the day of its latest submission');
   });
 
   it('tells the loser of a simultaneous first setup that setup is done, not that the email exists', async () => {
