@@ -1,8 +1,9 @@
 /** The results and comments pages as view models, from the service's figures: pure (and tested). */
 import { REPURCHASE_LABELS } from '../vocabulary/answers.js';
+import { daysBetween } from './periods.js';
 import { RANGE_PRESETS, type ResultsQuery } from './results.schemas.js';
 import type { CommentsPage, SurveyResults } from './results.service.js';
-import { MAX_TREND_POINTS, type TrendInterval } from './trend.js';
+import { bucketOf, MAX_TREND_POINTS, type TrendInterval } from './trend.js';
 
 export const RANGE_LABELS: Record<(typeof RANGE_PRESETS)[number], string> = {
   '30d': 'Last 30 days',
@@ -83,10 +84,24 @@ export function urlWith(base: string, query: QueryValues, changes: QueryValues):
   return qs ? `${base}?${qs}` : base;
 }
 
+/**
+ * A trend point's label: its days, and for a week or month the range cut short (the first and last
+ * bucket of a range that does not start or end on a bucket boundary) says so, so "2026-12-01" is not
+ * read as a daily point.
+ */
+function pointLabel(p: { from: string; to: string }, interval: TrendInterval): string {
+  const days = p.from === p.to ? p.from : `${p.from} – ${p.to}`;
+  if (interval !== 'week' && interval !== 'month') return days;
+  const full = bucketOf(p.from, interval);
+  if (full.from === p.from && full.to === p.to) return days;
+  const n = daysBetween(p.from, p.to) + 1;
+  return `${days} (part of the ${interval}: ${n} day${n === 1 ? '' : 's'})`;
+}
+
 /** The trend's points as the chart and its table read them. */
 export function trendRowsOf(trend: SurveyResults['trend']) {
   return trend.points.map((p) => ({
-    label: p.from === p.to ? p.from : `${p.from} – ${p.to}`,
+    label: pointLabel(p, trend.interval),
     short: trend.interval === 'month' ? p.key : trend.interval === 'rolling' ? p.to : p.from,
     nps: p.figures.npsRounded,
     low: p.figures.n > 0 ? Number(p.figures.interval.low.toFixed(1)) : null,

@@ -60,5 +60,18 @@ describe('results page view model', () => {
       { label: '2026-01-01 – 2026-01-31', short: '2026-01', nps: 45, low: 29.3, high: 58, n: 100, few: false },
       { label: '2026-02-01 – 2026-02-28', short: '2026-02', nps: null, low: null, high: null, n: 0, few: true },
     ]);
+    const clipped = {
+      interval: 'week' as const,
+      points: [
+        { key: '2026-11-30', from: '2026-12-02', to: '2026-12-06', figures: trend.points[1]!.figures, few: true },
+        { key: '2026-12-07', from: '2026-12-07', to: '2026-12-13', figures: trend.points[1]!.figures, few: true },
+        { key: '2026-12-14', from: '2026-12-14', to: '2026-12-14', figures: trend.points[1]!.figures, few: true },
+      ],
+    };
+    expect(trendRowsOf(clipped).map((r) => r.label)).to.deep.equal([
+      '2026-12-02 – 2026-12-06 (part of the week: 5 days)',
+      '2026-12-07 – 2026-12-13',
+      '2026-12-14 (part of the week: 1 day)',
+    ]);
   });
 });
