@@ -4,33 +4,14 @@ import request from 'supertest';
 import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeResponses, makeSurvey, repeat } from '../helpers/factories.js';
+import { workedExampleSurvey } from '../helpers/results.js';
 
 const DAY = 86_400_000;
 
 describe('survey results page', () => {
   const ctx = useTestContext();
 
-  /** The PRODUCT.md worked example (60 / 25 / 15) for plan Free, 10 days ago, by email. */
-  async function workedExample() {
-    const survey = await makeSurvey(ctx, { status: 'active' });
-    const at = new Date(ctx.clock.now().getTime() - 10 * DAY);
-    const base = { submittedAt: at, contactSnapshot: { plan: 'Free' } };
-    await makeResponses(ctx, survey._id, repeat(10, 30), {
-      ...base,
-      repurchase: 'definitely_would',
-      comment: 'Love it',
-    });
-    await makeResponses(ctx, survey._id, repeat(9, 30), { ...base, repurchase: 'probably_would' });
-    await makeResponses(ctx, survey._id, repeat(8, 15), { ...base, repurchase: 'not_sure' });
-    await makeResponses(ctx, survey._id, repeat(7, 10), base);
-    await makeResponses(ctx, survey._id, repeat(3, 10), {
-      ...base,
-      repurchase: 'definitely_would_not',
-      comment: 'Too <b>slow</b>',
-    });
-    await makeResponses(ctx, survey._id, repeat(6, 5), { ...base, repurchase: 'probably_would_not' });
-    return survey;
-  }
+  const workedExample = () => workedExampleSurvey(ctx);
 
   /** Hand-computed adjusted-Wald interval for P promoters, D detractors of n (PRODUCT.md). */
   function interval(P: number, D: number, n: number) {
@@ -210,36 +191,6 @@ describe('survey results page', () => {
     expect(Math.abs(c.c - d.c) > 1.96 * Math.sqrt(c.se ** 2 + d.se ** 2)).to.be.false;
     const flat = await viewer.get(`/surveys/${String(survey._id)}/results?range=30d`).expect(200);
     expect(flat.text).to.contain('Difference +10.0 points: <strong>not a significant change</strong>');
-  });
-
-  it('lists comments newest first, escaped, filterable by category and paged', async () => {
-    const survey = await workedExample();
-    const viewer = await signedInAs(ctx, 'viewer');
-    const url = `/surveys/${String(survey._id)}/results/comments`;
-    const count = (html: string) => (html.match(/<li class="comment">/g) ?? []).length;
-    const page = await viewer.get(`${url}?comments=detractor`).expect(200);
-    expect(count(page.text)).to.equal(10);
-    expect(page.text).to.contain('Too &lt;b&gt;slow&lt;/b&gt;');
-    expect(page.text).not.to.contain('Love it');
-    expect(page.text).not.to.contain('>Older</a>');
-    // 40 comments: 20 on the newest page, 20 on the older one, in order, none twice.
-    const all = await viewer.get(url).expect(200);
-    expect(count(all.text)).to.equal(20);
-    expect(all.text).not.to.contain('>Newest</a>');
-    const older = /<a href="([^"]+)">Older<\/a>/
-      .exec(all.text)![1]!
-      .replace(/&#x3D;/g, '=')
-      .replace(/&amp;/g, '&');
-    expect(older).to.match(/\/results\/comments\?range=90d&before=\d+\.[a-f0-9]{24}$/);
-    const second = await viewer.get(older).expect(200);
-    expect(count(second.text)).to.equal(20);
-    expect(second.text).to.match(/<a href="[^"]+\/results\/comments\?range&#x3D;90d">Newest<\/a>/);
-    expect(second.text).not.to.contain('>Older</a>');
-    const ids = (html: string) => [...html.matchAll(/id="tag-([a-f0-9]{24})"/g)].map((m) => m[1]);
-    expect(new Set([...ids(all.text), ...ids(second.text)]).size).to.equal(
-      ids(all.text).length + ids(second.text).length,
-    );
-    await viewer.get(`${url}?before=nonsense`).expect(400);
   });
 
   it('lists every survey on the overview with NPS, margin, n, response rate and a 12-month trend line', async () => {
