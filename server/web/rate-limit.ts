@@ -1,3 +1,4 @@
+import type { Request, Response } from 'express';
 import {
   rateLimit,
   type ClientRateLimitInfo,
@@ -84,23 +85,22 @@ export class MongoRateLimitStore implements Store {
   }
 }
 
-/**
- * Failed sign-ins per client address: after `max` failures in 15 minutes the next attempt gets 429.
- * Successful sign-ins do not count. The client address honours the explicit TRUST_PROXY setting.
- */
-export function loginRateLimit(options: {
-  counters: RateLimitModel;
-  clock: Clock;
-  max: number;
-}): RateLimitRequestHandler {
+type LimitOptions = { counters: RateLimitModel; clock: Clock; max: number };
+
+/** `max` failed attempts in 15 minutes, then 429 with a page saying when to try again; successes do not count. */
+function failureLimit(
+  options: LimitOptions,
+  how: { prefix: string; failed: (res: Response) => boolean; keyGenerator?: (req: Request) => string },
+): RateLimitRequestHandler {
   return rateLimit({
     windowMs: 15 * 60_000,
     limit: options.max,
+    ...(how.keyGenerator ? { keyGenerator: how.keyGenerator } : {}),
     skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode < 400,
+    requestWasSuccessful: (_req, res) => !how.failed(res),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    store: new MongoRateLimitStore(options.counters, 'login', options.clock),
+    store: new MongoRateLimitStore(options.counters, how.prefix, options.clock),
     handler: (_req, res, _next, opts) => {
       res.status(opts.statusCode).render('errors/429', {
         title: 'Too many attempts',
@@ -111,30 +111,23 @@ export function loginRateLimit(options: {
 }
 
 /**
- * Wrong current passwords on the password-change form, per signed-in user: the same wall as sign-in
- * (`max` failures in 15 minutes, then 429), so a stolen session cannot be used to guess the password.
- * Only a refused current password counts (the route sets `res.locals.credentialsRefused`).
+ * Failed sign-ins per client address: after `max` failures in 15 minutes the next attempt gets 429.
+ * Successful sign-ins do not count. The client address honours the explicit TRUST_PROXY setting.
  */
-export function passwordCheckRateLimit(options: {
-  counters: RateLimitModel;
-  clock: Clock;
-  max: number;
-}): RateLimitRequestHandler {
-  return rateLimit({
-    windowMs: 15 * 60_000,
-    limit: options.max,
+export function loginRateLimit(options: LimitOptions): RateLimitRequestHandler {
+  return failureLimit(options, { prefix: 'login', failed: (res) => res.statusCode >= 400 });
+}
+
+/**
+ * Wrong current passwords on the password-change form, per signed-in user: the same wall as sign-in,
+ * so a stolen session cannot be used to guess the password. Only a refused current password counts
+ * (the route sets `res.locals.credentialsRefused`).
+ */
+export function passwordCheckRateLimit(options: LimitOptions): RateLimitRequestHandler {
+  return failureLimit(options, {
+    prefix: 'password-check',
+    failed: (res) => res.locals.credentialsRefused === true,
     keyGenerator: (req) => req.user?.id ?? 'anonymous',
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.locals.credentialsRefused !== true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    store: new MongoRateLimitStore(options.counters, 'password-check', options.clock),
-    handler: (_req, res, _next, opts) => {
-      res.status(opts.statusCode).render('errors/429', {
-        title: 'Too many attempts',
-        retryMinutes: Math.ceil(opts.windowMs / 60_000),
-      });
-    },
   });
 }
 
