@@ -57,3 +57,48 @@ export function countCommands(connection: Connection) {
     },
   };
 }
+
+/**
+ * Records the commands the driver sends between start() and stop(): how many, by name, and how many
+ * round trips the caller waited for one after another ("serial": commands that overlap in time count
+ * once).
+ */
+export function traceCommands(connection: Connection) {
+  const started = new Map<number, { name: string; at: number }>();
+  let spans: { name: string; from: number; to: number }[] = [];
+  let on = false;
+  const client = connection.getClient();
+  client.on('commandStarted', (e) => {
+    if (on) started.set(e.requestId, { name: e.commandName, at: performance.now() });
+  });
+  const done = (e: { requestId: number }) => {
+    const s = started.get(e.requestId);
+    if (!s) return;
+    started.delete(e.requestId);
+    spans.push({ name: s.name, from: s.at, to: performance.now() });
+  };
+  client.on('commandSucceeded', done);
+  client.on('commandFailed', done);
+  return {
+    start() {
+      spans = [];
+      started.clear();
+      on = true;
+    },
+    /** The commands since start(), once those in flight have finished. */
+    async stop(): Promise<{ total: number; serial: number; byName: Record<string, number> }> {
+      for (let i = 0; i < 100 && started.size > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      on = false;
+      const sorted = [...spans].sort((a, b) => a.from - b.from);
+      let serial = 0;
+      let end = -Infinity;
+      for (const s of sorted) {
+        if (s.from >= end) serial++;
+        end = Math.max(end, s.to);
+      }
+      const byName: Record<string, number> = {};
+      for (const s of spans) byName[s.name] = (byName[s.name] ?? 0) + 1;
+      return { total: spans.length, serial, byName };
+    },
+  };
+}
