@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 
 import type { Clock } from '../lib/clock.js';
 import { isDuplicateKeyError, NotFoundError } from '../lib/errors.js';
+import { ttlCache } from '../lib/ttl-cache.js';
 import type { ResponseStore } from './response.store.js';
 import { messages } from './responses.messages.js';
 import type { TagModel } from './tag.model.js';
@@ -16,10 +17,18 @@ export const normaliseTag = (tag: string) => tag.trim().toLowerCase().replace(/\
 export class TagsService {
   readonly normalise = normaliseTag;
 
-  constructor(private readonly deps: { tags: TagModel; responses: ResponseStore; clock: Clock }) {}
+  // The tag list is read by every results view (its filter) and changes rarely: remembered for 10 s,
+  // forgotten at once when this process changes it (another instance's change shows within 10 s).
+  private readonly names;
 
-  async list(): Promise<string[]> {
-    return (await this.deps.tags.find({}).sort({ name: 1 }).lean()).map((t) => t.name);
+  constructor(private readonly deps: { tags: TagModel; responses: ResponseStore; clock: Clock }) {
+    this.names = ttlCache({ ttlMs: 10_000, clock: deps.clock }, async (_all: 'all') =>
+      (await deps.tags.find({}).sort({ name: 1 }).lean()).map((t) => t.name),
+    );
+  }
+
+  list(): Promise<string[]> {
+    return this.names.get('all');
   }
 
   async tag(responseId: string, raw: string, add: boolean): Promise<{ surveyId: string }> {
@@ -37,6 +46,7 @@ export class TagsService {
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;
       }
+      this.names.forget('all');
     }
     return { surveyId: String(surveyId) };
   }
@@ -44,6 +54,7 @@ export class TagsService {
   async remove(raw: string): Promise<number> {
     const name = normaliseTag(raw);
     await this.deps.tags.deleteOne({ name });
+    this.names.forget('all');
     return this.deps.responses.untagAll(name);
   }
 }

@@ -29,7 +29,7 @@ export function resultsRouter(
     '/surveys/:id/results',
     requireRole('viewer'),
     withFilters(sources, 'results/show', async (_req, res, query, locals) => {
-      const results = await deps.results.surveyResults(locals.survey.id, query);
+      const results = await deps.results.surveyResults(locals.survey, query);
       res.render('results/show', {
         ...locals,
         title: `Results: ${locals.survey.name}`,

@@ -79,9 +79,13 @@ export class ResultsService {
   ) {}
 
   /** Results of one survey under the page's filters, with the previous period, trend and segments. */
-  async surveyResults(surveyId: string, query: ResultsQuery): Promise<SurveyResults> {
-    const { counts, queries, surveys, clock, timeZone } = this.deps;
-    const _id = surveyIdOf(surveyId);
+  /**
+   * `survey` is the survey the caller has already read (page and API both do, to answer 404): its
+   * delivered count is the response rate's denominator, so the survey is not read twice.
+   */
+  async surveyResults(survey: { id: string; deliveredCount: number }, query: ResultsQuery): Promise<SurveyResults> {
+    const { counts, queries, clock, timeZone } = this.deps;
+    const _id = surveyIdOf(survey.id);
     const now = clock.now();
     const period = periodOf(query, now, timeZone);
     const previous = previousPeriodOf(period, timeZone);
@@ -103,12 +107,11 @@ export class ResultsService {
       : mergeDays(propertyDocs ?? dayDocs, { fromDay: readFrom, toDay: period.toDay, channel: query.channel });
     const figures = periodFigures(days, { period, previous, interval: query.interval, today: dayIn(now, timeZone) });
     // Response rate (PRODUCT.md): counted email responses / invitations delivered, all time.
-    const [segments, survey, represented] = await Promise.all([
+    const [segments, represented] = await Promise.all([
       this.segmentsOf(_id, period, query, figures.summary.figures),
-      surveys.findById(_id),
       query.segment ? this.representativeness(_id, query.segment) : undefined,
     ]);
-    const delivered = survey?.deliveredCount ?? 0;
+    const delivered = survey.deliveredCount;
     const responded = respondedIn(mergeDays(dayDocs, { channel: 'email' }));
     return {
       period,

@@ -48,7 +48,8 @@ export function summaryJson(r: SurveyResults) {
 /** /surveys/:id/summary: the NPS figures of the results page for given filters. */
 export function summaryApi(deps: {
   results: ResultsService;
-  surveyExists: (id: string) => Promise<unknown>;
+  /** The survey (404 when there is none), read once: the results use its delivered count. */
+  survey: (id: string) => Promise<{ id: string; deliveredCount: number }>;
 }): AnyEndpoint[] {
   return [
     defineEndpoint({
@@ -59,8 +60,8 @@ export function summaryApi(deps: {
       params: idParamsSchema,
       query: summaryQuerySchema,
       handle: async ({ params, query }) => {
-        await deps.surveyExists(params.id);
-        return { data: summaryJson(await deps.results.surveyResults(params.id, resultsQuerySchema.parse(query))) };
+        const survey = await deps.survey(params.id);
+        return { data: summaryJson(await deps.results.surveyResults(survey, resultsQuerySchema.parse(query))) };
       },
     }),
   ];

@@ -23,6 +23,8 @@ export interface SurveyDetail extends SurveySettings {
   footerText: string;
   logoId: string | undefined;
   autopilot: AutopilotSettings;
+  /** Invitations delivered so far (the response rate's denominator, kept by the send worker). */
+  deliveredCount: number;
   createdAt: Date | undefined;
   updatedAt: Date | undefined;
 }
@@ -56,6 +58,7 @@ export function surveyDetailOf(d: SurveyDoc): SurveyDetail {
     footerText: d.brand?.footerText ?? '',
     logoId: d.brand?.logoId ? String(d.brand.logoId) : undefined,
     autopilot: autopilotSettingsOf(d),
+    deliveredCount: d.deliveredCount ?? 0,
     createdAt: d.createdAt ?? undefined,
     updatedAt: d.updatedAt ?? undefined,
   };

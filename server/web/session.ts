@@ -18,7 +18,7 @@ export const SESSION_COOKIE = 'nps.sid';
 /**
  * Sessions live in MongoDB (collection "sessions"), never in process memory, so any app instance can
  * serve any request. The cookie's max age is the idle timeout and is renewed on every request
- * (rolling); the absolute timeout is enforced in auth.ts from `authenticatedAt`. An expired session is
+ * (rolling) - the stored session's expiry at most every `touchAfter`; the absolute timeout is enforced in auth.ts from `authenticatedAt`. An expired session is
  * never returned by the store even where TTL indexes do not run.
  */
 export function createSessionMiddleware(
@@ -31,6 +31,11 @@ export function createSessionMiddleware(
     ttl: Math.ceil(config.sessionIdleMs / 1000),
     autoRemove: 'native',
     stringify: false,
+    // A page view does not write the session: its expiry in the store moves at most every
+    // `touchAfter` seconds (a tenth of the idle timeout, at most 5 minutes), so an idle timeout of 60
+    // minutes ends a session 54 to 60 minutes after its last request. The cookie is renewed on every
+    // response as before.
+    touchAfter: Math.min(300, Math.floor(config.sessionIdleMs / 10_000)),
   });
   const middleware = session({
     name: SESSION_COOKIE,

@@ -96,4 +96,14 @@ describe('sessions are stored only when something is put in them', () => {
     await formToken(browser(ctx.app), '/login');
     expect(await sessions()).to.equal(before + 1);
   });
+
+  it('does not rewrite a signed-in session on every page view (touchAfter)', async () => {
+    const viewer = await signedInAs(ctx, 'viewer');
+    const stored = async () => JSON.stringify(await ctx.connection.db!.collection('sessions').find({}).toArray());
+    await viewer.get('/surveys').expect(200); // the first page stores the form token
+    const before = await stored();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 3; i++) await viewer.get('/surveys').expect(200);
+    expect(await stored()).to.equal(before);
+  });
 });
