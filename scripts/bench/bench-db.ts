@@ -16,7 +16,7 @@ export async function openBenchDatabase() {
   // The driver reports every command it sends, so a benchmark can count database work per unit.
   const connection = await connectDatabase(`${uri}${uri.includes('?') ? '&' : '?'}monitorCommands=true`);
   const models = createModels(connection);
-  await ensureIndexes(models);
+  await ensureIndexes(models, { emulator: embedded?.description.includes('mongo-java-server') ?? false });
   return {
     uri,
     models,

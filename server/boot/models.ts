@@ -13,7 +13,7 @@ import { orderModel } from '../orders/order.model.js';
 import { responseModel } from '../responses/response.model.js';
 import { tagModel } from '../responses/tag.model.js';
 import { aggregateMetaModel, responseDayModel, responseSegmentDayModel } from '../results/response-day.model.js';
-import { invitationModel } from '../sending/invitation.model.js';
+import { INVITATION_EMULATOR_INDEXES, invitationModel } from '../sending/invitation.model.js';
 import { outboxMessageModel } from '../sending/outbox.model.js';
 import { sendRunModel } from '../sending/send-run.model.js';
 import { sendSkipModel } from '../sending/send-skip.model.js';
@@ -54,7 +54,13 @@ export function createModels(connection: Connection) {
 
 export type Models = ReturnType<typeof createModels>;
 
-/** Creates every index the flows rely on. Run at start-up; idempotent. */
-export async function ensureIndexes(models: Models): Promise<void> {
+/**
+ * Creates every index the flows rely on. Run at start-up; idempotent. On mongo-java-server (`emulator`,
+ * decided where the database is opened) also the indexes only it needs, so MongoDB never pays for them.
+ */
+export async function ensureIndexes(models: Models, options: { emulator: boolean }): Promise<void> {
   for (const model of Object.values(models)) await model.createIndexes();
+  if (options.emulator)
+    for (const keys of INVITATION_EMULATOR_INDEXES)
+      await models.invitations.collection.createIndex(keys, { unique: true });
 }

@@ -34,7 +34,8 @@ export async function openModels(options: { config: Config; logger: Logger; shar
   const db = await openDatabase(options);
   const models = createModels(db.connection);
   try {
-    await ensureIndexes(models);
+    await ensureIndexes(models, { emulator: db.emulator });
+    if (db.emulator) options.logger.info('database: mongo-java-server, so the emulator-only indexes are created too');
   } catch (err) {
     await db.close();
     throw err;

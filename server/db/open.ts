@@ -12,6 +12,8 @@ export interface OpenDatabase {
   connection: Connection;
   /** Which database this is, for logs: "MONGODB_URI (db.example.com)", "mongo-java-server (H2 file ...)". */
   description: string;
+  /** True on mongo-java-server, decided once here: only then are the emulator-only indexes created. */
+  emulator: boolean;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,8 @@ export async function openDatabase(options: {
   return {
     connection,
     description,
+    // mongo-java-server needs indexes MongoDB does not (boot/models.ts EMULATOR_ONLY_INDEXES).
+    emulator: description.includes('mongo-java-server'),
     async close() {
       await connection.close();
       if (embedded) {

@@ -50,11 +50,17 @@ invitationSchema.index({ status: 1, nextAttemptAt: 1 });
 invitationSchema.index({ surveyId: 1, status: 1 });
 invitationSchema.index({ contactId: 1, queuedAt: -1 });
 invitationSchema.index({ surveyId: 1, status: 1, reminderStatus: 1, sentAt: 1 });
-// The claim (_id + status) and settle (_id + status + claimedBy) filters, exactly. MongoDB would use the
-// _id index for these anyway; mongo-java-server (the embedded database of `npm start`) uses an index
-// only when its keys equal the filter's, and otherwise scans the collection for every state change.
-invitationSchema.index({ _id: 1, status: 1 }, { unique: true });
-invitationSchema.index({ _id: 1, status: 1, claimedBy: 1 }, { unique: true });
+
+/**
+ * The claim (_id + status) and settle (_id + status + claimedBy) filters, exactly: MongoDB answers them
+ * from the _id index and never gets these; mongo-java-server (the embedded database of `npm start`)
+ * uses an index only when its keys equal the filter's, and otherwise scans the collection for every
+ * state change. Created only on the emulator (boot/models.ts ensureIndexes).
+ */
+export const INVITATION_EMULATOR_INDEXES = [
+  { _id: 1, status: 1 },
+  { _id: 1, status: 1, claimedBy: 1 },
+] as const;
 
 export type Invitation = InferSchemaType<typeof invitationSchema>;
 

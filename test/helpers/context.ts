@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../../server/config.js';
 import { connectDatabase } from '../../server/db/connect.js';
 import { createLogger, type Logger } from '../../server/lib/logger.js';
 import { TestClock } from './clock.js';
-import { testDatabaseUri } from './database.js';
+import { testDatabaseEngine, testDatabaseUri } from './database.js';
 
 export interface TestContext {
   app: Express;
@@ -46,7 +46,7 @@ export async function createTestContext(
   const logger = createLogger({ level: config.logLevel, destination: sink });
   const connection = await connectDatabase(testDatabaseUri());
   const models = createModels(connection);
-  await ensureIndexes(models);
+  await ensureIndexes(models, { emulator: testDatabaseEngine().includes('mongo-java-server') });
   const clock = new TestClock(new Date(), { live: options.liveClock === true });
   const services = createServices({ config, logger, models, clock });
   const app = createApp({ config, logger, connection, models, services });

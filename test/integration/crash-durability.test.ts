@@ -45,7 +45,7 @@ describe('a crash of the app and its embedded database together', function () {
     let server = await startMongoJavaServer({ file, logger });
     try {
       const db = await openOn(server);
-      await ensureIndexes(db.models);
+      await ensureIndexes(db.models, { emulator: true });
       const survey = await makeSurvey({ models: db.models } as TestContext, { status: 'active' });
       await db.models.contacts.collection.insertMany(
         Array.from({ length: CONTACTS }, (_, i) => ({ email: `p${i}@example.com`, name: `P ${i}`, properties: {} })),

@@ -47,7 +47,7 @@ describe('faults: the database restarted under load', function () {
     connection.getClient().on('serverDescriptionChanged', (e) => seen(`server ${e.newDescription.type}`));
     connection.getClient().on('serverHeartbeatFailed', (e) => seen(`heartbeat failed: ${e.failure.message}`));
     const models = createModels(connection);
-    await ensureIndexes(models);
+    await ensureIndexes(models, { emulator: true });
     const clock = new TestClock();
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
     const services = createServices({ config, logger: silent, models, clock });
