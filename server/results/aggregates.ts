@@ -1,6 +1,5 @@
 import mongoose from 'mongoose';
 
-import { isDuplicateKeyError } from '../lib/errors.js';
 import { addDays, startOfDay } from '../lib/time-zone.js';
 import type { CountedState, CountsPort } from '../responses/counts-port.js';
 import type { ResponseModel } from '../responses/response.model.js';
@@ -34,21 +33,20 @@ export interface DayCountDeps {
 export class DayCountStore implements CountsPort {
   constructor(private readonly deps: DayCountDeps) {}
 
+  /**
+   * Moves the counts by the difference between two states of a response: one bulk write per
+   * collection (the day, and every property value together), however many properties the contact
+   * has. Two first answers of a day can race to create its document; the loser's upserts that hit
+   * the duplicate key are applied again as plain updates (the document exists now).
+   */
   async applyChange(before: CountedState | null, after: CountedState | null): Promise<void> {
-    const incs = incrementsOf(before, after, this.deps.timeZone);
+    const incs = [...incrementsOf(before, after, this.deps.timeZone).entries()];
     await Promise.all(
-      [...incs.entries()].map(async ([id, entry]) => {
-        const model = (entry.collection === 'days'
-          ? this.deps.days
-          : this.deps.segmentDays) as unknown as mongoose.Model<{ _id: string }>;
-        const update = { $inc: entry.inc, $setOnInsert: entry.set };
-        try {
-          await model.updateOne({ _id: id }, update, { upsert: true });
-        } catch (err) {
-          // Two first responses of a day raced to create its document: the other one exists now.
-          if (!isDuplicateKeyError(err)) throw err;
-          await model.updateOne({ _id: id }, update);
-        }
+      (['days', 'segmentDays'] as const).map(async (collection) => {
+        const ops = incs
+          .filter(([, entry]) => entry.collection === collection)
+          .map(([id, entry]) => ({ id, update: { $inc: entry.inc, $setOnInsert: entry.set } }));
+        if (ops.length > 0) await upsertAll(this.deps[collection].collection, ops);
       }),
     );
   }
@@ -182,6 +180,30 @@ async function insertInBatches(
     await model.collection.insertMany(
       docs.slice(i, i + 1000) as unknown as mongoose.mongo.OptionalId<mongoose.mongo.Document>[],
       { ordered: false },
+    );
+  }
+}
+
+/** The upserts in one unordered bulk write; those that lost a creation race are applied again as updates. */
+async function upsertAll(
+  collection: mongoose.mongo.Collection,
+  ops: ReadonlyArray<{ id: string; update: Record<string, unknown> }>,
+): Promise<void> {
+  const write = (upsert: boolean, list: typeof ops) =>
+    collection.bulkWrite(
+      list.map((op) => ({ updateOne: { filter: { _id: op.id } as never, update: op.update, upsert } })),
+      { ordered: false },
+    );
+  try {
+    await write(true, ops);
+  } catch (err) {
+    // Only the ops the error names are retried: the others were applied. Without that list the counts
+    // are left to the repair (the response's countsPending marker), never applied twice.
+    const failed = (err as { writeErrors?: Array<{ index: number; code?: number }> }).writeErrors;
+    if (!failed || failed.length === 0 || !failed.every((e) => e.code === 11000)) throw err;
+    await write(
+      false,
+      failed.map((e) => ops[e.index]!),
     );
   }
 }
