@@ -1,11 +1,12 @@
-import type { Connection } from 'mongoose';
+import type { Connection, Types } from 'mongoose';
 
-import { createModels, ensureIndexes } from '../../server/boot/models.js';
+import { createModels, ensureIndexes, type Models } from '../../server/boot/models.js';
 import { createServices } from '../../server/boot/services.js';
 import { loadConfig } from '../../server/config.js';
 import { connectDatabase } from '../../server/db/connect.js';
 import { startEmbeddedDatabase } from '../../server/db/embedded.js';
 import { createLogger } from '../../server/lib/logger.js';
+import { generateToken, hashToken } from '../../server/lib/tokens.js';
 
 /** The database a benchmark runs against: MONGODB_URI when set, else a fresh in-memory embedded server. */
 export async function openBenchDatabase() {
@@ -101,4 +102,26 @@ export function traceCommands(connection: Connection) {
       return { total: spans.length, serial, byName };
     },
   };
+}
+
+/** One sent invitation per contact, sent an hour ago, with a known link token each; returns the tokens. */
+export async function insertSentInvitations(
+  models: Models,
+  surveyId: Types.ObjectId,
+  contactIds: readonly Types.ObjectId[],
+): Promise<string[]> {
+  const tokens = contactIds.map(() => generateToken());
+  const sentAt = new Date(Date.now() - 3_600_000);
+  await models.invitations.collection.insertMany(
+    tokens.map((token, i) => ({
+      surveyId,
+      contactId: contactIds[i],
+      tokenHash: hashToken(token),
+      status: 'sent',
+      attempts: 1,
+      queuedAt: sentAt,
+      sentAt,
+    })),
+  );
+  return tokens;
 }

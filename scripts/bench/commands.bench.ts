@@ -16,9 +16,9 @@ import { createServices } from '../../server/boot/services.js';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { createSealer } from '../../server/lib/seal.js';
-import { generateToken, hashToken } from '../../server/lib/tokens.js';
+import { generateToken } from '../../server/lib/tokens.js';
 import type { Mailer } from '../../server/sending/mailer.js';
-import { openBenchDatabase, traceCommands } from './bench-db.js';
+import { insertSentInvitations, openBenchDatabase, traceCommands } from './bench-db.js';
 
 const { values } = parseArgs({
   options: { contacts: { type: 'string', default: '200' }, properties: { type: 'string', default: '3' } },
@@ -61,19 +61,7 @@ try {
   );
 
   // Answers: invitations with known tokens, pages "served" 10 s ago.
-  const tokens = contactIds.map(() => generateToken());
-  const sentAt = new Date(Date.now() - 3_600_000);
-  await db.models.invitations.collection.insertMany(
-    tokens.map((token, i) => ({
-      surveyId: survey._id,
-      contactId: contactIds[i],
-      tokenHash: hashToken(token),
-      status: 'sent',
-      attempts: 1,
-      queuedAt: sentAt,
-      sentAt,
-    })),
-  );
+  const tokens = await insertSentInvitations(db.models, survey._id, contactIds);
   const sealer = createSealer(config.tokenSecret, 'page-stamp');
   const stamp = () => sealer.seal(JSON.stringify({ servedAt: Date.now() - 10_000, key: generateToken() }));
   const answer = (token: string, score: number) =>

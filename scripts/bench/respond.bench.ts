@@ -17,9 +17,9 @@ import { createServices } from '../../server/boot/services.js';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { createSealer } from '../../server/lib/seal.js';
-import { generateToken, hashToken } from '../../server/lib/tokens.js';
+import { generateToken } from '../../server/lib/tokens.js';
 import { categoryOf, type RepurchaseAnswer } from '../../server/vocabulary/answers.js';
-import { countCommands, openBenchDatabase } from './bench-db.js';
+import { countCommands, insertSentInvitations, openBenchDatabase } from './bench-db.js';
 
 const { values } = parseArgs({
   options: {
@@ -96,19 +96,7 @@ try {
       properties: { plan: 'Pro' },
     })),
   );
-  const tokens = Array.from({ length: count }, () => generateToken());
-  const sentAt = new Date(Date.now() - 3_600_000);
-  await db.models.invitations.collection.insertMany(
-    tokens.map((token, i) => ({
-      surveyId: survey._id,
-      contactId: contactIds[i],
-      tokenHash: hashToken(token),
-      status: 'sent',
-      attempts: 1,
-      queuedAt: sentAt,
-      sentAt,
-    })),
-  );
+  const tokens = await insertSentInvitations(db.models, survey._id, contactIds);
   // Pages "served" 10 s ago, as if each customer read the page before answering.
   const sealer = createSealer(config.tokenSecret, 'page-stamp');
   const stamps = tokens.map(() => sealer.seal(JSON.stringify({ servedAt: Date.now() - 10_000, key: generateToken() })));
