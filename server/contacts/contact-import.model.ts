@@ -24,7 +24,6 @@ export const contactImportSchema = new Schema(
   },
   { timestamps: true },
 );
-contactImportSchema.index({ startedAt: -1 });
 
 export type ContactImport = InferSchemaType<typeof contactImportSchema>;
 

@@ -19,7 +19,6 @@ export const contactSchema = new Schema(
   { timestamps: true },
 );
 contactSchema.index({ email: 1 }, { unique: true });
-contactSchema.index({ lastSurveyedAt: 1 });
 
 export type Contact = InferSchemaType<typeof contactSchema>;
 

@@ -15,7 +15,6 @@ export const exportLogSchema = new Schema(
   },
   { versionKey: false },
 );
-exportLogSchema.index({ surveyId: 1, startedAt: -1 });
 
 export type ExportLog = InferSchemaType<typeof exportLogSchema>;
 

@@ -18,6 +18,7 @@ export const outboxMessageSchema = new Schema(
   { timestamps: true },
 );
 outboxMessageSchema.index({ createdAt: -1 });
+// Erasing a deleted contact's copies (Outbox.eraseContact: deleteMany({ to })).
 outboxMessageSchema.index({ to: 1, createdAt: -1 });
 
 export type OutboxMessage = InferSchemaType<typeof outboxMessageSchema>;

@@ -24,6 +24,7 @@ export const triggerSchema = new Schema(
   { versionKey: false },
 );
 triggerSchema.index({ surveyId: 1, key: 1 }, { unique: true });
+// Erasing a deleted contact's link (TriggerClaims.eraseContact: updateMany({ contactId })).
 triggerSchema.index({ contactId: 1 });
 
 export type Trigger = InferSchemaType<typeof triggerSchema>;
