@@ -1,8 +1,9 @@
 import mongoose from 'mongoose';
 
 import { isDuplicateKeyError } from '../lib/errors.js';
+import { InvitationReads } from './invitation-reads.js';
 import { tombstoneOf } from './invitation-tombstone.js';
-import type { InvitationModel, InvitationStatus } from './invitation.model.js';
+import type { InvitationModel } from './invitation.model.js';
 import type { NewInvitation } from './new-invitation.js';
 
 type Id = mongoose.Types.ObjectId;
@@ -37,8 +38,10 @@ const DURABLE = { writeConcern: { w: 'majority' as const, journal: true } };
  * stale worker can never overwrite what another worker or the recovery decided. Reminders have the
  * same shape on `reminderStatus`. Answers only mark the invitation (clicked, answered).
  */
-export class InvitationStore {
-  constructor(private readonly invitations: InvitationModel) {}
+export class InvitationStore extends InvitationReads {
+  constructor(invitations: InvitationModel) {
+    super(invitations);
+  }
 
   // ---- Creating ----
 
@@ -115,12 +118,25 @@ export class InvitationStore {
     });
   }
 
-  /** sending -> sent: the mail server accepted it. */
-  markSent(id: Id, workerId: string, sent: { messageId: string; at: Date }): Promise<boolean> {
-    return this.settle(id, workerId, {
-      $set: { status: 'sent', sentAt: sent.at, messageId: sent.messageId },
-      $unset: { claimedBy: 1, lastError: 1 },
-    });
+  /**
+   * sending -> sent for a batch the mail server accepted, in one bulk write (only those this worker
+   * still holds). Returns how many were settled.
+   */
+  async markSentMany(workerId: string, sent: ReadonlyArray<{ id: Id; messageId: string; at: Date }>): Promise<number> {
+    if (sent.length === 0) return 0;
+    const result = await this.invitations.collection.bulkWrite(
+      sent.map((m) => ({
+        updateOne: {
+          filter: { _id: m.id, status: 'sending', claimedBy: workerId },
+          update: {
+            $set: { status: 'sent', sentAt: m.at, messageId: m.messageId },
+            $unset: { claimedBy: 1, lastError: 1 },
+          },
+        },
+      })),
+      { ordered: false, ...DURABLE },
+    );
+    return result.modifiedCount;
   }
 
   /** sending -> queued, to be tried again at `at` (a transient failure). */
@@ -271,30 +287,5 @@ export class InvitationStore {
         { ordered: false },
       );
     await this.invitations.deleteMany({ contactId });
-  }
-
-  // ---- Reads ----
-
-  findByTokenHash<T>(tokenHash: string, fields: string): Promise<T | null> {
-    return this.invitations.findOne({ tokenHash }).select(fields).lean<T>();
-  }
-
-  /** Contacts already invited to the survey (the send page skips them). */
-  async invitedContactIds(surveyId: Id): Promise<Set<string>> {
-    return new Set((await this.invitations.distinct('contactId', { surveyId })).map(String));
-  }
-
-  /** Invitations of a survey by delivery status. */
-  async countByStatus(surveyId: Id): Promise<{ status: InvitationStatus; n: number }[]> {
-    const rows = await this.invitations.aggregate<{ _id: InvitationStatus; n: number }>([
-      { $match: { surveyId } },
-      { $group: { _id: '$status', n: { $sum: 1 } } },
-    ]);
-    return rows.map((r) => ({ status: r._id, n: r.n }));
-  }
-
-  /** A contact's invitations, newest first. */
-  forContact(contactId: Id, limit: number) {
-    return this.invitations.find({ contactId }).sort({ queuedAt: -1 }).limit(limit).lean();
   }
 }

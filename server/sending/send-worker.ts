@@ -123,7 +123,7 @@ export class SendWorker {
       Promise.all(claimed.map((inv) => this.deliver(inv, byId, contacts))),
       Promise.all(reminders.map((r) => this.reminders.deliver(r.inv, r.survey))),
     ]);
-    await this.recordDelivered(claimed.filter((_, i) => sent[i]).map((inv) => inv.surveyId));
+    await this.settleSent(claimed, sent);
     this.lastBatchClaimed = claimed.length > 0;
     return claimed.length + reminders.length + (queuedRun ? 1 : 0);
   }
@@ -157,24 +157,29 @@ export class SendWorker {
     return claimed;
   }
 
-  /** Sends one claimed invitation and settles it. Returns whether it went out (and is now `sent`). */
+  /**
+   * Sends one claimed invitation. One that did not go out is settled here (released, suppressed,
+   * retried, failed or uncertain); one the mail server accepted is returned, to be settled with the
+   * rest of the batch (settleSent). A crash before that leaves it `sending`: uncertain after the
+   * lease, never resent.
+   */
   private async deliver(
     inv: ClaimedInvitation,
     surveys: Map<string, ActiveSurvey>,
     contacts: Map<string, ContactForSend>,
-  ): Promise<boolean> {
+  ): Promise<{ messageId: string; at: Date } | undefined> {
     const { invitations, mailer, clock } = this.deps;
     const survey = surveys.get(String(inv.surveyId));
     if (!survey) {
       // Claimed for a survey that is no longer in this batch's active list: leave it for later.
       await invitations.release(inv._id, this.id);
-      return false;
+      return undefined;
     }
     const contact = contacts.get(String(inv.contactId));
     const blocked = deliveryBlock(contact);
     if (blocked !== undefined || !contact) {
       await invitations.markSuppressed(inv._id, this.id, blocked ?? 'contact deleted');
-      return false;
+      return undefined;
     }
     let message;
     try {
@@ -182,15 +187,39 @@ export class SendWorker {
     } catch (err) {
       // Nothing left this process: safe to retry.
       await this.failed(inv, new DeliveryError('transient', err instanceof Error ? err.message : String(err)));
-      return false;
+      return undefined;
     }
     try {
       await mailer.send(message);
     } catch (err) {
       await this.failed(inv, asDeliveryError(err));
-      return false;
+      return undefined;
     }
-    return invitations.markSent(inv._id, this.id, { messageId: message.messageId, at: clock.now() });
+    return { messageId: message.messageId, at: clock.now() };
+  }
+
+  /**
+   * The batch's sent messages settled in one bulk write per survey, and each survey's delivered count
+   * (the response rate's denominator) moved by what this worker settled; its failure streak ends.
+   */
+  private async settleSent(
+    claimed: readonly ClaimedInvitation[],
+    sent: ReadonlyArray<{ messageId: string; at: Date } | undefined>,
+  ): Promise<void> {
+    const bySurvey = new Map<string, { id: Id; items: { id: Id; messageId: string; at: Date }[] }>();
+    claimed.forEach((inv, i) => {
+      const message = sent[i];
+      if (!message) return;
+      const key = String(inv.surveyId);
+      if (!bySurvey.has(key)) bySurvey.set(key, { id: inv.surveyId, items: [] });
+      bySurvey.get(key)!.items.push({ id: inv._id, ...message });
+    });
+    const delivered = new Map<string, { id: Id; n: number }>();
+    for (const [key, { id, items }] of bySurvey) {
+      const n = await this.deps.invitations.markSentMany(this.id, items);
+      if (n > 0) delivered.set(key, { id, n });
+    }
+    await this.deps.surveys.recordDelivered(delivered);
   }
 
   /** Settles an invitation whose email did not go out (delivery-outcome.ts); transient failures count toward the pause. */
@@ -217,20 +246,6 @@ export class SendWorker {
     const reason = messages.pausedAfterFailures(streak, lastError);
     if (await this.deps.surveys.transition(surveyId, 'pause', reason))
       this.deps.logger.warn({ surveyId: String(surveyId) }, reason);
-  }
-
-  /**
-   * After a batch: each survey's delivered count (the response rate's denominator, kept here so
-   * results never count invitations) grows by what went out, and its failure streak ends.
-   */
-  private async recordDelivered(delivered: Id[]): Promise<void> {
-    const bySurvey = new Map<string, { id: Id; n: number }>();
-    for (const surveyId of delivered) {
-      const entry = bySurvey.get(String(surveyId));
-      if (entry) entry.n++;
-      else bySurvey.set(String(surveyId), { id: surveyId, n: 1 });
-    }
-    await this.deps.surveys.recordDelivered(bySurvey);
   }
 
   private async loadSurveys(): Promise<ActiveSurvey[]> {

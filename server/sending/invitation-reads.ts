@@ -1,0 +1,33 @@
+import type mongoose from 'mongoose';
+
+import type { InvitationModel, InvitationStatus } from './invitation.model.js';
+
+type Id = mongoose.Types.ObjectId;
+
+/** The invitation reads other modules use; InvitationStore (invitation.store.ts) adds every write. */
+export class InvitationReads {
+  constructor(protected readonly invitations: InvitationModel) {}
+
+  findByTokenHash<T>(tokenHash: string, fields: string): Promise<T | null> {
+    return this.invitations.findOne({ tokenHash }).select(fields).lean<T>();
+  }
+
+  /** Contacts already invited to the survey (the send page skips them). */
+  async invitedContactIds(surveyId: Id): Promise<Set<string>> {
+    return new Set((await this.invitations.distinct('contactId', { surveyId })).map(String));
+  }
+
+  /** Invitations of a survey by delivery status. */
+  async countByStatus(surveyId: Id): Promise<{ status: InvitationStatus; n: number }[]> {
+    const rows = await this.invitations.aggregate<{ _id: InvitationStatus; n: number }>([
+      { $match: { surveyId } },
+      { $group: { _id: '$status', n: { $sum: 1 } } },
+    ]);
+    return rows.map((r) => ({ status: r._id, n: r.n }));
+  }
+
+  /** A contact's invitations, newest first. */
+  forContact(contactId: Id, limit: number) {
+    return this.invitations.find({ contactId }).sort({ queuedAt: -1 }).limit(limit).lean();
+  }
+}
