@@ -18,6 +18,18 @@ describe('isDatabaseUnavailable (503 instead of 500)', () => {
     epipe.stack =
       'Error: This socket has been ended by the other party\n    at Connection.writeCommand (/app/node_modules/mongodb/src/cmap/connection.ts:722:23)';
     expect(isDatabaseUnavailable(epipe)).to.equal(true);
+    // What bulkWrite throws when the server is gone: a bulk error wrapping the network error's fields.
+    const bulk = Object.assign(named('MongoBulkWriteError', 'connect ECONNREFUSED 127.0.0.1:27017'), {
+      writeErrors: [],
+      errorResponse: { errorLabelSet: new Set(), beforeHandshake: false, connectionGeneration: 0 },
+    });
+    expect(isDatabaseUnavailable(bulk)).to.equal(true);
+    // A bulk write the server refused (a duplicate key) is not an outage.
+    const duplicate = Object.assign(named('MongoBulkWriteError', 'E11000'), {
+      writeErrors: [{ index: 0, code: 11000 }],
+      errorResponse: { code: 11000 },
+    });
+    expect(isDatabaseUnavailable(duplicate)).to.equal(false);
   });
 
   it('leaves other errors alone', () => {
