@@ -63,12 +63,12 @@ const UNAVAILABLE = new Set([
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     if (UNAVAILABLE.has(e.name) || (e.name === 'MongooseError' && /buffering timed out/.test(e.message))) return true;
-    // A bulk write that never reached the server: no per-write errors, and the network error's fields
-    // (connectionGeneration, beforeHandshake) carried over in errorResponse.
+    // A bulk write the server never answered: no per-write errors and no server error code (the
+    // driver copies the network error's fields - connectionGeneration, a socket code - into
+    // errorResponse). A server's refusal always carries a numeric code.
     if (e.name === 'MongoBulkWriteError') {
       const bulk = e as { writeErrors?: unknown[]; errorResponse?: Record<string, unknown> };
-      if ((bulk.writeErrors?.length ?? 0) === 0 && bulk.errorResponse && 'connectionGeneration' in bulk.errorResponse)
-        return true;
+      if ((bulk.writeErrors?.length ?? 0) === 0 && typeof bulk.errorResponse?.code !== 'number') return true;
     }
     // The driver sometimes lets a raw socket error through when the server goes away mid-command.
     const code = (e as { code?: unknown }).code;

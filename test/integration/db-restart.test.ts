@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import request from 'supertest';
 
@@ -51,7 +52,18 @@ describe('faults: the database restarted under load', function () {
     const clock = new TestClock();
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
     const services = createServices({ config, logger: silent, models, clock });
-    const app = createApp({ config, logger: silent, connection, models, services });
+    // Errors the app logs (a 500's cause), for the failure message.
+    const errors: string[] = [];
+    const errorLog = createLogger({
+      level: 'error',
+      destination: new Writable({
+        write(chunk: Buffer, _enc, done) {
+          errors.push(chunk.toString().slice(0, 600));
+          done();
+        },
+      }),
+    });
+    const app = createApp({ config, logger: errorLog, connection, models, services });
     const fake = { models, clock, config, services } as unknown as TestContext;
 
     try {
@@ -115,7 +127,7 @@ describe('faults: the database restarted under load', function () {
       expect(failedDuringOutage, 'some answers met the outage').to.be.greaterThan(0);
       expect(
         statuses.flat().every((s) => s === 303 || s === 503),
-        JSON.stringify(statuses),
+        `${JSON.stringify(statuses)}; logged: ${errors.join(' | ')}`,
       ).to.equal(true);
 
       // Customers whose answer met the outage try again, as the 503 page asks.
