@@ -1,7 +1,16 @@
 import { expect } from 'chai';
 
-import { browser, createUser, DEFAULT_PASSWORD, formToken, signedInAs, signIn } from '../helpers/agent.js';
+import { browser, createUser, DEFAULT_PASSWORD, formToken, signedInAs, signIn, type Agent } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
+
+const STRONG = 'lantern orbit cactus meadow';
+
+/** Posts the password-change form of /account. */
+const changePassword = (agent: Agent, token: string, currentPassword: string, password = STRONG) =>
+  agent
+    .post('/account/password')
+    .type('form')
+    .send({ _csrf: token, currentPassword, password, passwordConfirm: password });
 
 describe('passwords: no easy ones, and no guessing through the password form', () => {
   const ctx = useTestContext({ LOGIN_MAX_FAILURES: '3' });
@@ -25,16 +34,7 @@ describe('passwords: no easy ones, and no guessing through the password form', (
       .send({ _csrf: token, email: 'bob@example.com', role: 'viewer', password: 'password1234' })
       .expect(400);
     expect(created.text).to.contain('This password is too easy to guess.');
-    const changed = await admin
-      .post('/account/password')
-      .type('form')
-      .send({
-        _csrf: token,
-        currentPassword: DEFAULT_PASSWORD,
-        password: 'abcabcabcabc',
-        passwordConfirm: 'abcabcabcabc',
-      })
-      .expect(400);
+    const changed = await changePassword(admin, token, DEFAULT_PASSWORD, 'abcabcabcabc').expect(400);
     expect(changed.text).to.contain('This password is too easy to guess.');
     expect(await ctx.models.users.countDocuments({})).to.equal(1);
   });
@@ -44,28 +44,13 @@ describe('passwords: no easy ones, and no guessing through the password form', (
     const agent = browser(ctx.app);
     await signIn(agent, 'viewer@example.com');
     const token = await formToken(agent, '/account');
-    const change = (currentPassword: string) =>
-      agent.post('/account/password').type('form').send({
-        _csrf: token,
-        currentPassword,
-        password: 'lantern orbit cactus meadow',
-        passwordConfirm: 'lantern orbit cactus meadow',
-      });
+    const change = (currentPassword: string) => changePassword(agent, token, currentPassword);
     for (let i = 0; i < 3; i++) expect((await change(`guess number ${i}`)).status).to.equal(400);
     expect((await change(DEFAULT_PASSWORD)).status).to.equal(429);
     // Another user is not affected.
     const admin = await signedInAs(ctx, 'admin');
     const adminToken = await formToken(admin, '/account');
-    await admin
-      .post('/account/password')
-      .type('form')
-      .send({
-        _csrf: adminToken,
-        currentPassword: DEFAULT_PASSWORD,
-        password: 'lantern orbit cactus meadow',
-        passwordConfirm: 'lantern orbit cactus meadow',
-      })
-      .expect(303);
+    await changePassword(admin, adminToken, DEFAULT_PASSWORD).expect(303);
     ctx.clock.advance(15 * 60_000 + 1000);
     expect((await change(DEFAULT_PASSWORD)).status).to.equal(303);
   });
