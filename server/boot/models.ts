@@ -12,7 +12,7 @@ import { followUpModel } from '../followups/followup.model.js';
 import { orderModel } from '../orders/order.model.js';
 import { responseModel } from '../responses/response.model.js';
 import { tagModel } from '../responses/tag.model.js';
-import { aggregateMetaModel, responseDayModel, responseSegmentDayModel } from '../results/response-day.model.js';
+import { aggregateMetaModel, responseDayModel } from '../results/response-day.model.js';
 import { INVITATION_EMULATOR_INDEXES, invitationModel } from '../sending/invitation.model.js';
 import { outboxMessageModel } from '../sending/outbox.model.js';
 import { sendRunModel } from '../sending/send-run.model.js';
@@ -39,7 +39,6 @@ export function createModels(connection: Connection) {
     orders: orderModel(connection),
     rateLimits: rateLimitModel(connection),
     responseDays: responseDayModel(connection),
-    responseSegmentDays: responseSegmentDayModel(connection),
     aggregateMeta: aggregateMetaModel(connection),
     exportLogs: exportLogModel(connection),
     apiKeys: apiKeyModel(connection),

@@ -17,7 +17,6 @@ export function createStores(models: Models, timeZone: string) {
   const surveys = new SurveyStore(models.surveys);
   const counts = new DayCountStore({
     days: models.responseDays,
-    segmentDays: models.responseSegmentDays,
     meta: models.aggregateMeta,
     responses: models.responses,
     invitations: models.invitations,

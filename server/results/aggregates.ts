@@ -7,14 +7,13 @@ import type { InvitationModel } from '../sending/invitation.model.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
 import { incrementsOf, mergeDays, type DayCounts, type DayDoc } from './day-counts.js';
 import { collectDayDocs, recountPipelines, type RecountedDoc } from './recount.js';
-import type { AggregateMetaModel, ResponseDayModel, ResponseSegmentDayModel } from './response-day.model.js';
+import { DAY_LAYOUT, type AggregateMetaModel, type ResponseDayModel } from './response-day.model.js';
 
 type Id = mongoose.Types.ObjectId;
 type DayRange = { fromDay?: string | undefined; toDay?: string | undefined; channel?: string | undefined };
 
 export interface DayCountDeps {
   days: ResponseDayModel;
-  segmentDays: ResponseSegmentDayModel;
   meta: AggregateMetaModel;
   /** Read only: the counts are recounted from them. */
   responses: ResponseModel;
@@ -25,7 +24,7 @@ export interface DayCountDeps {
 
 /**
  * Per-survey, per-day counts by score and repurchase answer (response-day.model.ts), overall and per
- * contact property value: the one writer of responseDays, responseSegmentDays and aggregateMeta.
+ * contact property value: the one writer of responseDays and aggregateMeta.
  * Every response write reports its state before and after (the responses domain's CountsPort); the
  * difference is applied with $inc, one atomic update per document, filtered on _id alone (so every
  * engine uses its index). `rebuild` (npm run results:rebuild) recomputes everything from the responses.
@@ -34,33 +33,29 @@ export class DayCountStore implements CountsPort {
   constructor(private readonly deps: DayCountDeps) {}
 
   /**
-   * Moves the counts by the difference between two states of a response: one bulk write per
-   * collection (the day, and every property value together), however many properties the contact
-   * has. Two first answers of a day can race to create its document; the loser's upserts that hit
-   * the duplicate key are applied again as plain updates (the document exists now).
+   * Moves the counts by the difference between two states of a response: one bulk write (the day
+   * and every property value together), however many properties the contact has. Two first answers
+   * of a day can race to create its document; the loser's upserts that hit the duplicate key are
+   * applied again as plain updates (the document exists now).
    */
   async applyChange(before: CountedState | null, after: CountedState | null): Promise<void> {
-    const incs = [...incrementsOf(before, after, this.deps.timeZone).entries()];
-    await Promise.all(
-      (['days', 'segmentDays'] as const).map(async (collection) => {
-        const ops = incs
-          .filter(([, entry]) => entry.collection === collection)
-          .map(([id, entry]) => ({ id, update: { $inc: entry.inc, $setOnInsert: entry.set } }));
-        if (ops.length > 0) await upsertAll(this.deps[collection].collection, ops);
-      }),
-    );
+    const ops = [...incrementsOf(before, after, this.deps.timeZone)].map(([id, entry]) => ({
+      id,
+      update: { $inc: entry.inc, $setOnInsert: entry.set },
+    }));
+    if (ops.length > 0) await upsertAll(this.deps.days.collection, ops);
   }
 
   async forgetEmptyValues(surveyId: Id, values: ReadonlyArray<readonly [string, string]>): Promise<void> {
     for (const [key, value] of values) {
-      const docs = await this.deps.segmentDays.collection
+      const docs = await this.deps.days.collection
         .find({ surveyId, key, value }, { projection: { c: 1, flagged: 1 } })
         .toArray();
       for (const doc of docs as unknown as Array<{ _id: string; c?: Record<string, number>; flagged?: number }>) {
         const cells = Object.entries(doc.c ?? {});
         if ((doc.flagged ?? 0) !== 0 || cells.some(([, n]) => n !== 0)) continue;
         // Deleted only if every cell is still 0 (an answer counted meanwhile keeps the document).
-        await this.deps.segmentDays.collection.deleteOne({
+        await this.deps.days.collection.deleteOne({
           _id: doc._id,
           flagged: { $in: [0, null] },
           ...Object.fromEntries(cells.map(([cell]) => [`c.${cell}`, 0])),
@@ -94,23 +89,28 @@ export class DayCountStore implements CountsPort {
     ]);
     const filter: Record<string, unknown> = surveyId ? { surveyId } : {};
     if (days) filter.day = mongoose.trusted({ $gte: days.fromDay, $lte: days.toDay });
-    await Promise.all([this.deps.days.deleteMany(filter), this.deps.segmentDays.deleteMany(filter)]);
-    await insertInBatches(this.deps.days, overall.docs);
-    await insertInBatches(this.deps.segmentDays, perValue.docs);
+    await this.deps.days.deleteMany(filter);
+    await insertInBatches(this.deps.days, [...overall.docs, ...perValue.docs]);
     if (!days) await this.deps.surveys.setDeliveredCounts(delivered, surveyId);
     return { days: overall.docs.length, segmentDays: perValue.docs.length, responses: overall.responses };
   }
 
   /**
-   * Rebuilds everything when REPORT_TIME_ZONE changed since the days were counted (days depend on it).
-   * Returns true when it rebuilt.
+   * Rebuilds everything when REPORT_TIME_ZONE changed since the days were counted (days depend on it),
+   * or the days were stored in an older layout (before DAY_LAYOUT 2 the per-value days had a
+   * collection of their own, which goes). Returns true when it rebuilt.
    */
   async ensureTimeZone(): Promise<boolean> {
     const { meta, responses, timeZone } = this.deps;
     const stored = await meta.findById('days').lean();
-    if (stored?.timeZone === timeZone) return false;
+    if (stored?.timeZone === timeZone && (stored.layout ?? 1) === DAY_LAYOUT) return false;
     const hasResponses = (await responses.estimatedDocumentCount()) > 0;
     if (hasResponses) await this.rebuild();
+    try {
+      await this.deps.days.db.dropCollection('responsesegmentdays');
+    } catch (err) {
+      if (!isNamespaceMissing(err)) throw err;
+    }
     await this.markRebuilt();
     return hasResponses;
   }
@@ -119,7 +119,7 @@ export class DayCountStore implements CountsPort {
   async markRebuilt(): Promise<void> {
     await this.deps.meta.updateOne(
       { _id: 'days' },
-      { $set: { timeZone: this.deps.timeZone, rebuiltAt: new Date() } },
+      { $set: { timeZone: this.deps.timeZone, layout: DAY_LAYOUT, rebuiltAt: new Date() } },
       { upsert: true },
     );
   }
@@ -127,7 +127,7 @@ export class DayCountStore implements CountsPort {
   /** The survey's day documents, straight from the driver (no document hydration). */
   async dayDocsOf(surveyId: Id): Promise<DayDoc[]> {
     const docs = await this.deps.days.collection
-      .find({ surveyId }, { projection: { _id: 0, day: 1, channel: 1, c: 1, flagged: 1 } })
+      .find({ surveyId, key: '' }, { projection: { _id: 0, day: 1, channel: 1, c: 1, flagged: 1 } })
       .toArray();
     return docs as unknown as DayDoc[];
   }
@@ -136,7 +136,7 @@ export class DayCountStore implements CountsPort {
   async dayDocsOfSurveys(surveyIds: readonly Id[]): Promise<(DayDoc & { surveyId: Id })[]> {
     const docs = await this.deps.days.collection
       .find(
-        { surveyId: { $in: [...surveyIds] } },
+        { surveyId: { $in: [...surveyIds] }, key: '' },
         { projection: { _id: 0, surveyId: 1, day: 1, channel: 1, c: 1, flagged: 1 } },
       )
       .toArray();
@@ -147,7 +147,7 @@ export class DayCountStore implements CountsPort {
   async segmentDocsOf(surveyId: Id, key: string, value?: string): Promise<DayDoc[]> {
     const filter: Record<string, unknown> = { surveyId, key };
     if (value !== undefined) filter.value = value;
-    const docs = await this.deps.segmentDays.collection
+    const docs = await this.deps.days.collection
       .find(filter, { projection: { _id: 0, day: 1, channel: 1, value: 1, c: 1, flagged: 1 } })
       .toArray();
     return docs as unknown as DayDoc[];
@@ -155,8 +155,8 @@ export class DayCountStore implements CountsPort {
 
   /** Property names the survey's answers carry (from the per-value counts). */
   async propertyKeysOf(surveyId: Id): Promise<string[]> {
-    const keys = (await this.deps.segmentDays.collection.distinct('key', { surveyId })) as string[];
-    return keys.sort((a, b) => a.localeCompare(b));
+    const keys = (await this.deps.days.collection.distinct('key', { surveyId })) as string[];
+    return keys.filter((k) => k !== '').sort((a, b) => a.localeCompare(b));
   }
 
   async daysOf(surveyId: Id, range: DayRange = {}): Promise<DayCounts[]> {
@@ -206,4 +206,9 @@ async function upsertAll(
       failed.map((e) => ops[e.index]!),
     );
   }
+}
+
+/** "ns not found": the collection was never there (MongoDB 7+ no longer reports it for a drop). */
+function isNamespaceMissing(err: unknown): boolean {
+  return (err as { code?: number }).code === 26 || /ns not found/i.test(String((err as Error).message));
 }

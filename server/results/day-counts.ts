@@ -44,7 +44,6 @@ export function propertiesOf(snapshot: CountedState['contactSnapshot']): [string
 
 /** The $inc for one day document, with what to set when the document is new. */
 export interface Increment {
-  collection: 'days' | 'segmentDays';
   set: Record<string, unknown>;
   inc: Record<string, number>;
 }
@@ -65,15 +64,15 @@ export function incrementsOf(
     if (!counted && state.review !== 'flagged') return; // discarded: counts nowhere
     const day = dayIn(state.submittedAt, timeZone);
     const path = counted ? `c.${cellKey(state.score, state.repurchase)}` : 'flagged';
-    const bump = (id: string, collection: Increment['collection'], set: Record<string, unknown>) => {
+    const bump = (id: string, set: Record<string, unknown>) => {
       let entry = incs.get(id);
-      if (!entry) incs.set(id, (entry = { collection, set, inc: {} }));
+      if (!entry) incs.set(id, (entry = { set, inc: {} }));
       entry.inc[path] = (entry.inc[path] ?? 0) + sign;
     };
     const base = `${String(state.surveyId)}|${day}|${state.channel}`;
-    bump(base, 'days', { surveyId: state.surveyId, day, channel: state.channel });
+    bump(base, { surveyId: state.surveyId, day, channel: state.channel, key: '', value: '' });
     for (const [key, value] of propertiesOf(state.contactSnapshot)) {
-      bump(`${base}|${key}|${value}`, 'segmentDays', {
+      bump(`${base}|${key}|${value}`, {
         surveyId: state.surveyId,
         day,
         channel: state.channel,

@@ -73,7 +73,8 @@ export async function collectDayDocs(
         surveyId: k.s,
         day: k.d,
         channel: k.ch,
-        ...(withProperty ? { key: k.k, value: k.v } : {}),
+        key: withProperty ? k.k : '',
+        value: withProperty ? k.v : '',
         c: {},
         flagged: 0,
       };

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { resultsQuerySchema } from '../../server/results/results.schemas.js';
 import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
-import { makeInvitation, makeSurvey } from '../helpers/factories.js';
+import { makeInvitation, makeResponses, makeSurvey } from '../helpers/factories.js';
 
 const stampOf = (html: string) => /name="stamp" value="([^"]+)"/.exec(html)![1]!;
 
@@ -177,6 +177,35 @@ describe('result day counts kept as responses arrive and change', () => {
     const viewer = await signedInAs(ctx, 'viewer');
     expect((await viewer.get(`/surveys/${String(survey._id)}/results`).expect(200)).text).to.contain(
       '<span class="nps-number">0</span>',
+    );
+  });
+});
+
+describe('result day counts stored in an older layout', () => {
+  const ctx = useTestContext();
+
+  it('are rebuilt into one collection at start-up, the old per-value collection dropped, figures unchanged', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active' });
+    const snapshot = (plan: string) => ({ contactSnapshot: { plan } });
+    await makeResponses(ctx, survey._id, [10, 9], snapshot('Pro'));
+    await makeResponses(ctx, survey._id, [2], snapshot('Free'));
+    // Layout 1: overall days without key/value, the per-value days in a collection of their own.
+    const db = ctx.models.responseDays.db;
+    const perValue = await ctx.models.responseDays.collection.find({ key: { $ne: '' } }).toArray();
+    await db.collection('responsesegmentdays').insertMany(perValue);
+    await ctx.models.responseDays.collection.deleteMany({ key: { $ne: '' } });
+    await ctx.models.responseDays.collection.updateMany({}, { $unset: { key: 1, value: 1 } });
+    await ctx.models.aggregateMeta.updateOne({ _id: 'days' }, { $set: { timeZone: 'UTC' }, $unset: { layout: 1 } });
+
+    expect(await ctx.services.aggregates.ensureTimeZone()).to.equal(true);
+    expect((await db.listCollections()).map((c) => c.name)).not.to.include('responsesegmentdays');
+    expect(await ctx.services.aggregates.ensureTimeZone()).to.equal(false);
+    const viewer = await signedInAs(ctx, 'viewer');
+    const url = `/surveys/${String(survey._id)}/results`;
+    // 2 promoters, 1 detractor of 3: (2 - 1) / 3 = +33.3 -> 33; Pro alone +100.
+    expect((await viewer.get(url).expect(200)).text).to.contain('<span class="nps-number">+33</span>');
+    expect((await viewer.get(`${url}?prop=plan&value=Pro`).expect(200)).text).to.contain(
+      '<span class="nps-number">+100</span>',
     );
   });
 });
