@@ -16,6 +16,7 @@ import { outboundFetch } from '../lib/outbound-http.js';
 import { OrderImportService } from '../orders/order-import.service.js';
 import { DEFAULT_BOT_THRESHOLDS } from '../responses/bot-signals.js';
 import { answersOfContact } from '../responses/contact-answers.js';
+import { LinkReader } from '../responses/link-reader.js';
 import { responseJson } from '../responses/response-json.js';
 import { ResponsesService, type ResponseListener } from '../responses/responses.service.js';
 import { ReviewService } from '../responses/review.service.js';
@@ -103,7 +104,7 @@ export function createServices(deps: ServicesDeps) {
     const response = doc as unknown as Parameters<typeof responseJson>[0];
     await Promise.all([webhooks.enqueue(event, doc.surveyId, responseJson(response)), followUps.openFor(doc)]);
   };
-  const respondDeps = { ...stores, clock, editWindowMs: config.responseEditMs };
+  const respondDeps = { ...stores, links: new LinkReader(models), clock, editWindowMs: config.responseEditMs };
   const responses = new ResponsesService({
     ...respondDeps,
     sealer: sealers.pageStamp,
@@ -223,8 +224,14 @@ export function createServices(deps: ServicesDeps) {
       return { ...sending, responses: answers };
     },
 
-    /** Closes what the services hold open (the SMTP pool). */
-    close: () => mailer.close(),
+    /** Writes what waits to be written now (the response count settles, otherwise within 200 ms). */
+    flushWrites: () => stores.responses.flushSettles(),
+
+    /** Writes what waits to be written and closes the SMTP pool. */
+    close: async () => {
+      await stores.responses.flushSettles();
+      await mailer.close();
+    },
   };
 }
 

@@ -1,13 +1,13 @@
 import type mongoose from 'mongoose';
 
-import type { ContactStore } from '../contacts/contact.store.js';
 import type { Clock } from '../lib/clock.js';
 import { hashToken, isWellFormedToken } from '../lib/tokens.js';
 import type { InvitationStore } from '../sending/invitation.store.js';
 import { surveyDetailOf, type SurveyDetail } from '../surveys/survey-detail.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
 import { isCounted, type RepurchaseAnswer } from '../vocabulary/answers.js';
-import type { AnswerDoc, ResponseStore } from './response.store.js';
+import type { LinkContext, LinkReader } from './link-reader.js';
+import type { AnswerDoc } from './response.store.js';
 
 /** What the customer answered, as their pages show it. */
 export interface StoredAnswer {
@@ -20,13 +20,7 @@ export interface StoredAnswer {
 }
 
 /** The invitation behind an open link, as the answer write needs it. */
-export interface LinkInvitation {
-  _id: mongoose.Types.ObjectId;
-  surveyId: mongoose.Types.ObjectId;
-  contactId: mongoose.Types.ObjectId;
-  sentAt?: Date | null;
-  honeypotClients?: string[] | null;
-}
+export type LinkInvitation = LinkContext['invitation'];
 
 export interface OpenInvitation {
   state: 'open';
@@ -39,6 +33,8 @@ export interface OpenInvitation {
   editableUntil: Date | null;
   invitation: LinkInvitation;
   contactProperties: Record<string, string>;
+  /** The stored response as it is, the customer's or not (only when looked up with the response). */
+  response: AnswerDoc | undefined;
 }
 
 export type InvitationLookup =
@@ -51,8 +47,7 @@ export type WebLinkLookup = { state: 'invalid' } | { state: 'closed' | 'open'; s
 export interface LookupDeps {
   invitations: InvitationStore;
   surveys: SurveyStore;
-  contacts: ContactStore;
-  responses: ResponseStore;
+  links: LinkReader;
   clock: Clock;
   /** How long a customer may change an answer after first giving it. */
   editWindowMs: number;
@@ -90,19 +85,15 @@ export class RespondLookup {
     return until > this.deps.clock.now() ? until : null;
   }
 
-  /** Finds the invitation of a link token: malformed tokens are refused before any query. */
-  async lookupInvitation(token: string, options: { withResponse?: boolean } = {}): Promise<InvitationLookup> {
+  /**
+   * Finds the invitation of a link token with its survey, contact and response, in one round trip
+   * (link-reader.ts); malformed tokens are refused before any query.
+   */
+  async lookupInvitation(token: string): Promise<InvitationLookup> {
     if (!isWellFormedToken(token)) return { state: 'invalid' };
-    const invitation = await this.deps.invitations.findByTokenHash<LinkInvitation>(
-      hashToken(token),
-      '_id surveyId contactId sentAt honeypotClients',
-    );
-    if (!invitation) return { state: 'invalid' };
-    const [surveyDoc, contact, responseDoc] = await Promise.all([
-      this.deps.surveys.findById(invitation.surveyId),
-      this.deps.contacts.findById(invitation.contactId),
-      options.withResponse === false ? undefined : this.deps.responses.findByInvitation(invitation._id),
-    ]);
+    const found = await this.deps.links.byTokenHash(hashToken(token), { withResponse: true });
+    if (!found) return { state: 'invalid' };
+    const { invitation, survey: surveyDoc, contact, response: responseDoc } = found;
     // A deleted contact's invitations go with it; a survey is never deleted while it has invitations.
     if (!surveyDoc || !contact) return { state: 'invalid' };
     const survey = surveyDetailOf(surveyDoc);
@@ -119,6 +110,7 @@ export class RespondLookup {
       editableUntil: this.editableUntil(answer),
       invitation,
       contactProperties: plainProperties(contact.properties),
+      response: responseDoc,
     };
   }
 

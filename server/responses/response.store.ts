@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 
 import { isDuplicateKeyError } from '../lib/errors.js';
+import { WriteBehind } from '../lib/write-behind.js';
 import { COUNTED_REVIEW_STATES, REVIEW_STATES, type ReviewState } from '../vocabulary/answers.js';
 import type { CountedState, CountsPort } from './counts-port.js';
 import type { ResponseDoc, ResponseModel } from './response.model.js';
@@ -29,14 +30,29 @@ export type AlongsideWrite = (doc: AnswerDoc) => Promise<unknown>;
 /**
  * The one module that writes `responses`. Every write that changes what a response counts as adds 1
  * to its `countsPending` in the same update and is followed by the day counts' change (CountsPort);
- * the 1 is taken back once the counts are in (`settled`). A write whose counts never arrive (a
- * crash, a database outage) stays pending, and the workers recount those days (results/count-repair.ts).
+ * the 1 is taken back once the counts are in (`counted`), with the other settles of the next 200 ms
+ * in one bulk write. A write whose counts never arrive (a crash, a database outage) or whose settle is
+ * lost (the same) stays pending, and the workers recount those days (results/count-repair.ts).
  */
 export class ResponseStore {
+  private readonly settles: WriteBehind<Id>;
+
   constructor(
     private readonly responses: ResponseModel,
     private readonly counts: CountsPort,
-  ) {}
+  ) {
+    this.settles = new WriteBehind((ids) => this.settle(ids), {
+      delayMs: 200,
+      maxItems: 500,
+      // A settle that fails only costs a recount later.
+      onError: () => undefined,
+    });
+  }
+
+  /** Writes the settles waiting now (a contact deletion, shutdown, tests that read countsPending). */
+  flushSettles(): Promise<void> {
+    return this.settles.flush();
+  }
 
   /**
    * A first response (one per invitation, one per web-link page load: unique indexes); null when one
@@ -171,6 +187,7 @@ export class ResponseStore {
       const values = snapshot instanceof Map ? [...(snapshot as Map<string, string>)] : Object.entries(snapshot ?? {});
       await this.counts.forgetEmptyValues(r.surveyId, values as [string, string][]);
     }
+    await this.flushSettles();
   }
 
   // ---- Count repair (results/count-repair.ts) ----
@@ -229,13 +246,22 @@ export class ResponseStore {
   }
 
   /**
-   * Applies the write's change to the counts, then takes back the +1 the write added to the response's
-   * `countsPending` (in the same update as the response itself). A counter, not a flag: concurrent
-   * writes each settle their own +1, with an update filtered on `_id` alone.
+   * Applies the write's change to the counts, then (soon, with others) takes back the +1 the write
+   * added to the response's `countsPending` in the same update as the response itself.
    */
   private async counted(id: Id, before: CountedState | null, after: CountedState | null): Promise<void> {
     await this.counts.applyChange(before, after);
-    // Not awaited: a decrement that fails only costs a recount later.
-    void this.responses.collection.updateOne({ _id: id }, { $inc: { countsPending: -1 } }).catch(() => undefined);
+    this.settles.add(id);
+  }
+
+  /**
+   * A counter, not a flag: concurrent writes each settle their own +1 (one op each, so an id twice in
+   * a batch is taken back twice), filtered on `_id` alone.
+   */
+  private async settle(ids: Id[]): Promise<void> {
+    await this.responses.collection.bulkWrite(
+      ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $inc: { countsPending: -1 } } } })),
+      { ordered: false },
+    );
   }
 }

@@ -55,13 +55,12 @@ export class ResponsesService extends RespondLookup {
 
   /**
    * Writes the customer's answer for one invitation: creates the response or, inside the edit window,
-   * changes it. The unique index on invitationId makes concurrent first answers collide; the loser
+   * changes it. The lookup brings the response along (one round trip); when there is none, the insert
+   * goes ahead, and the unique index on invitationId makes concurrent first answers collide: the loser
    * applies its answer as a change, so there is always exactly one response.
    */
   async answerInvitation(input: { token: string; answer: AnswerInput; clientKey: string }): Promise<AnswerOutcome> {
-    // The response is not read up front: most submissions are first answers, so we insert and let
-    // the unique index tell us when there already is one (one database round trip fewer).
-    const found = await this.lookupInvitation(input.token, { withResponse: false });
+    const found = await this.lookupInvitation(input.token);
     if (found.state === 'invalid') return { kind: 'invalid' };
     if (found.state !== 'open') return { kind: found.state, survey: found.survey, contactLocale: found.contactLocale };
     const now = this.r.clock.now();
@@ -81,15 +80,21 @@ export class ResponsesService extends RespondLookup {
       firstSubmittedAt: now,
       contactSnapshot: found.contactProperties,
     };
-    const created = await this.r.responses.insert(first, now, (doc) => this.effects(doc, review, 'response.created'));
-    if (created) return this.savedOutcome(created, review);
-    // A concurrent submit (or an earlier one) created it first: apply ours as a change.
+    let existing = found.response;
+    if (!existing) {
+      const created = await this.r.responses.insert(first, now, (doc) => this.effects(doc, review, 'response.created'));
+      if (created) return this.savedOutcome(created, review);
+    }
+    // There was one already, or a concurrent submit created it first: apply ours as a change.
     for (let attempt = 0; attempt < 2; attempt++) {
-      const outcome = await this.changeAnswer(invitation._id, input.answer.autosave === '1', fields, now);
+      existing ??= (await this.r.responses.findByInvitation(invitation._id)) ?? undefined;
+      if (!existing) continue;
+      const outcome = await this.changeAnswer(existing, input.answer.autosave === '1', fields, now);
       if (outcome !== 'retry') return outcome;
       // The window closed, or the response changed state meanwhile: look again.
       const again = await this.lookupInvitation(input.token);
       if (again.state === 'open' && again.answer && !again.editableUntil) return { kind: 'locked', lookup: again };
+      existing = again.state === 'open' ? again.response : undefined;
     }
     throw new Error(`answer for invitation ${String(invitation._id)} kept changing under us`);
   }
@@ -128,13 +133,11 @@ export class ResponsesService extends RespondLookup {
 
   /** A second submission for an invitation that has a response: a change inside the window, or a replacement of one not the customer's. */
   private async changeAnswer(
-    invitationId: mongoose.Types.ObjectId,
+    existing: AnswerDoc,
     autosave: boolean,
     fields: Record<string, unknown> & { review: 'flagged' | 'none' },
     now: Date,
   ): Promise<AnswerOutcome | 'retry'> {
-    const existing = await this.r.responses.findByInvitation(invitationId);
-    if (!existing) return 'retry';
     const own = isCounted(existing.review);
     // The autosave only records a score the customer has not given yet; it never overwrites an answer.
     if (autosave && own)

@@ -166,6 +166,7 @@ describe('result day counts kept as responses arrive and change', () => {
     // the marker must survive it.
     expect((await answer(b.token, { score: '4' })).status).to.equal(303);
     expect(await total()).to.equal(1);
+    await ctx.services.flushWrites(); // A's settle, otherwise written within 200 ms
     expect(await ctx.models.responses.collection.countDocuments({ countsPending: { $gt: 0 } })).to.equal(1);
 
     // Not while answers are fresh; after two quiet minutes, the days are recounted and the marker cleared.
