@@ -104,7 +104,12 @@ export function createServices(deps: ServicesDeps) {
     const response = doc as unknown as Parameters<typeof responseJson>[0];
     await Promise.all([webhooks.enqueue(event, doc.surveyId, responseJson(response)), followUps.openFor(doc)]);
   };
-  const respondDeps = { ...stores, links: new LinkReader(models), clock, editWindowMs: config.responseEditMs };
+  const links = new LinkReader(models.invitations.collection, {
+    surveys: models.surveys.collection.collectionName,
+    contacts: models.contacts.collection.collectionName,
+    responses: models.responses.collection.collectionName,
+  });
+  const respondDeps = { ...stores, links, clock, editWindowMs: config.responseEditMs };
   const responses = new ResponsesService({
     ...respondDeps,
     sealer: sealers.pageStamp,

@@ -1,10 +1,9 @@
 import type mongoose from 'mongoose';
 
-import type { ContactModel } from '../contacts/contact.model.js';
-import type { InvitationModel } from '../sending/invitation.model.js';
-import type { SurveyDoc, SurveyModel } from '../surveys/survey.model.js';
-import type { ResponseModel } from './response.model.js';
+import type { surveyDetailOf } from '../surveys/survey-detail.js';
 import type { AnswerDoc } from './response.store.js';
+
+type SurveyDoc = Parameters<typeof surveyDetailOf>[0];
 
 /** An invitation behind a link token, with its survey, its contact and (if asked for) its response. */
 export interface LinkContext {
@@ -26,21 +25,18 @@ export interface LinkContext {
  * their indexed keys: _id, _id and the unique invitationId). The collections keep their writers.
  */
 export class LinkReader {
+  /** The invitations collection, and the names of the collections looked up (wired in boot/). */
   constructor(
-    private readonly models: {
-      invitations: InvitationModel;
-      surveys: SurveyModel;
-      contacts: ContactModel;
-      responses: ResponseModel;
-    },
+    private readonly invitations: mongoose.mongo.Collection,
+    private readonly from: { surveys: string; contacts: string; responses: string },
   ) {}
 
   async byTokenHash(tokenHash: string, options: { withResponse: boolean }): Promise<LinkContext | null> {
-    const { invitations, surveys, contacts, responses } = this.models;
+    const { surveys, contacts, responses } = this.from;
     const lookup = (from: string, localField: string, foreignField: string, as: string) => ({
       $lookup: { from, localField, foreignField, as },
     });
-    const [row] = await invitations.collection
+    const [row] = await this.invitations
       .aggregate<{
         _id: mongoose.Types.ObjectId;
         surveyId: mongoose.Types.ObjectId;
@@ -54,9 +50,9 @@ export class LinkReader {
         { $match: { tokenHash } },
         { $limit: 1 },
         { $project: { surveyId: 1, contactId: 1, sentAt: 1, honeypotClients: 1 } },
-        lookup(surveys.collection.collectionName, 'surveyId', '_id', 's'),
-        lookup(contacts.collection.collectionName, 'contactId', '_id', 'c'),
-        ...(options.withResponse ? [lookup(responses.collection.collectionName, '_id', 'invitationId', 'r')] : []),
+        lookup(surveys, 'surveyId', '_id', 's'),
+        lookup(contacts, 'contactId', '_id', 'c'),
+        ...(options.withResponse ? [lookup(responses, '_id', 'invitationId', 'r')] : []),
       ])
       .toArray();
     if (!row) return null;
