@@ -19,6 +19,8 @@ export const contactSchema = new Schema(
   { timestamps: true },
 );
 contactSchema.index({ email: 1 }, { unique: true });
+// The send page's and autopilot's filters on any contact property (properties.<name> = value).
+contactSchema.index({ 'properties.$**': 1 });
 
 export type Contact = InferSchemaType<typeof contactSchema>;
 

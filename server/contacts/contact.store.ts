@@ -98,7 +98,11 @@ export class ContactStore {
     page: number,
     size: number,
   ): Promise<{ docs: ContactDoc[]; total: number }> {
-    const total = await this.contacts.countDocuments(filter);
+    // Unfiltered, the total comes from the collection's metadata, not from counting every contact.
+    const total =
+      Object.keys(filter).length === 0
+        ? await this.contacts.estimatedDocumentCount()
+        : await this.contacts.countDocuments(filter);
     const docs = await this.contacts
       .find(filter)
       .sort({ email: 1 })

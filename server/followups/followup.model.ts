@@ -31,6 +31,9 @@ export const followUpSchema = new Schema(
 followUpSchema.index({ responseId: 1 }, { unique: true });
 followUpSchema.index({ status: 1, openedAt: 1 });
 followUpSchema.index({ surveyId: 1, status: 1 });
+// The digest's cases not alerted yet, oldest first; the timings' cases opened since a day.
+followUpSchema.index({ alertedAt: 1, openedAt: 1 });
+followUpSchema.index({ openedAt: 1 });
 
 export type FollowUp = InferSchemaType<typeof followUpSchema>;
 

@@ -50,6 +50,11 @@ invitationSchema.index({ status: 1, nextAttemptAt: 1 });
 invitationSchema.index({ surveyId: 1, status: 1 });
 invitationSchema.index({ contactId: 1, queuedAt: -1 });
 invitationSchema.index({ surveyId: 1, status: 1, reminderStatus: 1, sentAt: 1 });
+// Start-up recovery of reminders a stopped worker held: only the few being sent are in it.
+invitationSchema.index(
+  { reminderStatus: 1, claimedAt: 1 },
+  { partialFilterExpression: { reminderStatus: 'sending' }, name: 'reminder_sending' },
+);
 
 /**
  * The claim (_id + status) and settle (_id + status + claimedBy) filters, exactly: MongoDB answers them

@@ -24,6 +24,8 @@ export const triggerSchema = new Schema(
   { versionKey: false },
 );
 triggerSchema.index({ surveyId: 1, key: 1 }, { unique: true });
+// The survey page's latest requests (newest first) and its counts since a day.
+triggerSchema.index({ surveyId: 1, receivedAt: -1 });
 // Erasing a deleted contact's link (TriggerClaims.eraseContact: updateMany({ contactId })).
 triggerSchema.index({ contactId: 1 });
 

@@ -10,6 +10,7 @@ import { connectDatabase } from '../../server/db/connect.js';
 import { createLogger, type Logger } from '../../server/lib/logger.js';
 import { TestClock } from './clock.js';
 import { testDatabaseEngine, testDatabaseUri } from './database.js';
+import { recordQueryShapes } from './query-shapes.js';
 
 export interface TestContext {
   app: Express;
@@ -44,7 +45,9 @@ export async function createTestContext(
     },
   });
   const logger = createLogger({ level: config.logLevel, destination: sink });
-  const connection = await connectDatabase(testDatabaseUri());
+  const uri = testDatabaseUri();
+  const connection = await connectDatabase(`${uri}${uri.includes('?') ? '&' : '?'}monitorCommands=true`);
+  recordQueryShapes(connection);
   const models = createModels(connection);
   await ensureIndexes(models, { emulator: testDatabaseEngine().includes('mongo-java-server') });
   const clock = new TestClock(new Date(), { live: options.liveClock === true });
