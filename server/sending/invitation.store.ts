@@ -70,43 +70,53 @@ export class InvitationStore extends InvitationReads {
 
   // ---- Claiming and settling a send ----
 
-  /** Ids of queued invitations of these surveys that are due, at most `limit` (claim candidates). */
-  async dueIds(surveyIds: readonly Id[], now: Date, limit: number): Promise<Id[]> {
+  /**
+   * Queued invitations of these surveys that are due, at most `limit` (claim candidates), with what a
+   * send needs: while queued, only `attempts` and `nextAttemptAt` change, and the claim checks both.
+   */
+  async dueCandidates(surveyIds: readonly Id[], now: Date, limit: number): Promise<ClaimedInvitation[]> {
     const due = {
       status: 'queued' as const,
       nextAttemptAt: trusted({ $lte: now }),
       surveyId: trusted({ $in: [...surveyIds] }),
     };
-    return (await this.invitations.find(due).select('_id').limit(limit).lean()).map((d) => d._id);
+    return this.invitations
+      .find(due)
+      .select('_id surveyId contactId tokenSealed attempts')
+      .limit(limit)
+      .lean<ClaimedInvitation[]>();
   }
 
   /**
-   * queued -> sending for each of `ids` still queued, in one round trip; returns the ones this worker
-   * now holds. When two workers try the same invitation, exactly one update matches. One that was put
-   * back for a retry after it was read (so is not due yet) is released again at once.
+   * queued -> sending for each candidate still queued as it was read (same attempts, due), in one
+   * round trip; returns the ones this worker now holds. When two workers try the same invitation,
+   * exactly one update matches. When every claim matched (the usual case) the candidates are what was
+   * claimed and nothing is read back; otherwise the winners are read back by _id.
    */
-  async claim(ids: readonly Id[], workerId: string, now: Date): Promise<ClaimedInvitation[]> {
-    await this.invitations.collection.bulkWrite(
-      ids.map((_id) => ({
+  async claim(candidates: readonly ClaimedInvitation[], workerId: string, now: Date): Promise<ClaimedInvitation[]> {
+    if (candidates.length === 0) return [];
+    const result = await this.invitations.collection.bulkWrite(
+      candidates.map((c) => ({
         updateOne: {
-          filter: { _id, status: 'queued' },
+          filter: { _id: c._id, status: 'queued', attempts: c.attempts, nextAttemptAt: { $lte: now } },
           update: { $set: { status: 'sending', claimedBy: workerId, claimedAt: now }, $inc: { attempts: 1 } },
         },
       })),
       { ordered: false, ...DURABLE },
     );
+    const counted = (c: ClaimedInvitation) => ({ ...c, attempts: c.attempts + 1 });
+    if (result.matchedCount === candidates.length) return candidates.map(counted);
     // Read back by _id alone (every engine's index): the ones now held by this worker are ours.
     const docs = await this.invitations
-      .find({ _id: trusted({ $in: [...ids] }) })
-      .select('_id surveyId contactId tokenSealed attempts claimedBy nextAttemptAt status')
-      .lean<(ClaimedInvitation & { claimedBy?: string | null; nextAttemptAt?: Date | null; status: string })[]>();
-    const claimed: ClaimedInvitation[] = [];
-    for (const d of docs) {
-      if (d.status !== 'sending' || d.claimedBy !== workerId) continue;
-      if (d.nextAttemptAt && d.nextAttemptAt > now) await this.release(d._id, workerId, { undoAttempt: true });
-      else claimed.push(d);
-    }
-    return claimed;
+      .find({ _id: trusted({ $in: candidates.map((c) => c._id) }) })
+      .select('_id claimedBy claimedAt status')
+      .lean<{ _id: Id; claimedBy?: string | null; claimedAt?: Date | null; status: string }[]>();
+    const ours = new Set(
+      docs
+        .filter((d) => d.status === 'sending' && d.claimedBy === workerId && d.claimedAt?.getTime() === now.getTime())
+        .map((d) => String(d._id)),
+    );
+    return candidates.filter((c) => ours.has(String(c._id))).map(counted);
   }
 
   /** sending -> queued (not this worker's to send now); with `undoAttempt` the claim does not count as a try. */
@@ -277,7 +287,6 @@ export class InvitationStore extends InvitationReads {
     await this.invitations.updateOne({ _id: id }, { $min: { respondedAt: at } });
   }
 
-  /** Part of deleting a contact (contacts.service.ts): their invitations go. */
   /** Part of deleting a contact: delivered invitations become anonymous tombstones, the rest go. Repeatable. */
   async eraseContact(contactId: Id): Promise<void> {
     const delivered = await this.invitations.find({ contactId, status: 'sent' }).select('_id reminderStatus').lean();

@@ -75,7 +75,7 @@ export class SendWorker {
   // a shuffled order, so workers seldom reach for the same one), and read again when used up or a few
   // seconds old. One read per thousand candidates instead of one per batch: an engine that scans for
   // this query (mongo-java-server) no longer reads past everything already sent for every batch.
-  private candidates: Id[] = [];
+  private candidates: ClaimedInvitation[] = [];
   private candidatesAt = 0;
 
   constructor(private readonly deps: SendWorkerDeps) {
@@ -136,7 +136,7 @@ export class SendWorker {
     const now = this.deps.clock.now();
     let fresh = false;
     const refill = async () => {
-      this.candidates = await this.deps.invitations.dueIds(activeSurveys, now, this.policy.candidateBuffer);
+      this.candidates = await this.deps.invitations.dueCandidates(activeSurveys, now, this.policy.candidateBuffer);
       shuffle(this.candidates);
       this.candidatesAt = now.getTime();
       fresh = true;
