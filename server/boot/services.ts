@@ -25,6 +25,7 @@ import { DayCountService } from '../results/day-count.service.js';
 import { ResponseQueries } from '../results/response-queries.js';
 import { ResultsService } from '../results/results.service.js';
 import { SaidVsDidService } from '../results/said-vs-did.service.js';
+import { SurveyDaysReader } from '../results/survey-days-reader.js';
 import { sendingHistoryOf } from '../sending/contact-history.js';
 import { createSmtpMailer, type Mailer } from '../sending/mailer.js';
 import { createOutboxMailer, Outbox } from '../sending/outbox.js';
@@ -155,7 +156,16 @@ export function createServices(deps: ServicesDeps) {
     webhooks,
     responses,
     reviews: new ReviewService({ ...stores, clock, onSaved }),
-    results: new ResultsService({ counts: stores.counts, queries, surveys: stores.surveys, clock, timeZone }),
+    results: new ResultsService({
+      counts: stores.counts,
+      queries,
+      surveys: stores.surveys,
+      surveyDays: new SurveyDaysReader(models.surveys.collection, {
+        days: models.responseDays.collection.collectionName,
+      }),
+      clock,
+      timeZone,
+    }),
     tags: new TagsService({ tags: models.tags, responses: stores.responses, clock }),
     exports: new ExportsService({
       responses: models.responses,

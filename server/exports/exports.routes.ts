@@ -10,12 +10,17 @@ export function exportsRouter(deps: { exports: ExportsService } & FilterSources)
   router.get(
     '/surveys/:id/results/export.csv',
     requireRole('viewer'),
-    withFilters(deps, 'results/show', async (req, res, query, { survey }) => {
-      res.set('Content-Type', 'text/csv; charset=utf-8');
-      res.set('Content-Disposition', `attachment; filename="${deps.exports.fileName(survey.name, query)}"`);
-      res.set('Cache-Control', 'no-store');
-      await deps.exports.exportCsv({ survey, query, bom: req.query.bom === '1', userId: req.user?.id, out: res });
-    }),
+    withFilters(
+      deps,
+      'results/show',
+      async (id) => ({ survey: await deps.survey(id), data: undefined }),
+      async (req, res, query, { survey }) => {
+        res.set('Content-Type', 'text/csv; charset=utf-8');
+        res.set('Content-Disposition', `attachment; filename="${deps.exports.fileName(survey.name, query)}"`);
+        res.set('Cache-Control', 'no-store');
+        await deps.exports.exportCsv({ survey, query, bom: req.query.bom === '1', userId: req.user?.id, out: res });
+      },
+    ),
   );
   return router;
 }

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 
 import { ValidationError } from '../lib/errors.js';
 import type { SurveyDetail } from '../surveys/survey-detail.js';
+import { surveyIdOf } from '../surveys/survey-id.js';
 import { parseInput } from '../web/validate.js';
 import { RANGE_LABELS } from './results-view.js';
 import { RANGE_PRESETS, resultsQuerySchema, type ResultsQuery } from './results.schemas.js';
@@ -25,33 +26,41 @@ export type FilterLocals = {
 };
 
 /**
- * Parses the shared results filters, then hands over to `render`; on bad filters renders `view`
- * with the messages beside the fields (400), so the manager corrects them in place.
+ * Parses the shared results filters, then loads the survey with the view's data (`load`, one round
+ * trip where it can: results-service) beside the filter choices, and hands over to `render`. On bad
+ * filters it renders `view` with the messages beside the fields (400), so the manager corrects them
+ * in place.
  */
-export function withFilters(
+export function withFilters<T>(
   sources: FilterSources,
   view: string,
-  render: (req: Request, res: Response, query: ResultsQuery, locals: FilterLocals) => Promise<void>,
+  load: (surveyId: string, query: ResultsQuery) => Promise<{ survey: SurveyDetail; data: T }>,
+  render: (req: Request, res: Response, query: ResultsQuery, locals: FilterLocals, data: T) => void | Promise<void>,
 ) {
   return async (req: Request, res: Response): Promise<void> => {
-    const survey = await sources.survey(req.params.id as string);
-    const [propertyKeys, tags] = await Promise.all([sources.propertyKeys(survey.id), sources.tagNames()]);
-    const locals: FilterLocals = {
-      survey,
-      rangeOptions: RANGE_PRESETS.map((value) => ({ value, label: RANGE_LABELS[value] })),
-      propertyKeys,
-      tags,
-      timeZone: sources.timeZone,
-      resultsUrl: `/surveys/${survey.id}/results`,
-      commentsUrl: `/surveys/${survey.id}/results/comments`,
+    // A malformed id is a 404 before anything is read.
+    const id = String(surveyIdOf(req.params.id as string));
+    const filterChoices = Promise.all([sources.propertyKeys(id), sources.tagNames()]);
+    const localsOf = async (survey: SurveyDetail): Promise<FilterLocals> => {
+      const [propertyKeys, tags] = await filterChoices;
+      return {
+        survey,
+        rangeOptions: RANGE_PRESETS.map((value) => ({ value, label: RANGE_LABELS[value] })),
+        propertyKeys,
+        tags,
+        timeZone: sources.timeZone,
+        resultsUrl: `/surveys/${survey.id}/results`,
+        commentsUrl: `/surveys/${survey.id}/results/comments`,
+      };
     };
     let query: ResultsQuery;
     try {
       query = parseInput(resultsQuerySchema, req.query, 'These filters cannot be used.');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
+      const survey = await sources.survey(id);
       res.status(400).render(view, {
-        ...locals,
+        ...(await localsOf(survey)),
         title: `Results: ${survey.name}`,
         values: req.query,
         errors: err.fields,
@@ -59,6 +68,7 @@ export function withFilters(
       });
       return;
     }
-    await render(req, res, query, locals);
+    const { survey, data } = await load(id, query);
+    await render(req, res, query, await localsOf(survey), data);
   };
 }

@@ -28,31 +28,45 @@ export function resultsRouter(
   router.get(
     '/surveys/:id/results',
     requireRole('viewer'),
-    withFilters(sources, 'results/show', async (_req, res, query, locals) => {
-      const results = await deps.results.surveyResults(locals.survey, query);
-      res.render('results/show', {
-        ...locals,
-        title: `Results: ${locals.survey.name}`,
-        ...resultsView(results, query, { results: locals.resultsUrl, comments: locals.commentsUrl }),
-      });
-    }),
+    withFilters(
+      sources,
+      'results/show',
+      async (id, query) => {
+        const { survey, results } = await deps.results.surveyResults(id, query);
+        return { survey, data: results };
+      },
+      (_req, res, query, locals, results) => {
+        res.render('results/show', {
+          ...locals,
+          title: `Results: ${locals.survey.name}`,
+          ...resultsView(results, query, { results: locals.resultsUrl, comments: locals.commentsUrl }),
+        });
+      },
+    ),
   );
 
   router.get(
     '/surveys/:id/results/comments',
     requireRole('viewer'),
-    withFilters(sources, 'results/comments', async (req, res, query, locals) => {
-      const comments = await deps.results.comments(locals.survey.id, query);
-      const canManage = roleAtLeast(req.user!.role, 'manager');
-      res.render('results/comments', {
-        ...locals,
-        title: `Comments: ${locals.survey.name}`,
-        ...commentsView(comments, query, { results: locals.resultsUrl, comments: locals.commentsUrl }),
-        canSeeContacts: canManage,
-        canTag: canManage,
-        back: req.originalUrl,
-      });
-    }),
+    withFilters(
+      sources,
+      'results/comments',
+      async (id, query) => {
+        const [survey, comments] = await Promise.all([deps.surveys.get(id), deps.results.comments(id, query)]);
+        return { survey, data: comments };
+      },
+      (req, res, query, locals, comments) => {
+        const canManage = roleAtLeast(req.user!.role, 'manager');
+        res.render('results/comments', {
+          ...locals,
+          title: `Comments: ${locals.survey.name}`,
+          ...commentsView(comments, query, { results: locals.resultsUrl, comments: locals.commentsUrl }),
+          canSeeContacts: canManage,
+          canTag: canManage,
+          back: req.originalUrl,
+        });
+      },
+    ),
   );
 
   router.get('/surveys/:id/results/said-vs-did', requireRole('viewer'), async (req, res) => {

@@ -3,7 +3,8 @@ import mongoose from 'mongoose';
 import type { Clock } from '../lib/clock.js';
 import { addDays, dayIn, startOfDay } from '../lib/time-zone.js';
 import { responseSummaryOf } from '../responses/response-json.js';
-import { surveyIdOf } from '../surveys/survey-id.js';
+import { surveyDetailOf, type SurveyDetail } from '../surveys/survey-detail.js';
+import { surveyIdOf, surveyNotFound } from '../surveys/survey-id.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
 import { COUNTED_REVIEW_STATES, type NpsCategory, type RepurchaseAnswer } from '../vocabulary/answers.js';
 import type { DayCountStore } from './aggregates.js';
@@ -20,6 +21,7 @@ import {
   type SegmentRow,
 } from './segments.js';
 import { share } from './summary.js';
+import type { SurveyDaysReader } from './survey-days-reader.js';
 import { firstDayToRead, periodFigures, respondedIn, type PeriodFigures } from './survey-figures.js';
 import { countsOf, trendOf, type TrendPoint } from './trend.js';
 
@@ -73,29 +75,36 @@ export class ResultsService {
       counts: DayCountStore;
       queries: ResponseQueries;
       surveys: SurveyStore;
+      surveyDays: SurveyDaysReader;
       clock: Clock;
       timeZone: string;
     },
   ) {}
 
-  /** Results of one survey under the page's filters, with the previous period, trend and segments. */
   /**
-   * `survey` is the survey the caller has already read (page and API both do, to answer 404): its
-   * delivered count is the response rate's denominator, so the survey is not read twice.
+   * Results of one survey under the page's filters, with the previous period, trend and segments,
+   * and the survey itself: it and its day documents come in one round trip (survey-days-reader.ts),
+   * a property filter's per-value documents beside it. NotFoundError when there is no such survey.
    */
-  async surveyResults(survey: { id: string; deliveredCount: number }, query: ResultsQuery): Promise<SurveyResults> {
+  async surveyResults(
+    surveyId: string,
+    query: ResultsQuery,
+  ): Promise<{ survey: SurveyDetail; results: SurveyResults }> {
     const { counts, queries, clock, timeZone } = this.deps;
-    const _id = surveyIdOf(survey.id);
+    const _id = surveyIdOf(surveyId);
     const now = clock.now();
     const period = periodOf(query, now, timeZone);
     const previous = previousPeriodOf(period, timeZone);
     const readFrom = firstDayToRead(period, previous, query.interval);
     // The survey's day documents are few (a year is at most 365 per channel): read them once, for the
     // figures without a property filter and for the response rate.
-    const [dayDocs, propertyDocs] = await Promise.all([
-      counts.dayDocsOf(_id),
+    const [row, propertyDocs] = await Promise.all([
+      this.deps.surveyDays.read(_id),
       query.prop ? counts.segmentDocsOf(_id, query.prop, query.value) : undefined,
     ]);
+    if (!row) throw surveyNotFound();
+    const survey = surveyDetailOf(row.survey);
+    const dayDocs = row.days;
     const days = query.tag
       ? await queries.days(
           queries.filterOf(
@@ -113,13 +122,14 @@ export class ResultsService {
     ]);
     const delivered = survey.deliveredCount;
     const responded = respondedIn(mergeDays(dayDocs, { channel: 'email' }));
-    return {
+    const results: SurveyResults = {
       period,
       ...figures,
       segments,
       representativeness: represented,
       responseRate: { delivered, responded, rate: delivered === 0 ? null : share(responded, delivered) },
     };
+    return { survey, results };
   }
 
   /** The comments of a survey under the same filters, newest first, by category, paged. */

@@ -46,11 +46,7 @@ export function summaryJson(r: SurveyResults) {
 }
 
 /** /surveys/:id/summary: the NPS figures of the results page for given filters. */
-export function summaryApi(deps: {
-  results: ResultsService;
-  /** The survey (404 when there is none), read once: the results use its delivered count. */
-  survey: (id: string) => Promise<{ id: string; deliveredCount: number }>;
-}): AnyEndpoint[] {
+export function summaryApi(deps: { results: ResultsService }): AnyEndpoint[] {
   return [
     defineEndpoint({
       method: 'get',
@@ -60,8 +56,9 @@ export function summaryApi(deps: {
       params: idParamsSchema,
       query: summaryQuerySchema,
       handle: async ({ params, query }) => {
-        const survey = await deps.survey(params.id);
-        return { data: summaryJson(await deps.results.surveyResults(survey, resultsQuerySchema.parse(query))) };
+        // The survey and its counts in one read; 404 when there is no such survey.
+        const { results } = await deps.results.surveyResults(params.id, resultsQuerySchema.parse(query));
+        return { data: summaryJson(results) };
       },
     }),
   ];

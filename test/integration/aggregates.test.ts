@@ -93,12 +93,8 @@ describe('result day counts kept as responses arrive and change', () => {
         .sort((a, b) => `${a.day}${a.channel}${a.value}`.localeCompare(`${b.day}${b.channel}${b.value}`));
     const livePlan = sortDocs(await aggregates.segmentDocsOf(survey._id, 'plan'));
     const rateOf = async () =>
-      (
-        await ctx.services.results.surveyResults(
-          await ctx.services.surveys.get(String(survey._id)),
-          resultsQuerySchema.parse({ range: 'all' }),
-        )
-      ).responseRate;
+      (await ctx.services.results.surveyResults(String(survey._id), resultsQuerySchema.parse({ range: 'all' }))).results
+        .responseRate;
     const liveRate = await rateOf();
     expect(liveRate).to.include({ delivered: 6 });
     await aggregates.rebuild(survey._id);
