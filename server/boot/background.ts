@@ -65,5 +65,11 @@ export function backgroundJobs(services: Services, sendWorker = services.newSend
 export function startBackground(services: Services): RunningJobs & { workerId: string } {
   const sendWorker = services.newSendWorker();
   const running = startJobs(backgroundJobs(services, sendWorker), services.logger);
-  return { workerId: sendWorker.id, stop: () => running.stop() };
+  return {
+    workerId: sendWorker.id,
+    stop: async () => {
+      await running.stop();
+      await sendWorker.flush();
+    },
+  };
 }

@@ -4,6 +4,7 @@ import type mongoose from 'mongoose';
 import type { ContactStore } from '../contacts/contact.store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { WriteBehind } from '../lib/write-behind.js';
 import { surveyDetailOf } from '../surveys/survey-detail.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
 import { DEFAULT_RETRY_POLICY, sendOutcome, type RetryPolicy } from './delivery-outcome.js';
@@ -77,11 +78,28 @@ export class SendWorker {
   // this query (mongo-java-server) no longer reads past everything already sent for every batch.
   private candidates: ClaimedInvitation[] = [];
   private candidatesAt = 0;
+  // Delivered counts (the response rate's denominator, with the end of the survey's failure streak):
+  // while full batches keep going out, one write per survey a second instead of one per batch, which
+  // also keeps the workers off the survey document under load. Written when a batch is not full (the
+  // send is ending), before a failure is counted, and on stop; a crash loses at most a second's
+  // counts, as it could lose a batch's before, and `npm run results:rebuild` recounts them.
+  private readonly delivered: WriteBehind<{ id: Id; n: number }>;
 
   constructor(private readonly deps: SendWorkerDeps) {
     this.policy = { ...DEFAULT_SEND_POLICY, ...deps.policy };
     this.id = deps.workerId ?? `${process.pid}-${randomBytes(4).toString('hex')}`;
     this.reminders = new ReminderSender({ ...deps, workerId: this.id, policy: this.policy });
+    this.delivered = new WriteBehind((items) => deps.surveys.recordDelivered(summed(items)), {
+      delayMs: 1000,
+      maxItems: 10_000,
+      onError: (err) =>
+        deps.logger.error({ err }, 'delivered counts not written; npm run results:rebuild recounts them'),
+    });
+  }
+
+  /** Writes the delivered counts still waiting (on stop, and in tests). */
+  flush(): Promise<void> {
+    return this.delivered.flush();
   }
 
   /**
@@ -124,6 +142,7 @@ export class SendWorker {
       Promise.all(reminders.map((r) => this.reminders.deliver(r.inv, r.survey))),
     ]);
     await this.settleSent(claimed, sent);
+    if (claimed.length < this.policy.concurrency) await this.delivered.flush();
     this.lastBatchClaimed = claimed.length > 0;
     return claimed.length + reminders.length + (queuedRun ? 1 : 0);
   }
@@ -199,8 +218,8 @@ export class SendWorker {
   }
 
   /**
-   * The batch's sent messages settled in one bulk write per survey, and each survey's delivered count
-   * (the response rate's denominator) moved by what this worker settled; its failure streak ends.
+   * The batch's sent messages settled in one bulk write per survey; what this worker settled goes to
+   * the surveys' delivered counts (written behind, see `delivered`).
    */
   private async settleSent(
     claimed: readonly ClaimedInvitation[],
@@ -214,12 +233,10 @@ export class SendWorker {
       if (!bySurvey.has(key)) bySurvey.set(key, { id: inv.surveyId, items: [] });
       bySurvey.get(key)!.items.push({ id: inv._id, ...message });
     });
-    const delivered = new Map<string, { id: Id; n: number }>();
-    for (const [key, { id, items }] of bySurvey) {
+    for (const { id, items } of bySurvey.values()) {
       const n = await this.deps.invitations.markSentMany(this.id, items);
-      if (n > 0) delivered.set(key, { id, n });
+      if (n > 0) this.delivered.add({ id, n });
     }
-    await this.deps.surveys.recordDelivered(delivered);
   }
 
   /** Settles an invitation whose email did not go out (delivery-outcome.ts); transient failures count toward the pause. */
@@ -241,6 +258,7 @@ export class SendWorker {
 
   /** One more transient failure for the survey; at the limit its sending pauses, through the survey's status rules. */
   private async countFailure(surveyId: Id, lastError: string): Promise<void> {
+    await this.delivered.flush(); // a success written later would end the streak counted here
     const streak = await this.deps.surveys.recordSendFailure(surveyId);
     if (streak < this.policy.failureStreakLimit) return;
     const reason = messages.pausedAfterFailures(streak, lastError);
@@ -258,6 +276,12 @@ export class SendWorker {
       };
     });
   }
+}
+
+function summed(items: readonly { id: Id; n: number }[]): Map<string, { id: Id; n: number }> {
+  const out = new Map<string, { id: Id; n: number }>();
+  for (const { id, n } of items) out.set(String(id), { id, n: (out.get(String(id))?.n ?? 0) + n });
+  return out;
 }
 
 function shuffle<T>(items: T[]): void {

@@ -130,6 +130,19 @@ describe('sending: delivery over SMTP, workers and failures', function () {
     expect((await ctx.models.surveys.findById(survey._id).lean())!.deliveredCount).to.equal(2000);
   });
 
+  it('counts a send still under way toward the response rate within a second, and all of it at the end', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active' });
+    await contacts(25);
+    await queue().queue(String(survey._id), everyone);
+    const w = worker({ policy: { concurrency: 10 } });
+    const delivered = async () => (await ctx.models.surveys.findById(survey._id).lean())!.deliveredCount;
+    expect(await w.runOnce()).to.be.at.least(10); // a full batch: the send goes on
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    expect(await delivered()).to.equal(10);
+    await drain(w);
+    expect(await delivered()).to.equal(25);
+  });
+
   it('leaves only the in-flight invitations uncertain when a worker dies mid-send; the next worker sends the rest', async () => {
     const survey = await makeSurvey(ctx, { status: 'active' });
     await contacts(30);
