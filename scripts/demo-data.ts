@@ -219,18 +219,24 @@ function oneAnswer(
       queuedAt: sentAt,
       sentAt,
     };
+    // As the app would have left them: an unanswered invitation (an answer flagged as automated does
+    // not count as one) had its reminder three days after the email (the survey's default) once that
+    // day has passed. The seed keeps no link tokens, so any still to come are settled by the worker
+    // in one write (skipUnremindable). Roughly 40% of invitations go unanswered.
+    const remindedAt = new Date(sentAt.getTime() + 3 * 86_400_000);
+    const reminder = remindedAt.getTime() < options.now.getTime() ? { reminderStatus: 'sent', remindedAt } : {};
     invites.push({
       _id: invitationId,
       ...sent,
       contactId: contactIds[c],
-      ...(flagged ? {} : { respondedAt: submittedAt }),
+      ...(flagged ? reminder : { respondedAt: submittedAt }),
     });
-    // Roughly 40% of invitations go unanswered.
     if (rand.next() < 0.66) {
       invites.push({
         ...sent,
         tokenHash: hashToken(generateToken()),
         contactId: contactIds[Math.floor(rand.next() * contactIds.length)],
+        ...reminder,
       });
     }
   }

@@ -4,6 +4,19 @@ import type { InvitationModel, InvitationStatus } from './invitation.model.js';
 
 type Id = mongoose.Types.ObjectId;
 
+/** An invitation a worker holds (status `sending`, claimedBy the worker): what it needs to send it. */
+export interface ClaimedInvitation {
+  _id: Id;
+  surveyId: Id;
+  contactId: Id;
+  tokenSealed?: string | null;
+  attempts: number;
+}
+
+export interface ClaimedReminder extends ClaimedInvitation {
+  reminderAttempts: number;
+}
+
 /** The invitation reads other modules use; InvitationStore (invitation.store.ts) adds every write. */
 export class InvitationReads {
   constructor(protected readonly invitations: InvitationModel) {}

@@ -1,26 +1,15 @@
 import mongoose from 'mongoose';
 
 import { isDuplicateKeyError } from '../lib/errors.js';
-import { InvitationReads } from './invitation-reads.js';
+import { InvitationReads, type ClaimedInvitation, type ClaimedReminder } from './invitation-reads.js';
 import { tombstoneOf } from './invitation-tombstone.js';
 import type { InvitationModel } from './invitation.model.js';
 import type { NewInvitation } from './new-invitation.js';
 
+export type { ClaimedInvitation, ClaimedReminder } from './invitation-reads.js';
+
 type Id = mongoose.Types.ObjectId;
 const { trusted } = mongoose;
-
-/** An invitation a worker holds (status `sending`, claimedBy the worker): what it needs to send it. */
-export interface ClaimedInvitation {
-  _id: Id;
-  surveyId: Id;
-  contactId: Id;
-  tokenSealed?: string | null;
-  attempts: number;
-}
-
-export interface ClaimedReminder extends ClaimedInvitation {
-  reminderAttempts: number;
-}
 
 const errorText = (message: string) => message.slice(0, 2000);
 
@@ -217,6 +206,16 @@ export class InvitationStore extends InvitationReads {
   }
 
   // ---- Reminders ----
+
+  /**
+   * Settles in one write the due reminders that can never go out, as their link token is gone
+   * (invitations imported or seeded without one), instead of claiming and dropping each in turn.
+   */
+  async skipUnremindable(surveyId: Id, sentBefore: Date): Promise<number> {
+    const due = { surveyId, status: 'sent' as const, respondedAt: null, reminderStatus: null };
+    const filter = { ...due, sentAt: trusted({ $lte: sentBefore }), tokenSealed: null };
+    return (await this.invitations.updateMany(filter, { $set: { reminderStatus: 'skipped' } })).modifiedCount;
+  }
 
   /**
    * Claims one invitation of the survey due for its reminder: sent before `sentBefore`, not answered,

@@ -21,6 +21,7 @@ type ContactForSend = MailContact & {
  */
 export class ReminderSender {
   private lastEmptyCheck = -Infinity;
+  private lastSkipAt = -Infinity;
 
   constructor(
     private readonly deps: {
@@ -46,10 +47,14 @@ export class ReminderSender {
     const { invitations, clock, workerId, policy } = this.deps;
     const now = clock.now();
     if (now.getTime() - this.lastEmptyCheck < policy.reminderIdleMs) return [];
+    // Reminders that can never go out are settled in bulk first, at most once per idle period.
+    const skipNow = now.getTime() - this.lastSkipAt >= policy.reminderIdleMs;
+    if (skipNow) this.lastSkipAt = now.getTime();
     const due: { inv: ClaimedReminder; survey: ActiveSurvey }[] = [];
     for (const survey of surveys) {
       if (survey.reminderAfterMs === undefined) continue;
       const sentBefore = new Date(now.getTime() - survey.reminderAfterMs);
+      if (skipNow) await invitations.skipUnremindable(survey._id, sentBefore);
       while (due.length < room) {
         const inv = await invitations.claimReminder(survey._id, sentBefore, workerId, clock.now());
         if (!inv) break;
