@@ -57,13 +57,13 @@ invitationSchema.index(
 );
 
 /**
- * The claim (_id + status) and settle (_id + status + claimedBy) filters, exactly: MongoDB answers them
+ * The claim (_id + status + attempts) and settle (_id + status + claimedBy) filters, exactly: MongoDB answers them
  * from the _id index and never gets these; mongo-java-server (the embedded database of `npm start`)
  * uses an index only when its keys equal the filter's, and otherwise scans the collection for every
  * state change. Created only on the emulator (boot/models.ts ensureIndexes).
  */
 export const INVITATION_EMULATOR_INDEXES = [
-  { _id: 1, status: 1 },
+  { _id: 1, status: 1, attempts: 1 },
   { _id: 1, status: 1, claimedBy: 1 },
 ] as const;
 

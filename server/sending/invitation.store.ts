@@ -61,7 +61,8 @@ export class InvitationStore extends InvitationReads {
 
   /**
    * Queued invitations of these surveys that are due, at most `limit` (claim candidates), with what a
-   * send needs: while queued, only `attempts` and `nextAttemptAt` change, and the claim checks both.
+   * send needs. Every claim changes `attempts` (and only a claimed one is retried later), and the
+   * claim checks it.
    */
   async dueCandidates(surveyIds: readonly Id[], now: Date, limit: number): Promise<ClaimedInvitation[]> {
     const due = {
@@ -77,8 +78,8 @@ export class InvitationStore extends InvitationReads {
   }
 
   /**
-   * queued -> sending for each candidate still queued as it was read (same attempts, due), in one
-   * round trip; returns the ones this worker now holds. When two workers try the same invitation,
+   * queued -> sending for each candidate still queued as read (same attempts: a stale one misses), in
+   * one round trip; returns the ones this worker now holds. When two workers try the same invitation,
    * exactly one update matches. When every claim matched (the usual case) the candidates are what was
    * claimed and nothing is read back; otherwise the winners are read back by _id.
    */
@@ -87,7 +88,7 @@ export class InvitationStore extends InvitationReads {
     const result = await this.invitations.collection.bulkWrite(
       candidates.map((c) => ({
         updateOne: {
-          filter: { _id: c._id, status: 'queued', attempts: c.attempts, nextAttemptAt: { $lte: now } },
+          filter: { _id: c._id, status: 'queued', attempts: c.attempts },
           update: { $set: { status: 'sending', claimedBy: workerId, claimedAt: now }, $inc: { attempts: 1 } },
         },
       })),
