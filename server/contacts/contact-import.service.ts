@@ -11,6 +11,11 @@ import { contactUpsertOf, emailOf, type ContactUpsert } from './contact-rows.js'
 import type { ContactStore } from './contact.store.js';
 import { messages } from './contacts.messages.js';
 
+/** One row of a bulk upsert's answer, in input order. */
+export type BulkRowResult =
+  | { index: number; email: string; id: string; status: 'created' | 'updated' }
+  | { index: number; email: string | null; id: null; status: 'skipped'; reason: string };
+
 /**
  * CSV contact import, streamed: the file is parsed as it arrives and written in batches of upserts
  * keyed by the normalised email, so memory stays flat whatever the size and a re-import updates
@@ -73,12 +78,14 @@ export class ContactImportService {
 
   /**
    * Upserts contacts given as objects (the API's bulk call, triggers), with the CSV import's rules:
-   * keyed by normalised email, empty values leave stored ones alone, bad rows skipped and reported by index.
+   * keyed by normalised email, empty values leave stored ones alone, bad rows skipped and reported by
+   * index. `contacts` has one entry per row, in input order: its id and whether it was created or
+   * updated, or why it was skipped.
    */
   async upsertMany(rows: readonly ContactRowInput[]) {
     const problems: { index: number; reason: string; email?: string }[] = [];
     const seen = new Map<string, number>();
-    const valid: ContactUpsert[] = [];
+    const valid: { index: number; upsert: ContactUpsert }[] = [];
     rows.forEach((row, index) => {
       const parsed = emailOf(row.email);
       if ('reason' in parsed) return problems.push({ index, reason: parsed.reason });
@@ -90,16 +97,33 @@ export class ContactImportService {
       seen.set(email, index);
       const upsert = contactUpsertOf(email, row.name ?? '', row.locale ?? '', row.properties ?? {});
       if ('reason' in upsert) return problems.push({ index, reason: upsert.reason, email });
-      valid.push(upsert);
+      valid.push({ index, upsert });
     });
+    const contacts: BulkRowResult[] = problems.map((p) => ({
+      index: p.index,
+      email: p.email ?? null,
+      id: null,
+      status: 'skipped',
+      reason: p.reason,
+    }));
     let created = 0;
     let updated = 0;
     for (let i = 0; i < valid.length; i += BATCH_SIZE) {
-      const counts = await this.deps.contacts.upsertMany(valid.slice(i, i + BATCH_SIZE), this.deps.clock.now());
-      created += counts.created;
-      updated += counts.updated;
+      const batch = valid.slice(i, i + BATCH_SIZE);
+      const result = await this.deps.contacts.upsertMany(
+        batch.map((v) => v.upsert),
+        this.deps.clock.now(),
+        { withIds: true },
+      );
+      created += result.created;
+      updated += result.updated;
+      batch.forEach(({ index, upsert }, k) => {
+        const { id, created: isNew } = result.ids![k]!;
+        contacts.push({ index, email: upsert.email, id: String(id), status: isNew ? 'created' : 'updated' });
+      });
     }
-    return { created, updated, skipped: problems.length, problems };
+    contacts.sort((a, b) => a.index - b.index);
+    return { created, updated, skipped: problems.length, problems, contacts };
   }
 
   /**

@@ -143,7 +143,11 @@ export class ContactStore {
    * Mongoose's per-operation casting made imports three times slower. A batch is retried once when a
    * concurrent import inserted the same email first.
    */
-  async upsertMany(rows: readonly ContactUpsert[], now: Date): Promise<{ created: number; updated: number }> {
+  async upsertMany(
+    rows: readonly ContactUpsert[],
+    now: Date,
+    options: { withIds?: boolean } = {},
+  ): Promise<{ created: number; updated: number; ids?: { id: Id; created: boolean }[] }> {
     const names = await this.canonicalNames(rows.flatMap((row) => row.properties.map(([key]) => key)));
     const ops = rows.map((row) =>
       upsertOp({ ...row, properties: row.properties.map(([k, v]) => [names.get(propertyKeyOf(k)) ?? k, v]) }, now),
@@ -151,12 +155,43 @@ export class ContactStore {
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await this.contacts.collection.bulkWrite(ops, { ordered: false });
-        return { created: result.upsertedCount, updated: result.matchedCount };
+        const counts = { created: result.upsertedCount, updated: result.matchedCount };
+        if (!options.withIds) return counts;
+        // Created rows' ids come with the result; updated ones are read by their unique email.
+        const inserted = result.upsertedIds as Record<number, Id>;
+        const existing = await this.idsByEmail(rows.filter((_, i) => !inserted[i]).map((r) => r.email));
+        const ids = rows.map((r, i) =>
+          inserted[i] ? { id: inserted[i], created: true } : { id: existing.get(r.email)!, created: false },
+        );
+        return { ...counts, ids };
       } catch (err) {
         if (attempt === 0 && isDuplicateKeyError(err)) continue;
         throw err;
       }
     }
+  }
+
+  /**
+   * Contacts in `_id` order after a cursor, at most `limit` (the API's list): by email, by a property
+   * value (the name in any case, as stored) and changed since a time. Walks the `_id` index.
+   */
+  async list(options: {
+    after?: Id | undefined;
+    email?: string | undefined;
+    property?: { name: string; value: string } | undefined;
+    since?: Date | undefined;
+    limit: number;
+  }): Promise<ContactDoc[]> {
+    const filter: Record<string, unknown> = {};
+    if (options.after) filter._id = mongoose.trusted({ $gt: options.after });
+    if (options.email !== undefined) filter.email = options.email;
+    if (options.property) {
+      const { name, value } = options.property;
+      const stored = (await this.propertyNames.findById(propertyKeyOf(name)).lean())?.name ?? name;
+      filter[`properties.${stored}`] = value;
+    }
+    if (options.since) filter.updatedAt = mongoose.trusted({ $gte: options.since });
+    return this.contacts.find(filter).sort({ _id: 1 }).limit(options.limit).lean<ContactDoc[]>();
   }
 
   /** No survey email goes to them again; the first date is kept. */

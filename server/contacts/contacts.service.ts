@@ -56,6 +56,18 @@ export function propertyRows(raw: unknown): { key: string; value: string }[] {
     .map(([key, value]) => ({ key, value }));
 }
 
+function detailOf(d: ContactDoc): ContactDetail {
+  return {
+    ...rowOf(d),
+    locale: d.locale ?? '',
+    properties: propertyRows(d.properties),
+    unsubscribedAt: d.unsubscribedAt ?? undefined,
+    suppressedAt: d.suppressedAt ?? undefined,
+    suppressedReason: d.suppressedReason ?? '',
+    createdAt: d.createdAt ?? undefined,
+  };
+}
+
 function rowOf(d: ContactDoc): ContactRow {
   return {
     id: String(d._id),
@@ -100,14 +112,31 @@ export class ContactsService {
   async get(id: string): Promise<ContactDetail> {
     const d = await this.deps.store.findById(contactIdOf(id));
     if (!d) throw contactNotFound();
+    return detailOf(d);
+  }
+
+  /**
+   * Contacts in `_id` order after `cursor` (the API's paged list), filtered by normalised email, a
+   * property value and changed since a time; one more than `limit` is read to tell whether more follow.
+   */
+  async listAfter(query: {
+    cursor?: string | undefined;
+    email?: string | undefined;
+    property?: { name: string; value: string } | undefined;
+    since?: Date | undefined;
+    limit: number;
+  }): Promise<{ contacts: (ContactDetail & { updatedAt: Date | undefined })[]; nextCursor: string | null }> {
+    const docs = await this.deps.store.list({
+      after: query.cursor ? contactIdOf(query.cursor) : undefined,
+      email: query.email,
+      property: query.property,
+      since: query.since,
+      limit: query.limit + 1,
+    });
+    const page = docs.slice(0, query.limit);
     return {
-      ...rowOf(d),
-      locale: d.locale ?? '',
-      properties: propertyRows(d.properties),
-      unsubscribedAt: d.unsubscribedAt ?? undefined,
-      suppressedAt: d.suppressedAt ?? undefined,
-      suppressedReason: d.suppressedReason ?? '',
-      createdAt: d.createdAt ?? undefined,
+      contacts: page.map((d) => ({ ...detailOf(d), updatedAt: d.updatedAt ?? undefined })),
+      nextCursor: docs.length > query.limit ? String(page[page.length - 1]!._id) : null,
     };
   }
 

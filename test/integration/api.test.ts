@@ -237,6 +237,7 @@ describe('JSON API /api/v1', () => {
     expect(doc.openapi).to.equal('3.1.0');
     await SwaggerParser.validate(structuredClone(doc) as never);
     expect(Object.keys(doc.paths).sort()).to.deep.equal([
+      '/api/v1/contacts',
       '/api/v1/contacts/bulk',
       '/api/v1/contacts/{id}',
       '/api/v1/orders/bulk',
