@@ -16,7 +16,10 @@ describe('emulator-only indexes', () => {
       expect(await keys()).to.include('{"tokenHash":1}');
       expect(await keys()).not.to.include('{"_id":1,"status":1,"attempts":1}');
       await ensureIndexes(models, { emulator: true });
-      expect(await keys()).to.include.members(['{"_id":1,"status":1,"attempts":1}', '{"_id":1,"status":1,"claimedBy":1}']);
+      expect(await keys()).to.include.members([
+        '{"_id":1,"status":1,"attempts":1}',
+        '{"_id":1,"status":1,"claimedBy":1}',
+      ]);
     } finally {
       await connection.db!.dropDatabase();
       await connection.close();
