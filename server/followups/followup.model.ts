@@ -21,6 +21,8 @@ export const followUpSchema = new Schema(
     notes: { type: [noteSchema], default: [] },
     outcome: { type: String, enum: FOLLOWUP_OUTCOMES },
     openedAt: { type: Date, required: true },
+    // The score the case was opened for: the customer may change the answer later (shown beside it).
+    openedScore: { type: Number, min: 0, max: 10 },
     firstActionAt: { type: Date },
     // Set when the case went out in an alert digest (see followups.service.ts sendDigests).
     alertedAt: { type: Date },

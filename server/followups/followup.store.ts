@@ -23,6 +23,7 @@ export class FollowUpStore {
     surveyId: Id;
     ownerId?: Id | null | undefined;
     openedAt: Date;
+    openedScore: number;
   }): Promise<boolean> {
     const result = await this.cases.updateOne(
       { responseId: fields.responseId },

@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js'
 import { ttlCache } from '../lib/ttl-cache.js';
 import type { ResponseStore } from '../responses/response.store.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
+import { categoryOf } from '../vocabulary/answers.js';
 import { DEFAULT_FOLLOW_UP_MAX_SCORE } from '../vocabulary/defaults.js';
 import { caseIdOf } from './case-id.js';
 import { replyToCustomer } from './followup-reply.js';
@@ -68,6 +69,7 @@ export class FollowUpsService {
       surveyId: response.surveyId,
       ownerId: survey.ownerId,
       openedAt: this.deps.clock.now(),
+      openedScore: response.score,
     });
   }
 
@@ -107,6 +109,7 @@ export class FollowUpsService {
         owner: c.ownerId ? (userNames.get(String(c.ownerId)) ?? '') : '',
         score: r?.score,
         category: r?.category,
+        ...answerChange(c.openedScore, r?.score),
         comment: r?.comment ?? '',
       };
     });
@@ -142,6 +145,7 @@ export class FollowUpsService {
         ? {
             score: response.score,
             category: response.category,
+            ...answerChange(c.openedScore, response.score),
             repurchase: response.repurchase ?? undefined,
             comment: response.comment ?? '',
             submittedAt: response.submittedAt,
@@ -194,4 +198,15 @@ export class FollowUpsService {
     if (!owner) throw new ValidationError(messages.chooseOwner, { ownerId: messages.chooseOwner });
     return new mongoose.Types.ObjectId(owner.id);
   }
+}
+
+/**
+ * A case stays open when the customer changes the answer (someone was unhappy; the owner decides), but
+ * says so: the score it was opened for beside the current one. Cases opened before the score was
+ * kept show no change.
+ */
+function answerChange(openedScore: number | null | undefined, score: number | undefined) {
+  if (openedScore === null || openedScore === undefined || score === undefined || openedScore === score)
+    return { answerChanged: false };
+  return { answerChanged: true, openedScore, openedCategory: categoryOf(openedScore) };
 }

@@ -55,6 +55,22 @@ describe('follow-ups (close the loop)', () => {
     expect([cases[0]!.status, String(cases[0]!.ownerId)]).to.deep.equal(['open', owner.id]);
   });
 
+  it('keeps a case open when the customer changes 3 to 9, and shows the score it was opened for', async () => {
+    const survey = await makeSurvey(ctx, { status: 'active' });
+    const inv = await makeInvitation(ctx, { survey });
+    await answer(inv.token, { score: '3', comment: 'Late again' });
+    await answer(inv.token, { score: '9', comment: 'Sorted now' });
+    const viewer = await signedInAs(ctx, 'viewer');
+    const list = await viewer.get('/follow-ups').expect(200);
+    expect(list.text).to.match(
+      /9 <span class="muted">promoter<\/span><br><span class="answer-changed">changed from 3 \(detractor\)/,
+    );
+    const c = (await ctx.models.followUps.findOne({}).lean())!;
+    expect([c.status, c.openedScore]).to.deep.equal(['open', 3]);
+    const page = await viewer.get(`/follow-ups/${String(c._id)}`).expect(200);
+    expect(page.text).to.contain('The customer changed the answer: this case was opened for 3 (detractor).');
+  });
+
   it('follows the rule set on the survey’s edit page ("would not buy again" too)', async () => {
     const manager = await signedInAs(ctx, 'manager');
     const survey = await makeSurvey(ctx, { status: 'active' });
