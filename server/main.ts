@@ -1,5 +1,6 @@
 import { createApp } from './boot/app.js';
 import { startBackground } from './boot/background.js';
+import { claimDataDir } from './boot/data-dir-lock.js';
 import { closeServer, exitWith, loadConfigOrExit, openDatabaseOrExit, stopOnSignals } from './boot/process.js';
 import { createServices } from './boot/services.js';
 import { createLogger } from './lib/logger.js';
@@ -16,6 +17,17 @@ async function main(): Promise<void> {
       `SESSION_SECRET is not set: using the random secret kept in ${config.generatedSessionSecretFile}. Set SESSION_SECRET (the same in every instance) before going live.`,
     );
   }
+
+  // On the embedded database one web server per data folder: a second would attach to the first
+  // one's database and lose it when the first stops.
+  const lock = config.mongodbUri ? undefined : claimDataDir(config.dataDir, { pid: process.pid, url: config.baseUrl });
+  if (lock && 'heldBy' in lock) {
+    exitWith(
+      `${config.dataDir} is already served by process ${lock.heldBy.pid} (${lock.heldBy.url}): stop it first, or start this one with another DATA_DIR`,
+    );
+  }
+  const release = () => (lock && 'release' in lock ? lock.release() : undefined);
+  process.once('exit', release);
 
   const db = await openDatabaseOrExit({ config, logger, share: true });
   logger.info({ database: db.description }, `database: ${db.description}`);

@@ -68,10 +68,13 @@ export function closeServer(server: Server, graceMs = 10_000): Promise<void> {
   });
 }
 
+/** The longest a graceful stop may take after SIGTERM or SIGINT (requests get 10 s of it). */
+export const SHUTDOWN_TIMEOUT_MS = 20_000;
+
 /**
  * On SIGTERM or SIGINT: runs `stop` (the caller's steps, in order: stop listening, let background
- * jobs finish what they hold, close the mailer and the database), logs "stopped" and exits 0. A
- * second signal exits at once.
+ * jobs finish what they hold, close the mailer and the database), logs "stopped" and exits 0; after
+ * SHUTDOWN_TIMEOUT_MS it exits 1 whatever is left. A second signal exits at once.
  */
 export function stopOnSignals(logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
@@ -79,6 +82,11 @@ export function stopOnSignals(logger: Logger, stop: () => Promise<void>): void {
     if (stopping) process.exit(1);
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Whatever hangs (a database that went away, a stuck job), the process ends within the timeout.
+    setTimeout(() => {
+      logger.error(`still stopping after ${SHUTDOWN_TIMEOUT_MS / 1000} s: exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
     stop()
       .then(() => {
         logger.info('stopped');

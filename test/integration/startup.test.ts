@@ -114,6 +114,25 @@ describe('starting the service (server/main.ts as a process)', function () {
     }
   });
 
+  it('refuses a second web server on the same data folder, naming the first, which keeps serving', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'nps-start-'));
+    const port = await freePort();
+    const env = { PORT: String(port), DATA_DIR: dataDir, EMBEDDED_DB: embeddedDb, LOG_LEVEL: 'info' };
+    try {
+      const first = runScript('server/main.ts', [], env);
+      await first.waitFor(/listening on/, 60_000);
+      const second = runScript('server/main.ts', [], { ...env, PORT: String(await freePort()) });
+      expect(await second.exited).to.equal(1);
+      expect(second.stderr()).to.contain(`is already served by process ${first.child.pid}`);
+      expect(second.stderr()).to.contain('another DATA_DIR');
+      await request(`http://127.0.0.1:${port}`).get('/readyz').expect(200);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).to.equal(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('user:create explains a bad argument and exits 2', async () => {
     const proc = runScript('scripts/user-create.ts', ['--email', 'not-an-email', '--role', 'boss'], {
       DATA_DIR: os.tmpdir(),
