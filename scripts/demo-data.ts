@@ -43,26 +43,53 @@ const COMMENTS = {
   ],
 } as const;
 
-/** Segment-specific drift so the dashboard has stories to tell: Pro improves, Free slips, APAC is cooler. */
-function scoreFor(rand: ReturnType<typeof randomSource>, plan: string, region: string, progress: number): number {
-  let promoter = 0.45;
-  let detractor = 0.2;
-  if (plan === 'Pro') {
-    promoter += 0.2 * progress;
-    detractor -= 0.08 * progress;
-  } else if (plan === 'Free') {
-    promoter -= 0.15 * progress;
-    detractor += 0.15 * progress;
-  } else if (plan === 'Enterprise') {
+/** Each demo survey's level: promoter and detractor shares added to the base (the first is the base). */
+const SURVEY_LEVELS = [
+  { promoter: 0, detractor: 0 },
+  { promoter: 0.12, detractor: -0.07 },
+  { promoter: -0.1, detractor: 0.08 },
+] as const;
+
+/**
+ * Stories for the dashboard, reproducible per seed: the surveys sit at different levels; Pro improves
+ * and Free slips over the span; APAC is cooler; EU has a dip two thirds of the way through (a
+ * delivery problem) and recovers; November and December are worse everywhere (the holiday rush) and
+ * July and August a little better.
+ */
+function scoreFor(
+  rand: ReturnType<typeof randomSource>,
+  at: { plan: string; region: string; progress: number; survey: number; month: number },
+): number {
+  const level = SURVEY_LEVELS[at.survey % SURVEY_LEVELS.length]!;
+  let promoter = 0.45 + level.promoter;
+  let detractor = 0.2 + level.detractor;
+  if (at.plan === 'Pro') {
+    promoter += 0.2 * at.progress;
+    detractor -= 0.08 * at.progress;
+  } else if (at.plan === 'Free') {
+    promoter -= 0.15 * at.progress;
+    detractor += 0.15 * at.progress;
+  } else if (at.plan === 'Enterprise') {
     promoter += 0.08;
   }
-  if (region === 'APAC') {
+  if (at.region === 'APAC') {
     promoter -= 0.08;
     detractor += 0.04;
   }
+  if (at.region === 'EU') {
+    const dip = Math.max(0, 1 - Math.abs(at.progress - 0.65) / 0.1);
+    promoter -= 0.2 * dip;
+    detractor += 0.25 * dip;
+  }
+  if (at.month === 10 || at.month === 11) {
+    promoter -= 0.05;
+    detractor += 0.06;
+  } else if (at.month === 6 || at.month === 7) {
+    promoter += 0.03;
+  }
   const r = rand.next();
   if (r < promoter) return rand.next() < 0.55 ? 10 : 9;
-  if (r < promoter + detractor) return Math.floor(rand.next() * 7);
+  if (r < promoter + Math.max(0, detractor)) return Math.floor(rand.next() * 7);
   return rand.next() < 0.5 ? 8 : 7;
 }
 
@@ -202,12 +229,13 @@ function oneAnswer(
   const age = Math.pow(rand.next(), 1.3) * spanMs;
   const submittedAt = new Date(options.now.getTime() - age);
   const progress = 1 - age / spanMs;
-  const score = scoreFor(rand, props.plan, props.region, progress);
+  const survey = Math.floor(rand.next() * surveyIds.length);
+  const surveyId = surveyIds[survey]!;
+  const score = scoreFor(rand, { ...props, progress, survey, month: submittedAt.getUTCMonth() });
   const category = categoryOf(score);
   const channel = rand.next() < 0.9 ? 'email' : 'link';
   const comment = rand.next() < 0.3 ? rand.pick(COMMENTS[category]) : '';
   const flagged = rand.next() < 0.005;
-  const surveyId = surveyIds[Math.floor(rand.next() * surveyIds.length)]!;
   const invitationId = options.withInvitations && channel === 'email' ? new mongoose.Types.ObjectId() : undefined;
   if (invitationId) {
     const sentAt = new Date(submittedAt.getTime() - (1 + rand.next() * 72) * 3_600_000);
