@@ -5,7 +5,7 @@ import type { CountedState, CountsPort } from '../responses/counts-port.js';
 import type { ResponseModel } from '../responses/response.model.js';
 import type { InvitationModel } from '../sending/invitation.model.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
-import { incrementsOf, mergeDays, type DayCounts, type DayDoc } from './day-counts.js';
+import { DAY_DOC_FIELDS, incrementsOf, mergeDays, type DayCounts, type DayDoc } from './day-counts.js';
 import { collectDayDocs, recountPipelines, type RecountedDoc } from './recount.js';
 import { DAY_LAYOUT, type AggregateMetaModel, type ResponseDayModel } from './response-day.model.js';
 
@@ -126,9 +126,7 @@ export class DayCountStore implements CountsPort {
 
   /** The survey's day documents, straight from the driver (no document hydration). */
   async dayDocsOf(surveyId: Id): Promise<DayDoc[]> {
-    const docs = await this.deps.days.collection
-      .find({ surveyId, key: '' }, { projection: { _id: 0, day: 1, channel: 1, c: 1, flagged: 1 } })
-      .toArray();
+    const docs = await this.deps.days.collection.find({ surveyId, key: '' }, { projection: DAY_DOC_FIELDS }).toArray();
     return docs as unknown as DayDoc[];
   }
 

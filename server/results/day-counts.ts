@@ -17,6 +17,9 @@ export interface DayCounts {
 }
 
 /** A stored day document, as read for merging. */
+/** The fields of a day document the figures read (a projection). */
+export const DAY_DOC_FIELDS = { _id: 0, day: 1, channel: 1, c: 1, flagged: 1 } as const;
+
 export interface DayDoc {
   day: string;
   channel: string;

@@ -40,27 +40,26 @@ export function withFilters<T>(
   return async (req: Request, res: Response): Promise<void> => {
     // A malformed id is a 404 before anything is read.
     const id = String(surveyIdOf(req.params.id as string));
-    const filterChoices = Promise.all([sources.propertyKeys(id), sources.tagNames()]);
-    const localsOf = async (survey: SurveyDetail): Promise<FilterLocals> => {
-      const [propertyKeys, tags] = await filterChoices;
-      return {
-        survey,
-        rangeOptions: RANGE_PRESETS.map((value) => ({ value, label: RANGE_LABELS[value] })),
-        propertyKeys,
-        tags,
-        timeZone: sources.timeZone,
-        resultsUrl: `/surveys/${survey.id}/results`,
-        commentsUrl: `/surveys/${survey.id}/results/comments`,
-      };
-    };
+    // The filter choices are read beside the survey; awaited together, so a failure of either is the
+    // request's error and never an unhandled rejection.
+    const filterChoices = () => Promise.all([sources.propertyKeys(id), sources.tagNames()]);
+    const localsOf = (survey: SurveyDetail, [propertyKeys, tags]: [string[], string[]]): FilterLocals => ({
+      survey,
+      rangeOptions: RANGE_PRESETS.map((value) => ({ value, label: RANGE_LABELS[value] })),
+      propertyKeys,
+      tags,
+      timeZone: sources.timeZone,
+      resultsUrl: `/surveys/${survey.id}/results`,
+      commentsUrl: `/surveys/${survey.id}/results/comments`,
+    });
     let query: ResultsQuery;
     try {
       query = parseInput(resultsQuerySchema, req.query, 'These filters cannot be used.');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      const survey = await sources.survey(id);
+      const [survey, choices] = await Promise.all([sources.survey(id), filterChoices()]);
       res.status(400).render(view, {
-        ...(await localsOf(survey)),
+        ...localsOf(survey, choices),
         title: `Results: ${survey.name}`,
         values: req.query,
         errors: err.fields,
@@ -68,7 +67,7 @@ export function withFilters<T>(
       });
       return;
     }
-    const { survey, data } = await load(id, query);
-    await render(req, res, query, await localsOf(survey), data);
+    const [{ survey, data }, choices] = await Promise.all([load(id, query), filterChoices()]);
+    await render(req, res, query, localsOf(survey, choices), data);
   };
 }

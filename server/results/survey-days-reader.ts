@@ -1,7 +1,7 @@
 import type mongoose from 'mongoose';
 
 import type { surveyDetailOf } from '../surveys/survey-detail.js';
-import type { DayDoc } from './day-counts.js';
+import { DAY_DOC_FIELDS, type DayDoc } from './day-counts.js';
 
 type SurveyDoc = Parameters<typeof surveyDetailOf>[0];
 
@@ -31,7 +31,7 @@ export class SurveyDaysReader {
             let: { survey: '$_id' },
             pipeline: [
               { $match: { key: '', $expr: { $eq: ['$surveyId', '$$survey'] } } },
-              { $project: { _id: 0, day: 1, channel: 1, c: 1, flagged: 1 } },
+              { $project: DAY_DOC_FIELDS },
             ],
             as: 'days',
           },

@@ -1,4 +1,4 @@
-import type mongoose from 'mongoose';
+import mongoose from 'mongoose';
 
 import type { InvitationModel, InvitationStatus } from './invitation.model.js';
 
@@ -16,6 +16,15 @@ export interface ClaimedInvitation {
 export interface ClaimedReminder extends ClaimedInvitation {
   reminderAttempts: number;
 }
+
+/** The filter of invitations due for the survey's reminder: sent before `sentBefore`, not answered, none yet. */
+export const reminderDue = (surveyId: Id, sentBefore: Date) => ({
+  surveyId,
+  status: 'sent' as const,
+  respondedAt: null,
+  reminderStatus: null,
+  sentAt: mongoose.trusted({ $lte: sentBefore }),
+});
 
 /** The invitation reads other modules use; InvitationStore (invitation.store.ts) adds every write. */
 export class InvitationReads {

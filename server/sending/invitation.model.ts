@@ -57,8 +57,8 @@ invitationSchema.index(
 );
 
 /**
- * The claim (_id + status + attempts) and settle (_id + status + claimedBy) filters, exactly: MongoDB answers them
- * from the _id index and never gets these; mongo-java-server (the embedded database of `npm start`)
+ * The claim (_id + status + attempts) and settle (_id + status + claimedBy) filters, exactly: MongoDB
+ * answers them from the _id index and never gets these; mongo-java-server (the embedded database of `npm start`)
  * uses an index only when its keys equal the filter's, and otherwise scans the collection for every
  * state change. Created only on the emulator (boot/models.ts ensureIndexes).
  */

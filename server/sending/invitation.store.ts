@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 
 import { isDuplicateKeyError } from '../lib/errors.js';
-import { InvitationReads, type ClaimedInvitation, type ClaimedReminder } from './invitation-reads.js';
+import { InvitationReads, reminderDue, type ClaimedInvitation, type ClaimedReminder } from './invitation-reads.js';
 import { tombstoneOf } from './invitation-tombstone.js';
 import type { InvitationModel } from './invitation.model.js';
 import type { NewInvitation } from './new-invitation.js';
@@ -213,8 +213,7 @@ export class InvitationStore extends InvitationReads {
    * (invitations imported or seeded without one), instead of claiming and dropping each in turn.
    */
   async skipUnremindable(surveyId: Id, sentBefore: Date): Promise<number> {
-    const due = { surveyId, status: 'sent' as const, respondedAt: null, reminderStatus: null };
-    const filter = { ...due, sentAt: trusted({ $lte: sentBefore }), tokenSealed: null };
+    const filter = { ...reminderDue(surveyId, sentBefore), tokenSealed: null };
     return (await this.invitations.updateMany(filter, { $set: { reminderStatus: 'skipped' } })).modifiedCount;
   }
 
@@ -226,11 +225,7 @@ export class InvitationStore extends InvitationReads {
     return this.invitations
       .findOneAndUpdate(
         {
-          surveyId,
-          status: 'sent',
-          respondedAt: null,
-          reminderStatus: null,
-          sentAt: trusted({ $lte: sentBefore }),
+          ...reminderDue(surveyId, sentBefore),
           $or: [{ reminderNextAttemptAt: null }, { reminderNextAttemptAt: trusted({ $lte: now }) }],
         },
         { $set: { reminderStatus: 'sending', claimedBy: workerId, claimedAt: now }, $inc: { reminderAttempts: 1 } },
