@@ -257,13 +257,16 @@ function oneAnswer(
       _id: invitationId,
       ...sent,
       contactId: contactIds[c],
+      contactSnapshot: props,
       ...(flagged ? reminder : { respondedAt: submittedAt }),
     });
     if (rand.next() < 0.66) {
+      const other = Math.floor(rand.next() * contactIds.length);
       invites.push({
         ...sent,
         tokenHash: hashToken(generateToken()),
-        contactId: contactIds[Math.floor(rand.next() * contactIds.length)],
+        contactId: contactIds[other],
+        contactSnapshot: contactProps[other],
         ...reminder,
       });
     }

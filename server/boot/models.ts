@@ -12,6 +12,7 @@ import { followUpModel } from '../followups/followup.model.js';
 import { orderModel } from '../orders/order.model.js';
 import { responseModel } from '../responses/response.model.js';
 import { tagModel } from '../responses/tag.model.js';
+import { deliveredValueModel } from '../results/delivered-value.model.js';
 import { aggregateMetaModel, responseDayModel } from '../results/response-day.model.js';
 import { INVITATION_EMULATOR_INDEXES, invitationModel } from '../sending/invitation.model.js';
 import { outboxMessageModel } from '../sending/outbox.model.js';
@@ -40,6 +41,7 @@ export function createModels(connection: Connection) {
     rateLimits: rateLimitModel(connection),
     responseDays: responseDayModel(connection),
     aggregateMeta: aggregateMetaModel(connection),
+    deliveredValues: deliveredValueModel(connection),
     exportLogs: exportLogModel(connection),
     apiKeys: apiKeyModel(connection),
     tags: tagModel(connection),

@@ -127,7 +127,8 @@ export function createServices(deps: ServicesDeps) {
       // Before the responses lose their link to the contact: the notes on their follow-up cases.
       { eraseContact: async (id) => stores.cases.eraseNotesOf(await stores.responses.idsOfContact(id)) },
       { eraseContact: (id) => stores.responses.eraseContact(id, clock.now()) },
-      stores.invitations,
+      // Tombstones keep no properties: their invitations leave the per-value delivered counts.
+      { eraseContact: async (id) => stores.deliveredValues.forgetDelivered(await stores.invitations.eraseContact(id)) },
       stores.skips,
       stores.autopilotEntries,
       stores.orders,
@@ -139,7 +140,6 @@ export function createServices(deps: ServicesDeps) {
   });
   const queries = new ResponseQueries({
     responses: models.responses,
-    invitations: models.invitations,
     contacts: models.contacts,
     timeZone,
   });
@@ -163,6 +163,7 @@ export function createServices(deps: ServicesDeps) {
       surveyDays: new SurveyDaysReader(models.surveys.collection, {
         days: models.responseDays.collection.collectionName,
       }),
+      deliveredValues: stores.deliveredValues,
       clock,
       timeZone,
     }),

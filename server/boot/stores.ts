@@ -4,6 +4,7 @@ import { FollowUpStore } from '../followups/followup.store.js';
 import { OrderStore } from '../orders/order.store.js';
 import { ResponseStore } from '../responses/response.store.js';
 import { DayCountStore } from '../results/aggregates.js';
+import { DeliveredValueStore } from '../results/delivered-values.store.js';
 import { InvitationStore } from '../sending/invitation.store.js';
 import { SendSkipStore } from '../sending/send-skip.store.js';
 import { SurveyStore } from '../surveys/survey.store.js';
@@ -15,7 +16,13 @@ import type { Models } from './models.js';
  */
 export function createStores(models: Models, timeZone: string) {
   const surveys = new SurveyStore(models.surveys);
+  const deliveredValues = new DeliveredValueStore({
+    values: models.deliveredValues,
+    invitations: models.invitations.collection,
+    contacts: models.contacts.collection.collectionName,
+  });
   const counts = new DayCountStore({
+    deliveredValues,
     days: models.responseDays,
     meta: models.aggregateMeta,
     responses: models.responses,
@@ -26,6 +33,7 @@ export function createStores(models: Models, timeZone: string) {
   return {
     surveys,
     counts,
+    deliveredValues,
     contacts: new ContactStore(models.contacts, models.propertyNames),
     invitations: new InvitationStore(models.invitations),
     skips: new SendSkipStore(models.sendSkips),

@@ -1,6 +1,7 @@
 import type mongoose from 'mongoose';
 
 import type { Clock } from '../lib/clock.js';
+import { plainProperties } from '../lib/properties.js';
 import { hashToken, isWellFormedToken } from '../lib/tokens.js';
 import type { InvitationStore } from '../sending/invitation.store.js';
 import { surveyDetailOf, type SurveyDetail } from '../surveys/survey-detail.js';
@@ -64,11 +65,6 @@ export function answerOf(
     submittedAt: doc.submittedAt,
     firstSubmittedAt: doc.firstSubmittedAt ?? doc.submittedAt,
   };
-}
-
-function plainProperties(raw: unknown): Record<string, string> {
-  if (raw instanceof Map) return Object.fromEntries(raw) as Record<string, string>;
-  return (raw ?? {}) as Record<string, string>;
 }
 
 /**

@@ -6,8 +6,10 @@ import type { ResponseModel } from '../responses/response.model.js';
 import type { InvitationModel } from '../sending/invitation.model.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
 import { DAY_DOC_FIELDS, incrementsOf, mergeDays, type DayCounts, type DayDoc } from './day-counts.js';
+import type { DeliveredValueStore } from './delivered-values.store.js';
 import { collectDayDocs, recountPipelines, type RecountedDoc } from './recount.js';
 import { DAY_LAYOUT, type AggregateMetaModel, type ResponseDayModel } from './response-day.model.js';
+import { upsertAll } from './upsert-all.js';
 
 type Id = mongoose.Types.ObjectId;
 type DayRange = { fromDay?: string | undefined; toDay?: string | undefined; channel?: string | undefined };
@@ -19,6 +21,8 @@ export interface DayCountDeps {
   responses: ResponseModel;
   invitations: InvitationModel;
   surveys: SurveyStore;
+  /** Rebuilt with the day counts: the per-value delivered counts. */
+  deliveredValues: DeliveredValueStore;
   timeZone: string;
 }
 
@@ -66,7 +70,7 @@ export class DayCountStore implements CountsPort {
 
   /**
    * Recomputes the day counts of one survey (or all, or some days of one) from the responses, and the
-   * delivered counts from the invitations. For repair; run it when quiet.
+   * delivered counts (overall and per property value) from the invitations. For repair; run it when quiet.
    */
   async rebuild(
     surveyId?: Id,
@@ -91,7 +95,10 @@ export class DayCountStore implements CountsPort {
     if (days) filter.day = mongoose.trusted({ $gte: days.fromDay, $lte: days.toDay });
     await this.deps.days.deleteMany(filter);
     await insertInBatches(this.deps.days, [...overall.docs, ...perValue.docs]);
-    if (!days) await this.deps.surveys.setDeliveredCounts(delivered, surveyId);
+    if (!days) {
+      await this.deps.surveys.setDeliveredCounts(delivered, surveyId);
+      await this.deps.deliveredValues.rebuild(surveyId);
+    }
     return { days: overall.docs.length, segmentDays: perValue.docs.length, responses: overall.responses };
   }
 
@@ -104,15 +111,16 @@ export class DayCountStore implements CountsPort {
     const { meta, responses, timeZone } = this.deps;
     const stored = await meta.findById('days').lean();
     if (stored?.timeZone === timeZone && (stored.layout ?? 1) === DAY_LAYOUT) return false;
-    const hasResponses = (await responses.estimatedDocumentCount()) > 0;
-    if (hasResponses) await this.rebuild();
+    const hasData =
+      (await responses.estimatedDocumentCount()) > 0 || (await this.deps.invitations.estimatedDocumentCount()) > 0;
+    if (hasData) await this.rebuild();
     try {
       await this.deps.days.db.dropCollection('responsesegmentdays');
     } catch (err) {
       if (!isNamespaceMissing(err)) throw err;
     }
     await this.markRebuilt();
-    return hasResponses;
+    return hasData;
   }
 
   /** Records that every day was counted in the configured time zone (after a full rebuild). */
@@ -178,30 +186,6 @@ async function insertInBatches(
     await model.collection.insertMany(
       docs.slice(i, i + 1000) as unknown as mongoose.mongo.OptionalId<mongoose.mongo.Document>[],
       { ordered: false },
-    );
-  }
-}
-
-/** The upserts in one unordered bulk write; those that lost a creation race are applied again as updates. */
-async function upsertAll(
-  collection: mongoose.mongo.Collection,
-  ops: ReadonlyArray<{ id: string; update: Record<string, unknown> }>,
-): Promise<void> {
-  const write = (upsert: boolean, list: typeof ops) =>
-    collection.bulkWrite(
-      list.map((op) => ({ updateOne: { filter: { _id: op.id } as never, update: op.update, upsert } })),
-      { ordered: false },
-    );
-  try {
-    await write(true, ops);
-  } catch (err) {
-    // Only the ops the error names are retried: the others were applied. Without that list the counts
-    // are left to the repair (the response's countsPending marker), never applied twice.
-    const failed = (err as { writeErrors?: Array<{ index: number; code?: number }> }).writeErrors;
-    if (!failed || failed.length === 0 || !failed.every((e) => e.code === 11000)) throw err;
-    await write(
-      false,
-      failed.map((e) => ops[e.index]!),
     );
   }
 }

@@ -27,8 +27,11 @@ responseDaySchema.index({ surveyId: 1, key: 1, value: 1, day: 1 });
 
 export type ResponseDay = InferSchemaType<typeof responseDaySchema>;
 
-/** The layout of the day documents; a stored layout other than this one is rebuilt at start-up. */
-export const DAY_LAYOUT = 2;
+/**
+ * The layout of the day documents; a stored layout other than this one is rebuilt at start-up (3: the
+ * per-value delivered counts, delivered-value.model.ts, are kept too).
+ */
+export const DAY_LAYOUT = 3;
 
 /** Which time zone the stored days were computed in; a change of REPORT_TIME_ZONE triggers a rebuild. */
 export const aggregateMetaSchema = new Schema(

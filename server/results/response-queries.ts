@@ -2,7 +2,6 @@ import mongoose from 'mongoose';
 
 import type { ContactModel } from '../contacts/contact.model.js';
 import type { ResponseModel } from '../responses/response.model.js';
-import type { InvitationModel } from '../sending/invitation.model.js';
 import { COUNTED_REVIEW_STATES, isCounted, type NpsCategory, type RepurchaseAnswer } from '../vocabulary/answers.js';
 import type { DayCounts } from './day-counts.js';
 import type { NpsCounts } from './nps.js';
@@ -13,15 +12,13 @@ type Id = mongoose.Types.ObjectId;
 type Range = { start?: Date | undefined; end?: Date | undefined };
 
 /**
- * The few results that need the responses (or invitations) themselves, not the day counts: tag
- * filters (the counts do not carry tags), a segment table under a property filter, representativeness,
- * and the comments. Reads only.
+ * The few results that need the responses themselves, not the day counts: tag filters (the counts
+ * do not carry tags), a segment table under a property filter, and the comments. Reads only.
  */
 export class ResponseQueries {
   constructor(
     private readonly deps: {
       responses: ResponseModel;
-      invitations: InvitationModel;
       contacts: ContactModel;
       timeZone: string;
     },
@@ -91,37 +88,6 @@ export class ResponseQueries {
     ]);
     const byValue = new Map<string, NpsCounts>();
     for (const { _id: k, n } of rows) if (k.v) addCount(byValue, k.v, k.c, n);
-    return byValue;
-  }
-
-  /**
-   * Delivered and answered invitations per value of one contact property (the contacts' current
-   * values on both sides, so the comparison is like with like).
-   */
-  async invitedAndAnswered(surveyId: Id, key: string): Promise<Map<string, { invited: number; answered: number }>> {
-    const rows = await this.deps.invitations.aggregate<{ _id: { v?: string | null; answered: boolean }; n: number }>([
-      { $match: { surveyId, status: 'sent' } },
-      {
-        $lookup: {
-          from: this.deps.contacts.collection.collectionName,
-          localField: 'contactId',
-          foreignField: '_id',
-          as: 'contact',
-        },
-      },
-      { $unwind: { path: '$contact', preserveNullAndEmptyArrays: true } },
-      {
-        $group: { _id: { v: `$contact.properties.${key}`, answered: { $gt: ['$respondedAt', null] } }, n: { $sum: 1 } },
-      },
-    ]);
-    const byValue = new Map<string, { invited: number; answered: number }>();
-    for (const { _id: k, n } of rows) {
-      const value = k.v || '(no value)';
-      const entry = byValue.get(value) ?? { invited: 0, answered: 0 };
-      entry.invited += n;
-      if (k.answered) entry.answered += n;
-      byValue.set(value, entry);
-    }
     return byValue;
   }
 

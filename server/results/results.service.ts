@@ -8,13 +8,15 @@ import { surveyIdOf, surveyNotFound } from '../surveys/survey-id.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
 import { COUNTED_REVIEW_STATES, type NpsCategory, type RepurchaseAnswer } from '../vocabulary/answers.js';
 import type { DayCountStore } from './aggregates.js';
-import { bySurvey, mergeDays } from './day-counts.js';
+import { bySurvey, mergeDays, type DayDoc } from './day-counts.js';
+import type { DeliveredValueStore } from './delivered-values.store.js';
 import { npsFigures, type NpsCounts, type NpsFigures } from './nps.js';
 import { periodOf, previousPeriodOf, type Period } from './periods.js';
 import type { ResponseQueries } from './response-queries.js';
 import type { ResultsQuery } from './results.schemas.js';
 import {
   countsByValue,
+  reachByValue,
   representativenessRows,
   segmentRows,
   type RepresentativenessRow,
@@ -76,6 +78,7 @@ export class ResultsService {
       queries: ResponseQueries;
       surveys: SurveyStore;
       surveyDays: SurveyDaysReader;
+      deliveredValues: DeliveredValueStore;
       clock: Clock;
       timeZone: string;
     },
@@ -98,9 +101,11 @@ export class ResultsService {
     const readFrom = firstDayToRead(period, previous, query.interval);
     // The survey's day documents are few (a year is at most 365 per channel): read them once, for the
     // figures without a property filter and for the response rate.
-    const [row, propertyDocs] = await Promise.all([
+    const [row, propertyDocs, segmentDocs, deliveredByValue] = await Promise.all([
       this.deps.surveyDays.read(_id),
       query.prop ? counts.segmentDocsOf(_id, query.prop, query.value) : undefined,
+      query.segment ? counts.segmentDocsOf(_id, query.segment) : undefined,
+      query.segment ? this.deps.deliveredValues.byValue(_id, query.segment) : undefined,
     ]);
     if (!row) throw surveyNotFound();
     const survey = surveyDetailOf(row.survey);
@@ -116,12 +121,13 @@ export class ResultsService {
       : mergeDays(propertyDocs ?? dayDocs, { fromDay: readFrom, toDay: period.toDay, channel: query.channel });
     const figures = periodFigures(days, { period, previous, interval: query.interval, today: dayIn(now, timeZone) });
     // Response rate (PRODUCT.md): counted email responses / invitations delivered, all time.
-    const [segments, represented] = await Promise.all([
-      this.segmentsOf(_id, period, query, figures.summary.figures),
-      query.segment ? this.representativeness(_id, query.segment) : undefined,
-    ]);
+    const segments = await this.segmentsOf(_id, period, query, figures.summary.figures, segmentDocs);
     const delivered = survey.deliveredCount;
     const responded = respondedIn(mergeDays(dayDocs, { channel: 'email' }));
+    const represented =
+      query.segment && segmentDocs && deliveredByValue
+        ? representativenessOf(query.segment, segmentDocs, deliveredByValue, { delivered, answered: responded })
+        : undefined;
     const results: SurveyResults = {
       period,
       ...figures,
@@ -204,12 +210,13 @@ export class ResultsService {
     period: Period,
     query: ResultsQuery,
     total: NpsCounts,
+    segmentDocs: DayDoc[] | undefined,
   ): Promise<SurveyResults['segments']> {
     const { segment } = query;
-    if (!segment) return undefined;
+    if (!segment || !segmentDocs) return undefined;
     const byValue =
       !query.prop && !query.tag
-        ? countsByValue(await this.deps.counts.segmentDocsOf(surveyId, segment), {
+        ? countsByValue(segmentDocs, {
             fromDay: period.fromDay,
             toDay: period.toDay,
             channel: query.channel,
@@ -220,12 +227,23 @@ export class ResultsService {
     const all = total.promoters + total.passives + total.detractors;
     return { property: segment, rows, withoutValue: Math.max(0, all - withValue) };
   }
+}
 
-  /** Who answered compared with who was invited, by the value of one contact property. */
-  private async representativeness(
-    surveyId: mongoose.Types.ObjectId,
-    key: string,
-  ): Promise<SurveyResults['representativeness']> {
-    return { property: key, ...representativenessRows(await this.deps.queries.invitedAndAnswered(surveyId, key)) };
-  }
+/**
+ * Who answered compared with who was invited, by the value of one contact property, all time: from
+ * the per-value delivered counts and the per-value day counts of email answers (segments.ts).
+ */
+function representativenessOf(
+  key: string,
+  segmentDocs: readonly DayDoc[],
+  delivered: ReadonlyMap<string, number>,
+  totals: { delivered: number; answered: number },
+): SurveyResults['representativeness'] {
+  const answered = new Map(
+    [...countsByValue(segmentDocs, { channel: 'email' })].map(([value, c]) => [
+      value,
+      c.promoters + c.passives + c.detractors,
+    ]),
+  );
+  return { property: key, ...representativenessRows(reachByValue(delivered, answered, totals)) };
 }

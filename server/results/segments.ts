@@ -73,6 +73,26 @@ export function segmentRows(byValue: ReadonlyMap<string, NpsCounts>): SegmentRow
 }
 
 /**
+ * Delivered and answered invitations per value, from counts: `delivered` per value (as the contacts
+ * were when sent), `answered` per value (counted email responses, as the contacts were when they
+ * answered), and the survey's totals. What no value accounts for - contacts without the property,
+ * deleted contacts' tombstones, and answers under a value nobody was invited with (the property was
+ * added or changed in between) - is the "(no value)" row.
+ */
+export function reachByValue(
+  delivered: ReadonlyMap<string, number>,
+  answered: ReadonlyMap<string, number>,
+  totals: { delivered: number; answered: number },
+): Map<string, { invited: number; answered: number }> {
+  const byValue = new Map<string, { invited: number; answered: number }>();
+  for (const [value, invited] of delivered) byValue.set(value, { invited, answered: answered.get(value) ?? 0 });
+  const sum = (key: 'invited' | 'answered') => [...byValue.values()].reduce((n, e) => n + e[key], 0);
+  const rest = { invited: totals.delivered - sum('invited'), answered: totals.answered - sum('answered') };
+  if (rest.invited > 0) byValue.set('(no value)', { invited: rest.invited, answered: Math.max(0, rest.answered) });
+  return byValue;
+}
+
+/**
  * Who answered compared with who was invited, per value: shares of the delivered and the answered
  * invitations, the response rate, and whether it differs significantly from everyone else's
  * (two-proportion z-test at 95%). Largest groups first.

@@ -2,7 +2,7 @@ import type mongoose from 'mongoose';
 
 /**
  * What a deleted contact's delivered invitation keeps: survey, status and dates - the response rate
- * counts it - and nothing that leads back to the person. The token hash becomes a unique placeholder
+ * counts it - and nothing (not even the contact's properties) that leads back to the person. The token hash becomes a unique placeholder
  * (the index is unique), and a tombstone is never reminded: nobody is left to remind.
  */
 export function tombstoneOf(invitation: { _id: mongoose.Types.ObjectId; reminderStatus?: string | null }) {
@@ -17,6 +17,7 @@ export function tombstoneOf(invitation: { _id: mongoose.Types.ObjectId; reminder
       dedupeKey: 1,
       claimedBy: 1,
       firstClickedAt: 1,
+      contactSnapshot: 1,
     },
   };
 }

@@ -36,6 +36,9 @@ export const invitationSchema = new Schema(
     // Clients (hash of address and user agent, never the address) that fetched the hidden honeypot link.
     honeypotClients: { type: [String], default: undefined },
     respondedAt: { type: Date },
+    // The contact's properties when the email went out (the invited side of "who answered vs who was
+    // invited"); unset before it was sent, on invitations sent before it was kept, and on tombstones.
+    contactSnapshot: { type: Map, of: String, default: undefined },
     // What created it: a manager's send (or the API's), the autopilot schedule, or an event trigger.
     source: { type: String, enum: INVITATION_SOURCES, default: 'send' },
     // Set by autopilot and triggers: one invitation per schedule cycle or per caller's idempotency key,

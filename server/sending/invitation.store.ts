@@ -1,6 +1,8 @@
 import mongoose from 'mongoose';
 
 import { isDuplicateKeyError } from '../lib/errors.js';
+import { plainProperties } from '../lib/properties.js';
+import type { DeliveredBatch, SentMessage } from './delivered-port.js';
 import { InvitationReads, reminderDue, type ClaimedInvitation, type ClaimedReminder } from './invitation-reads.js';
 import { tombstoneOf } from './invitation-tombstone.js';
 import type { InvitationModel } from './invitation.model.js';
@@ -13,10 +15,8 @@ const { trusted } = mongoose;
 
 const errorText = (message: string) => message.slice(0, 2000);
 
-/**
- * Claims and settles are acknowledged only once in the journal and, on a replica set, on a majority: a
- * claim the worker saw succeed survives a crash or failover (embedded H2: commits before replying).
- */
+// Claims and settles are acknowledged once in the journal and on a majority of a replica set: a claim
+// the worker saw succeed survives a crash or failover (embedded H2: commits before replying).
 const DURABLE = { writeConcern: { w: 'majority' as const, journal: true } };
 
 /**
@@ -119,53 +119,51 @@ export class InvitationStore extends InvitationReads {
   }
 
   /**
-   * sending -> sent for a batch the mail server accepted, in one bulk write (only those this worker
-   * still holds). Returns how many were settled.
+   * sending -> sent for a batch the mail server accepted (one bulk write, with the contacts' properties then): those it still held.
    */
-  async markSentMany(workerId: string, sent: ReadonlyArray<{ id: Id; messageId: string; at: Date }>): Promise<number> {
-    if (sent.length === 0) return 0;
+  async markSentMany<T extends SentMessage>(workerId: string, sent: readonly T[]): Promise<T[]> {
+    if (sent.length === 0) return [];
     const result = await this.invitations.collection.bulkWrite(
       sent.map((m) => ({
         updateOne: {
           filter: { _id: m.id, status: 'sending', claimedBy: workerId },
           update: {
-            $set: { status: 'sent', sentAt: m.at, messageId: m.messageId },
+            $set: { status: 'sent', sentAt: m.at, messageId: m.messageId, contactSnapshot: m.properties },
             $unset: { claimedBy: 1, lastError: 1 },
           },
         },
       })),
       { ordered: false, ...DURABLE },
     );
-    return result.modifiedCount;
+    if (result.modifiedCount === sent.length) return [...sent];
+    // A claim outlived its lease (rare): which ones are this batch's now?
+    const ids = { _id: { $in: sent.map((m) => m.id) }, messageId: { $in: sent.map((m) => m.messageId) } };
+    const settled = new Set((await this.invitations.collection.find(ids).toArray()).map((d) => String(d._id)));
+    return sent.filter((m) => settled.has(String(m.id)));
   }
 
   /** sending -> queued, to be tried again at `at` (a transient failure). */
   retryLater(id: Id, workerId: string, error: string, at: Date): Promise<boolean> {
-    return this.settle(id, workerId, {
-      $set: { status: 'queued', lastError: errorText(error), nextAttemptAt: at },
-      $unset: { claimedBy: 1 },
-    });
+    return this.leave(id, workerId, 'queued', errorText(error), { nextAttemptAt: at });
   }
 
   /** sending -> failed (refused for good, or out of attempts). */
   markFailed(id: Id, workerId: string, error: string): Promise<boolean> {
-    return this.settle(id, workerId, {
-      $set: { status: 'failed', lastError: errorText(error) },
-      $unset: { claimedBy: 1 },
-    });
+    return this.leave(id, workerId, 'failed', errorText(error));
   }
 
   /** sending -> uncertain: handed over, but the connection broke; never resent automatically. */
   markUncertain(id: Id, workerId: string, error: string): Promise<boolean> {
-    return this.settle(id, workerId, {
-      $set: { status: 'uncertain', lastError: errorText(error) },
-      $unset: { claimedBy: 1 },
-    });
+    return this.leave(id, workerId, 'uncertain', errorText(error));
   }
 
   /** sending -> suppressed: the contact may not be emailed (unsubscribed, suppressed, deleted). */
   markSuppressed(id: Id, workerId: string, why: string): Promise<boolean> {
-    return this.settle(id, workerId, { $set: { status: 'suppressed', lastError: why }, $unset: { claimedBy: 1 } });
+    return this.leave(id, workerId, 'suppressed', why);
+  }
+
+  private leave(id: Id, workerId: string, status: string, lastError: string, also: Record<string, unknown> = {}) {
+    return this.settle(id, workerId, { $set: { status, lastError, ...also }, $unset: { claimedBy: 1 } });
   }
 
   /** Moves the invitation out of `sending`, only if this worker still holds it. */
@@ -282,14 +280,21 @@ export class InvitationStore extends InvitationReads {
     await this.invitations.updateOne({ _id: id }, { $min: { respondedAt: at } });
   }
 
-  /** Part of deleting a contact: delivered invitations become anonymous tombstones, the rest go. Repeatable. */
-  async eraseContact(contactId: Id): Promise<void> {
-    const delivered = await this.invitations.find({ contactId, status: 'sent' }).select('_id reminderStatus').lean();
+  /**
+   * Part of deleting a contact: delivered invitations become anonymous tombstones, the rest go.
+   * Repeatable. Returns the property values the tombstones no longer carry, per survey.
+   */
+  async eraseContact(contactId: Id): Promise<DeliveredBatch[]> {
+    const delivered = await this.invitations
+      .find({ contactId, status: 'sent' })
+      .select('_id surveyId reminderStatus contactSnapshot')
+      .lean();
     if (delivered.length > 0)
       await this.invitations.collection.bulkWrite(
-        delivered.map((d) => ({ updateOne: { filter: { _id: d._id }, update: tombstoneOf(d) } })),
+        delivered.map((d) => ({ updateOne: { filter: { _id: d._id, contactId }, update: tombstoneOf(d) } })),
         { ordered: false },
       );
     await this.invitations.deleteMany({ contactId });
+    return delivered.map((d) => ({ surveyId: d.surveyId, properties: [plainProperties(d.contactSnapshot)] }));
   }
 }

@@ -4,53 +4,39 @@ import type mongoose from 'mongoose';
 import type { ContactStore } from '../contacts/contact.store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { plainProperties } from '../lib/properties.js';
 import { WriteBehind } from '../lib/write-behind.js';
 import { surveyDetailOf } from '../surveys/survey-detail.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
-import { DEFAULT_RETRY_POLICY, sendOutcome, type RetryPolicy } from './delivery-outcome.js';
+import type { DeliveredValuesPort, SentMessage } from './delivered-port.js';
+import { sendOutcome } from './delivery-outcome.js';
 import { deliveryBlock } from './eligibility.js';
 import type { ClaimedInvitation, InvitationStore } from './invitation.store.js';
 import { asDeliveryError, DeliveryError, type Mailer } from './mailer.js';
 import { ReminderSender } from './reminders.js';
+import { DEFAULT_SEND_POLICY, type SendPolicy } from './send-policy.js';
 import type { SendQueue } from './send-queue.service.js';
 import { messages } from './sending.messages.js';
 import type { ActiveSurvey, MailContact, SurveyMail } from './survey-mail.js';
 
 type Id = mongoose.Types.ObjectId;
 
-export interface SendPolicy extends RetryPolicy {
-  /** Invitations one worker sends at once. */
-  concurrency: number;
-  /** Transient failures in a row, per survey, that pause its sending. */
-  failureStreakLimit: number;
-  /** A claim older than this belongs to a worker that died: its invitation becomes uncertain. */
-  leaseMs: number;
-  /** How long an idle worker waits before looking again. */
-  idleMs: number;
-  /** After a look for due reminders found none, how long before the next look. */
-  reminderIdleMs: number;
-  /** Due invitations read at once as claim candidates, and how long such a list is used. */
-  candidateBuffer: number;
-  candidateTtlMs: number;
-}
+export type { SendPolicy } from './send-policy.js';
 
-export const DEFAULT_SEND_POLICY: SendPolicy = {
-  ...DEFAULT_RETRY_POLICY,
-  concurrency: 10,
-  failureStreakLimit: 25,
-  leaseMs: 10 * 60_000,
-  idleMs: 1000,
-  reminderIdleMs: 30_000,
-  candidateBuffer: 1000,
-  candidateTtlMs: 5000,
+type ContactForSend = MailContact & {
+  _id: Id;
+  unsubscribedAt?: Date | null;
+  suppressedAt?: Date | null;
+  properties?: Record<string, string> | null;
 };
-
-type ContactForSend = MailContact & { _id: Id; unsubscribedAt?: Date | null; suppressedAt?: Date | null };
+type Delivered = { id: Id; n: number; properties: Record<string, string>[] };
 
 export interface SendWorkerDeps {
   invitations: InvitationStore;
   surveys: SurveyStore;
   contacts: ContactStore;
+  /** The per-property-value delivered counts (results domain). */
+  deliveredValues?: DeliveredValuesPort;
   queue: SendQueue;
   mail: SurveyMail;
   mailer: Mailer;
@@ -83,13 +69,19 @@ export class SendWorker {
   // also keeps the workers off the survey document under load. Written when a batch is not full (the
   // send is ending), before a failure is counted, and on stop; a crash loses at most a second's
   // counts, as it could lose a batch's before, and `npm run results:rebuild` recounts them.
-  private readonly delivered: WriteBehind<{ id: Id; n: number }>;
+  private readonly delivered: WriteBehind<Delivered>;
 
   constructor(private readonly deps: SendWorkerDeps) {
     this.policy = { ...DEFAULT_SEND_POLICY, ...deps.policy };
     this.id = deps.workerId ?? `${process.pid}-${randomBytes(4).toString('hex')}`;
     this.reminders = new ReminderSender({ ...deps, workerId: this.id, policy: this.policy });
-    this.delivered = new WriteBehind((items) => deps.surveys.recordDelivered(summed(items)), {
+    const write = async (items: Delivered[]) => {
+      await Promise.all([
+        deps.surveys.recordDelivered(summed(items)),
+        deps.deliveredValues?.recordDelivered(items.map((d) => ({ surveyId: d.id, properties: d.properties }))),
+      ]);
+    };
+    this.delivered = new WriteBehind(write, {
       delayMs: 1000,
       maxItems: 10_000,
       onError: (err) =>
@@ -134,7 +126,7 @@ export class SendWorker {
     const reminders = await this.reminders.claimDue(surveys, this.policy.concurrency - claimed.length);
     const contacts = await this.deps.contacts.byIds<ContactForSend>(
       claimed.map((inv) => inv.contactId),
-      '_id email name locale unsubscribedAt suppressedAt',
+      '_id email name locale unsubscribedAt suppressedAt properties',
     );
     const byId = new Map(surveys.map((s) => [s.id, s]));
     const [sent] = await Promise.all([
@@ -186,7 +178,7 @@ export class SendWorker {
     inv: ClaimedInvitation,
     surveys: Map<string, ActiveSurvey>,
     contacts: Map<string, ContactForSend>,
-  ): Promise<{ messageId: string; at: Date } | undefined> {
+  ): Promise<Omit<SentMessage, 'id'> | undefined> {
     const { invitations, mailer, clock } = this.deps;
     const survey = surveys.get(String(inv.surveyId));
     if (!survey) {
@@ -214,7 +206,7 @@ export class SendWorker {
       await this.failed(inv, asDeliveryError(err));
       return undefined;
     }
-    return { messageId: message.messageId, at: clock.now() };
+    return { messageId: message.messageId, at: clock.now(), properties: plainProperties(contact.properties) };
   }
 
   /**
@@ -223,9 +215,9 @@ export class SendWorker {
    */
   private async settleSent(
     claimed: readonly ClaimedInvitation[],
-    sent: ReadonlyArray<{ messageId: string; at: Date } | undefined>,
+    sent: ReadonlyArray<Omit<SentMessage, 'id'> | undefined>,
   ): Promise<void> {
-    const bySurvey = new Map<string, { id: Id; items: { id: Id; messageId: string; at: Date }[] }>();
+    const bySurvey = new Map<string, { id: Id; items: SentMessage[] }>();
     claimed.forEach((inv, i) => {
       const message = sent[i];
       if (!message) return;
@@ -234,8 +226,9 @@ export class SendWorker {
       bySurvey.get(key)!.items.push({ id: inv._id, ...message });
     });
     for (const { id, items } of bySurvey.values()) {
-      const n = await this.deps.invitations.markSentMany(this.id, items);
-      if (n > 0) this.delivered.add({ id, n });
+      const settled = await this.deps.invitations.markSentMany(this.id, items);
+      const properties = settled.map((m) => m.properties);
+      if (settled.length > 0) this.delivered.add({ id, n: settled.length, properties });
     }
   }
 
@@ -278,7 +271,7 @@ export class SendWorker {
   }
 }
 
-function summed(items: readonly { id: Id; n: number }[]): Map<string, { id: Id; n: number }> {
+function summed(items: readonly Delivered[]): Map<string, { id: Id; n: number }> {
   const out = new Map<string, { id: Id; n: number }>();
   for (const { id, n } of items) out.set(String(id), { id, n: (out.get(String(id))?.n ?? 0) + n });
   return out;

@@ -221,18 +221,24 @@ describe('survey results page', () => {
     const contacts = await ctx.models.contacts.insertMany(
       plans.map((plan, i) => ({ email: `c${i}@example.com`, properties: { plan } })),
     );
-    // Free: 10 of 100 answered; Pro: 40 of 100.
-    await ctx.models.invitations.insertMany(
+    // Free: 10 of 100 answered; Pro: 40 of 100 (seeded, then recounted as npm run results:rebuild does).
+    const invitations = await ctx.models.invitations.insertMany(
       contacts.map((c, i) => ({
         surveyId: survey._id,
         contactId: c._id,
+        contactSnapshot: { plan: plans[i] },
         tokenHash: `hash-${i}`,
         status: 'sent',
         queuedAt: new Date(),
         sentAt: new Date(),
-        ...((i < 100 ? i < 10 : i < 140) ? { respondedAt: new Date() } : {}),
       })),
     );
+    for (const i of [...Array(10).keys(), ...Array.from({ length: 40 }, (_, k) => 100 + k)])
+      await makeResponses(ctx, survey._id, [9], {
+        invitationId: invitations[i]!._id,
+        contactId: contacts[i]!._id,
+        contactSnapshot: { plan: plans[i] },
+      });
     const viewer = await signedInAs(ctx, 'viewer');
     const page = await viewer.get(`/surveys/${String(survey._id)}/results?segment=plan`).expect(200);
     expect(page.text).to.contain(
