@@ -3,6 +3,7 @@ import { startBackground } from './boot/background.js';
 import { claimDataDir } from './boot/data-dir-lock.js';
 import { closeServer, exitWith, loadConfigOrExit, openDatabaseOrExit, stopOnSignals } from './boot/process.js';
 import { createServices } from './boot/services.js';
+import { startingServer } from './boot/starting-server.js';
 import { createLogger } from './lib/logger.js';
 
 /**
@@ -29,25 +30,30 @@ async function main(): Promise<void> {
   const release = () => (lock && 'release' in lock ? lock.release() : undefined);
   process.once('exit', release);
 
+  // Listening first: /healthz answers while the database opens, /readyz once the app is ready.
+  const starting = startingServer();
+  const server = starting.server.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  }).catch((err: unknown) => {
+    exitWith(`cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`);
+  });
+  logger.info(`accepting connections on ${config.baseUrl}; opening the database`);
+
+  const opening = performance.now();
   const db = await openDatabaseOrExit({ config, logger, share: true });
-  logger.info({ database: db.description }, `database: ${db.description}`);
+  const openedMs = Math.round(performance.now() - opening);
+  logger.info({ database: db.description, ms: openedMs }, `database: ${db.description} (${openedMs} ms)`);
   const services = createServices({ config, logger, models: db.models });
   // Day counts depend on the reporting time zone: recount them if it changed since the last start.
   if (await services.aggregates.ensureTimeZone()) {
     logger.info({ timeZone: config.reportTimeZone }, `results recounted for REPORT_TIME_ZONE=${config.reportTimeZone}`);
   }
-
-  const app = createApp({ config, logger, connection: db.connection, models: db.models, services });
-  const server = app.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  }).catch(async (err: unknown) => {
-    await db.close();
-    exitWith(`cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`);
-  });
+  starting.serve(createApp({ config, logger, connection: db.connection, models: db.models, services }));
   const needsSetup = !(await services.accounts.hasAnyUser());
   logger.info(
+    { ms: Math.round(performance.now()) },
     `listening on ${config.baseUrl}${needsSetup ? ` - open ${config.baseUrl}/setup to create the first admin` : ''}`,
   );
 

@@ -34,8 +34,10 @@ export async function openModels(options: { config: Config; logger: Logger; shar
   const db = await openDatabase(options);
   const models = createModels(db.connection);
   try {
+    const started = performance.now();
     await ensureIndexes(models, { emulator: db.emulator });
-    if (db.emulator) options.logger.info('database: mongo-java-server, so the emulator-only indexes are created too');
+    const ms = Math.round(performance.now() - started);
+    options.logger.info({ ms }, `indexes checked in ${ms} ms${db.emulator ? ' (with the emulator-only ones)' : ''}`);
   } catch (err) {
     await db.close();
     throw err;

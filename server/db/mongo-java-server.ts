@@ -17,7 +17,11 @@ const launcherDir = path.join(projectRoot, 'scripts', 'embedded-mongo');
 const targetDir = path.join(launcherDir, 'target');
 const launcherJar = path.join(targetDir, 'embedded-mongo.jar');
 const lockDir = path.join(launcherDir, '.build-lock');
-const sources = [path.join(launcherDir, 'pom.xml'), path.join(launcherDir, 'src/main/java/nps/embedded/Launcher.java')];
+const sources = [
+  path.join(launcherDir, 'pom.xml'),
+  path.join(launcherDir, 'src/main/java/nps/embedded/Launcher.java'),
+  path.join(launcherDir, 'src/main/java/de/bwaldvogel/mongo/backend/h2/StoredUniqueIndex.java'),
+];
 
 function launcherIsFresh(): boolean {
   if (!existsSync(launcherJar) || !existsSync(path.join(targetDir, 'lib'))) return false;
