@@ -4,6 +4,7 @@ import { ValidationError } from '../lib/errors.js';
 import type { SurveyDetail } from '../surveys/survey-detail.js';
 import { surveyIdOf } from '../surveys/survey-id.js';
 import { parseInput } from '../web/validate.js';
+import { filterSummary } from './filter-summary.js';
 import { RANGE_LABELS } from './results-view.js';
 import { RANGE_PRESETS, resultsQuerySchema, type ResultsQuery } from './results.schemas.js';
 
@@ -23,6 +24,8 @@ export type FilterLocals = {
   timeZone: string;
   resultsUrl: string;
   commentsUrl: string;
+  /** The filters in force in one line, for the collapsed form (filter-summary.ts). */
+  filterSummary: string;
 };
 
 /**
@@ -43,7 +46,11 @@ export function withFilters<T>(
     // The filter choices are read beside the survey; awaited together, so a failure of either is the
     // request's error and never an unhandled rejection.
     const filterChoices = () => Promise.all([sources.propertyKeys(id), sources.tagNames()]);
-    const localsOf = (survey: SurveyDetail, [propertyKeys, tags]: [string[], string[]]): FilterLocals => ({
+    const localsOf = (
+      survey: SurveyDetail,
+      [propertyKeys, tags]: [string[], string[]],
+      summary: string,
+    ): FilterLocals => ({
       survey,
       rangeOptions: RANGE_PRESETS.map((value) => ({ value, label: RANGE_LABELS[value] })),
       propertyKeys,
@@ -51,6 +58,7 @@ export function withFilters<T>(
       timeZone: sources.timeZone,
       resultsUrl: `/surveys/${survey.id}/results`,
       commentsUrl: `/surveys/${survey.id}/results/comments`,
+      filterSummary: summary,
     });
     let query: ResultsQuery;
     try {
@@ -59,7 +67,7 @@ export function withFilters<T>(
       if (!(err instanceof ValidationError)) throw err;
       const [survey, choices] = await Promise.all([sources.survey(id), filterChoices()]);
       res.status(400).render(view, {
-        ...localsOf(survey, choices),
+        ...localsOf(survey, choices, 'These filters need correcting'),
         title: `Results: ${survey.name}`,
         values: req.query,
         errors: err.fields,
@@ -68,6 +76,6 @@ export function withFilters<T>(
       return;
     }
     const [{ survey, data }, choices] = await Promise.all([load(id, query), filterChoices()]);
-    await render(req, res, query, localsOf(survey, choices), data);
+    await render(req, res, query, localsOf(survey, choices, filterSummary(query)), data);
   };
 }

@@ -68,7 +68,7 @@ describe('send pages: audience check, confirm, progress, outbox', () => {
     await drain();
     page = await agent.get(`/surveys/${id}`).expect(200);
     expect(page.text).to.contain('1 invited, 2 skipped');
-    expect(page.text).to.contain('<td data-status="sent">1</td>');
+    expect(page.text).to.contain('<td role="cell" data-status="sent" data-label="Sent">1</td>');
     expect(page.text).to.contain('1 unsubscribed; 1 surveyed recently (throttle)');
     const progress = await agent.get(`/surveys/${id}/progress.json`).expect(200);
     expect((progress.body as { byStatus: Record<string, number> }).byStatus.sent).to.equal(1);
@@ -166,6 +166,6 @@ describe('send pages: audience check, confirm, progress, outbox', () => {
     expect(html.headers['content-security-policy']).to.contain("default-src 'none'");
     await admin.get('/outbox/000000000000000000000000').expect(404);
     const page = await admin.get(`/surveys/${String(survey._id)}`).expect(200);
-    expect(page.text).to.contain('<td data-status="sent">2</td>');
+    expect(page.text).to.contain('<td role="cell" data-status="sent" data-label="Sent">2</td>');
   });
 });
