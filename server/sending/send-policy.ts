@@ -15,6 +15,11 @@ export interface SendPolicy extends RetryPolicy {
   /** Due invitations read at once as claim candidates, and how long such a list is used. */
   candidateBuffer: number;
   candidateTtlMs: number;
+  /**
+   * After looks for due invitations found none, the wait before the next look doubles from `idleMs`
+   * up to this; a queueing request that ran, or a claim, brings it back to `idleMs`.
+   */
+  idleLookMaxMs: number;
 }
 
 export const DEFAULT_SEND_POLICY: SendPolicy = {
@@ -26,4 +31,5 @@ export const DEFAULT_SEND_POLICY: SendPolicy = {
   reminderIdleMs: 30_000,
   candidateBuffer: 1000,
   candidateTtlMs: 5000,
+  idleLookMaxMs: 15_000,
 };

@@ -53,7 +53,19 @@ export interface SendQueueDeps {
  * The send page's requests are stored first (`sendRuns`, written only here) and carried out by a worker.
  */
 export class SendQueue {
+  private readonly wakers = new Set<() => void>();
+
   constructor(private readonly deps: SendQueueDeps) {}
+
+  /** Tells `wake` whenever this process has queued invitations (this process's workers look at once). */
+  onQueued(wake: () => void): () => void {
+    this.wakers.add(wake);
+    return () => this.wakers.delete(wake);
+  }
+
+  private queued(): void {
+    for (const wake of this.wakers) wake();
+  }
 
   /** What queueing would do now: how many would be invited, and how many skipped for which reason. */
   async planAudience(surveyId: string, options: AudienceOptions): Promise<AudiencePlan> {
@@ -84,6 +96,7 @@ export class SendQueue {
         await contacts.markSurveyed(ids, now);
       }
       await skips.record(w.skips.map((s) => ({ ...s, surveyId: _id, at: now })));
+      if (w.chosen.length > 0) this.queued();
       return planOf(w);
     } finally {
       await surveys.releaseQueueing(_id);
@@ -176,8 +189,10 @@ export class SendQueue {
   }
 
   /** Puts uncertain invitations back in the queue, at a manager's explicit request. */
-  resendUncertain(surveyId: string): Promise<number> {
-    return this.deps.invitations.requeueUncertain(surveyIdOf(surveyId), this.deps.clock.now());
+  async resendUncertain(surveyId: string): Promise<number> {
+    const n = await this.deps.invitations.requeueUncertain(surveyIdOf(surveyId), this.deps.clock.now());
+    if (n > 0) this.queued();
+    return n;
   }
 
   /** Walks the matching contacts once and sorts them into eligible and skipped (with reasons). */

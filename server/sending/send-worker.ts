@@ -64,6 +64,11 @@ export class SendWorker {
   // this query (mongo-java-server) no longer reads past everything already sent for every batch.
   private candidates: ClaimedInvitation[] = [];
   private candidatesAt = 0;
+  // An idle worker does not read the due invitations every second (on an engine without secondary
+  // indexes each read scans every invitation): after an empty read the next waits idleMs, then twice
+  // that, up to idleLookMaxMs, until a queueing request runs or a claim succeeds.
+  private idleLookMs = 0;
+  private nextLookAt = 0;
   // Delivered counts (the response rate's denominator, with the end of the survey's failure streak):
   // while full batches keep going out, one write per survey a second instead of one per batch, which
   // also keeps the workers off the survey document under load. Written when a batch is not full (the
@@ -75,6 +80,7 @@ export class SendWorker {
     this.policy = { ...DEFAULT_SEND_POLICY, ...deps.policy };
     this.id = deps.workerId ?? `${process.pid}-${randomBytes(4).toString('hex')}`;
     this.reminders = new ReminderSender({ ...deps, workerId: this.id, policy: this.policy });
+    deps.queue.onQueued(() => (this.idleLookMs = 0));
     const write = async (items: Delivered[]) => {
       await Promise.all([
         deps.surveys.recordDelivered(summed(items)),
@@ -118,6 +124,7 @@ export class SendWorker {
       this.lastLookAt = t;
       this.activeSurveys = surveys;
     }
+    if (queuedRun) this.idleLookMs = 0;
     if (surveys.length === 0) return queuedRun ? 1 : 0;
     const claimed = await this.claimBatch(
       surveys.map((s) => s._id),
@@ -147,10 +154,15 @@ export class SendWorker {
     const now = this.deps.clock.now();
     let fresh = false;
     const refill = async () => {
+      if (now.getTime() < this.nextLookAt && this.idleLookMs > 0) return;
       this.candidates = await this.deps.invitations.dueCandidates(activeSurveys, now, this.policy.candidateBuffer);
       shuffle(this.candidates);
       this.candidatesAt = now.getTime();
       fresh = true;
+      const { idleMs, idleLookMaxMs } = this.policy;
+      this.idleLookMs =
+        this.candidates.length > 0 ? 0 : Math.min(idleLookMaxMs, this.idleLookMs === 0 ? idleMs : this.idleLookMs * 2);
+      this.nextLookAt = now.getTime() + this.idleLookMs;
     };
     if (now.getTime() - this.candidatesAt > this.policy.candidateTtlMs) await refill();
     const claimed: ClaimedInvitation[] = [];
