@@ -9,6 +9,7 @@ import mongoose from 'mongoose';
 
 import { closeCli, exitWith, openForCli } from './cli.js';
 import { seedDemo } from './demo-data.js';
+import { seedFollowUps } from './demo-followups.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,6 +44,7 @@ try {
       .lean();
     const ids = old.map((s) => s._id);
     const inIds = mongoose.trusted({ $in: ids });
+    await models.followUps.deleteMany({ surveyId: inIds });
     await models.responses.deleteMany({ surveyId: inIds });
     await models.invitations.deleteMany({ surveyId: inIds });
     await models.responseDays.deleteMany({ surveyId: inIds });
@@ -66,12 +68,13 @@ try {
     },
   });
   process.stderr.write('\n');
+  const cases = await seedFollowUps(models, result.surveyIds, new Date());
   const aggregates = cli.services.aggregates;
   for (const id of result.surveyIds) await aggregates.rebuild(id);
   await aggregates.ensureTimeZone();
   console.log(
     `demo data: ${result.surveyIds.length} surveys, ${result.contacts.toLocaleString('en')} contacts, ${result.invitations.toLocaleString('en')} invitations, ` +
-      `${result.responses.toLocaleString('en')} responses in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      `${result.responses.toLocaleString('en')} responses, ${cases.toLocaleString('en')} follow-up cases in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   if ((await models.users.estimatedDocumentCount()) === 0)
     console.log(`no user yet: run npm start and open ${config.baseUrl}/setup to create the first admin`);

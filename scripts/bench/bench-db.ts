@@ -8,11 +8,20 @@ import { startEmbeddedDatabase } from '../../server/db/embedded.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { generateToken, hashToken } from '../../server/lib/tokens.js';
 
-/** The database a benchmark runs against: MONGODB_URI when set, else a fresh in-memory embedded server. */
-export async function openBenchDatabase() {
+/**
+ * The database a benchmark runs against: MONGODB_URI when set, else a fresh in-memory embedded server
+ * (or, with `dataDir`, the embedded server on that folder's file, as npm start runs it).
+ */
+export async function openBenchDatabase(options: { dataDir?: string } = {}) {
   const config = loadConfig();
   const logger = createLogger({ level: 'warn' });
-  const embedded = config.mongodbUri ? undefined : await startEmbeddedDatabase({ mode: config.embeddedDb, logger });
+  const embedded = config.mongodbUri
+    ? undefined
+    : await startEmbeddedDatabase({
+        mode: config.embeddedDb,
+        logger,
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      });
   const uri = config.mongodbUri ?? embedded!.uri.replace(/\/nps$/, '/nps_bench');
   // The driver reports every command it sends, so a benchmark can count database work per unit.
   const connection = await connectDatabase(`${uri}${uri.includes('?') ? '&' : '?'}monitorCommands=true`);
@@ -24,6 +33,7 @@ export async function openBenchDatabase() {
     connection,
     /** The app's services on this database (quiet logs, the configuration of the environment). */
     services: createServices({ config, logger, models }),
+    config,
     engine: embedded?.description ?? 'MONGODB_URI',
     async close() {
       await connection.close();

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 
 import { seedDemo } from '../../scripts/demo-data.js';
+import { seedFollowUps } from '../../scripts/demo-followups.js';
 import { differsSignificantly, npsFigures, type NpsCounts } from '../../server/results/nps.js';
 import { useTestContext } from '../helpers/context.js';
 
@@ -52,5 +53,23 @@ describe('demo data (npm run seed:demo)', function () {
     await ctx.models.contacts.deleteMany({});
     await seedDemo(ctx.models, { ...options, now });
     expect(await scores()).to.deep.equal(first);
+  });
+
+  it('has a follow-up case per counted detractor, as the default rule opens them: recent ones open, all alerted', async () => {
+    const now = new Date('2026-12-01T12:00:00Z');
+    const { surveyIds } = await seedDemo(ctx.models, { ...options, responses: 2000, now });
+    const n = await seedFollowUps(ctx.models, surveyIds, now);
+    const detractors = await ctx.models.responses.countDocuments({ category: 'detractor', review: 'none' });
+    expect(n).to.equal(detractors).and.to.be.greaterThan(0);
+    const cases = await ctx.models.followUps.find({}).lean();
+    const recent = (c: (typeof cases)[number]) => now.getTime() - c.openedAt.getTime() < 30 * 86_400_000;
+    expect(cases.filter((c) => recent(c) && c.status === 'closed')).to.have.length(0);
+    expect(cases.filter((c) => !recent(c) && c.status !== 'closed')).to.have.length(0);
+    expect(cases.filter(recent).length).to.be.greaterThan(0);
+    expect(cases.filter((c) => !c.alertedAt)).to.have.length(0);
+    // The follow-ups list (capped at 500 active cases) shows them with their scores.
+    const list = await ctx.services.followUps.list({});
+    expect(list.length).to.equal(Math.min(500, cases.filter(recent).length));
+    expect(list.every((c) => typeof c.score === 'number' && c.score <= 6)).to.equal(true);
   });
 });
