@@ -34,8 +34,11 @@ export function startJobs(jobs: readonly Job[], logger: Logger): RunningJobs {
         }
       }
       let more = false;
+      const started = performance.now();
       try {
         more = (await job.run()) === true;
+        const ms = Math.round(performance.now() - started);
+        if (ms > 5000) logger.info({ job: job.name, ms }, `background job "${job.name}" took ${ms} ms`);
       } catch (err) {
         logger.error({ err, job: job.name }, `background job "${job.name}" failed; it runs again later`);
       }

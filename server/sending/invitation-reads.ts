@@ -48,6 +48,19 @@ export class InvitationReads {
     return rows.map((r) => ({ status: r._id, n: r.n }));
   }
 
+  /**
+   * Whether any of these surveys has an invitation due for its reminder now: one read for them all,
+   * so a worker with nothing to remind does not look survey by survey (each a scan on the emulator).
+   */
+  async anyReminderDue(due: ReadonlyArray<{ surveyId: Id; sentBefore: Date }>, now: Date): Promise<boolean> {
+    if (due.length === 0) return false;
+    const retryDue = {
+      $or: [{ reminderNextAttemptAt: null }, { reminderNextAttemptAt: mongoose.trusted({ $lte: now }) }],
+    };
+    const filter = { $or: due.map((d) => ({ ...reminderDue(d.surveyId, d.sentBefore), ...retryDue })) };
+    return (await this.invitations.findOne(filter).select('_id').lean()) !== null;
+  }
+
   /** A contact's invitations, newest first. */
   forContact(contactId: Id, limit: number) {
     return this.invitations.find({ contactId }).sort({ queuedAt: -1 }).limit(limit).lean();

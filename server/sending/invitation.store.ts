@@ -207,11 +207,12 @@ export class InvitationStore extends InvitationReads {
   // ---- Reminders ----
 
   /**
-   * Settles in one write the due reminders that can never go out, as their link token is gone
-   * (invitations imported or seeded without one), instead of claiming and dropping each in turn.
+   * Settles in one write (for every survey given) the due reminders that can never go out, as their
+   * link token is gone (imported or seeded history), instead of claiming and dropping each in turn.
    */
-  async skipUnremindable(surveyId: Id, sentBefore: Date): Promise<number> {
-    const filter = { ...reminderDue(surveyId, sentBefore), tokenSealed: null };
+  async skipUnremindable(due: ReadonlyArray<{ surveyId: Id; sentBefore: Date }>): Promise<number> {
+    if (due.length === 0) return 0;
+    const filter = { $or: due.map((d) => ({ ...reminderDue(d.surveyId, d.sentBefore), tokenSealed: null })) };
     return (await this.invitations.updateMany(filter, { $set: { reminderStatus: 'skipped' } })).modifiedCount;
   }
 

@@ -51,10 +51,14 @@ export class ReminderSender {
     const skipNow = now.getTime() - this.lastSkipAt >= policy.reminderIdleMs;
     if (skipNow) this.lastSkipAt = now.getTime();
     const due: { inv: ClaimedReminder; survey: ActiveSurvey }[] = [];
-    for (const survey of surveys) {
-      if (survey.reminderAfterMs === undefined) continue;
-      const sentBefore = new Date(now.getTime() - survey.reminderAfterMs);
-      if (skipNow) await invitations.skipUnremindable(survey._id, sentBefore);
+    const reminding = surveys.flatMap((survey) =>
+      survey.reminderAfterMs === undefined
+        ? []
+        : [{ survey, surveyId: survey._id, sentBefore: new Date(now.getTime() - survey.reminderAfterMs) }],
+    );
+    if (skipNow) await invitations.skipUnremindable(reminding);
+    const anyDue = await invitations.anyReminderDue(reminding, now);
+    for (const { survey, sentBefore } of anyDue ? reminding : []) {
       while (due.length < room) {
         const inv = await invitations.claimReminder(survey._id, sentBefore, workerId, clock.now());
         if (!inv) break;

@@ -28,7 +28,8 @@ export const DEFAULT_SEND_POLICY: SendPolicy = {
   failureStreakLimit: 25,
   leaseMs: 10 * 60_000,
   idleMs: 1000,
-  reminderIdleMs: 30_000,
+  // Reminders are due days after the email: a few minutes late costs nothing, a look scans on the emulator.
+  reminderIdleMs: 5 * 60_000,
   candidateBuffer: 1000,
   candidateTtlMs: 5000,
   idleLookMaxMs: 15_000,
