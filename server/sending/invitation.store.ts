@@ -206,10 +206,7 @@ export class InvitationStore extends InvitationReads {
 
   // ---- Reminders ----
 
-  /**
-   * Settles in one write (for every survey given) the due reminders that can never go out, as their
-   * link token is gone (imported or seeded history), instead of claiming and dropping each in turn.
-   */
+  /** Settles in one write, for all these surveys, the due reminders that cannot go out (no link token kept). */
   async skipUnremindable(due: ReadonlyArray<{ surveyId: Id; sentBefore: Date }>): Promise<number> {
     if (due.length === 0) return 0;
     const filter = { $or: due.map((d) => ({ ...reminderDue(d.surveyId, d.sentBefore), tokenSealed: null })) };
