@@ -3,7 +3,7 @@
  * the day counts, then times the unfiltered results page (last 12 months), a property-filtered one
  * (plan = Pro), a segmented one and the comments tab, each the median of --runs requests over HTTP by a signed-in
  * viewer. In the same run it times a plain countDocuments over the same responses as the baseline.
- *   npm run bench:results [-- --responses 1000000 --runs 5]
+ *   npm run bench:results [-- --responses 1000000 --runs 5 --invitations]
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,7 +18,13 @@ import { seedDemo } from '../demo-data.js';
 import { openBenchDatabase, trackPeakRss } from './bench-db.js';
 
 const { values } = parseArgs({
-  options: { responses: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' } },
+  options: {
+    responses: { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '5' },
+    // With contacts and invitations too (about 1.5 invitations per response), for "who answered vs
+    // who was invited" on the segmented page.
+    invitations: { type: 'boolean', default: false },
+  },
 });
 const total = Number(values.responses);
 const runs = Number(values.runs);
@@ -45,7 +51,7 @@ try {
     surveys: 1,
     months: 18,
     seed: 7,
-    withInvitations: false,
+    withInvitations: values.invitations,
     now: new Date(),
     onProgress: (done) =>
       process.stderr.write(`\rseeding ${done.toLocaleString('en')} / ${total.toLocaleString('en')}`),
