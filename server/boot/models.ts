@@ -14,6 +14,7 @@ import { responseModel } from '../responses/response.model.js';
 import { tagModel } from '../responses/tag.model.js';
 import { deliveredValueModel } from '../results/delivered-value.model.js';
 import { aggregateMetaModel, responseDayModel } from '../results/response-day.model.js';
+import { invitationCountModel } from '../sending/invitation-count.model.js';
 import { INVITATION_EMULATOR_INDEXES, invitationModel } from '../sending/invitation.model.js';
 import { outboxMessageModel } from '../sending/outbox.model.js';
 import { sendRunModel } from '../sending/send-run.model.js';
@@ -32,6 +33,7 @@ export function createModels(connection: Connection) {
     contactImports: contactImportModel(connection),
     propertyNames: propertyNameModel(connection),
     invitations: invitationModel(connection),
+    invitationCounts: invitationCountModel(connection),
     outboxMessages: outboxMessageModel(connection),
     sendSkips: sendSkipModel(connection),
     sendRuns: sendRunModel(connection),

@@ -147,7 +147,12 @@ export function createServices(deps: ServicesDeps) {
     accounts,
     apiKeys: createApiKeysService({ apiKeys: models.apiKeys, clock }),
     surveys,
-    aggregates: new DayCountService({ counts: stores.counts, responses: stores.responses, timeZone }),
+    aggregates: new DayCountService({
+      counts: stores.counts,
+      responses: stores.responses,
+      invitationCounts: stores.invitations.counts,
+      timeZone,
+    }),
     contacts,
     contactImports,
     sendQueue,
@@ -246,6 +251,7 @@ export function createServices(deps: ServicesDeps) {
     /** Writes what waits to be written and closes the SMTP pool. */
     close: async () => {
       await stores.responses.flushSettles();
+      await stores.invitations.counts.flush();
       await mailer.close();
     },
   };

@@ -5,6 +5,7 @@ import { OrderStore } from '../orders/order.store.js';
 import { ResponseStore } from '../responses/response.store.js';
 import { DayCountStore } from '../results/aggregates.js';
 import { DeliveredValueStore } from '../results/delivered-values.store.js';
+import { InvitationCounts } from '../sending/invitation-counts.js';
 import { InvitationStore } from '../sending/invitation.store.js';
 import { SendSkipStore } from '../sending/send-skip.store.js';
 import { SurveyStore } from '../surveys/survey.store.js';
@@ -35,7 +36,10 @@ export function createStores(models: Models, timeZone: string) {
     counts,
     deliveredValues,
     contacts: new ContactStore(models.contacts, models.propertyNames),
-    invitations: new InvitationStore(models.invitations),
+    invitations: new InvitationStore(
+      models.invitations,
+      new InvitationCounts(models.invitationCounts, models.invitations.collection),
+    ),
     skips: new SendSkipStore(models.sendSkips),
     responses: new ResponseStore(models.responses, counts),
     cases: new FollowUpStore(models.followUps),

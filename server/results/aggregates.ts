@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 
 import { addDays, startOfDay } from '../lib/time-zone.js';
+import { upsertAll } from '../lib/upsert-all.js';
 import type { CountedState, CountsPort } from '../responses/counts-port.js';
 import type { ResponseModel } from '../responses/response.model.js';
 import type { InvitationModel } from '../sending/invitation.model.js';
@@ -9,7 +10,6 @@ import { DAY_DOC_FIELDS, incrementsOf, mergeDays, type DayCounts, type DayDoc } 
 import type { DeliveredValueStore } from './delivered-values.store.js';
 import { collectDayDocs, recountPipelines, type RecountedDoc } from './recount.js';
 import { DAY_LAYOUT, type AggregateMetaModel, type ResponseDayModel } from './response-day.model.js';
-import { upsertAll } from './upsert-all.js';
 
 type Id = mongoose.Types.ObjectId;
 type DayRange = { fromDay?: string | undefined; toDay?: string | undefined; channel?: string | undefined };

@@ -13,7 +13,15 @@ type Id = mongoose.Types.ObjectId;
  * workers run (count-repair.ts).
  */
 export class DayCountService {
-  constructor(private readonly deps: { counts: DayCountStore; responses: ResponseStore; timeZone: string }) {}
+  constructor(
+    private readonly deps: {
+      counts: DayCountStore;
+      responses: ResponseStore;
+      /** The surveys' invitation counts by delivery status (sending domain), recounted with the rest. */
+      invitationCounts: { rebuild(surveyId?: Id): Promise<void> };
+      timeZone: string;
+    },
+  ) {}
 
   daysOf(
     surveyId: Id,
@@ -33,12 +41,15 @@ export class DayCountService {
   /** Recounts one survey, or everything (and then records the time zone the days were counted in). */
   async rebuild(surveyId?: Id): Promise<{ days: number; segmentDays: number; responses: number }> {
     const result = await this.deps.counts.rebuild(surveyId);
+    await this.deps.invitationCounts.rebuild(surveyId);
     if (!surveyId) await this.deps.counts.markRebuilt();
     return result;
   }
 
-  ensureTimeZone(): Promise<boolean> {
-    return this.deps.counts.ensureTimeZone();
+  async ensureTimeZone(): Promise<boolean> {
+    const rebuilt = await this.deps.counts.ensureTimeZone();
+    if (rebuilt) await this.deps.invitationCounts.rebuild();
+    return rebuilt;
   }
 
   /** Recounts the days of writes whose counts a failure left pending, once their survey is quiet. */

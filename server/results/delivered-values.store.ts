@@ -1,9 +1,9 @@
 import type mongoose from 'mongoose';
 
+import { upsertAll } from '../lib/upsert-all.js';
 import type { DeliveredBatch, DeliveredValuesPort } from '../sending/delivered-port.js';
 import { propertiesOf } from './day-counts.js';
 import type { DeliveredValueModel } from './delivered-value.model.js';
-import { upsertAll } from './upsert-all.js';
 
 type Id = mongoose.Types.ObjectId;
 type Row = { _id: { s: Id; k: string; v: unknown }; n: number };

@@ -3,6 +3,7 @@ import type mongoose from 'mongoose';
 /** A message the mail server accepted, to settle: with the contact's properties at the time. */
 export interface SentMessage {
   id: mongoose.Types.ObjectId;
+  surveyId: mongoose.Types.ObjectId;
   messageId: string;
   at: Date;
   properties: Record<string, string>;

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 
-import type { InvitationModel, InvitationStatus } from './invitation.model.js';
+import type { InvitationModel } from './invitation.model.js';
 
 type Id = mongoose.Types.ObjectId;
 
@@ -37,15 +37,6 @@ export class InvitationReads {
   /** Contacts already invited to the survey (the send page skips them). */
   async invitedContactIds(surveyId: Id): Promise<Set<string>> {
     return new Set((await this.invitations.distinct('contactId', { surveyId })).map(String));
-  }
-
-  /** Invitations of a survey by delivery status. */
-  async countByStatus(surveyId: Id): Promise<{ status: InvitationStatus; n: number }[]> {
-    const rows = await this.invitations.aggregate<{ _id: InvitationStatus; n: number }>([
-      { $match: { surveyId } },
-      { $group: { _id: '$status', n: { $sum: 1 } } },
-    ]);
-    return rows.map((r) => ({ status: r._id, n: r.n }));
   }
 
   /**

@@ -3,21 +3,18 @@ import mongoose from 'mongoose';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import { plainProperties } from '../lib/properties.js';
 import type { DeliveredBatch, SentMessage } from './delivered-port.js';
-import { InvitationReads, reminderDue, type ClaimedInvitation, type ClaimedReminder } from './invitation-reads.js';
+import type { InvitationCounts } from './invitation-counts.js';
+import type { ClaimedInvitation } from './invitation-reads.js';
+import { DURABLE, errorText, InvitationReminderWrites } from './invitation-reminder-writes.js';
 import { tombstoneOf } from './invitation-tombstone.js';
-import type { InvitationModel } from './invitation.model.js';
+import type { InvitationModel, InvitationStatus } from './invitation.model.js';
 import type { NewInvitation } from './new-invitation.js';
 
 export type { ClaimedInvitation, ClaimedReminder } from './invitation-reads.js';
 
 type Id = mongoose.Types.ObjectId;
+type Settle = { $set: Record<string, unknown> & { status: InvitationStatus }; [op: string]: unknown };
 const { trusted } = mongoose;
-
-const errorText = (message: string) => message.slice(0, 2000);
-
-// Claims and settles are acknowledged once in the journal and on a majority of a replica set: a claim
-// the worker saw succeed survives a crash or failover (embedded H2: commits before replying).
-const DURABLE = { writeConcern: { w: 'majority' as const, journal: true } };
 
 /**
  * The one module that writes the `invitations` collection: the state machine of
@@ -25,10 +22,15 @@ const DURABLE = { writeConcern: { w: 'majority' as const, journal: true } };
  * failed | uncertain | suppressed; every move is one atomic update whose filter names the state it
  * may come from, and every move out of `sending` also names the worker holding the claim, so a
  * stale worker can never overwrite what another worker or the recovery decided. Reminders have the
- * same shape on `reminderStatus`. Answers only mark the invitation (clicked, answered).
+ * same shape on `reminderStatus` (their transitions are in invitation-reminder-writes.ts, the part of
+ * this class kept in its own file). Answers only mark the invitation (clicked, answered).
  */
-export class InvitationStore extends InvitationReads {
-  constructor(invitations: InvitationModel) {
+export class InvitationStore extends InvitationReminderWrites {
+  constructor(
+    invitations: InvitationModel,
+    /** Told every status change made here (the survey page's delivery counts). */
+    readonly counts: InvitationCounts,
+  ) {
     super(invitations);
   }
 
@@ -40,17 +42,24 @@ export class InvitationStore extends InvitationReads {
    */
   async insertMany(docs: readonly NewInvitation[]): Promise<void> {
     if (docs.length === 0) return;
+    let left = new Set<number>();
     try {
       await this.invitations.collection.insertMany([...docs], { ordered: false });
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
+      left = new Set((err as { writeErrors?: { index: number }[] }).writeErrors?.map((e) => e.index) ?? []);
     }
+    docs.forEach((d, i) => void (left.has(i) ? undefined : this.counts.move(d.surveyId, null, 'queued')));
+    await this.counts.flush();
   }
 
   /** Stores one invitation with a dedupe key, or finds the one that already has it; returns its id. */
   async insertOnce(doc: NewInvitation & { dedupeKey: string }): Promise<Id> {
     try {
-      return (await this.invitations.collection.insertOne({ ...doc })).insertedId;
+      const { insertedId } = await this.invitations.collection.insertOne({ ...doc });
+      this.counts.move(doc.surveyId, null, 'queued');
+      await this.counts.flush();
+      return insertedId;
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       return (await this.invitations.findOne({ dedupeKey: doc.dedupeKey }).select('_id').lean())!._id;
@@ -94,7 +103,12 @@ export class InvitationStore extends InvitationReads {
       })),
       { ordered: false, ...DURABLE },
     );
-    const counted = (c: ClaimedInvitation) => ({ ...c, attempts: c.attempts + 1 });
+    const counted = (c: ClaimedInvitation) => {
+      this.counts.move(c.surveyId, 'queued', 'sending');
+      return { ...c, attempts: c.attempts + 1 };
+    };
+    // The send path's count moves (here and in markSentMany) go out with the next second's, not per
+    // batch (invitation-counts.ts); every other transition writes its move at once.
     if (result.matchedCount === candidates.length) return candidates.map(counted);
     // Read back by _id alone (every engine's index): the ones now held by this worker are ours.
     const docs = await this.invitations
@@ -135,11 +149,15 @@ export class InvitationStore extends InvitationReads {
       })),
       { ordered: false, ...DURABLE },
     );
-    if (result.modifiedCount === sent.length) return [...sent];
-    // A claim outlived its lease (rare): which ones are this batch's now?
-    const ids = { _id: { $in: sent.map((m) => m.id) }, messageId: { $in: sent.map((m) => m.messageId) } };
-    const settled = new Set((await this.invitations.collection.find(ids).toArray()).map((d) => String(d._id)));
-    return sent.filter((m) => settled.has(String(m.id)));
+    let settled = [...sent];
+    if (result.modifiedCount !== sent.length) {
+      // A claim outlived its lease (rare): which ones are this batch's now?
+      const ids = { _id: { $in: sent.map((m) => m.id) }, messageId: { $in: sent.map((m) => m.messageId) } };
+      const ours = new Set((await this.invitations.collection.find(ids).toArray()).map((d) => String(d._id)));
+      settled = sent.filter((m) => ours.has(String(m.id)));
+    }
+    for (const m of settled) this.counts.move(m.surveyId, 'sending', 'sent');
+    return settled;
   }
 
   /** sending -> queued, to be tried again at `at` (a transient failure). */
@@ -162,18 +180,23 @@ export class InvitationStore extends InvitationReads {
     return this.leave(id, workerId, 'suppressed', why);
   }
 
-  private leave(id: Id, workerId: string, status: string, lastError: string, also: Record<string, unknown> = {}) {
+  private leave(
+    id: Id,
+    workerId: string,
+    status: InvitationStatus,
+    lastError: string,
+    also: Record<string, unknown> = {},
+  ) {
     return this.settle(id, workerId, { $set: { status, lastError, ...also }, $unset: { claimedBy: 1 } });
   }
 
   /** Moves the invitation out of `sending`, only if this worker still holds it. */
-  private async settle(id: Id, workerId: string, update: Record<string, unknown>): Promise<boolean> {
-    const result = await this.invitations.updateOne(
-      { _id: id, status: 'sending', claimedBy: workerId },
-      update,
-      DURABLE,
-    );
-    return result.modifiedCount === 1;
+  private async settle(id: Id, workerId: string, update: Settle): Promise<boolean> {
+    const filter = { _id: id, status: 'sending', claimedBy: workerId };
+    const options = { projection: { surveyId: 1 }, ...DURABLE };
+    const doc = await this.invitations.collection.findOneAndUpdate(filter, update, options);
+    if (doc) this.counts.move(doc.surveyId as Id, 'sending', update.$set.status);
+    return this.counted(doc !== null);
   }
 
   /**
@@ -181,13 +204,18 @@ export class InvitationStore extends InvitationReads {
    * reminders) become uncertain - the message may or may not have reached the mail server.
    */
   async recoverStale(cutoff: Date): Promise<number> {
+    const stale = { status: 'sending' as const, claimedAt: trusted({ $lt: cutoff }) };
+    const found = await this.invitations.find(stale).select('_id surveyId').lean();
+    const lastError = 'the worker stopped while this message was being sent';
     const result = await this.invitations.updateMany(
-      { status: 'sending', claimedAt: trusted({ $lt: cutoff }) },
-      {
-        $set: { status: 'uncertain', lastError: 'the worker stopped while this message was being sent' },
-        $unset: { claimedBy: 1 },
-      },
+      { ...stale, _id: trusted({ $in: found.map((d) => d._id) }) },
+      { $set: { status: 'uncertain', lastError }, $unset: { claimedBy: 1 } },
     );
+    const moved = await this.invitations.find({ _id: trusted({ $in: found.map((d) => d._id) }), lastError }).lean();
+    // The stopped worker's own count moves for these may be lost with it: recount their surveys.
+    if (result.modifiedCount > 0)
+      for (const id of new Set(moved.map((d) => String(d.surveyId))))
+        await this.counts.rebuild(new mongoose.Types.ObjectId(id));
     await this.invitations.updateMany(
       { reminderStatus: 'sending', claimedAt: trusted({ $lt: cutoff }) },
       { $set: { reminderStatus: 'uncertain' }, $unset: { claimedBy: 1 } },
@@ -201,64 +229,14 @@ export class InvitationStore extends InvitationReads {
       { surveyId, status: 'uncertain' },
       { $set: { status: 'queued', nextAttemptAt: now }, $unset: { claimedBy: 1, claimedAt: 1 } },
     );
-    return result.modifiedCount;
+    this.counts.move(surveyId, 'uncertain', 'queued', result.modifiedCount);
+    return this.counted(result.modifiedCount);
   }
 
-  // ---- Reminders ----
-
-  /** Settles in one write, for all these surveys, the due reminders that cannot go out (no link token kept). */
-  async skipUnremindable(due: ReadonlyArray<{ surveyId: Id; sentBefore: Date }>): Promise<number> {
-    if (due.length === 0) return 0;
-    const filter = { $or: due.map((d) => ({ ...reminderDue(d.surveyId, d.sentBefore), tokenSealed: null })) };
-    return (await this.invitations.updateMany(filter, { $set: { reminderStatus: 'skipped' } })).modifiedCount;
-  }
-
-  /**
-   * Claims one invitation of the survey due for its reminder: sent before `sentBefore`, not answered,
-   * no reminder yet (or a retry that is due). Settled only by its holder, like a send.
-   */
-  claimReminder(surveyId: Id, sentBefore: Date, workerId: string, now: Date): Promise<ClaimedReminder | null> {
-    return this.invitations
-      .findOneAndUpdate(
-        {
-          ...reminderDue(surveyId, sentBefore),
-          $or: [{ reminderNextAttemptAt: null }, { reminderNextAttemptAt: trusted({ $lte: now }) }],
-        },
-        { $set: { reminderStatus: 'sending', claimedBy: workerId, claimedAt: now }, $inc: { reminderAttempts: 1 } },
-        {
-          returnDocument: 'after',
-          projection: { _id: 1, surveyId: 1, contactId: 1, tokenSealed: 1, attempts: 1, reminderAttempts: 1 },
-          ...DURABLE,
-        },
-      )
-      .lean<ClaimedReminder>();
-  }
-
-  /** The reminder went out; the sealed token is no longer needed once the last email carrying it has gone. */
-  reminderSent(id: Id, workerId: string, at: Date): Promise<void> {
-    return this.settleReminder(id, workerId, {
-      $set: { reminderStatus: 'sent', remindedAt: at },
-      $unset: { claimedBy: 1, tokenSealed: 1 },
-    });
-  }
-
-  reminderRetryLater(id: Id, workerId: string, error: string, at: Date): Promise<void> {
-    return this.settleReminder(id, workerId, {
-      $unset: { reminderStatus: 1, claimedBy: 1 },
-      $set: { reminderNextAttemptAt: at, lastError: errorText(error) },
-    });
-  }
-
-  /** The reminder is given up: failed, uncertain, or skipped (the contact may no longer be emailed). */
-  reminderDropped(id: Id, workerId: string, status: 'failed' | 'uncertain' | 'skipped', error?: string): Promise<void> {
-    return this.settleReminder(id, workerId, {
-      $set: { reminderStatus: status, ...(error ? { lastError: errorText(error) } : {}) },
-      $unset: { claimedBy: 1 },
-    });
-  }
-
-  private async settleReminder(id: Id, workerId: string, update: Record<string, unknown>): Promise<void> {
-    await this.invitations.updateOne({ _id: id, reminderStatus: 'sending', claimedBy: workerId }, update, DURABLE);
+  /** Writes the count moves of the transition just made (one bulk write), then hands back its result. */
+  private async counted<T>(result: T): Promise<T> {
+    await this.counts.flush();
+    return result;
   }
 
   // ---- What answers record ----
@@ -283,16 +261,19 @@ export class InvitationStore extends InvitationReads {
    * Repeatable. Returns the property values the tombstones no longer carry, per survey.
    */
   async eraseContact(contactId: Id): Promise<DeliveredBatch[]> {
-    const delivered = await this.invitations
-      .find({ contactId, status: 'sent' })
-      .select('_id surveyId reminderStatus contactSnapshot')
+    const all = await this.invitations
+      .find({ contactId })
+      .select('_id surveyId status reminderStatus contactSnapshot')
       .lean();
+    const delivered = all.filter((d) => d.status === 'sent');
     if (delivered.length > 0)
       await this.invitations.collection.bulkWrite(
         delivered.map((d) => ({ updateOne: { filter: { _id: d._id, contactId }, update: tombstoneOf(d) } })),
         { ordered: false },
       );
     await this.invitations.deleteMany({ contactId });
+    for (const d of all) if (d.status !== 'sent') this.counts.move(d.surveyId, d.status, null);
+    await this.counts.flush();
     return delivered.map((d) => ({ surveyId: d.surveyId, properties: [plainProperties(d.contactSnapshot)] }));
   }
 }

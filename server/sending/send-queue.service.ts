@@ -18,7 +18,7 @@ import {
   type AudiencePlan,
 } from './audience.js';
 import { eligibility, type SkipReason } from './eligibility.js';
-import { INVITATION_STATUSES, type InvitationStatus } from './invitation.model.js';
+import type { InvitationStatus } from './invitation.model.js';
 import type { InvitationStore } from './invitation.store.js';
 import { newInvitationDoc } from './new-invitation.js';
 import type { SendRunModel } from './send-run.model.js';
@@ -177,15 +177,14 @@ export class SendQueue {
     surveyId: string,
   ): Promise<{ byStatus: Record<InvitationStatus, number>; skipped: Record<SkipReason, number>; total: number }> {
     const _id = surveyIdOf(surveyId);
-    const [statuses, skips] = await Promise.all([
-      this.deps.invitations.countByStatus(_id),
+    // From the kept counts (invitation-counts.ts), not by counting the survey's invitations.
+    const [byStatus, skips] = await Promise.all([
+      this.deps.invitations.counts.byStatus(_id),
       this.deps.skips.countByReason(_id),
     ]);
-    const byStatus = Object.fromEntries(INVITATION_STATUSES.map((s) => [s, 0])) as Record<InvitationStatus, number>;
-    for (const row of statuses) byStatus[row.status] = row.n;
     const skipped = emptySkips();
     for (const row of skips) skipped[row.reason] = row.n;
-    return { byStatus, skipped, total: statuses.reduce((sum, r) => sum + r.n, 0) };
+    return { byStatus, skipped, total: Object.values(byStatus).reduce((sum, n) => sum + n, 0) };
   }
 
   /** Puts uncertain invitations back in the queue, at a manager's explicit request. */

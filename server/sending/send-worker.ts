@@ -190,7 +190,7 @@ export class SendWorker {
     inv: ClaimedInvitation,
     surveys: Map<string, ActiveSurvey>,
     contacts: Map<string, ContactForSend>,
-  ): Promise<Omit<SentMessage, 'id'> | undefined> {
+  ): Promise<Omit<SentMessage, 'id' | 'surveyId'> | undefined> {
     const { invitations, mailer, clock } = this.deps;
     const survey = surveys.get(String(inv.surveyId));
     if (!survey) {
@@ -227,7 +227,7 @@ export class SendWorker {
    */
   private async settleSent(
     claimed: readonly ClaimedInvitation[],
-    sent: ReadonlyArray<Omit<SentMessage, 'id'> | undefined>,
+    sent: ReadonlyArray<Omit<SentMessage, 'id' | 'surveyId'> | undefined>,
   ): Promise<void> {
     const bySurvey = new Map<string, { id: Id; items: SentMessage[] }>();
     claimed.forEach((inv, i) => {
@@ -235,7 +235,7 @@ export class SendWorker {
       if (!message) return;
       const key = String(inv.surveyId);
       if (!bySurvey.has(key)) bySurvey.set(key, { id: inv.surveyId, items: [] });
-      bySurvey.get(key)!.items.push({ id: inv._id, ...message });
+      bySurvey.get(key)!.items.push({ id: inv._id, surveyId: inv.surveyId, ...message });
     });
     for (const { id, items } of bySurvey.values()) {
       const settled = await this.deps.invitations.markSentMany(this.id, items);

@@ -3,7 +3,7 @@ import type mongoose from 'mongoose';
 /** The upserts in one unordered bulk write; those that lost a creation race are applied again as updates. */
 export async function upsertAll(
   collection: mongoose.mongo.Collection,
-  ops: ReadonlyArray<{ id: string; update: Record<string, unknown> }>,
+  ops: ReadonlyArray<{ id: string | mongoose.Types.ObjectId; update: Record<string, unknown> }>,
 ): Promise<void> {
   const write = (upsert: boolean, list: typeof ops) =>
     collection.bulkWrite(
