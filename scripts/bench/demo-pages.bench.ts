@@ -8,18 +8,14 @@
  *   npm run bench:demo [-- --runs 5]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import request from 'supertest';
 
-import { createApp } from '../../server/boot/app.js';
 import { startBackground } from '../../server/boot/background.js';
-import { createLogger } from '../../server/lib/logger.js';
 import { seedDemo } from '../demo-data.js';
 import { seedFollowUps } from '../demo-followups.js';
+import { signedInApp } from './bench-app.js';
 import { openBenchDatabase } from './bench-db.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
@@ -55,36 +51,9 @@ try {
   await db.services.aggregates.rebuild();
   const seedSeconds = (performance.now() - started) / 1000;
 
-  await db.services.accounts.createUser({
-    email: 'manager@example.com',
-    name: 'Manager',
-    role: 'manager',
-    password: 'correct horse battery staple',
-  });
-  const silent = createLogger({ level: 'silent' });
-  const app = createApp({
-    config: db.config,
-    logger: silent,
-    connection: db.connection,
-    models: db.models,
-    services: db.services,
-  });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  const { agent, close } = await signedInApp(db, db.services, 'manager');
   // The send worker, reminders, repair and the other jobs run beside the pages, as in npm start.
   const background = startBackground(db.services);
-  const agent = request.agent(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  const login = await agent.get('/login');
-  await agent
-    .post('/login')
-    .type('form')
-    .send({
-      _csrf: /name="_csrf" value="([^"]+)"/.exec(login.text)![1]!,
-      email: 'manager@example.com',
-      password: 'correct horse battery staple',
-    })
-    .expect(303);
   const get = (url: string) => async () => {
     const res = await agent.get(url);
     if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
@@ -104,7 +73,7 @@ try {
   const results = [];
   for (const [name, url, target] of pages) results.push({ name, target, ...(await timed(get(url))) });
   await background.stop();
-  server.close();
+  close();
 
   console.log(`engine: ${db.engine} on ${dataDir}; background jobs running`);
   console.log(

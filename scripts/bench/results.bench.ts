@@ -5,16 +5,13 @@
  * viewer. In the same run it times a plain countDocuments over the same responses as the baseline.
  *   npm run bench:results [-- --responses 1000000 --runs 5 --invitations]
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import request from 'supertest';
 
-import { createApp } from '../../server/boot/app.js';
 import { createServices } from '../../server/boot/services.js';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { seedDemo } from '../demo-data.js';
+import { signedInApp } from './bench-app.js';
 import { openBenchDatabase, trackPeakRss } from './bench-db.js';
 
 const { values } = parseArgs({
@@ -63,31 +60,12 @@ try {
   const rebuildSeconds = (performance.now() - started) / 1000;
   const surveyId = seeded.surveyIds[0]!;
 
-  await db.services.accounts.createUser({
-    email: 'bench@example.com',
-    name: 'Bench',
-    role: 'viewer',
-    password: 'correct horse battery staple',
-  });
   const silent = createLogger({ level: 'silent' });
-  const app = createApp({
-    config,
-    logger: silent,
-    connection: db.connection,
-    models: db.models,
-    services: createServices({ config, logger: silent, models: db.models }),
-  });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const agent = request.agent(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  const login = await agent.get('/login');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)![1]!;
-  await agent
-    .post('/login')
-    .type('form')
-    .send({ _csrf: csrf, email: 'bench@example.com', password: 'correct horse battery staple' })
-    .expect(303);
+  const { agent, close } = await signedInApp(
+    db,
+    createServices({ config, logger: silent, models: db.models }),
+    'viewer',
+  );
 
   const page = async (query: string) => {
     const res = await agent.get(`/surveys/${String(surveyId)}/results${query}`);
@@ -106,7 +84,7 @@ try {
     const res = await agent.get(`/surveys/${String(surveyId)}/results/comments?range=12m`);
     if (res.status !== 200) throw new Error(`comments tab answered ${res.status}`);
   });
-  server.close();
+  close();
 
   console.log(
     `engine: ${db.engine}; ${seeded.responses.toLocaleString('en')} responses in one survey (page shows n = ${n} counted, all time)`,
