@@ -40,6 +40,8 @@ const ALLOWED: Record<string, string> = {
   // everything, an admin's repair.
   'responses: {} <- (a stream or timer)': 'full recount (the recount pipelines, streamed)',
   'responsedays: {} <- DayCountStore.rebuild': 'full recount',
+  // The same rebuild recounts every survey's delivery counts by status (one survey's uses surveyId).
+  'invitations: {} <- InvitationCounts.rebuild': 'full recount',
 };
 
 function describeShape(s: QueryShape): string {
