@@ -206,21 +206,25 @@ export class InvitationStore extends InvitationReminderWrites {
   async recoverStale(cutoff: Date): Promise<number> {
     const stale = { status: 'sending' as const, claimedAt: trusted({ $lt: cutoff }) };
     const found = await this.invitations.find(stale).select('_id surveyId').lean();
-    const lastError = 'the worker stopped while this message was being sent';
-    const result = await this.invitations.updateMany(
-      { ...stale, _id: trusted({ $in: found.map((d) => d._id) }) },
-      { $set: { status: 'uncertain', lastError }, $unset: { claimedBy: 1 } },
-    );
-    const moved = await this.invitations.find({ _id: trusted({ $in: found.map((d) => d._id) }), lastError }).lean();
-    // The stopped worker's own count moves for these may be lost with it: recount their surveys.
-    if (result.modifiedCount > 0)
-      for (const id of new Set(moved.map((d) => String(d.surveyId))))
-        await this.counts.rebuild(new mongoose.Types.ObjectId(id));
+    let recovered = 0;
+    if (found.length > 0) {
+      const lastError = 'the worker stopped while this message was being sent';
+      recovered = (
+        await this.invitations.updateMany(
+          { ...stale, _id: trusted({ $in: found.map((d) => d._id) }) },
+          { $set: { status: 'uncertain', lastError }, $unset: { claimedBy: 1 } },
+        )
+      ).modifiedCount;
+      // The stopped worker's own count moves for these may be lost with it: recount their surveys.
+      if (recovered > 0)
+        for (const id of new Set(found.map((d) => String(d.surveyId))))
+          await this.counts.rebuild(new mongoose.Types.ObjectId(id));
+    }
     await this.invitations.updateMany(
       { reminderStatus: 'sending', claimedAt: trusted({ $lt: cutoff }) },
       { $set: { reminderStatus: 'uncertain' }, $unset: { claimedBy: 1 } },
     );
-    return result.modifiedCount;
+    return recovered;
   }
 
   /** uncertain -> queued for a survey, at a manager's explicit request (some may get it twice). */
