@@ -5,7 +5,7 @@ import type { Services } from './services.js';
 const COUNT_REPAIR_EVERY_MS = 5 * 60_000;
 /** A survey whose counts are repaired must have had no response written for this long. */
 const COUNT_REPAIR_QUIET_MS = 2 * 60_000;
-/** Webhook deliveries due are looked for this often. */
+/** Webhook deliveries and chat messages due are looked for this often. */
 const WEBHOOKS_EVERY_MS = 2000;
 
 /**
@@ -32,6 +32,11 @@ export function backgroundJobs(services: Services, sendWorker = services.newSend
       name: 'deliver webhooks',
       everyMs: WEBHOOKS_EVERY_MS,
       run: async () => void (await services.webhooks.deliverDue()),
+    },
+    {
+      name: 'post chat notifications',
+      everyMs: WEBHOOKS_EVERY_MS,
+      run: async () => void (await services.chat.deliverDue()),
     },
     {
       // Follow-up alerts go out as digests through the same mailer as survey email.

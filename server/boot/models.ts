@@ -9,6 +9,7 @@ import { contactModel } from '../contacts/contact.model.js';
 import { propertyNameModel } from '../contacts/property-name.model.js';
 import { exportLogModel } from '../exports/export-log.model.js';
 import { followUpModel } from '../followups/followup.model.js';
+import { chatDeliveryModel, chatDestinationModel } from '../notifications/chat-destination.model.js';
 import { orderModel } from '../orders/order.model.js';
 import { responseModel } from '../responses/response.model.js';
 import { tagModel } from '../responses/tag.model.js';
@@ -49,6 +50,8 @@ export function createModels(connection: Connection) {
     tags: tagModel(connection),
     webhooks: webhookModel(connection),
     webhookDeliveries: webhookDeliveryModel(connection),
+    chatDestinations: chatDestinationModel(connection),
+    chatDeliveries: chatDeliveryModel(connection),
     autopilotEntries: autopilotEntryModel(connection),
     triggers: triggerModel(connection),
     brandLogos: brandLogoModel(connection),

@@ -9,7 +9,9 @@ import type { Config } from '../config.js';
 import { contactImportRouter, contactsRouter } from '../contacts/contacts.routes.js';
 import { exportsRouter } from '../exports/exports.routes.js';
 import { followUpsRouter } from '../followups/followups.routes.js';
+import { chatRouter } from '../notifications/chat.routes.js';
 import { ordersRouter } from '../orders/orders.routes.js';
+import { responsePageRouter } from '../responses/response-page.routes.js';
 import { reviewRouter } from '../responses/review.routes.js';
 import { tagsRouter } from '../responses/tags.routes.js';
 import { filterPropertyKeys } from '../results/property-keys.js';
@@ -73,7 +75,7 @@ export function mountPages(app: Express, deps: PageDeps): void {
   app.use(reviewRouter({ surveys: s.surveys, reviews: s.reviews }));
   app.use(tagsRouter({ tags: s.tags }));
   app.use(apiKeysRouter({ apiKeys: s.apiKeys }));
-  app.use(webhooksRouter({ surveys: s.surveys, webhooks: s.webhooks }));
+  mountAlertPages(app, s);
   app.use(autopilotRouter({ surveys: s.surveys, autopilot: s.autopilot }));
   app.use(
     followUpsRouter({
@@ -115,4 +117,18 @@ export function mountPages(app: Express, deps: PageDeps): void {
     }),
   );
   app.use(ordersRouter({ orderImports: s.orderImports, csrf }));
+}
+
+/** Where answers go beyond the results pages: webhooks, chat, and the one-answer page they link to. */
+function mountAlertPages(app: Express, s: Services): void {
+  app.use(webhooksRouter({ surveys: s.surveys, webhooks: s.webhooks }));
+  app.use(chatRouter({ surveys: s.surveys, chat: s.chat }));
+  app.use(
+    responsePageRouter({
+      response: (id) => s.stores.responses.findById(id),
+      surveyName: async (id) => (await s.stores.surveys.names([id])).get(String(id)),
+      contact: (id) => s.contactIdentity(id),
+      caseIdOf: (id) => s.stores.cases.idOfResponse(id),
+    }),
+  );
 }

@@ -9,11 +9,13 @@ export function sealersOf(config: Pick<Config, 'tokenSecret'>): {
   linkToken: Sealer;
   pageStamp: Sealer;
   webhookSecret: Sealer;
+  chatUrl: Sealer;
 } {
   return {
     linkToken: linkTokenSealer(config),
     pageStamp: createSealer(config.tokenSecret, 'page-stamp'),
     webhookSecret: createSealer(config.tokenSecret, 'webhook-secret'),
+    chatUrl: createSealer(config.tokenSecret, 'chat-webhook-url'),
   };
 }
 

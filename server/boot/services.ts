@@ -13,6 +13,7 @@ import { FollowUpsService } from '../followups/followups.service.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { outboundFetch } from '../lib/outbound-http.js';
+import { ChatNotifications } from '../notifications/chat.service.js';
 import { OrderImportService } from '../orders/order-import.service.js';
 import { DEFAULT_BOT_THRESHOLDS } from '../responses/bot-signals.js';
 import { answersOfContact } from '../responses/contact-answers.js';
@@ -90,7 +91,7 @@ export function createServices(deps: ServicesDeps) {
   const followUpDeps = { ...stores, users: accounts, clock };
   const followUps = new FollowUpsService(followUpDeps);
   // The one policy for outgoing HTTP to addresses people type in (lib/outbound-http.ts).
-  const outbound = { allowPrivate: config.outboundAllowPrivateHosts };
+  const outbound = { allowPrivate: config.outboundAllowPrivateHosts, httpsOnly: config.env === 'production' };
   const webhooks = new WebhooksService({
     hooks: models.webhooks,
     deliveries: models.webhookDeliveries,
@@ -100,10 +101,34 @@ export function createServices(deps: ServicesDeps) {
     outbound,
     fetch: outboundFetch(outbound),
   });
-  // Every answer that counts is told to webhooks and follow-ups, after it is stored.
+  /** A contact's name and email, for chat messages that may name them and the answer page. */
+  const contactIdentity = async (id: mongoose.Types.ObjectId) => {
+    type Identity = { _id: mongoose.Types.ObjectId; email: string; name?: string };
+    const c = (await stores.contacts.byIds<Identity>([id], 'email name')).get(String(id));
+    return c ? { email: c.email, name: c.name || undefined } : null;
+  };
+  const chat = new ChatNotifications({
+    destinations: models.chatDestinations,
+    deliveries: models.chatDeliveries,
+    clock,
+    sealer: sealers.chatUrl,
+    logger,
+    outbound,
+    fetch: outboundFetch(outbound),
+    baseUrl: config.baseUrl,
+    lookup: {
+      surveyName: async (id) => (await stores.surveys.names([id])).get(String(id)) ?? 'Survey',
+      contact: (id) => contactIdentity(id),
+      caseIdOf: (responseId) => stores.cases.idOfResponse(responseId),
+    },
+  });
+  // Every answer that counts is told to webhooks, follow-ups and chat (after its case, which chat links to).
   const onSaved: ResponseListener = async (event, doc) => {
     const response = doc as unknown as Parameters<typeof responseJson>[0];
-    await Promise.all([webhooks.enqueue(event, doc.surveyId, responseJson(response)), followUps.openFor(doc)]);
+    await Promise.all([
+      webhooks.enqueue(event, doc.surveyId, responseJson(response)),
+      followUps.openFor(doc).then(() => chat.notify(doc)),
+    ]);
   };
   const links = new LinkReader(models.invitations.collection, {
     surveys: models.surveys.collection.collectionName,
@@ -133,6 +158,7 @@ export function createServices(deps: ServicesDeps) {
       stores.autopilotEntries,
       stores.orders,
       webhooks,
+      chat,
       outbox,
       contactImports,
       triggerClaims,
@@ -159,6 +185,7 @@ export function createServices(deps: ServicesDeps) {
     followUps,
     followUpAlerts: new FollowUpAlerts({ ...followUpDeps, logger }),
     webhooks,
+    chat,
     responses,
     reviews: new ReviewService({ ...stores, clock, onSaved }),
     results: new ResultsService({
@@ -237,6 +264,8 @@ export function createServices(deps: ServicesDeps) {
         ...(options.workerId ? { workerId: options.workerId } : {}),
       });
     },
+
+    contactIdentity,
 
     /** A contact's invitations, skips and answers, for their page. */
     async contactHistory(contactId: string) {

@@ -77,6 +77,12 @@ export class FollowUpStore {
     return this.cases.findById(id).lean();
   }
 
+  /** The id of a response's case, if it has one (chat messages link to it). */
+  async idOfResponse(responseId: Id): Promise<string | undefined> {
+    const found = await this.cases.findOne({ responseId }).select('_id').lean();
+    return found ? String(found._id) : undefined;
+  }
+
   async exists(id: Id): Promise<boolean> {
     return (await this.cases.exists({ _id: id })) !== null;
   }

@@ -16,6 +16,8 @@ import { Agent, fetch, type RequestInit, type Response } from 'undici';
 export interface OutboundPolicy {
   /** Allow loopback and private destinations (a self-hosted receiver on the same network). */
   allowPrivate: boolean;
+  /** Refuse plain http (production: only https to public hosts). Private hosts, where allowed, may use http. */
+  httpsOnly?: boolean;
   timeoutMs?: number;
   /** How names are resolved (all addresses); the system resolver unless a test gives its own. */
   resolve?: (hostname: string) => Promise<LookupAddress[]>;
@@ -74,6 +76,23 @@ export function checkUrl(raw: string, policy: OutboundPolicy): URL {
   if (ipaddr.isValid(host)) {
     const range = blockedRange(host);
     if (range) throw refusal(host, range);
+  }
+  if (policy.httpsOnly && url.protocol === 'http:')
+    throw new OutboundBlockedError('plain http is not encrypted; only https:// addresses can be called.');
+  return url;
+}
+
+/**
+ * A destination someone typed in, checked before it is stored: `checkUrl`, then its name resolved once
+ * (a name that does not resolve now is kept: DNS may be down, and every connection checks again).
+ * Throws OutboundBlockedError (refused) or TypeError (not a usable address).
+ */
+export async function checkDestination(raw: string, policy: OutboundPolicy): Promise<URL> {
+  const url = checkUrl(raw, policy);
+  try {
+    await checkResolved(url, policy);
+  } catch (err) {
+    if (err instanceof OutboundBlockedError) throw err;
   }
   return url;
 }

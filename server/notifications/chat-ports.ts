@@ -1,0 +1,38 @@
+import type mongoose from 'mongoose';
+
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { OutboundFetch, OutboundPolicy } from '../lib/outbound-http.js';
+import type { Sealer } from '../lib/seal.js';
+import type { ChatDeliveryModel, ChatDestinationModel } from './chat-destination.model.js';
+
+type Id = mongoose.Types.ObjectId;
+
+/** An answer as the response listener hands it over. */
+export interface AnswerForChat {
+  _id: Id;
+  surveyId: Id;
+  contactId?: Id | null | undefined;
+  score: number;
+  repurchase?: string | null | undefined;
+  comment?: string | null | undefined;
+  review: string;
+  contactSnapshot?: Map<string, string> | Record<string, string> | null | undefined;
+}
+
+export interface ChatDeps {
+  destinations: ChatDestinationModel;
+  deliveries: ChatDeliveryModel;
+  clock: Clock;
+  sealer: Sealer;
+  outbound: OutboundPolicy;
+  fetch: OutboundFetch;
+  logger?: Logger | undefined;
+  baseUrl: string;
+  /** What the message needs from other domains (wired in boot/). */
+  lookup: {
+    surveyName(id: Id): Promise<string>;
+    contact(id: Id): Promise<{ name?: string | undefined; email: string } | null>;
+    caseIdOf(responseId: Id): Promise<string | undefined>;
+  };
+}

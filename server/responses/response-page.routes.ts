@@ -1,0 +1,51 @@
+import { Router } from 'express';
+import mongoose from 'mongoose';
+
+import { NotFoundError } from '../lib/errors.js';
+import { categoryOf, isCounted, REPURCHASE_LABELS } from '../vocabulary/answers.js';
+import { requireRole } from '../web/auth.js';
+import type { ResponseDoc } from './response.model.js';
+
+/** What the page needs from other domains (wired in boot/pages.ts). */
+export interface ResponsePageDeps {
+  response(id: mongoose.Types.ObjectId): Promise<ResponseDoc | null>;
+  surveyName(id: mongoose.Types.ObjectId): Promise<string | undefined>;
+  contact(id: mongoose.Types.ObjectId): Promise<{ name?: string | undefined; email: string } | null>;
+  caseIdOf(responseId: mongoose.Types.ObjectId): Promise<string | undefined>;
+}
+
+/** One answer on its own page: where chat messages and reports link to. */
+export function responsePageRouter(deps: ResponsePageDeps): Router {
+  const router = Router();
+  router.get('/responses/:id', requireRole('viewer'), async (req, res) => {
+    const id = req.params.id as string;
+    const doc = mongoose.isValidObjectId(id) ? await deps.response(new mongoose.Types.ObjectId(id)) : null;
+    if (!doc)
+      throw new NotFoundError(
+        'That answer does not exist (it may have been deleted with its contact).',
+        'RESPONSE_NOT_FOUND',
+      );
+    const [surveyName, contact, caseId] = await Promise.all([
+      deps.surveyName(doc.surveyId),
+      doc.contactId ? deps.contact(doc.contactId) : null,
+      deps.caseIdOf(doc._id),
+    ]);
+    res.render('responses/show', {
+      title: `Answer ${doc.score}/10`,
+      surveyId: String(doc.surveyId),
+      surveyName,
+      score: doc.score,
+      category: categoryOf(doc.score),
+      repurchase: doc.repurchase ? REPURCHASE_LABELS[doc.repurchase] : undefined,
+      comment: doc.comment,
+      submittedAt: doc.submittedAt,
+      channel: doc.channel,
+      counted: isCounted(doc.review),
+      review: doc.review,
+      contactId: doc.contactId ? String(doc.contactId) : undefined,
+      contact,
+      caseId,
+    });
+  });
+  return router;
+}
