@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import { pingDatabase } from '../db/connect.js';
 import type { Logger } from '../lib/logger.js';
 import { publicDir, viewsDir } from '../lib/paths.js';
+import { reportUnsubscribeRouter } from '../reports/reports.routes.js';
 import { respondRouter } from '../responses/respond.routes.js';
 import { unsubscribeRouter } from '../sending/unsubscribe.routes.js';
 import { loadUser } from '../web/auth.js';
@@ -125,6 +126,7 @@ function mountPublic(app: Express, deps: AppDeps): void {
   const counters = deps.models.rateLimits;
   const tokenLimiter = tokenRateLimit({ counters, clock: services.clock, perMinute: config.tokenFailuresPerMinute });
   app.use(unsubscribeRouter({ unsubscribes: services.unsubscribes, limiter: tokenLimiter }));
+  app.use(reportUnsubscribeRouter({ reports: services.reports, limiter: tokenLimiter }));
   app.use(
     respondRouter({
       responses: services.responses,

@@ -5,6 +5,8 @@ import type { Services } from './services.js';
 const COUNT_REPAIR_EVERY_MS = 5 * 60_000;
 /** A survey whose counts are repaired must have had no response written for this long. */
 const COUNT_REPAIR_QUIET_MS = 2 * 60_000;
+/** Reports due are looked for this often (a report goes out within a minute of its time). */
+const REPORTS_EVERY_MS = 60_000;
 /** Webhook deliveries and chat messages due are looked for this often. */
 const WEBHOOKS_EVERY_MS = 2000;
 
@@ -48,6 +50,13 @@ export function backgroundJobs(services: Services, sendWorker = services.newSend
           baseUrl: config.baseUrl,
           mailFrom: config.mailFrom,
         })),
+    },
+    {
+      // Each report's period goes out once, whichever worker gets there first.
+      name: 'send email reports',
+      everyMs: REPORTS_EVERY_MS,
+      runAtStart: true,
+      run: async () => void (await services.reportRuns.runDue()),
     },
     {
       // Autopilot schedules queue invitations that the send job then sends.

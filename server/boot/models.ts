@@ -11,6 +11,7 @@ import { exportLogModel } from '../exports/export-log.model.js';
 import { followUpModel } from '../followups/followup.model.js';
 import { chatDeliveryModel, chatDestinationModel } from '../notifications/chat-destination.model.js';
 import { orderModel } from '../orders/order.model.js';
+import { reportModel, reportRunModel } from '../reports/report.model.js';
 import { responseModel } from '../responses/response.model.js';
 import { tagModel } from '../responses/tag.model.js';
 import { deliveredValueModel } from '../results/delivered-value.model.js';
@@ -52,6 +53,8 @@ export function createModels(connection: Connection) {
     webhookDeliveries: webhookDeliveryModel(connection),
     chatDestinations: chatDestinationModel(connection),
     chatDeliveries: chatDeliveryModel(connection),
+    reports: reportModel(connection),
+    reportRuns: reportRunModel(connection),
     autopilotEntries: autopilotEntryModel(connection),
     triggers: triggerModel(connection),
     brandLogos: brandLogoModel(connection),

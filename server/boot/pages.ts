@@ -11,6 +11,7 @@ import { exportsRouter } from '../exports/exports.routes.js';
 import { followUpsRouter } from '../followups/followups.routes.js';
 import { chatRouter } from '../notifications/chat.routes.js';
 import { ordersRouter } from '../orders/orders.routes.js';
+import { reportsRouter } from '../reports/reports.routes.js';
 import { responsePageRouter } from '../responses/response-page.routes.js';
 import { reviewRouter } from '../responses/review.routes.js';
 import { tagsRouter } from '../responses/tags.routes.js';
@@ -75,7 +76,7 @@ export function mountPages(app: Express, deps: PageDeps): void {
   app.use(reviewRouter({ surveys: s.surveys, reviews: s.reviews }));
   app.use(tagsRouter({ tags: s.tags }));
   app.use(apiKeysRouter({ apiKeys: s.apiKeys }));
-  mountAlertPages(app, s);
+  mountAlertPages(app, s, config);
   app.use(autopilotRouter({ surveys: s.surveys, autopilot: s.autopilot }));
   app.use(
     followUpsRouter({
@@ -119,8 +120,17 @@ export function mountPages(app: Express, deps: PageDeps): void {
   app.use(ordersRouter({ orderImports: s.orderImports, csrf }));
 }
 
-/** Where answers go beyond the results pages: webhooks, chat, and the one-answer page they link to. */
-function mountAlertPages(app: Express, s: Services): void {
+/** Where answers go beyond the results pages: reports, webhooks, chat, and the one-answer page they link to. */
+function mountAlertPages(app: Express, s: Services, config: Config): void {
+  app.use(
+    reportsRouter({
+      reports: s.reports,
+      runs: s.reportRuns,
+      surveyOptions: async () => (await s.surveys.list()).map((x) => ({ id: x.id, name: x.name })),
+      userOptions: () => s.accounts.active(),
+      timeZone: config.reportTimeZone,
+    }),
+  );
   app.use(webhooksRouter({ surveys: s.surveys, webhooks: s.webhooks }));
   app.use(chatRouter({ surveys: s.surveys, chat: s.chat }));
   app.use(

@@ -39,6 +39,7 @@ import { TriggerClaims } from '../triggers/trigger-claims.js';
 import { TriggersService } from '../triggers/triggers.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import type { Models } from './models.js';
+import { createReportServices } from './report-services.js';
 import { sealersOf } from './sealers.js';
 import { createStores } from './stores.js';
 
@@ -169,7 +170,9 @@ export function createServices(deps: ServicesDeps) {
     contacts: models.contacts,
     timeZone,
   });
+  const reporting = createReportServices({ config, models, stores, accounts, queries, mailer, clock, logger });
   const domains = {
+    ...reporting,
     accounts,
     apiKeys: createApiKeysService({ apiKeys: models.apiKeys, clock }),
     surveys,

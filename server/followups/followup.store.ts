@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 
-import type { FollowUpStatus } from './followup-rules.js';
+import { ACTIVE_STATUSES, type FollowUpStatus } from './followup-rules.js';
 import type { FollowUpModel } from './followup.model.js';
 
 type Id = mongoose.Types.ObjectId;
@@ -81,6 +81,23 @@ export class FollowUpStore {
   async idOfResponse(responseId: Id): Promise<string | undefined> {
     const found = await this.cases.findOne({ responseId }).select('_id').lean();
     return found ? String(found._id) : undefined;
+  }
+
+  /**
+   * Open and in-progress cases of these surveys opened before `cutoff`, oldest first, and how many
+   * there are (reports and the dashboard): the { status, openedAt } index.
+   */
+  async activeOpenedBefore(surveyIds: readonly Id[], cutoff: Date, limit: number) {
+    const filter = {
+      status: trusted({ $in: [...ACTIVE_STATUSES] }),
+      openedAt: trusted({ $lt: cutoff }),
+      surveyId: trusted({ $in: [...surveyIds] }),
+    };
+    const [items, total] = await Promise.all([
+      this.cases.find(filter).sort({ openedAt: 1 }).limit(limit).select('_id surveyId openedAt openedScore').lean(),
+      this.cases.countDocuments(filter),
+    ]);
+    return { items, total };
   }
 
   async exists(id: Id): Promise<boolean> {

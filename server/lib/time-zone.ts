@@ -62,6 +62,19 @@ export function startOfDay(day: string, timeZone: string): Date {
   return new Date(instant);
 }
 
+/**
+ * The instant a wall-clock time (HH:MM) on a calendar day is in a time zone, settled like startOfDay.
+ * A time that does not exist that day (skipped when clocks go forward) comes out an hour later.
+ */
+export function localTime(day: string, time: string, timeZone: string): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const [h, min] = time.split(':').map(Number) as [number, number];
+  const naive = Date.UTC(y, m - 1, d, h, min);
+  let instant = naive - offsetMinutes(new Date(naive), timeZone) * 60_000;
+  instant = naive - offsetMinutes(new Date(instant), timeZone) * 60_000;
+  return new Date(instant);
+}
+
 /** The day `days` after (or before, if negative) a calendar day. */
 export function addDays(day: string, days: number): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];

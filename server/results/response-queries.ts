@@ -110,7 +110,7 @@ export class ResponseQueries {
       .find({ ...filter, ...after })
       .sort({ submittedAt: -1, _id: -1 })
       .limit(options.limit)
-      .select('score category repurchase comment submittedAt channel contactId tags')
+      .select('surveyId score category repurchase comment submittedAt channel contactId tags')
       .lean();
     const contactIds = docs.flatMap((d) => (d.contactId ? [d.contactId] : []));
     const contacts =

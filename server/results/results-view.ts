@@ -1,9 +1,12 @@
 /** The results and comments pages as view models, from the service's figures: pure (and tested). */
 import { REPURCHASE_LABELS } from '../vocabulary/answers.js';
+import { changeText, comparisonWords } from './comparison-words.js';
 import { daysBetween } from './periods.js';
 import { RANGE_PRESETS, type ResultsQuery } from './results.schemas.js';
 import type { CommentsPage, SurveyResults } from './results.service.js';
 import { bucketOf, MAX_TREND_POINTS, type TrendInterval } from './trend.js';
+
+export { changeText } from './comparison-words.js';
 
 export const RANGE_LABELS: Record<(typeof RANGE_PRESETS)[number], string> = {
   '30d': 'Last 30 days',
@@ -37,13 +40,6 @@ export function chartsOf(results: SurveyResults) {
     y: 100 - (100 * d.n) / max,
   }));
   return { stacked, distribution };
-}
-
-/** +3.2 / −3.2 (a real minus sign) / 0.0 */
-export function changeText(change: number | null | undefined): string {
-  if (change === null || change === undefined) return '';
-  const text = Math.abs(change).toFixed(1);
-  return change > 0 && text !== '0.0' ? `+${text}` : change < 0 && text !== '0.0' ? `\u2212${text}` : text;
 }
 
 /** The plain-words warning when some groups answered significantly more or less often. */
@@ -122,6 +118,7 @@ export function resultsView(results: SurveyResults, query: ResultsQuery, urls: {
     results,
     charts: chartsOf(results),
     changeText: changeText(results.previous?.change),
+    comparison: comparisonWords(results.previous),
     repurchaseColumns: [...Object.values(REPURCHASE_LABELS), 'Not answered'],
     presetLinks: RANGE_PRESETS.filter((r) => r !== 'custom').map((r) => ({
       label: RANGE_LABELS[r],

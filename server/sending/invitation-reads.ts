@@ -52,6 +52,27 @@ export class InvitationReads {
     return (await this.invitations.findOne(filter).select('_id').lean()) !== null;
   }
 
+  /**
+   * Invitations delivered in [start, end) and how many of them were answered (so far): a period's
+   * response rate, for reports and the dashboard. Two counts on the { surveyId, sentAt } index.
+   */
+  async deliveredIn(
+    surveyIds: readonly Id[],
+    start: Date,
+    end: Date,
+  ): Promise<{ delivered: number; responded: number }> {
+    const filter = {
+      surveyId: mongoose.trusted({ $in: [...surveyIds] }),
+      sentAt: mongoose.trusted({ $gte: start, $lt: end }),
+      status: 'sent' as const,
+    };
+    const [delivered, responded] = await Promise.all([
+      this.invitations.countDocuments(filter),
+      this.invitations.countDocuments({ ...filter, respondedAt: mongoose.trusted({ $ne: null }) }),
+    ]);
+    return { delivered, responded };
+  }
+
   /** A contact's invitations, newest first. */
   forContact(contactId: Id, limit: number) {
     return this.invitations.find({ contactId }).sort({ queuedAt: -1 }).limit(limit).lean();

@@ -2,3 +2,8 @@
 export function eq(a: unknown, b: unknown): boolean {
   return a === b;
 }
+
+/** {{#if (includes list value)}}: a ticked checkbox among several of one name (a lone value or a list). */
+export function includes(list: unknown, value: unknown): boolean {
+  return Array.isArray(list) ? list.includes(value) : list === value;
+}
