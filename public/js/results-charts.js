@@ -1,7 +1,7 @@
 /*
  * Draws the NPS trend with Chart.js (served by this app, never a CDN) from the JSON the page carries
  * in <script type="application/json" id="trend-data">. Without JavaScript the page shows the same
- * numbers in the table under the chart.
+ * trend as an SVG drawn on the server (results/trend-svg.ts) and the numbers in the table under it.
  */
 (function () {
   'use strict';
@@ -30,6 +30,10 @@
   var axisMin = Math.max(-100, Math.floor((Math.min.apply(null, known.concat([0])) - 10) / 10) * 10);
   var axisMax = Math.min(100, Math.ceil((Math.max.apply(null, known.concat([0])) + 10) / 10) * 10);
 
+  // The server-drawn SVG (shown without scripts) gives way to the interactive chart.
+  var fallback = document.getElementById('trend-svg');
+  if (fallback) fallback.hidden = true;
+  canvas.hidden = false;
   new window.Chart(canvas, {
     type: 'line',
     data: {

@@ -11,6 +11,7 @@ import { exportsRouter } from '../exports/exports.routes.js';
 import { followUpsRouter } from '../followups/followups.routes.js';
 import { chatRouter } from '../notifications/chat.routes.js';
 import { ordersRouter } from '../orders/orders.routes.js';
+import { dashboardRouter } from '../reports/dashboard.routes.js';
 import { reportsRouter } from '../reports/reports.routes.js';
 import { responsePageRouter } from '../responses/response-page.routes.js';
 import { reviewRouter } from '../responses/review.routes.js';
@@ -22,7 +23,6 @@ import { outboxRouter } from '../sending/outbox.routes.js';
 import { previewRouter } from '../sending/preview.routes.js';
 import { sendingRouter } from '../sending/sending.routes.js';
 import { surveysRouter } from '../surveys/surveys.routes.js';
-import { requireUser } from '../web/auth.js';
 import type { Csrf } from '../web/csrf.js';
 import { loginRateLimit, passwordCheckRateLimit } from '../web/rate-limit.js';
 import { sessionTerminator } from '../web/session.js';
@@ -42,9 +42,7 @@ interface PageDeps {
 export function mountPages(app: Express, deps: PageDeps): void {
   const { config, connection, services: s, csrf } = deps;
   const { clock } = s;
-  app.get('/', requireUser, (_req, res) => {
-    res.redirect(303, '/surveys');
-  });
+  mountHome(app, s, config);
   app.use(
     accountsRouter({
       accounts: s.accounts,
@@ -139,6 +137,21 @@ function mountAlertPages(app: Express, s: Services, config: Config): void {
       surveyName: async (id) => (await s.stores.surveys.names([id])).get(String(id)),
       contact: (id) => s.contactIdentity(id),
       caseIdOf: (id) => s.stores.cases.idOfResponse(id),
+    }),
+  );
+}
+
+/** The signed-in home page: the dashboard. */
+function mountHome(app: Express, s: Services, config: Config): void {
+  app.use(
+    dashboardRouter({
+      overall: s.overall,
+      oldCases: s.oldCases,
+      caseAges: (ids, cutoffs) => s.stores.cases.activeCounts(ids, cutoffs),
+      clock: s.clock,
+      baseUrl: config.baseUrl,
+      timeZone: config.reportTimeZone,
+      surveyOptions: async () => (await s.surveys.list()).map((x) => ({ id: x.id, name: x.name })),
     }),
   );
 }

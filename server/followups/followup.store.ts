@@ -100,6 +100,16 @@ export class FollowUpStore {
     return { items, total };
   }
 
+  /** How many active cases of these surveys there are, and how many were opened before each cutoff (ages). */
+  async activeCounts(surveyIds: readonly Id[], cutoffs: readonly Date[]): Promise<{ total: number; before: number[] }> {
+    const filter = { status: trusted({ $in: [...ACTIVE_STATUSES] }), surveyId: trusted({ $in: [...surveyIds] }) };
+    const [total, ...before] = await Promise.all([
+      this.cases.countDocuments(filter),
+      ...cutoffs.map((cutoff) => this.cases.countDocuments({ ...filter, openedAt: trusted({ $lt: cutoff }) })),
+    ]);
+    return { total: total!, before };
+  }
+
   async exists(id: Id): Promise<boolean> {
     return (await this.cases.exists({ _id: id })) !== null;
   }

@@ -6,11 +6,11 @@ import { NotFoundError, ValidationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { addDays } from '../lib/time-zone.js';
 import { hashToken } from '../lib/tokens.js';
-import type { OverallResults } from '../results/overall-results.js';
 import { urlWith } from '../results/results-view.js';
 import type { ResultsQuery } from '../results/results.schemas.js';
 import type { Mailer } from '../sending/mailer.js';
-import { reportView, type OldCase, type ReportView } from './report-content.js';
+import { reportView, type ReportView } from './report-content.js';
+import { gatherReport, type GatherDeps } from './report-data.js';
 import { reportEmail, reportPageHtml, trendPng } from './report-mail.js';
 import { latestOccurrence, nextOccurrence, type Occurrence, type Schedule } from './report-schedule.js';
 import type { ReportModel } from './report.model.js';
@@ -20,11 +20,8 @@ import type { ReportInput } from './reports.schemas.js';
 type Id = mongoose.Types.ObjectId;
 export type ReportDoc = NonNullable<Awaited<ReturnType<ReportsService['find']>>>;
 
-export interface ReportsDeps {
+export interface ReportsDeps extends GatherDeps {
   reports: ReportModel;
-  overall: OverallResults;
-  /** Open follow-up cases opened before `cutoff` (followups/), oldest first. */
-  oldCases(surveyIds: readonly Id[], cutoff: Date, limit: number): Promise<{ total: number; items: OldCase[] }>;
   userEmails(ids: readonly string[]): Promise<Map<string, string>>;
   mailer: Mailer;
   mailFrom: string;
@@ -99,7 +96,7 @@ export class ReportsService {
 
   /** The report for one period, as every output reads it. */
   async view(report: ReportDoc, occurrence: Pick<Occurrence, 'from' | 'to'>): Promise<ReportView> {
-    const { overall, baseUrl, timeZone } = this.deps;
+    const { baseUrl, timeZone } = this.deps;
     const f = report.filters ?? {};
     const filters = {
       prop: f.prop ?? undefined,
@@ -115,20 +112,16 @@ export class ReportsService {
       comments: 'all',
       ...filters,
     } as ResultsQuery;
-    const surveys = await overall.surveysOf(report.surveyId ? String(report.surveyId) : undefined);
-    const ids = surveys.map((s) => s.id);
     // The trend: 12 weeks by week (12 months by month for a monthly report), to the period's end.
     const monthly = report.frequency === 'monthly';
     const trendFrom = monthly ? `${shiftMonths(occurrence.to, -11)}-01` : addDays(occurrence.to, -83);
     const trendQuery = { ...query, from: trendFrom, interval: monthly ? 'month' : 'week' } as ResultsQuery;
-    const age = report.followUpAgeDays ?? 3;
-    const [figures, trendFigures, detractors, promoters, oldCases] = await Promise.all([
-      overall.figures(surveys, query),
-      overall.figures(surveys, trendQuery),
-      overall.newestComments(ids, query, 'detractor', 3),
-      overall.newestComments(ids, query, 'promoter', 3),
-      this.deps.oldCases(ids, new Date(this.deps.clock.now().getTime() - age * 86_400_000), 5),
-    ]);
+    const data = await gatherReport(this.deps, {
+      surveyId: report.surveyId ? String(report.surveyId) : undefined,
+      query,
+      trendQuery,
+      ageDays: report.followUpAgeDays ?? 3,
+    });
     const resultsBase = report.surveyId ? `${baseUrl}/surveys/${String(report.surveyId)}/results` : `${baseUrl}/`;
     const filtersText = [
       f.prop ? `${f.prop} = "${f.value ?? ''}"` : '',
@@ -141,11 +134,7 @@ export class ReportsService {
       title: report.name,
       periodText: occurrence.from === occurrence.to ? occurrence.from : `${occurrence.from} to ${occurrence.to}`,
       timeZone,
-      figures,
-      trend: trendFigures.trend,
-      detractors,
-      promoters,
-      oldCases: { ageDays: age, ...oldCases },
+      ...data,
       resultsUrl: urlWith(resultsBase, { range: 'custom', from: occurrence.from, to: occurrence.to, ...filters }, {}),
       baseUrl,
       filtersText: filtersText || undefined,

@@ -84,12 +84,11 @@ export class OverallResults {
     const figures = periodFigures(days, { period, previous, interval: query.interval, today: dayIn(now, timeZone) });
     const start = period.fromDay ? startOfDay(period.fromDay, timeZone) : new Date(0);
     const end = period.end ?? now;
-    const rate = ids.length > 0 ? await this.deps.deliveredIn(ids, start, end) : { delivered: 0, responded: 0 };
     return {
       period,
       ...figures,
       surveys: surveys.map((s) => ({ id: String(s.id), name: s.name })),
-      responseRate: { ...rate, rate: rate.delivered === 0 ? null : share(rate.responded, rate.delivered) },
+      responseRate: await this.responseRate(ids, start, end),
     };
   }
 
@@ -98,6 +97,13 @@ export class OverallResults {
     const { prop, value } = query;
     if (!prop) return this.deps.counts.dayDocsOfSurveys(ids);
     return (await Promise.all(ids.map((id) => this.deps.counts.segmentDocsOf(id, prop, value)))).flat();
+  }
+
+  /** Of the invitations delivered in [start, end), how many were answered, and the rate. */
+  async responseRate(surveyIds: readonly Id[], start: Date, end: Date): Promise<OverallFigures['responseRate']> {
+    const rate =
+      surveyIds.length > 0 ? await this.deps.deliveredIn(surveyIds, start, end) : { delivered: 0, responded: 0 };
+    return { ...rate, rate: rate.delivered === 0 ? null : share(rate.responded, rate.delivered) };
   }
 
   /** The newest counted comments of one category in the period, across the surveys (one indexed read). */

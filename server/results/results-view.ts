@@ -4,6 +4,7 @@ import { changeText, comparisonWords } from './comparison-words.js';
 import { daysBetween } from './periods.js';
 import { RANGE_PRESETS, type ResultsQuery } from './results.schemas.js';
 import type { CommentsPage, SurveyResults } from './results.service.js';
+import { trendSvg } from './trend-svg.js';
 import { bucketOf, MAX_TREND_POINTS, type TrendInterval } from './trend.js';
 
 export { changeText } from './comparison-words.js';
@@ -139,6 +140,8 @@ export function resultsView(results: SurveyResults, query: ResultsQuery, urls: {
       range: row.low === null ? '' : `${row.low.toFixed(1)} to ${(row.high ?? 0).toFixed(1)}`,
     })),
     trendData: { interval: results.trend.interval, points: trendRows },
+    // The same trend drawn on the server: what the page shows without scripts, and what reports embed.
+    trendSvg: trendSvg(trendRows, 'NPS trend with its 95% band; the same numbers are in the table below'),
     commentsLink: urlWith(urls.comments, filters, {}),
     exportLink: urlWith(`${base}/export.csv`, filters, {}),
     exportLinkBom: urlWith(`${base}/export.csv`, filters, { bom: 1 }),

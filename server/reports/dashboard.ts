@@ -1,0 +1,88 @@
+import type mongoose from 'mongoose';
+import { z } from 'zod';
+
+import { addDays, dayIn } from '../lib/time-zone.js';
+import { urlWith } from '../results/results-view.js';
+import type { ResultsQuery } from '../results/results.schemas.js';
+import { reportView } from './report-content.js';
+import { gatherReport, type GatherDeps } from './report-data.js';
+
+const blank = (v: unknown) => (v === '' ? undefined : v);
+export const DASHBOARD_RANGES = ['30d', '90d', '12m', 'all'] as const;
+const RANGE_WORDS = { '30d': 'Last 30 days', '90d': 'Last 90 days', '12m': 'Last 12 months', all: 'All time' } as const;
+
+/** The home page's choices, in its URL: which survey (none: all together) and which range. */
+export const dashboardQuerySchema = z.object({
+  survey: z.preprocess(
+    blank,
+    z
+      .string()
+      .regex(/^[a-f0-9]{24}$/, { error: 'Choose a survey from the list.' })
+      .optional(),
+  ),
+  range: z.preprocess(blank, z.enum(DASHBOARD_RANGES, { error: 'Choose a range from the list.' }).default('90d')),
+});
+export type DashboardQuery = z.infer<typeof dashboardQuerySchema>;
+
+/** Follow-up ages shown on the dashboard, in days: the buckets are "under 1 day", "1-3 days", ... "over 30 days". */
+const AGE_EDGES = [1, 3, 7, 30];
+
+export interface DashboardDeps extends GatherDeps {
+  /** Active follow-ups of the surveys, and how many were opened before each cutoff. */
+  caseAges(
+    surveyIds: readonly mongoose.Types.ObjectId[],
+    cutoffs: readonly Date[],
+  ): Promise<{ total: number; before: number[] }>;
+  baseUrl: string;
+  timeZone: string;
+}
+
+/**
+ * The signed-in home page: a report's content, live. Every survey together (or one), the range's NPS
+ * with its interval and the change from the range before (the results page's test and words), the
+ * trend by month for 12 months, follow-ups still open by age, the newest comments and the last 30
+ * days' response rate.
+ */
+export async function dashboard(deps: DashboardDeps, input: DashboardQuery) {
+  const { clock, timeZone } = deps;
+  const now = clock.now();
+  const today = dayIn(now, timeZone);
+  const query = { range: input.range, interval: 'auto', comments: 'all' } as ResultsQuery;
+  const trendQuery = {
+    range: 'custom',
+    from: `${addDays(today, -335).slice(0, 7)}-01`,
+    to: today,
+    interval: 'month',
+    comments: 'all',
+  } as ResultsQuery;
+  const data = await gatherReport(deps, { surveyId: input.survey, query, trendQuery, ageDays: 7 });
+  const cutoffs = AGE_EDGES.map((d) => new Date(now.getTime() - d * 86_400_000));
+  const [ages, rate30] = await Promise.all([
+    deps.caseAges(data.ids, cutoffs),
+    deps.overall.responseRate(data.ids, new Date(now.getTime() - 30 * 86_400_000), now),
+  ]);
+  // before[i]: opened more than AGE_EDGES[i] days ago; the buckets are the differences.
+  const counts = [ages.total, ...ages.before];
+  const ageBuckets = ['Under 1 day', '1 to 3 days', '3 to 7 days', '7 to 30 days', 'Over 30 days'].map((label, i) => ({
+    label,
+    n: (counts[i] ?? 0) - (counts[i + 1] ?? 0),
+  }));
+  const period = data.figures.period;
+  const results = input.survey ? `/surveys/${input.survey}/results` : undefined;
+  return {
+    view: reportView({
+      ...data,
+      title: input.survey ? (data.figures.surveys[0]?.name ?? 'Survey') : 'All surveys',
+      periodText: period.fromDay ? `${RANGE_WORDS[input.range]}: ${period.fromDay} to ${period.toDay}` : 'All time',
+      timeZone,
+      resultsUrl: results ? urlWith(results, { range: input.range }, {}) : '/surveys',
+      baseUrl: '',
+      filtersText: undefined,
+      allSurveys: !input.survey,
+    }),
+    ageBuckets,
+    openCases: ages.total,
+    rate30,
+    ranges: DASHBOARD_RANGES.map((r) => ({ value: r, label: RANGE_WORDS[r] })),
+  };
+}
