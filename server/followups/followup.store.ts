@@ -107,7 +107,7 @@ export class FollowUpStore {
       this.cases.countDocuments(filter),
       ...cutoffs.map((cutoff) => this.cases.countDocuments({ ...filter, openedAt: trusted({ $lt: cutoff }) })),
     ]);
-    return { total: total!, before };
+    return { total: total, before };
   }
 
   async exists(id: Id): Promise<boolean> {
