@@ -5,6 +5,8 @@ import type { Services } from './services.js';
 const COUNT_REPAIR_EVERY_MS = 5 * 60_000;
 /** A survey whose counts are repaired must have had no response written for this long. */
 const COUNT_REPAIR_QUIET_MS = 2 * 60_000;
+/** Automatic replies due are looked for this often. */
+const AUTO_REPLIES_EVERY_MS = 30_000;
 /** Reports due are looked for this often (a report goes out within a minute of its time). */
 const REPORTS_EVERY_MS = 60_000;
 /** Webhook deliveries and chat messages due are looked for this often. */
@@ -39,6 +41,11 @@ export function backgroundJobs(services: Services, sendWorker = services.newSend
       name: 'post chat notifications',
       everyMs: WEBHOOKS_EVERY_MS,
       run: async () => void (await services.chat.deliverDue()),
+    },
+    {
+      name: 'send automatic replies',
+      everyMs: AUTO_REPLIES_EVERY_MS,
+      run: async () => (await services.autoReplies.sendDue()) > 0,
     },
     {
       // Follow-up alerts go out as digests through the same mailer as survey email.

@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import { userModel } from '../accounts/user.model.js';
 import { apiKeyModel } from '../api/api-key.model.js';
 import { autopilotEntryModel } from '../autopilot/autopilot-entry.model.js';
+import { autoReplyModel } from '../autoreplies/auto-reply.model.js';
 import { brandLogoModel } from '../branding/brand-logo.model.js';
 import { contactImportModel } from '../contacts/contact-import.model.js';
 import { contactModel } from '../contacts/contact.model.js';
@@ -55,6 +56,7 @@ export function createModels(connection: Connection) {
     chatDeliveries: chatDeliveryModel(connection),
     reports: reportModel(connection),
     reportRuns: reportRunModel(connection),
+    autoReplies: autoReplyModel(connection),
     autopilotEntries: autopilotEntryModel(connection),
     triggers: triggerModel(connection),
     brandLogos: brandLogoModel(connection),

@@ -4,6 +4,7 @@ import mongoose, { type Connection } from 'mongoose';
 import { accountsRouter } from '../accounts/accounts.routes.js';
 import { apiKeysRouter } from '../api/api-keys.routes.js';
 import { autopilotRouter } from '../autopilot/autopilot.routes.js';
+import { autoRepliesRouter } from '../autoreplies/auto-replies.routes.js';
 import { brandingRouter } from '../branding/branding.routes.js';
 import type { Config } from '../config.js';
 import { contactImportRouter, contactsRouter } from '../contacts/contacts.routes.js';
@@ -131,6 +132,7 @@ function mountAlertPages(app: Express, s: Services, config: Config): void {
   );
   app.use(webhooksRouter({ surveys: s.surveys, webhooks: s.webhooks }));
   app.use(chatRouter({ surveys: s.surveys, chat: s.chat }));
+  app.use(autoRepliesRouter({ surveys: s.surveys, replies: s.autoReplies }));
   app.use(
     responsePageRouter({
       response: (id) => s.stores.responses.findById(id),

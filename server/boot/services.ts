@@ -13,7 +13,6 @@ import { FollowUpsService } from '../followups/followups.service.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { outboundFetch } from '../lib/outbound-http.js';
-import { ChatNotifications } from '../notifications/chat.service.js';
 import { OrderImportService } from '../orders/order-import.service.js';
 import { DEFAULT_BOT_THRESHOLDS } from '../responses/bot-signals.js';
 import { answersOfContact } from '../responses/contact-answers.js';
@@ -38,6 +37,7 @@ import { SurveysService } from '../surveys/surveys.service.js';
 import { TriggerClaims } from '../triggers/trigger-claims.js';
 import { TriggersService } from '../triggers/triggers.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { createAlertServices } from './alert-services.js';
 import type { Models } from './models.js';
 import { createReportServices } from './report-services.js';
 import { sealersOf } from './sealers.js';
@@ -102,26 +102,15 @@ export function createServices(deps: ServicesDeps) {
     outbound,
     fetch: outboundFetch(outbound),
   });
-  /** A contact's name and email, for chat messages that may name them and the answer page. */
-  const contactIdentity = async (id: mongoose.Types.ObjectId) => {
-    type Identity = { _id: mongoose.Types.ObjectId; email: string; name?: string };
-    const c = (await stores.contacts.byIds<Identity>([id], 'email name')).get(String(id));
-    return c ? { email: c.email, name: c.name || undefined } : null;
-  };
-  const chat = new ChatNotifications({
-    destinations: models.chatDestinations,
-    deliveries: models.chatDeliveries,
-    clock,
-    sealer: sealers.chatUrl,
-    logger,
+  const { autoReplies, chat, contactIdentity } = createAlertServices({
+    config,
+    models,
+    stores,
+    chatSealer: sealers.chatUrl,
     outbound,
-    fetch: outboundFetch(outbound),
-    baseUrl: config.baseUrl,
-    lookup: {
-      surveyName: async (id) => (await stores.surveys.names([id])).get(String(id)) ?? 'Survey',
-      contact: (id) => contactIdentity(id),
-      caseIdOf: (responseId) => stores.cases.idOfResponse(responseId),
-    },
+    mailer,
+    clock,
+    logger,
   });
   // Every answer that counts is told to webhooks, follow-ups and chat (after its case, which chat links to).
   const onSaved: ResponseListener = async (event, doc) => {
@@ -129,6 +118,7 @@ export function createServices(deps: ServicesDeps) {
     await Promise.all([
       webhooks.enqueue(event, doc.surveyId, responseJson(response)),
       followUps.openFor(doc).then(() => chat.notify(doc)),
+      autoReplies.schedule(doc),
     ]);
   };
   const links = new LinkReader(models.invitations.collection, {
@@ -160,6 +150,7 @@ export function createServices(deps: ServicesDeps) {
       stores.orders,
       webhooks,
       chat,
+      autoReplies,
       outbox,
       contactImports,
       triggerClaims,
@@ -189,6 +180,7 @@ export function createServices(deps: ServicesDeps) {
     followUpAlerts: new FollowUpAlerts({ ...followUpDeps, logger }),
     webhooks,
     chat,
+    autoReplies,
     responses,
     reviews: new ReviewService({ ...stores, clock, onSaved }),
     results: new ResultsService({
@@ -273,8 +265,12 @@ export function createServices(deps: ServicesDeps) {
     /** A contact's invitations, skips and answers, for their page. */
     async contactHistory(contactId: string) {
       const _id = new mongoose.Types.ObjectId(contactId);
-      const [sending, answers] = await Promise.all([sendingHistoryOf(stores, _id), answersOfContact(stores, _id)]);
-      return { ...sending, responses: answers };
+      const [sending, answers, replies] = await Promise.all([
+        sendingHistoryOf(stores, _id),
+        answersOfContact(stores, _id),
+        autoReplies.forContact(_id),
+      ]);
+      return { ...sending, responses: answers, autoReplies: replies };
     },
 
     /** Writes what waits to be written now (the response count settles, otherwise within 200 ms). */

@@ -16,7 +16,7 @@ export const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
 /** What other domains know about a contact, for their page: invitations, skips and answers, newest first. */
 export type ContactHistory = (
   contactId: string,
-) => Promise<{ invitations: unknown[]; skips: unknown[]; responses: unknown[] }>;
+) => Promise<{ invitations: unknown[]; skips: unknown[]; responses: unknown[]; autoReplies: unknown[] }>;
 
 /** When each autopilot survey next surveys a contact, and why (autopilot's contactSchedule). */
 export type ContactSchedule = (contactId: string) => Promise<unknown[]>;

@@ -161,6 +161,8 @@ export class RespondPages {
         repurchase: answer.repurchase ? w.repurchaseAnswers[answer.repurchase] : undefined,
         comment: answer.comment,
       },
+      // Promoters are invited to leave a review, where the survey names a review site.
+      reviewUrl: answer && answer.score >= 9 && page.survey.reviewUrl ? page.survey.reviewUrl : undefined,
       lockedNote: page.locked && answer ? w.lockedNote(formatDay(answer.firstSubmittedAt, page.lang)) : undefined,
       changeLink:
         page.editableUntil && page.changeUrl

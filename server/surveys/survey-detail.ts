@@ -22,6 +22,8 @@ export interface SurveyDetail extends SurveySettings {
   accentColor: string;
   footerText: string;
   logoId: string | undefined;
+  /** A review site promoters are invited to (thank-you page, their automatic reply); empty for none. */
+  reviewUrl: string;
   autopilot: AutopilotSettings;
   /** Invitations delivered so far (the response rate's denominator, kept by the send worker). */
   deliveredCount: number;
@@ -57,6 +59,7 @@ export function surveyDetailOf(d: SurveyDoc): SurveyDetail {
     accentColor: d.brand?.accentColor ?? '',
     footerText: d.brand?.footerText ?? '',
     logoId: d.brand?.logoId ? String(d.brand.logoId) : undefined,
+    reviewUrl: d.reviewUrl ?? '',
     autopilot: autopilotSettingsOf(d),
     deliveredCount: d.deliveredCount ?? 0,
     createdAt: d.createdAt ?? undefined,

@@ -7,6 +7,17 @@ import { SURVEY_LANGUAGES } from '../vocabulary/languages.js';
 export const SURVEY_STATUSES = ['draft', 'active', 'paused', 'closed'] as const;
 export type SurveyStatus = (typeof SURVEY_STATUSES)[number];
 
+/** One category's automatic reply to respondents (server/autoreplies). */
+const autoReplySchema = new Schema(
+  {
+    enabled: { type: Boolean, default: false },
+    subject: { type: String, maxlength: 200, default: '' },
+    body: { type: String, maxlength: 5000, default: '' },
+    delayMinutes: { type: Number, min: 0, max: 10_080, default: 60 },
+  },
+  { _id: false },
+);
+
 export const surveySchema = new Schema(
   {
     name: { type: String, required: true, trim: true, maxlength: 200 },
@@ -63,6 +74,13 @@ export const surveySchema = new Schema(
       capDay: { type: String },
       queuedOnCapDay: { type: Number, default: 0 },
     },
+    // Automatic replies by category (server/autoreplies), and the review site promoters are invited to.
+    autoReplies: {
+      promoter: { type: autoReplySchema, default: () => ({}) },
+      passive: { type: autoReplySchema, default: () => ({}) },
+      detractor: { type: autoReplySchema, default: () => ({}) },
+    },
+    reviewUrl: { type: String, trim: true, maxlength: 2000, default: '' },
     // Branded email (server/branding): accent colour #rrggbb, footer (postal address), logo in brandLogos.
     brand: {
       accentColor: { type: String, maxlength: 7, default: '' },

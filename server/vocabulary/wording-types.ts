@@ -29,6 +29,8 @@ export interface RespondWording {
   thanksTitle: string;
   thanksBody: string;
   thanksSaved: string;
+  /** The promoters' invitation to a review site on the thank-you page. */
+  reviewLink: string;
   yourScore: string;
   yourRepurchase: string;
   yourComment: string;

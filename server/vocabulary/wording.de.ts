@@ -38,6 +38,7 @@ export const DE: RespondentWording = {
     thanksTitle: 'Vielen Dank!',
     thanksBody: 'Ihre Antwort hilft uns, besser zu werden.',
     thanksSaved: 'Wir haben Ihre Antwort gespeichert:',
+    reviewLink: 'Würden Sie uns eine Bewertung schreiben? Das hilft anderen, uns zu finden.',
     yourScore: 'Ihre Bewertung',
     yourRepurchase: 'Wieder kaufen',
     yourComment: 'Ihr Grund',

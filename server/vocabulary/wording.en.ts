@@ -35,6 +35,7 @@ export const EN: RespondentWording = {
     thanksTitle: 'Thank you!',
     thanksBody: 'Your answer helps us improve.',
     thanksSaved: 'We saved your answer:',
+    reviewLink: 'Would you leave us a review? It helps others find us.',
     yourScore: 'Your score',
     yourRepurchase: 'Would buy again',
     yourComment: 'Your reason',

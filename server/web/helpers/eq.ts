@@ -7,3 +7,11 @@ export function eq(a: unknown, b: unknown): boolean {
 export function includes(list: unknown, value: unknown): boolean {
   return Array.isArray(list) ? list.includes(value) : list === value;
 }
+
+/** {{concat a b}}: joined strings, for field names built from a key ("promoter" + "_body"). */
+export function concat(...parts: unknown[]): string {
+  return parts
+    .slice(0, -1) // Handlebars passes its options object last
+    .map(String)
+    .join('');
+}

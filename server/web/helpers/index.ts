@@ -1,4 +1,4 @@
-import { eq, includes } from './eq.js';
+import { concat, eq, includes } from './eq.js';
 import { fixed } from './fixed.js';
 import { dateFormatter } from './format-date.js';
 import { json } from './json.js';
@@ -7,5 +7,5 @@ import { signed } from './signed.js';
 
 /** Every Handlebars helper, registered once on the app's private Handlebars instance; dates in `timeZone`. */
 export function helpersFor(timeZone: string) {
-  return { eq, includes, fixed, formatDate: dateFormatter(timeZone), json, repurchaseLabel, signed };
+  return { concat, eq, includes, fixed, formatDate: dateFormatter(timeZone), json, repurchaseLabel, signed };
 }
