@@ -22,8 +22,9 @@ function stateChangingRoutes(app: Express): Array<{ method: string; path: string
     }
   };
   walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
-  // The API (bearer keys) and the respondent's links (/r, /u, /s: token-authenticated, no session) are not forms.
-  return found.filter((r) => !/^\/(api|r|u|s)\//.test(r.path));
+  // The API (bearer keys) and the links in emails (/r, /u, /s, and /ru for a report's unsubscribe:
+  // token-authenticated, no session, RFC 8058 one-click POSTs) are not forms.
+  return found.filter((r) => !/^\/(api|r|u|s|ru)\//.test(r.path));
 }
 
 const ID = '000000000000000000000000';

@@ -42,6 +42,11 @@ const ALLOWED: Record<string, string> = {
   'responsedays: {} <- DayCountStore.rebuild': 'full recount',
   // The same rebuild recounts every survey's delivery counts by status (one survey's uses surveyId).
   'invitations: {} <- InvitationCounts.rebuild': 'full recount',
+  // The newest comments across a report's (or the dashboard's) surveys: surveyId $in a few ids, then
+  // the sort. MongoDB merges each survey's slice of { surveyId, submittedAt, _id } (SORT_MERGE) and
+  // stops after `limit` per survey; the guard counts $in as a range, so it cannot see that.
+  'responses: surveyId(range),submittedAt(range),review(range),comment(range),category sort -submittedAt,-_id <- ResponseQueries.comments':
+    'newest comments across surveys (SORT_MERGE over $in)',
 };
 
 function describeShape(s: QueryShape): string {
