@@ -22,8 +22,8 @@ export const REDACTED_PATHS = [
 ];
 
 const TOKEN_CHARS = 'A-Za-z0-9_-';
-/** A survey or unsubscribe link's path: everything after /r/ or /u/ is the person's secret. */
-const LINK_PATH = /(\/[ru]\/)[^/?#"\s\\]+/g;
+/** A survey or unsubscribe link's path (a report's too): everything after /r/, /u/ or /ru/ is the secret. */
+const LINK_PATH = /(\/(?:r|u|ru)\/)[^/?#"\s\\]+/g;
 /** Our secrets by shape: 43-character tokens (links, API keys after `nps_`) and webhook secrets. */
 const SECRET_SHAPES = new RegExp(
   `(?<![${TOKEN_CHARS}])(?:nps_[${TOKEN_CHARS}]{43}|whsec_[${TOKEN_CHARS}]{32}|[${TOKEN_CHARS}]{43})(?![${TOKEN_CHARS}])`,

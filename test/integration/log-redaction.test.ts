@@ -16,6 +16,7 @@ describe('no link token or key in the logs', () => {
     await request(ctx.app).get(`/r/${token}/9?utm_source=mail`).expect(200);
     await request(ctx.app).get(`/u/${other.token}`).expect(200);
     await request(ctx.app).post(`/u/${other.token}`).type('form').send({ 'List-Unsubscribe': 'One-Click' });
+    await request(ctx.app).get('/ru/a-damaged-report-unsubscribe-link').expect(404);
     await request(ctx.app)
       .get(`/r/${token.slice(0, 30)}/9`)
       .expect(404); // a damaged link
@@ -27,7 +28,8 @@ describe('no link token or key in the logs', () => {
     ctx.logger.warn({ url: `https://nps.example.com/r/${token}` }, `worker could not send ${token}`);
     const logText = ctx.logs.join('');
     expect(ctx.logs.length).to.be.greaterThan(5);
-    expect(logText).to.contain('/r/[redacted]').and.contain('/u/[redacted]');
+    expect(logText).to.contain('/r/[redacted]').and.contain('/u/[redacted]').and.contain('/ru/[redacted]');
+    expect(logText).not.to.contain('a-damaged-report-unsubscribe-link');
     for (const secret of [token, other.token, token.slice(0, 30), key, key.slice(4)])
       expect(logText).not.to.contain(secret);
   });
