@@ -10,6 +10,22 @@ export const GIVE_UP_AFTER_MS = 24 * 3_600_000;
 /** A claim older than this belongs to a worker that died mid-post: the delivery is tried again. */
 const STALE_CLAIM_MS = 5 * 60_000;
 
+export const DELIVERY_STATUSES = ['pending', 'delivering', 'delivered', 'failed'] as const;
+
+/** The schema fields the queue moves, for each domain's delivery schema to spread in. */
+export const QUEUED_DELIVERY_FIELDS = {
+  status: { type: String, enum: DELIVERY_STATUSES, required: true, default: 'pending' },
+  attempts: { type: Number, default: 0 },
+  nextAttemptAt: { type: Date, required: true },
+  giveUpAt: { type: Date, required: true },
+  claimedBy: { type: String },
+  claimedAt: { type: Date },
+  lastStatusCode: { type: Number },
+  lastError: { type: String, maxlength: 1000 },
+  createdAt: { type: Date, required: true },
+  deliveredAt: { type: Date },
+} as const;
+
 /** The fields every durable HTTP delivery has (webhook events, chat posts). */
 export interface QueuedDelivery {
   _id: mongoose.Types.ObjectId;

@@ -1,5 +1,7 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
+import { QUEUED_DELIVERY_FIELDS } from '../lib/delivery-queue.js';
+
 export const CHAT_KINDS = ['slack', 'teams', 'googlechat'] as const;
 export type ChatKind = (typeof CHAT_KINDS)[number];
 export const RULE_KINDS = ['all', 'detractors', 'maxScore', 'comment'] as const;
@@ -52,16 +54,7 @@ export const chatDeliverySchema = new Schema(
     contactId: { type: Schema.Types.ObjectId, ref: 'Contact' },
     summary: { type: String, maxlength: 200 },
     message: { type: Schema.Types.Mixed, required: true },
-    status: { type: String, enum: ['pending', 'delivering', 'delivered', 'failed'], required: true },
-    attempts: { type: Number, default: 0 },
-    nextAttemptAt: { type: Date, required: true },
-    giveUpAt: { type: Date, required: true },
-    claimedBy: { type: String },
-    claimedAt: { type: Date },
-    lastStatusCode: { type: Number },
-    lastError: { type: String, maxlength: 1000 },
-    createdAt: { type: Date, required: true },
-    deliveredAt: { type: Date },
+    ...QUEUED_DELIVERY_FIELDS,
   },
   { versionKey: false, minimize: false },
 );

@@ -1,5 +1,7 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
+import { QUEUED_DELIVERY_FIELDS } from '../lib/delivery-queue.js';
+
 export const WEBHOOK_EVENTS = ['response.created', 'response.updated'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
@@ -18,8 +20,6 @@ export const webhookSchema = new Schema(
 );
 webhookSchema.index({ surveyId: 1 });
 
-export const DELIVERY_STATUSES = ['pending', 'delivering', 'delivered', 'failed'] as const;
-
 /**
  * One event for one webhook: pending -> delivering -> delivered | pending (retry) | failed (after 24 h).
  * Each move is one atomic update whose filter names the previous state, like invitations.
@@ -30,16 +30,7 @@ export const webhookDeliverySchema = new Schema(
     surveyId: { type: Schema.Types.ObjectId, ref: 'Survey', required: true },
     event: { type: String, enum: WEBHOOK_EVENTS, required: true },
     payload: { type: Schema.Types.Mixed, required: true },
-    status: { type: String, enum: DELIVERY_STATUSES, required: true, default: 'pending' },
-    attempts: { type: Number, default: 0 },
-    nextAttemptAt: { type: Date, required: true },
-    giveUpAt: { type: Date, required: true },
-    claimedBy: { type: String },
-    claimedAt: { type: Date },
-    lastStatusCode: { type: Number },
-    lastError: { type: String, maxlength: 1000 },
-    createdAt: { type: Date, required: true },
-    deliveredAt: { type: Date },
+    ...QUEUED_DELIVERY_FIELDS,
   },
   { versionKey: false, minimize: false },
 );
