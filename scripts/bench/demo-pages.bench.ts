@@ -67,6 +67,8 @@ try {
     ['results, segmented by plan', `${survey}/results?range=12m&segment=plan`, 1000],
     ['comments tab, last 12 months', `${survey}/results/comments?range=12m`, 2000],
     ['follow-ups list', '/follow-ups', 2000],
+    ['home dashboard, all surveys', '/', 2000],
+    ['home dashboard, one survey', `/?survey=${String(seeded.surveyIds[0])}`, 2000],
   ];
   started = performance.now();
   const baseline = await timed(get('/healthz'));
