@@ -4,6 +4,7 @@ import mongoose from 'mongoose';
 import type { ContactStore } from '../contacts/contact.store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { ttlCache } from '../lib/ttl-cache.js';
 import type { ResponseStore } from '../responses/response.store.js';
 import type { Mailer } from '../sending/mailer.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
@@ -51,6 +52,9 @@ export function repliesOf(
  */
 export class AutoReplies {
   private readonly workerId = `replies-${randomBytes(4).toString('hex')}`;
+  // Each survey's reply settings for 10 s: most surveys send none, and answers should not pay a read
+  // to find that out. A change on another instance takes effect within 10 s.
+  private readonly settingsCache;
 
   constructor(
     private readonly deps: {
@@ -64,34 +68,40 @@ export class AutoReplies {
       clock: Clock;
       logger?: Logger | undefined;
     },
-  ) {}
+  ) {
+    this.settingsCache = ttlCache({ ttlMs: 10_000, clock: deps.clock }, async (surveyId: string) =>
+      repliesOf((await deps.surveys.findById(new mongoose.Types.ObjectId(surveyId))) as SurveyReplies | null),
+    );
+  }
 
-  /** After an answer is saved: schedules its reply, or cancels one for a category it no longer has. */
-  async schedule(answer: {
-    _id: Id;
-    surveyId: Id;
-    contactId?: Id | null;
-    score: number;
-    review: string;
-  }): Promise<void> {
+  /**
+   * After an answer is saved: schedules its reply, or cancels one for a category it no longer has.
+   * Answers to surveys with every reply off cost no command (their settings are cached for 10 s).
+   */
+  async schedule(
+    answer: { _id: Id; surveyId: Id; contactId?: Id | null; score: number; review: string },
+    event: 'response.created' | 'response.updated' = 'response.updated',
+  ): Promise<void> {
     if (!answer.contactId) return; // anonymous web-link answers have no one to reply to
+    const settings = await this.settingsCache.get(String(answer.surveyId));
+    if (!NPS_CATEGORIES.some((c) => settings[c].enabled)) return;
     const { replies, clock } = this.deps;
     const category = categoryOf(answer.score);
     const now = clock.now();
-    await replies.updateMany(
-      { responseId: answer._id, status: 'pending', category: trusted({ $ne: category }) },
-      {
-        $set: {
-          status: 'cancelled',
-          reason: `the answer changed to ${category} before the delay passed`,
-          settledAt: now,
+    // A new answer has nothing to cancel; a changed one may have moved to another category.
+    if (event === 'response.updated')
+      await replies.updateMany(
+        { responseId: answer._id, status: 'pending', category: trusted({ $ne: category }) },
+        {
+          $set: {
+            status: 'cancelled',
+            reason: `the answer changed to ${category} before the delay passed`,
+            settledAt: now,
+          },
         },
-      },
-    );
-    if (!isCounted(answer.review)) return;
-    const survey = await this.deps.surveys.findById(answer.surveyId);
-    const setting = repliesOf(survey)[category];
-    if (!setting.enabled) return;
+      );
+    const setting = settings[category];
+    if (!isCounted(answer.review) || !setting.enabled) return;
     await replies.updateOne(
       { responseId: answer._id, category },
       {
@@ -194,6 +204,7 @@ export class AutoReplies {
     const set: Record<string, unknown> = { reviewUrl };
     for (const c of NPS_CATEGORIES) set[`autoReplies.${c}`] = replies[c];
     await this.deps.surveys.saveSettings(new mongoose.Types.ObjectId(surveyId), set);
+    this.settingsCache.forget(surveyId);
   }
 
   /** A contact's replies, newest first (their page). */

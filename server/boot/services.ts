@@ -118,7 +118,7 @@ export function createServices(deps: ServicesDeps) {
     await Promise.all([
       webhooks.enqueue(event, doc.surveyId, responseJson(response)),
       followUps.openFor(doc).then(() => chat.notify(doc)),
-      autoReplies.schedule(doc),
+      autoReplies.schedule(doc, event),
     ]);
   };
   const links = new LinkReader(models.invitations.collection, {

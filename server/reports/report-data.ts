@@ -29,7 +29,7 @@ export async function gatherReport(
   const cutoff = new Date(deps.clock.now().getTime() - input.ageDays * 86_400_000);
   const [figures, trendFigures, detractors, promoters, oldCases] = await Promise.all([
     overall.figures(surveys, input.query),
-    overall.figures(surveys, input.trendQuery),
+    overall.figures(surveys, input.trendQuery, { withRate: false }),
     overall.newestComments(ids, input.query, 'detractor', 3),
     overall.newestComments(ids, input.query, 'promoter', 3),
     deps.oldCases(ids, cutoff, 5),
