@@ -32,7 +32,7 @@ export function createReportServices(deps: {
     counts: stores.counts,
     queries: deps.queries,
     surveys: stores.surveys,
-    deliveredIn: (ids, start, end) => stores.invitations.deliveredIn(ids, start, end),
+    deliveredIn: (ids, ranges) => stores.invitations.deliveredIn(ids, ranges),
     clock,
     timeZone,
   });

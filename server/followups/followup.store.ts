@@ -100,14 +100,20 @@ export class FollowUpStore {
     return { items, total };
   }
 
-  /** How many active cases of these surveys there are, and how many were opened before each cutoff (ages). */
+  /**
+   * How many active cases of these surveys there are, and how many were opened before each cutoff
+   * (the dashboard's ages): one aggregate on the { surveyId, status } index.
+   */
   async activeCounts(surveyIds: readonly Id[], cutoffs: readonly Date[]): Promise<{ total: number; before: number[] }> {
-    const filter = { status: trusted({ $in: [...ACTIVE_STATUSES] }), surveyId: trusted({ $in: [...surveyIds] }) };
-    const [total, ...before] = await Promise.all([
-      this.cases.countDocuments(filter),
-      ...cutoffs.map((cutoff) => this.cases.countDocuments({ ...filter, openedAt: trusted({ $lt: cutoff }) })),
+    const before = Object.fromEntries(
+      cutoffs.map((cutoff, i) => [`b${i}`, { $sum: { $cond: [{ $lt: ['$openedAt', cutoff] }, 1, 0] } }]),
+    );
+    const group = { _id: null, total: { $sum: 1 }, ...before };
+    const [row] = await this.cases.aggregate<Record<string, number>>([
+      { $match: { surveyId: { $in: [...surveyIds] }, status: { $in: [...ACTIVE_STATUSES] } } },
+      { $group: group },
     ]);
-    return { total: total, before };
+    return { total: row?.total ?? 0, before: cutoffs.map((_c, i) => row?.[`b${i}`] ?? 0) };
   }
 
   async exists(id: Id): Promise<boolean> {

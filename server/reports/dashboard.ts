@@ -55,12 +55,13 @@ export async function dashboard(deps: DashboardDeps, input: DashboardQuery) {
     interval: 'month',
     comments: 'all',
   } as ResultsQuery;
-  const data = await gatherReport(deps, { surveyId: input.survey, query, trendQuery, ageDays: 7 });
-  const cutoffs = AGE_EDGES.map((d) => new Date(now.getTime() - d * 86_400_000));
-  const [ages, rate30] = await Promise.all([
-    deps.caseAges(data.ids, cutoffs),
-    deps.overall.responseRate(data.ids, new Date(now.getTime() - 30 * 86_400_000), now),
-  ]);
+  const last30 = { start: new Date(now.getTime() - 30 * 86_400_000), end: now };
+  const data = await gatherReport(deps, { surveyId: input.survey, query, trendQuery, ageDays: 7, moreRates: [last30] });
+  const ages = await deps.caseAges(
+    data.ids,
+    AGE_EDGES.map((d) => new Date(now.getTime() - d * 86_400_000)),
+  );
+  const rate30 = data.moreRates[0]!;
   // before[i]: opened more than AGE_EDGES[i] days ago; the buckets are the differences.
   const counts = [ages.total, ...ages.before];
   const ageBuckets = ['Under 1 day', '1 to 3 days', '3 to 7 days', '7 to 30 days', 'Over 30 days'].map((label, i) => ({

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 
 import type { Clock } from '../lib/clock.js';
-import { addDays, dayIn, startOfDay } from '../lib/time-zone.js';
+import { dayIn, startOfDay } from '../lib/time-zone.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
 import { COUNTED_REVIEW_STATES, type NpsCategory } from '../vocabulary/answers.js';
 import type { DayCountStore } from './aggregates.js';
@@ -14,12 +14,13 @@ import { firstDayToRead, periodFigures, type PeriodFigures } from './survey-figu
 
 type Id = mongoose.Types.ObjectId;
 
-/** Invitations delivered in a time range and how many of them were answered (sending/invitation-reads.ts). */
+/** For each time range, the invitations delivered in it and how many were answered (sending/invitation-reads.ts). */
 export type DeliveredIn = (
   surveyIds: readonly Id[],
-  start: Date,
-  end: Date,
-) => Promise<{ delivered: number; responded: number }>;
+  ranges: readonly { start: Date; end: Date }[],
+) => Promise<{ delivered: number; responded: number }[]>;
+
+type Rate = { delivered: number; responded: number; rate: number | null };
 
 export interface OverallFigures extends PeriodFigures {
   period: Period;
@@ -65,11 +66,14 @@ export class OverallResults {
     return (await this.deps.surveys.list()).map((s) => ({ id: s._id, name: s.name }));
   }
 
-  /** The figures; `withRate: false` skips the response rate's two counts (a trend needs none). */
+  /**
+   * The figures. `withRate: false` skips the response rate's read (a trend needs none; the dashboard
+   * reads its two rates at once); `docs` are day documents already read for the same surveys.
+   */
   async figures(
     surveys: readonly { id: Id; name: string }[],
     query: ResultsQuery,
-    options: { withRate?: boolean } = {},
+    options: { withRate?: boolean; docs?: DayDoc[] } = {},
   ): Promise<OverallFigures> {
     const { queries, clock, timeZone } = this.deps;
     const ids = surveys.map((s) => s.id);
@@ -85,10 +89,12 @@ export class OverallResults {
             query,
           ),
         )
-      : mergeDays(await this.dayDocs(ids, query), { fromDay: readFrom, toDay: period.toDay, channel: query.channel });
+      : mergeDays(options.docs ?? (await this.dayDocs(ids, query)), {
+          fromDay: readFrom,
+          toDay: period.toDay,
+          channel: query.channel,
+        });
     const figures = periodFigures(days, { period, previous, interval: query.interval, today: dayIn(now, timeZone) });
-    const start = period.fromDay ? startOfDay(period.fromDay, timeZone) : new Date(0);
-    const end = period.end ?? now;
     return {
       period,
       ...figures,
@@ -96,54 +102,72 @@ export class OverallResults {
       responseRate:
         options.withRate === false
           ? { delivered: 0, responded: 0, rate: null }
-          : await this.responseRate(ids, start, end),
+          : (await this.responseRates(ids, [this.rangeOf(period)]))[0]!,
     };
   }
 
+  /** The time range a query's period covers, for its response rate. */
+  rangeFor(query: ResultsQuery): { start: Date; end: Date } {
+    return this.rangeOf(periodOf(query, this.deps.clock.now(), this.deps.timeZone));
+  }
+
+  /** A period as the time range its response rate counts invitations in. */
+  rangeOf(period: Period): { start: Date; end: Date } {
+    const start = period.fromDay ? startOfDay(period.fromDay, this.deps.timeZone) : new Date(0);
+    return { start, end: period.end ?? this.deps.clock.now() };
+  }
+
   /** The surveys' day documents: overall, or one property value's when the view filters by it. */
-  private async dayDocs(ids: readonly Id[], query: ResultsQuery): Promise<DayDoc[]> {
+  async dayDocs(ids: readonly Id[], query: ResultsQuery): Promise<DayDoc[]> {
     const { prop, value } = query;
     if (!prop) return this.deps.counts.dayDocsOfSurveys(ids);
     return (await Promise.all(ids.map((id) => this.deps.counts.segmentDocsOf(id, prop, value)))).flat();
   }
 
-  /** Of the invitations delivered in [start, end), how many were answered, and the rate. */
-  async responseRate(surveyIds: readonly Id[], start: Date, end: Date): Promise<OverallFigures['responseRate']> {
-    const rate =
-      surveyIds.length > 0 ? await this.deps.deliveredIn(surveyIds, start, end) : { delivered: 0, responded: 0 };
-    return { ...rate, rate: rate.delivered === 0 ? null : share(rate.responded, rate.delivered) };
-  }
-
-  /** The newest counted comments of one category in the period, across the surveys (one indexed read). */
-  async newestComments(
-    surveyIds: readonly Id[],
-    query: ResultsQuery,
-    category: NpsCategory,
-    limit: number,
-  ): Promise<NewestComment[]> {
-    if (surveyIds.length === 0) return [];
-    const { queries, clock, timeZone } = this.deps;
-    const period = periodOf(query, clock.now(), timeZone);
-    const filter = {
-      ...queries.filterOf(mongoose.trusted({ $in: [...surveyIds] }) as unknown as Id, period, query),
-      review: mongoose.trusted({ $in: [...COUNTED_REVIEW_STATES] }),
-      comment: mongoose.trusted({ $nin: ['', null] }),
-      category,
-    };
-    const found = await queries.comments(filter, { limit });
-    return found.docs.map((d) => ({
-      id: String(d._id),
-      surveyId: String(d.surveyId),
-      score: d.score,
-      category: d.category,
-      comment: d.comment ?? '',
-      submittedAt: d.submittedAt,
+  /** For each range, of the invitations delivered in it how many were answered, and the rate: one read. */
+  async responseRates(surveyIds: readonly Id[], ranges: readonly { start: Date; end: Date }[]): Promise<Rate[]> {
+    return (await this.deps.deliveredIn(surveyIds, ranges)).map((r) => ({
+      ...r,
+      rate: r.delivered === 0 ? null : share(r.responded, r.delivered),
     }));
   }
 
-  /** The last 30 days (today included) as a results query, for the dashboard. */
-  last30Days(): ResultsQuery {
-    const today = dayIn(this.deps.clock.now(), this.deps.timeZone);
-    return { range: 'custom', from: addDays(today, -29), to: today, interval: 'auto', comments: 'all' };
+  /**
+   * The `per` newest counted comments of each category asked for, in the period, across the surveys:
+   * one indexed read of the newest comments of those categories together, and a read of one category
+   * alone only when that first read was full without `per` of it (most comments come from one end).
+   */
+  async newestComments<C extends NpsCategory>(
+    surveyIds: readonly Id[],
+    query: ResultsQuery,
+    categories: readonly C[],
+    per: number,
+  ): Promise<Record<C, NewestComment[]>> {
+    const out = Object.fromEntries(categories.map((c) => [c, [] as NewestComment[]])) as Record<C, NewestComment[]>;
+    if (surveyIds.length === 0) return out;
+    const { queries, clock, timeZone } = this.deps;
+    const period = periodOf(query, clock.now(), timeZone);
+    const read = async (which: readonly C[], limit: number) => {
+      const filter = {
+        ...queries.filterOf(mongoose.trusted({ $in: [...surveyIds] }) as unknown as Id, period, query),
+        review: mongoose.trusted({ $in: [...COUNTED_REVIEW_STATES] }),
+        comment: mongoose.trusted({ $nin: ['', null] }),
+        category: which.length === 1 ? which[0] : mongoose.trusted({ $in: [...which] }),
+      };
+      return (await queries.comments(filter, { limit })).docs.map((d) => ({
+        id: String(d._id),
+        surveyId: String(d.surveyId),
+        score: d.score,
+        category: d.category,
+        comment: d.comment ?? '',
+        submittedAt: d.submittedAt,
+      }));
+    };
+    const limit = per * categories.length * 3;
+    const first = await read(categories, limit);
+    for (const c of first) if (out[c.category as C].length < per) out[c.category as C].push(c);
+    const short = categories.filter((c) => out[c].length < per);
+    if (first.length === limit) for (const c of short) out[c] = await read([c], per);
+    return out;
   }
 }
