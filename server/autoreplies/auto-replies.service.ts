@@ -3,6 +3,7 @@ import mongoose from 'mongoose';
 
 import type { ContactStore } from '../contacts/contact.store.js';
 import type { Clock } from '../lib/clock.js';
+import { ConflictError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { ttlCache } from '../lib/ttl-cache.js';
 import type { ResponseStore } from '../responses/response.store.js';
@@ -203,7 +204,9 @@ export class AutoReplies {
   async save(surveyId: string, replies: Record<NpsCategory, ReplySetting>, reviewUrl: string): Promise<void> {
     const set: Record<string, unknown> = { reviewUrl };
     for (const c of NPS_CATEGORIES) set[`autoReplies.${c}`] = replies[c];
-    await this.deps.surveys.saveSettings(new mongoose.Types.ObjectId(surveyId), set);
+    // Only a closed survey refuses (the page checked that the survey exists).
+    if (!(await this.deps.surveys.saveSettings(new mongoose.Types.ObjectId(surveyId), set)))
+      throw new ConflictError('This survey is closed and can no longer be changed.', 'SURVEY_CLOSED');
     this.settingsCache.forget(surveyId);
   }
 

@@ -47,6 +47,8 @@ export class ReportsService {
   }
 
   async create(input: ReportInput, createdBy: string | undefined): Promise<string> {
+    if (input.surveyId && (await this.deps.overall.surveysOf(input.surveyId)).length === 0)
+      throw new ValidationError(messages.noSurvey, { surveyId: messages.noSurvey });
     const users = await this.deps.userEmails(input.userIds);
     const emails = [...new Set([...users.values(), ...input.addresses])];
     if (emails.length === 0) throw new ValidationError(messages.noRecipients, { addresses: messages.noRecipients });

@@ -69,6 +69,9 @@ describe('home dashboard', () => {
     expect(one).to.contain('<span class="nps-number">+60</span>').and.not.contain('Nobody called back');
     expect(one).to.contain(`/surveys/${String(shop._id)}/results?range&#x3D;30d`); // = escaped by Handlebars
     await viewer.get('/?survey=nonsense').expect(400);
+    // A well-formed id of no survey: an empty view, not an error.
+    const none = (await viewer.get('/?survey=000000000000000000000000').expect(200)).text;
+    expect(none).to.contain('No responses in this range yet');
   });
 
   it('says there is no score rather than showing zero when nothing was answered', async () => {

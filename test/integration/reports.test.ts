@@ -200,6 +200,16 @@ describe('scheduled email reports', () => {
     expect(bad.text)
       .to.contain('Enter the send time as HH:MM')
       .and.contain('&quot;not-an-email&quot; is not an email address');
+    const ghost = await manager.post('/reports').type('form').send({
+      _csrf,
+      name: 'Ghost',
+      surveyId: '000000000000000000000000',
+      frequency: 'daily',
+      sendTime: '08:00',
+      addresses: 'a@example.org',
+    });
+    expect(ghost.status).to.equal(400);
+    expect(ghost.text).to.contain('That survey does not exist');
     expect(await ctx.models.reports.countDocuments({})).to.equal(1);
     const viewer = await signedInAs(ctx, 'viewer');
     await viewer.get('/reports').expect(403);
