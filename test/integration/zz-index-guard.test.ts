@@ -47,6 +47,9 @@ const ALLOWED: Record<string, string> = {
   // stops after `limit` per survey; the guard counts $in as a range, so it cannot see that.
   'responses: surveyId(range),submittedAt(range),review(range),comment(range),category sort -submittedAt,-_id <- ResponseQueries.comments':
     'newest comments across surveys (SORT_MERGE over $in)',
+  // The same, for both ends at once (category $in detractor, promoter).
+  'responses: surveyId(range),submittedAt(range),review(range),comment(range),category(range) sort -submittedAt,-_id <- ResponseQueries.comments':
+    'newest comments of both ends across surveys (SORT_MERGE over $in)',
 };
 
 function describeShape(s: QueryShape): string {
