@@ -3,25 +3,39 @@ import { z } from 'zod';
 
 import { addDays, dayIn } from '../lib/time-zone.js';
 import { urlWith } from '../results/results-view.js';
-import type { ResultsQuery } from '../results/results.schemas.js';
-import { reportView } from './report-content.js';
+import { checkFilters, filterShape, type ResultsQuery } from '../results/results.schemas.js';
+import { filtersTextOf, reportView } from './report-content.js';
 import { gatherReport, type GatherDeps } from './report-data.js';
 
 const blank = (v: unknown) => (v === '' ? undefined : v);
 export const DASHBOARD_RANGES = ['30d', '90d', '12m', 'all'] as const;
-const RANGE_WORDS = { '30d': 'Last 30 days', '90d': 'Last 90 days', '12m': 'Last 12 months', all: 'All time' } as const;
+const RANGE_WORDS: Record<string, string> = {
+  '30d': 'Last 30 days',
+  '90d': 'Last 90 days',
+  '12m': 'Last 12 months',
+  all: 'All time',
+};
 
-/** The home page's choices, in its URL: which survey (none: all together) and which range. */
-export const dashboardQuerySchema = z.object({
-  survey: z.preprocess(
-    blank,
-    z
-      .string()
-      .regex(/^[a-f0-9]{24}$/, { error: 'Choose a survey from the list.' })
-      .optional(),
-  ),
-  range: z.preprocess(blank, z.enum(DASHBOARD_RANGES, { error: 'Choose a range from the list.' }).default('90d')),
-});
+/**
+ * The home page's choices, in its URL: which survey (none: all together), the range and the results
+ * page's filters (an all-surveys email report links here with its period and filters).
+ */
+export const dashboardQuerySchema = z
+  .object({
+    survey: z.preprocess(
+      blank,
+      z
+        .string()
+        .regex(/^[a-f0-9]{24}$/, { error: 'Choose a survey from the list.' })
+        .optional(),
+    ),
+    ...filterShape,
+    tag: z.preprocess(
+      blank,
+      z.string().trim().toLowerCase().max(50, { error: 'Choose a tag from the list.' }).optional(),
+    ),
+  })
+  .superRefine(checkFilters);
 export type DashboardQuery = z.infer<typeof dashboardQuerySchema>;
 
 /** Follow-up ages shown on the dashboard, in days: the buckets are "under 1 day", "1-3 days", ... "over 30 days". */
@@ -47,8 +61,20 @@ export async function dashboard(deps: DashboardDeps, input: DashboardQuery) {
   const { clock, timeZone } = deps;
   const now = clock.now();
   const today = dayIn(now, timeZone);
-  const query = { range: input.range, interval: 'auto', comments: 'all' } as ResultsQuery;
+  const filters = {
+    range: input.range,
+    from: input.from,
+    to: input.to,
+    prop: input.prop,
+    value: input.value,
+    channel: input.channel,
+    tag: input.tag,
+  };
+  const query = { ...filters, interval: 'auto', comments: 'all' } as ResultsQuery;
+  // The trend has the view's filters, over the last 12 months by month.
+  const trendFilters = { prop: input.prop, value: input.value, channel: input.channel, tag: input.tag };
   const trendQuery = {
+    ...trendFilters,
     range: 'custom',
     from: `${addDays(today, -335).slice(0, 7)}-01`,
     to: today,
@@ -74,16 +100,21 @@ export async function dashboard(deps: DashboardDeps, input: DashboardQuery) {
     view: reportView({
       ...data,
       title: input.survey ? (data.figures.surveys[0]?.name ?? 'Survey') : 'All surveys',
-      periodText: period.fromDay ? `${RANGE_WORDS[input.range]}: ${period.fromDay} to ${period.toDay}` : 'All time',
+      periodText: period.fromDay
+        ? `${RANGE_WORDS[input.range] ?? 'Custom dates'}: ${period.fromDay} to ${period.toDay}`
+        : 'All time',
       timeZone,
-      resultsUrl: results ? urlWith(results, { range: input.range }, {}) : '/surveys',
+      resultsUrl: results ? urlWith(results, filters, {}) : '/surveys',
       baseUrl: '',
-      filtersText: undefined,
+      filtersText: filtersTextOf(input),
       allSurveys: !input.survey,
     }),
     ageBuckets,
     openCases: ages.total,
     rate30,
-    ranges: DASHBOARD_RANGES.map((r) => ({ value: r, label: RANGE_WORDS[r] })),
+    ranges: [
+      ...DASHBOARD_RANGES.map((r) => ({ value: r, label: RANGE_WORDS[r]! })),
+      ...(input.range === 'custom' ? [{ value: 'custom', label: `${input.from} to ${input.to}` }] : []),
+    ],
   };
 }

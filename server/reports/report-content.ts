@@ -36,6 +36,21 @@ export interface ReportData {
 const fixed1 = (v: number) => v.toFixed(1);
 const signed = (v: number | null) => (v === null ? '-' : v > 0 ? `+${v}` : v < 0 ? `\u2212${Math.abs(v)}` : '0');
 
+/** The filters in words ("plan = "Pro", channel email"), or undefined for none. */
+export function filtersTextOf(f: {
+  prop?: string | undefined;
+  value?: string | undefined;
+  channel?: string | undefined;
+  tag?: string | undefined;
+}): string | undefined {
+  const parts = [
+    f.prop ? `${f.prop} = "${f.value ?? ''}"` : '',
+    f.channel ? `channel ${f.channel}` : '',
+    f.tag ? `tag ${f.tag}` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
 export function reportView(d: ReportData) {
   const f = d.figures.summary.figures;
   const has = f.n > 0;

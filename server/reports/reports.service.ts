@@ -9,7 +9,7 @@ import { hashToken } from '../lib/tokens.js';
 import { urlWith } from '../results/results-view.js';
 import type { ResultsQuery } from '../results/results.schemas.js';
 import type { Mailer } from '../sending/mailer.js';
-import { reportView, type ReportView } from './report-content.js';
+import { filtersTextOf, reportView, type ReportView } from './report-content.js';
 import { gatherReport, type GatherDeps } from './report-data.js';
 import { reportEmail, reportPageHtml, trendPng } from './report-mail.js';
 import { latestOccurrence, nextOccurrence, type Occurrence, type Schedule } from './report-schedule.js';
@@ -125,13 +125,6 @@ export class ReportsService {
       ageDays: report.followUpAgeDays ?? 3,
     });
     const resultsBase = report.surveyId ? `${baseUrl}/surveys/${String(report.surveyId)}/results` : `${baseUrl}/`;
-    const filtersText = [
-      f.prop ? `${f.prop} = "${f.value ?? ''}"` : '',
-      f.channel ? `channel ${f.channel}` : '',
-      f.tag ? `tag ${f.tag}` : '',
-    ]
-      .filter(Boolean)
-      .join(', ');
     return reportView({
       title: report.name,
       periodText: occurrence.from === occurrence.to ? occurrence.from : `${occurrence.from} to ${occurrence.to}`,
@@ -139,7 +132,7 @@ export class ReportsService {
       ...data,
       resultsUrl: urlWith(resultsBase, { range: 'custom', from: occurrence.from, to: occurrence.to, ...filters }, {}),
       baseUrl,
-      filtersText: filtersText || undefined,
+      filtersText: filtersTextOf(filters),
       allSurveys: !report.surveyId,
     });
   }

@@ -69,6 +69,11 @@ describe('home dashboard', () => {
     expect(one).to.contain('<span class="nps-number">+60</span>').and.not.contain('Nobody called back');
     expect(one).to.contain(`/surveys/${String(shop._id)}/results?range&#x3D;30d`); // = escaped by Handlebars
     await viewer.get('/?survey=nonsense').expect(400);
+    // An all-surveys email report links here with its dates and filters.
+    const linked = (await viewer.get('/?range=custom&from=2020-01-01&to=2020-01-31&channel=email').expect(200)).text;
+    expect(linked).to.contain('Custom dates: 2020-01-01 to 2020-01-31').and.contain('channel email');
+    expect(linked).to.contain('No responses in this range yet');
+    await viewer.get('/?range=custom&from=2020-02-01').expect(400); // a custom range needs both ends
     // A well-formed id of no survey: an empty view, not an error.
     const none = (await viewer.get('/?survey=000000000000000000000000').expect(200)).text;
     expect(none).to.contain('No responses in this range yet');

@@ -186,6 +186,12 @@ describe('scheduled email reports', () => {
     expect(preview).to.contain('2026-09-30 to 2026-10-30').and.contain('All surveys together (1): Shop NPS');
     expect(preview).to.contain('No responses in this period');
     expect(preview).to.contain('<svg').and.not.contain(' style="');
+    // Its link to the figures (the home page, for all surveys) opens with the same dates.
+    const link = /<a href="([^"]+)">Open the results page with the same filters/.exec(preview)![1]!;
+    const figures = new URL(link.replace(/&amp;/g, '&').replace(/&#x3D;/g, '='));
+    expect((await manager.get(figures.pathname + figures.search).expect(200)).text).to.contain(
+      'Custom dates: 2026-09-30 to 2026-10-30',
+    );
     const _csrf = csrfTokenOf(preview);
     await manager.post(`${location}/send-now`).type('form').send({ _csrf }).expect(303);
     const out = await ctx.models.outboxMessages.find({}).lean();
