@@ -67,6 +67,16 @@ describe('automatic replies to respondents', () => {
     expect(contactPage).to.contain('Automatic replies').and.contain('Thank you from Acme Bikes');
   });
 
+  it('sends a due reply once when two workers look at the same moment', async () => {
+    const { survey, token } = await invited();
+    await turnOn(await signedInAs(ctx, 'manager'), String(survey._id));
+    await answer(token, { score: '9' });
+    ctx.clock.advance(61 * MINUTE);
+    const settled = await Promise.all([ctx.services.autoReplies.sendDue(), ctx.services.autoReplies.sendDue()]);
+    expect(settled.reduce((a, b) => a + b, 0)).to.equal(1);
+    expect(await sent()).to.have.length(1);
+  });
+
   it('cancels a reply when the answer changes category before the delay, and never sends a second one', async () => {
     const { survey, token } = await invited();
     await turnOn(await signedInAs(ctx, 'manager'), String(survey._id));

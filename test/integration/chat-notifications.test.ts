@@ -156,6 +156,20 @@ describe('chat notifications (Slack, Microsoft Teams, Google Chat)', () => {
     expect(JSON.stringify(chat.state.received[0]!.body)).to.contain('2 (Detractor)');
   });
 
+  it('queues one message when the same answer is told three times at once', async () => {
+    const { survey, token } = await invited();
+    const admin = await signedInAs(ctx, 'admin');
+    await addDestination(admin, String(survey._id), { kind: 'slack', name: 'x', url: `${chat.base}/x`, when: 'all' });
+    await answer(token, { score: '4' });
+    await ctx.models.chatDeliveries.deleteMany({});
+    const doc = (await ctx.models.responses.findOne({}).lean())!;
+    // Three saves of one answer told at once (a double click, two app instances): the unique
+    // { destinationId, key } lets one message in; the others' inserts are refused and ignored.
+    const { chat: service } = ctx.services;
+    await Promise.all([service.notify(doc), service.notify(doc), service.notify(doc)]);
+    expect(await ctx.models.chatDeliveries.countDocuments({})).to.equal(1);
+  });
+
   it('retries after a 500 and a timeout with backoff, logs the last error, and reaches the destination', async () => {
     const { survey, token } = await invited();
     const admin = await signedInAs(ctx, 'admin');
