@@ -50,6 +50,9 @@ const ALLOWED: Record<string, string> = {
   // The same, for both ends at once (category $in detractor, promoter).
   'responses: surveyId(range),submittedAt(range),review(range),comment(range),category(range) sort -submittedAt,-_id <- ResponseQueries.comments':
     'newest comments of both ends across surveys (SORT_MERGE over $in)',
+  // ... and with the dashboard's channel filter (an all-surveys report's link).
+  'responses: surveyId(range),submittedAt(range),channel,review(range),comment(range),category(range) sort -submittedAt,-_id <- ResponseQueries.comments':
+    'newest comments across surveys, one channel (SORT_MERGE over $in)',
 };
 
 function describeShape(s: QueryShape): string {
