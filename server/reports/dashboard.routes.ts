@@ -22,10 +22,7 @@ export function dashboardRouter(
   );
   router.get('/', requireUser, async (req, res) => {
     const query = parseInput(dashboardQuerySchema, req.query);
-    const [data, surveys] = await Promise.all([
-      views.get(JSON.stringify(query)),
-      deps.surveyOptions(),
-    ]);
+    const [data, surveys] = await Promise.all([views.get(JSON.stringify(query)), deps.surveyOptions()]);
     res.render('dashboard', { title: 'Home', ...data, surveys, values: query });
   });
   return router;
