@@ -1,6 +1,8 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 
+import { createSmtpMailer, type Mailer } from '../../server/sending/mailer.js';
+
 export interface ReceivedMail {
   to: string[];
   raw: Buffer;
@@ -63,4 +65,21 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
   state.url = `smtp://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return state;
+}
+
+/**
+ * A real SMTP server and a pooled SMTP mailer to it for each test of the describe block that calls
+ * this (started before each test, closed after): `mail.smtp.received`, `mail.mailer`.
+ */
+export function useSmtpMailer(): { smtp: TestSmtp; mailer: Mailer } {
+  const mail = {} as { smtp: TestSmtp; mailer: Mailer };
+  beforeEach(async () => {
+    mail.smtp = await startTestSmtp();
+    mail.mailer = createSmtpMailer({ url: mail.smtp.url, maxConnections: 1, ratePerSecond: 0 });
+  });
+  afterEach(async () => {
+    await mail.mailer.close();
+    await mail.smtp.close();
+  });
+  return mail;
 }

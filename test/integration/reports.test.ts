@@ -1,26 +1,17 @@
 import { expect } from 'chai';
 import request from 'supertest';
 
-import { createSmtpMailer, type Mailer } from '../../server/sending/mailer.js';
+import type { Mailer } from '../../server/sending/mailer.js';
 import { browser, createUser, csrfTokenOf, signedInAs, signIn, type Agent } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeInvitation, makeResponses, makeSurvey, repeat } from '../helpers/factories.js';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { useSmtpMailer } from '../helpers/smtp.js';
 
 const BERLIN = 'Europe/Berlin';
 
 describe('scheduled email reports', () => {
   const ctx = useTestContext({ REPORT_TIME_ZONE: BERLIN });
-  let smtp: TestSmtp;
-  let mailer: Mailer;
-  beforeEach(async () => {
-    smtp = await startTestSmtp();
-    mailer = createSmtpMailer({ url: smtp.url, maxConnections: 1, ratePerSecond: 0 });
-  });
-  afterEach(async () => {
-    await mailer.close();
-    await smtp.close();
-  });
+  const inbox = useSmtpMailer();
 
   /** Moves the test clock to an instant (forward only). */
   const moveTo = (iso: string) => ctx.clock.advance(new Date(iso).getTime() - ctx.clock.now().getTime());
@@ -78,21 +69,21 @@ describe('scheduled email reports', () => {
       userIds: [manager.id],
       addresses: 'boss@example.org, Board@Example.org',
     });
-    const a = ctx.services.reportRuns.forWorker('a', { mailer });
-    const b = ctx.services.reportRuns.forWorker('b', { mailer });
+    const a = ctx.services.reportRuns.forWorker('a', { mailer: inbox.mailer });
+    const b = ctx.services.reportRuns.forWorker('b', { mailer: inbox.mailer });
     await Promise.all([a.runDue(), b.runDue()]);
-    expect(smtp.received).to.have.length(0); // Monday 16 Nov came before the report existed
+    expect(inbox.smtp.received).to.have.length(0); // Monday 16 Nov came before the report existed
 
     moveTo('2026-11-23T07:00:30Z'); // Monday 23 Nov, 08:00:30 in Berlin
     await Promise.all([a.runDue(), b.runDue(), a.runDue()]);
     await Promise.all([a.runDue(), b.runDue()]);
-    expect(smtp.received.map((m) => m.to[0]).sort()).to.deep.equal([
+    expect(inbox.smtp.received.map((m) => m.to[0]).sort()).to.deep.equal([
       'board@example.org',
       'boss@example.org',
       'lead@example.com',
     ]);
 
-    const mail = smtp.received.find((m) => m.to[0] === 'boss@example.org')!.parsed;
+    const mail = inbox.smtp.received.find((m) => m.to[0] === 'boss@example.org')!.parsed;
     expect(mail.subject).to.equal('Weekly NPS: NPS +40 (2026-11-16 to 2026-11-22)');
     const text = mail.text ?? '';
     // Hand count: 6 promoters, 2 passives, 2 detractors, n = 10 -> NPS 40; the week before -30.
@@ -127,7 +118,7 @@ describe('scheduled email reports', () => {
 
     moveTo('2026-11-30T07:05:00Z');
     await Promise.all([a.runDue(), b.runDue()]);
-    const second = smtp.received.slice(3);
+    const second = inbox.smtp.received.slice(3);
     expect(second.map((m) => m.to[0]).sort()).to.deep.equal(['board@example.org', 'lead@example.com']);
     // A week without answers says so rather than showing a score of zero.
     expect(second[0]!.parsed.subject).to.equal('Weekly NPS: no responses (2026-11-23 to 2026-11-29)');
@@ -149,19 +140,19 @@ describe('scheduled email reports', () => {
     // Worker A hands the second email to a server that never answers: it "dies" there.
     const stalled: Mailer = {
       kind: 'smtp',
-      send: (m) => (m.to === 'two@example.org' ? new Promise(() => undefined) : mailer.send(m)),
+      send: (m) => (m.to === 'two@example.org' ? new Promise(() => undefined) : inbox.mailer.send(m)),
       close: () => Promise.resolve(),
     };
     void ctx.services.reportRuns.forWorker('a', { mailer: stalled }).runDue();
-    for (let i = 0; i < 50 && smtp.received.length < 1; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 50 && inbox.smtp.received.length < 1; i++) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 100));
-    const b = ctx.services.reportRuns.forWorker('b', { mailer });
+    const b = ctx.services.reportRuns.forWorker('b', { mailer: inbox.mailer });
     await b.runDue(); // within the lease: B leaves A's run alone
-    expect(smtp.received.map((m) => m.to[0])).to.deep.equal(['one@example.org']);
+    expect(inbox.smtp.received.map((m) => m.to[0])).to.deep.equal(['one@example.org']);
     ctx.clock.advance(11 * 60_000);
     await b.runDue();
     await b.runDue();
-    expect(smtp.received.map((m) => m.to[0])).to.deep.equal(['one@example.org', 'three@example.org']);
+    expect(inbox.smtp.received.map((m) => m.to[0])).to.deep.equal(['one@example.org', 'three@example.org']);
     const run = (await ctx.models.reportRuns.findOne({}).lean())!;
     expect(run.status).to.equal('sent');
     expect(Object.fromEntries(Object.values(run.recipients ?? {}).map((r) => [r.email, r.state]))).to.deep.equal({

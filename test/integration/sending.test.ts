@@ -3,13 +3,12 @@ import { expect } from 'chai';
 import { createSealer } from '../../server/lib/seal.js';
 import { hashToken } from '../../server/lib/tokens.js';
 import type { AudienceOptions } from '../../server/sending/audience.js';
-import { createSmtpMailer, type Mailer } from '../../server/sending/mailer.js';
 import { createOutboxMailer } from '../../server/sending/outbox.js';
 import { signedInAs } from '../helpers/agent.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeSurvey } from '../helpers/factories.js';
 import { useSendingFixtures } from '../helpers/sending.js';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { useSmtpMailer } from '../helpers/smtp.js';
 
 const everyone: AudienceOptions = { filters: [], throttleDays: 90 };
 const testSecret = 'a test secret that is long enough to use';
@@ -121,16 +120,7 @@ describe('sending: planning and queueing', function () {
 describe('sending: reminders', function () {
   this.timeout(60_000);
   const ctx = useTestContext();
-  let smtp: TestSmtp;
-  let mailer: Mailer;
-  beforeEach(async () => {
-    smtp = await startTestSmtp();
-    mailer = createSmtpMailer({ url: smtp.url, maxConnections: 1, ratePerSecond: 0 });
-  });
-  afterEach(async () => {
-    await mailer.close();
-    await smtp.close();
-  });
+  const mail = useSmtpMailer();
 
   it('sends one reminder after the delay to non-responders only, never to unsubscribed or answered contacts', async () => {
     const survey = await makeSurvey(ctx, { status: 'active', reminder: { enabled: true, afterDays: 3 } });
@@ -139,7 +129,7 @@ describe('sending: reminders', function () {
     );
     await ctx.services.sendQueue.queue(String(survey._id), everyone);
     const w = ctx.services.newSendWorker({
-      mailer,
+      mailer: mail.mailer,
       baseUrl: 'https://nps.example.com',
       mailFrom: 'NPS <s@nps.example.com>',
     });
@@ -147,7 +137,7 @@ describe('sending: reminders', function () {
       while ((await w.runOnce()) > 0);
     };
     await drain();
-    expect(smtp.received).to.have.length(3);
+    expect(mail.smtp.received).to.have.length(3);
 
     const answered = await ctx.models.contacts.findOne({ email: 'answered@example.com' }).lean();
     await ctx.models.invitations.updateOne({ contactId: answered!._id }, { $set: { respondedAt: ctx.clock.now() } });
@@ -155,14 +145,14 @@ describe('sending: reminders', function () {
 
     ctx.clock.advance(3 * 86_400_000 - 60_000);
     await drain();
-    expect(smtp.received).to.have.length(3);
+    expect(mail.smtp.received).to.have.length(3);
 
     // Due now; the worker looks for due reminders every 5 minutes.
     ctx.clock.advance(6 * 60_000);
     await drain();
     await drain();
-    expect(smtp.received).to.have.length(4);
-    const reminder = smtp.received[3]!;
+    expect(mail.smtp.received).to.have.length(4);
+    const reminder = mail.smtp.received[3]!;
     expect(reminder.to).to.deep.equal(['silent@example.com']);
     expect(reminder.parsed.subject).to.match(/^Reminder: /);
     expect(reminder.parsed.text).to.contain('A quick reminder');
@@ -174,7 +164,7 @@ describe('sending: reminders', function () {
 
     ctx.clock.advance(10 * 86_400_000);
     await drain();
-    expect(smtp.received).to.have.length(4);
+    expect(mail.smtp.received).to.have.length(4);
   });
 
   it('sends no reminder when the survey has reminders turned off', async () => {
@@ -182,13 +172,13 @@ describe('sending: reminders', function () {
     await ctx.models.contacts.collection.insertOne({ email: 'x@example.com', name: 'X', properties: {} });
     await ctx.services.sendQueue.queue(String(survey._id), everyone);
     const w = ctx.services.newSendWorker({
-      mailer,
+      mailer: mail.mailer,
       baseUrl: 'https://nps.example.com',
       mailFrom: 'NPS <s@nps.example.com>',
     });
     while ((await w.runOnce()) > 0);
     ctx.clock.advance(30 * 86_400_000);
     while ((await w.runOnce()) > 0);
-    expect(smtp.received).to.have.length(1);
+    expect(mail.smtp.received).to.have.length(1);
   });
 });
