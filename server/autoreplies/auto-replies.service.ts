@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 
 import type { ContactStore } from '../contacts/contact.store.js';
+import { replyHtml } from '../followups/followup-mail.js';
 import type { Clock } from '../lib/clock.js';
 import { ConflictError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { ttlCache } from '../lib/ttl-cache.js';
 import type { ResponseStore } from '../responses/response.store.js';
 import type { Mailer } from '../sending/mailer.js';
+import { surveySender } from '../sending/sender.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
 import { categoryOf, isCounted, NPS_CATEGORIES, type NpsCategory } from '../vocabulary/answers.js';
 import { DEFAULT_REPLIES, replyText, type ReplySetting } from './auto-reply-text.js';
@@ -176,16 +178,14 @@ export class AutoReplies {
       company: settings.companyName,
       reviewUrl: reply.category === 'promoter' && settings.reviewUrl ? settings.reviewUrl : undefined,
     });
-    const senderName = (settings.senderName || settings.companyName).replace(/["\\\r\n]/g, '');
-    const address = /<([^>]+)>/.exec(this.deps.mailFrom)?.[1] ?? this.deps.mailFrom;
     try {
       await this.deps.mailer.send({
-        from: `"${senderName}" <${address}>`,
+        from: surveySender(settings, this.deps.mailFrom),
         to: contact.email,
         ...(settings.replyTo ? { replyTo: settings.replyTo } : {}),
         subject,
         text,
-        html: `<!doctype html><html><body style="font-family:Arial,sans-serif;color:#1b1f24">${escapeHtml(text).replace(/\n/g, '<br>')}</body></html>`,
+        html: replyHtml({ message: text }),
         messageId: `<auto-reply-${String(reply._id)}@${new URL(this.deps.baseUrl).hostname}>`,
         headers: { 'Auto-Submitted': 'auto-replied' },
       });
@@ -220,6 +220,3 @@ export class AutoReplies {
     await this.deps.replies.deleteMany({ contactId });
   }
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -17,8 +17,3 @@ export const digestHtml = template('followup-digest.hbs') as (view: {
 
 /** A reply to the customer, as written (views/emails/followup-reply.hbs). */
 export const replyHtml = template('followup-reply.hbs') as (view: { message: string }) => string;
-
-/** The bare address from a From header ("NPS <s@x>" -> "s@x"). */
-export function addressOf(mailFrom: string): string {
-  return /<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom;
-}

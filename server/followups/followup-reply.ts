@@ -5,9 +5,10 @@ import type { Clock } from '../lib/clock.js';
 import { NotFoundError, ValidationError } from '../lib/errors.js';
 import type { ResponseStore } from '../responses/response.store.js';
 import type { Mailer } from '../sending/mailer.js';
+import { surveySender } from '../sending/sender.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
 import { caseIdOf } from './case-id.js';
-import { addressOf, replyHtml } from './followup-mail.js';
+import { replyHtml } from './followup-mail.js';
 import type { FollowUpStore } from './followup.store.js';
 import { messages } from './followups.messages.js';
 
@@ -27,8 +28,7 @@ export async function replyToCustomer(
   const contact = response?.contactId ? await deps.contacts.findById(response.contactId) : null;
   if (!contact) throw new ValidationError(messages.noContact, {}, 'NO_CONTACT');
   const survey = await deps.surveys.findById(c.surveyId);
-  const senderName = (survey?.senderName || survey?.companyName || '').replace(/["\\\r\n]/g, '');
-  const from = senderName ? `"${senderName}" <${addressOf(input.mailFrom)}>` : addressOf(input.mailFrom);
+  const from = surveySender(survey, input.mailFrom);
   const now = deps.clock.now();
   await input.mailer.send({
     from,

@@ -67,24 +67,22 @@ function links(f: ChatFacts): [string, string][] {
   ];
 }
 
-/** Slack's mrkdwn control characters, escaped as its documentation asks. */
-const slackText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-/** Google Chat text widgets read a little HTML: escape it. */
-const htmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** &, < and > escaped: Slack's mrkdwn control characters (as its documentation asks), and the little HTML Google Chat's text widgets read. */
+const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Slack incoming webhook: Block Kit blocks, with `text` as the notification fallback. */
 export function slackMessage(f: ChatFacts) {
   const comment = trimComment(f.comment);
   return {
-    text: slackText(titleOf(f)),
+    text: escapeText(titleOf(f)),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: titleOf(f).slice(0, 150), emoji: false } },
       {
         type: 'section',
-        fields: rows(f).map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${slackText(value)}` })),
+        fields: rows(f).map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${escapeText(value)}` })),
       },
       ...(comment
-        ? [{ type: 'section', text: { type: 'mrkdwn', text: `>${slackText(comment).replace(/\n/g, '\n>')}` } }]
+        ? [{ type: 'section', text: { type: 'mrkdwn', text: `>${escapeText(comment).replace(/\n/g, '\n>')}` } }]
         : []),
       {
         type: 'actions',
@@ -137,8 +135,8 @@ export function googleChatMessage(f: ChatFacts) {
           sections: [
             {
               widgets: [
-                ...rows(f).map(([topLabel, text]) => ({ decoratedText: { topLabel, text: htmlText(text) } })),
-                ...(comment ? [{ textParagraph: { text: htmlText(comment) } }] : []),
+                ...rows(f).map(([topLabel, text]) => ({ decoratedText: { topLabel, text: escapeText(text) } })),
+                ...(comment ? [{ textParagraph: { text: escapeText(comment) } }] : []),
                 {
                   buttonList: {
                     buttons: links(f).map(([text, url]) => ({ text, onClick: { openLink: { url } } })),

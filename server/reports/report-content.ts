@@ -7,6 +7,8 @@ import { comparisonWords, type Words } from '../results/comparison-words.js';
 import type { NewestComment, OverallFigures } from '../results/overall-results.js';
 import { trendRowsOf } from '../results/results-view.js';
 import { trendSvg } from '../results/trend-svg.js';
+import { fixed } from '../web/helpers/fixed.js';
+import { signed } from '../web/helpers/signed.js';
 
 export interface OldCase {
   id: string;
@@ -33,8 +35,7 @@ export interface ReportData {
   allSurveys: boolean;
 }
 
-const fixed1 = (v: number) => v.toFixed(1);
-const signed = (v: number | null) => (v === null ? '-' : v > 0 ? `+${v}` : v < 0 ? `\u2212${Math.abs(v)}` : '0');
+const fixed1 = (v: number) => fixed(v, 1);
 
 /** The filters in words ("plan = "Pro", channel email"), or undefined for none. */
 export function filtersTextOf(f: {
