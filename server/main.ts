@@ -46,6 +46,8 @@ async function main(): Promise<void> {
   const openedMs = Math.round(performance.now() - opening);
   logger.info({ database: db.description, ms: openedMs }, `database: ${db.description} (${openedMs} ms)`);
   const services = createServices({ config, logger, models: db.models });
+  const typed = await services.surveys.setMissingTypes();
+  if (typed > 0) logger.info({ surveys: typed }, `${typed} surveys from before survey types marked as NPS surveys`);
   // Day counts depend on the reporting time zone: recount them if it changed since the last start.
   if (await services.aggregates.ensureTimeZone()) {
     logger.info({ timeZone: config.reportTimeZone }, `results recounted for REPORT_TIME_ZONE=${config.reportTimeZone}`);

@@ -7,6 +7,8 @@ import type { InvitationStore } from '../sending/invitation.store.js';
 import { surveyDetailOf, type SurveyDetail } from '../surveys/survey-detail.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
 import { isCounted, type RepurchaseAnswer } from '../vocabulary/answers.js';
+import type { Band } from '../vocabulary/scales.js';
+import type { ExtraAnswer } from './extra-answers.js';
 import type { LinkContext, LinkReader } from './link-reader.js';
 import type { AnswerDoc } from './response.store.js';
 
@@ -14,6 +16,10 @@ import type { AnswerDoc } from './response.store.js';
 export interface StoredAnswer {
   id: string;
   score: number;
+  /** The score's band on the survey's scale (vocabulary/scales.ts). */
+  category: Band;
+  /** Answers to the additional questions. */
+  answers: ExtraAnswer[];
   repurchase: RepurchaseAnswer | undefined;
   comment: string;
   submittedAt: Date;
@@ -55,15 +61,30 @@ export interface LookupDeps {
 }
 
 export function answerOf(
-  doc: Pick<AnswerDoc, '_id' | 'score' | 'repurchase' | 'comment' | 'submittedAt' | 'firstSubmittedAt'>,
+  doc: Pick<
+    AnswerDoc,
+    '_id' | 'score' | 'category' | 'answers' | 'repurchase' | 'comment' | 'submittedAt' | 'firstSubmittedAt'
+  >,
 ): StoredAnswer {
   return {
     id: String(doc._id),
     score: doc.score,
+    category: doc.category,
+    answers: (doc.answers ?? []).map(plainAnswer),
     repurchase: doc.repurchase ?? undefined,
     comment: doc.comment ?? '',
     submittedAt: doc.submittedAt,
     firstSubmittedAt: doc.firstSubmittedAt ?? doc.submittedAt,
+  };
+}
+
+/** A stored answer without Mongoose's array wrappers or empty fields. */
+export function plainAnswer(a: { q: string; choices?: string[] | null; rating?: number | null; text?: string | null }): ExtraAnswer {
+  return {
+    q: a.q,
+    ...(a.choices && a.choices.length > 0 ? { choices: [...a.choices] } : {}),
+    ...(typeof a.rating === 'number' ? { rating: a.rating } : {}),
+    ...(typeof a.text === 'string' ? { text: a.text } : {}),
   };
 }
 

@@ -14,6 +14,10 @@ import {
   type RespondWording,
 } from '../vocabulary/wording.js';
 import type { StoredAnswer } from './respond-lookup.js';
+import { isShownFor, textIn, type ExtraQuestion } from '../surveys/extra-questions.js';
+import { CONDITION_NOTE, firstQuestionIn, scaleWordsOf } from '../vocabulary/scale-wording.js';
+import { pointsOf } from '../vocabulary/scales.js';
+import { fieldOf } from './extra-answers.js';
 import { linkScoreSchema } from './response.schemas.js';
 
 export type ErrorKey = keyof RespondWording['errors'];
@@ -22,6 +26,8 @@ export interface FormValues {
   score?: number | undefined;
   repurchase?: string | undefined;
   comment?: string | undefined;
+  /** Additional questions' answers by question id, as option ids, a rating or a text. */
+  extra?: Record<string, string[]> | undefined;
 }
 
 export interface FormPage {
@@ -31,6 +37,8 @@ export interface FormPage {
   action: string;
   values: FormValues;
   errors?: Partial<Record<ErrorKey, string>>;
+  /** Messages about additional questions, by question id. */
+  questionErrors?: Record<string, string> | undefined;
   stored?: { answer: StoredAnswer; editableUntil: Date } | undefined;
   autosave?: boolean;
   webLink?: boolean;
@@ -56,12 +64,29 @@ export function clientKeyOf(req: Request): string {
 /** What the customer sent, to show again beside the messages (never trusted for anything else). */
 export function typedValues(raw: Record<string, unknown>): FormValues {
   const score = linkScoreSchema.safeParse(raw.score);
+  const extra: Record<string, string[]> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (!/^q_q[0-9]{1,3}$/.test(key)) continue;
+    extra[key.slice(2)] = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+  }
   return {
     score: score.success ? score.data : undefined,
     repurchase: typeof raw.repurchase === 'string' ? raw.repurchase : undefined,
     comment: typeof raw.comment === 'string' ? raw.comment : undefined,
+    extra,
   };
 }
+
+/** A stored answer as the form shows it again (inside the edit window). */
+export function formValuesOf(answer: StoredAnswer): FormValues {
+  const extra: Record<string, string[]> = {};
+  for (const a of answer.answers)
+    extra[a.q] = a.choices ?? (a.rating !== undefined ? [String(a.rating)] : a.text !== undefined ? [a.text] : []);
+  return { score: answer.score, repurchase: answer.repurchase, comment: answer.comment, extra };
+}
+
+/** The raw answers to the additional questions in a posted form (fields q_<id>). */
+export const givenIn = (raw: Record<string, unknown>) => (questionId: string) => raw[`q_${questionId}`];
 
 /** Localised messages for the fields Zod refused. */
 export function errorsOf(issues: Record<string, string>, lang: Language): Partial<Record<ErrorKey, string>> {
@@ -112,23 +137,32 @@ export class RespondPages {
   form(res: Response, page: FormPage): void {
     const w = WORDING[page.lang].page;
     const { survey, values } = page;
-    const question = (kind: 'recommend' | 'repurchase' | 'reason', text: string) =>
+    const question = (kind: 'repurchase' | 'reason', text: string) =>
       fillCompany(localisedQuestion(kind, text, page.lang), survey.companyName);
-    const errors = page.errors ?? {};
+    const first = fillCompany(firstQuestionIn(survey.type, survey.recommendQuestion, page.lang), survey.companyName);
+    const questionErrors = page.questionErrors ?? {};
+    const errors = { ...(page.errors ?? {}), ...(Object.keys(questionErrors).length > 0 ? {} : {}) };
+    const scaleWords = scaleWordsOf(survey.type, page.lang);
     const stored = page.stored;
     res.status(page.status ?? 200).render('respond/answer', {
       layout: 'public',
       lang: page.lang,
       company: survey.companyName,
-      title: question('recommend', survey.recommendQuestion),
-      t: w,
+      title: first,
+      t: { ...w, ...scaleWords },
       action: page.action,
       questions: {
-        recommend: question('recommend', survey.recommendQuestion),
-        repurchase: question('repurchase', survey.repurchaseQuestion),
-        reason: question('reason', survey.reasonQuestion),
+        recommend: first,
+        repurchase: survey.askRepurchase ? question('repurchase', survey.repurchaseQuestion) : undefined,
+        reason: survey.askReason ? question('reason', survey.reasonQuestion) : undefined,
       },
-      scores: Array.from({ length: 11 }, (_, n) => ({ value: n, checked: values.score === n })),
+      type: survey.type,
+      stars: survey.type === 'stars',
+      scores: pointsOf(survey.type).map((n) => ({ value: n, checked: values.score === n })),
+      scaleLow: pointsOf(survey.type)[0],
+      scaleHigh: pointsOf(survey.type).at(-1),
+      extraQuestions: extraQuestionsView(survey.extraQuestions, page, questionErrors),
+      conditional: survey.extraQuestions.some((q) => !q.archived && q.showIf),
       repurchaseOptions: REPURCHASE_ANSWERS.map((value) => ({
         value,
         label: w.repurchaseAnswers[value],
@@ -137,7 +171,8 @@ export class RespondPages {
       comment: values.comment ?? '',
       stamp: this.deps.newStamp(),
       errors,
-      formError: Object.keys(errors).length > 0 ? (errors.stamp ?? w.formError) : undefined,
+      formError:
+        Object.keys(errors).length + Object.keys(questionErrors).length > 0 ? (errors.stamp ?? w.formError) : undefined,
       storedNote: stored
         ? w.storedNote(formatDay(stored.answer.firstSubmittedAt, page.lang), formatDay(stored.editableUntil, page.lang))
         : undefined,
@@ -161,8 +196,8 @@ export class RespondPages {
         repurchase: answer.repurchase ? w.repurchaseAnswers[answer.repurchase] : undefined,
         comment: answer.comment,
       },
-      // Promoters are invited to leave a review, where the survey names a review site.
-      reviewUrl: answer && answer.score >= 9 && page.survey.reviewUrl ? page.survey.reviewUrl : undefined,
+      // Promoters (the top band of any scale) are invited to leave a review, where the survey names a review site.
+      reviewUrl: answer && answer.category === 'promoter' && page.survey.reviewUrl ? page.survey.reviewUrl : undefined,
       lockedNote: page.locked && answer ? w.lockedNote(formatDay(answer.firstSubmittedAt, page.lang)) : undefined,
       changeLink:
         page.editableUntil && page.changeUrl
@@ -170,4 +205,41 @@ export class RespondPages {
           : undefined,
     });
   }
+}
+
+/**
+ * The additional questions a new respondent sees (archived ones are not asked): each with its field
+ * name, the values to show again, its message, and the condition in words for readers without
+ * scripts (respond-questions.js hides what the chosen score does not ask).
+ */
+function extraQuestionsView(questions: readonly ExtraQuestion[], page: FormPage, errors: Record<string, string>) {
+  const given = page.values.extra ?? {};
+  return questions
+    .filter((q) => isShownFor({ ...q, showIf: undefined }, undefined))
+    .map((q) => {
+      const values = given[q.id] ?? [];
+      return {
+        id: q.id,
+        field: fieldOf(q.id),
+        text: textIn(q.text, page.lang, page.survey.language),
+        required: q.required,
+        choice: q.kind === 'single' || q.kind === 'multiple',
+        inputType: q.kind === 'multiple' ? 'checkbox' : 'radio',
+        rating: q.kind === 'rating',
+        text_: q.kind === 'text',
+        options:
+          q.kind === 'rating'
+            ? [1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: String(n), checked: values.includes(String(n)) }))
+            : q.options.map((o) => ({
+                value: o.id,
+                label: textIn(o.text, page.lang, page.survey.language),
+                checked: values.includes(o.id),
+              })),
+        textValue: q.kind === 'text' ? (values[0] ?? '') : '',
+        showFrom: q.showIf?.from,
+        showTo: q.showIf?.to,
+        conditionNote: q.showIf ? CONDITION_NOTE[page.lang](q.showIf.from, q.showIf.to) : undefined,
+        error: errors[q.id],
+      };
+    });
 }

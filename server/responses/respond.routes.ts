@@ -4,8 +4,9 @@ import type { RateLimitRequestHandler } from 'express-rate-limit';
 import { pickLanguage } from '../vocabulary/languages.js';
 import { WORDING } from '../vocabulary/wording.js';
 import { fieldErrorsOf } from '../web/validate.js';
+import { scoreProblem } from './extra-answers.js';
 import type { OpenInvitation } from './respond-lookup.js';
-import { clientKeyOf, errorsOf, RespondPages, typedValues } from './respond-pages.js';
+import { clientKeyOf, errorsOf, formValuesOf, givenIn, RespondPages, typedValues } from './respond-pages.js';
 import { answerInputSchema, linkScoreSchema } from './response.schemas.js';
 import type { ResponsesService } from './responses.service.js';
 import { webLinkRoutes } from './web-link.routes.js';
@@ -23,7 +24,8 @@ export function respondRouter(deps: {
 }): Router {
   const router = Router();
   const pages = new RespondPages({ newStamp: () => deps.responses.newStamp(), tokenLimiter: deps.tokenLimiter });
-  const body = express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 20 });
+  // Up to 5 additional questions of up to 10 options each, with the standard fields.
+  const body = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 80 });
   router.use(['/r', '/s'], (_req, res, next) => {
     res.set('Referrer-Policy', 'no-referrer');
     res.set('Cache-Control', 'no-store');
@@ -81,13 +83,19 @@ async function showForm({ responses, pages }: Deps, req: Request, res: Response,
   if (found.answer && found.editableUntil) {
     return pages.form(res, {
       ...page,
-      values: found.answer,
+      values: formValuesOf(found.answer),
       stored: { answer: found.answer, editableUntil: found.editableUntil },
     });
   }
   const score = linkScore === undefined ? undefined : linkScoreSchema.safeParse(linkScore);
-  if (score && !score.success)
-    return pages.form(res, { ...page, status: 400, values: {}, errors: { score: WORDING[lang].page.errors.score } });
+  const offScale = score?.success ? scoreProblem(found.survey.type, score.data, lang) : undefined;
+  if (score && (!score.success || offScale))
+    return pages.form(res, {
+      ...page,
+      status: 400,
+      values: {},
+      errors: { score: offScale ?? scoreProblem(found.survey.type, -1, lang) ?? WORDING[lang].page.errors.score },
+    });
   pages.form(res, { ...page, values: { score: score?.data }, autosave: score !== undefined });
 }
 
@@ -114,10 +122,28 @@ async function saveAnswer({ responses, pages }: Deps, req: Request, res: Respons
     });
   }
   const autosave = parsed.data.autosave === '1';
-  const outcome = await responses.answerInvitation({ token, answer: parsed.data, clientKey: clientKeyOf(req) });
+  const outcome = await responses.answerInvitation({
+    token,
+    answer: parsed.data,
+    given: givenIn(raw),
+    clientKey: clientKeyOf(req),
+  });
   switch (outcome.kind) {
     case 'invalid':
       return pages.invalid(req, res);
+    case 'rejected': {
+      if (autosave) return res.status(400).end();
+      const { score, ...questionErrors } = outcome.errors;
+      return pages.form(res, {
+        status: 400,
+        lang: pickLanguage(outcome.contactLocale, outcome.survey.language),
+        survey: outcome.survey,
+        action: `/r/${token}`,
+        values: typedValues(raw),
+        errors: score ? { score } : {},
+        questionErrors,
+      });
+    }
     case 'closed':
     case 'unsubscribed':
       return pages.gone(res, outcome.kind, outcome.survey, outcome.contactLocale);

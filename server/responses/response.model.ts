@@ -14,6 +14,20 @@ export const responseSchema = new Schema(
     category: { type: String, enum: NPS_CATEGORIES, required: true },
     repurchase: { type: String, enum: REPURCHASE_ANSWERS },
     comment: { type: String, maxlength: 5000, default: '' },
+    // Answers to the survey's additional questions (surveys/extra-questions.ts), by question id: the
+    // chosen option ids, a 1-5 rating, or a short text. Unanswered questions are absent.
+    answers: {
+      type: [
+        {
+          _id: false,
+          q: { type: String, required: true, maxlength: 8 },
+          choices: { type: [String], default: undefined },
+          rating: { type: Number, min: 1, max: 5 },
+          text: { type: String, maxlength: 500 },
+        },
+      ],
+      default: undefined,
+    },
     channel: { type: String, enum: RESPONSE_CHANNELS, required: true },
     tags: { type: [String], default: [] },
     // Last time the customer submitted; firstSubmittedAt starts the edit window (RESPONSE_EDIT_DAYS).
@@ -51,6 +65,8 @@ responseSchema.index({ surveyId: 1, review: 1, submittedAt: -1 });
 // The comments tab's keyset paging: equality on the survey, then the sort (and range) on time and id.
 responseSchema.index({ surveyId: 1, submittedAt: -1, _id: -1 });
 responseSchema.index({ contactId: 1, submittedAt: -1 });
+// Which questions have answers (editing a live survey), and a question's text answers, newest first.
+responseSchema.index({ surveyId: 1, 'answers.q': 1, submittedAt: -1 });
 responseSchema.index({ countsPending: 1 }, { sparse: true });
 
 export type SurveyResponse = InferSchemaType<typeof responseSchema>;

@@ -18,6 +18,8 @@ export type AnswerDoc = Pick<
   | 'score'
   | 'repurchase'
   | 'comment'
+  | 'category'
+  | 'answers'
   | 'submittedAt'
   | 'firstSubmittedAt'
   | 'review'
@@ -107,7 +109,7 @@ export class ResponseStore {
   findByInvitation(invitationId: Id): Promise<AnswerDoc | null> {
     return this.responses
       .findOne({ invitationId })
-      .select('score repurchase comment submittedAt firstSubmittedAt review')
+      .select('score category repurchase comment answers submittedAt firstSubmittedAt review')
       .lean<AnswerDoc>();
   }
 

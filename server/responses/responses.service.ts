@@ -5,15 +5,25 @@ import type { Clock } from '../lib/clock.js';
 import type { Sealer } from '../lib/seal.js';
 import type { InvitationStore } from '../sending/invitation.store.js';
 import type { SurveyDetail } from '../surveys/survey-detail.js';
-import { categoryOf, COUNTED_REVIEW_STATES, isCounted } from '../vocabulary/answers.js';
+import { COUNTED_REVIEW_STATES, isCounted } from '../vocabulary/answers.js';
+import { pickLanguage } from '../vocabulary/languages.js';
+import { bandOf } from '../vocabulary/scales.js';
+import { readExtraAnswers, scoreProblem, type ExtraAnswer } from './extra-answers.js';
 import { automationReasons, emailSignals, seconds, type BotThresholds } from './bot-signals.js';
 import { newStamp, readStamp } from './page-stamp.js';
 import { answerOf, RespondLookup, type LookupDeps, type OpenInvitation, type StoredAnswer } from './respond-lookup.js';
 import type { AnswerInput } from './response.schemas.js';
 import type { AnswerDoc, ResponseStore } from './response.store.js';
 
+/** Answers the survey refuses (a score off its scale, an additional question's answer): messages by field. */
+export type Rejected = { kind: 'rejected'; survey: SurveyDetail; contactLocale: string; errors: Record<string, string> };
+
+/** The raw answers to the additional questions, by question id (form fields q_<id>, or the API's object). */
+export type GivenAnswers = (questionId: string) => unknown;
+
 export type AnswerOutcome =
   | { kind: 'invalid' }
+  | Rejected
   | { kind: 'closed' | 'unsubscribed'; survey: SurveyDetail; contactLocale: string }
   | { kind: 'bad-stamp' }
   | { kind: 'locked'; lookup: OpenInvitation }
@@ -21,6 +31,7 @@ export type AnswerOutcome =
 
 export type WebLinkOutcome =
   | { kind: 'invalid' }
+  | Rejected
   | { kind: 'closed'; survey: SurveyDetail }
   | { kind: 'bad-stamp' }
   | { kind: 'saved'; survey: SurveyDetail; answer: StoredAnswer; flagged: boolean };
@@ -59,10 +70,17 @@ export class ResponsesService extends RespondLookup {
    * goes ahead, and the unique index on invitationId makes concurrent first answers collide: the loser
    * applies its answer as a change, so there is always exactly one response.
    */
-  async answerInvitation(input: { token: string; answer: AnswerInput; clientKey: string }): Promise<AnswerOutcome> {
+  async answerInvitation(input: {
+    token: string;
+    answer: AnswerInput;
+    given?: GivenAnswers;
+    clientKey: string;
+  }): Promise<AnswerOutcome> {
     const found = await this.lookupInvitation(input.token);
     if (found.state === 'invalid') return { kind: 'invalid' };
     if (found.state !== 'open') return { kind: found.state, survey: found.survey, contactLocale: found.contactLocale };
+    const checked = checkAnswer(found.survey, found.contactLocale, input.answer, input.given);
+    if ('kind' in checked) return checked;
     const now = this.r.clock.now();
     const stamp = readStamp(this.r.sealer, input.answer.stamp, now);
     if (!stamp) return { kind: 'bad-stamp' };
@@ -70,7 +88,7 @@ export class ResponsesService extends RespondLookup {
     const signals = emailSignals({ ...invitation, servedAt: stamp.servedAt, now, clientKey: input.clientKey });
     const reasons = automationReasons(signals, this.r.thresholds);
     const review: 'flagged' | 'none' = reasons.length > 0 ? 'flagged' : 'none';
-    const fields = { ...answerFields(input.answer, now), botSignals: { ...signals, reasons }, review };
+    const fields = { ...answerFields(found.survey, input.answer, checked.answers, now), botSignals: { ...signals, reasons }, review };
     const first = {
       ...fields,
       surveyId: invitation.surveyId,
@@ -103,10 +121,18 @@ export class ResponsesService extends RespondLookup {
    * One answer through a web link (channel `link`). Anonymous, so never changed later; the page's
    * one-time key makes a double click or a resent form one response.
    */
-  async answerWebLink(input: { webLinkId: string; answer: AnswerInput }): Promise<WebLinkOutcome> {
+  async answerWebLink(input: {
+    webLinkId: string;
+    answer: AnswerInput;
+    given?: GivenAnswers;
+    /** The page's language (the browser's, where we have it). */
+    lang?: string;
+  }): Promise<WebLinkOutcome> {
     const found = await this.lookupWebLink(input.webLinkId);
     if (found.state !== 'open')
       return found.state === 'invalid' ? { kind: 'invalid' } : { kind: 'closed', survey: found.survey };
+    const checked = checkAnswer(found.survey, input.lang ?? '', input.answer, input.given);
+    if ('kind' in checked) return checked;
     const now = this.r.clock.now();
     const stamp = readStamp(this.r.sealer, input.answer.stamp, now);
     if (!stamp) return { kind: 'bad-stamp' };
@@ -115,7 +141,7 @@ export class ResponsesService extends RespondLookup {
     const review = reasons.length > 0 ? 'flagged' : 'none';
     const submissionKey = createHash('sha256').update(stamp.key).digest('hex');
     const fields = {
-      ...answerFields(input.answer, now),
+      ...answerFields(found.survey, input.answer, checked.answers, now),
       surveyId: new mongoose.Types.ObjectId(found.survey.id),
       channel: 'link',
       firstSubmittedAt: now,
@@ -182,13 +208,40 @@ export class ResponsesService extends RespondLookup {
   }
 }
 
-/** The answer's own fields, as every write stores them. */
-function answerFields(answer: AnswerInput, now: Date) {
+/**
+ * The answer against the survey: the score on its scale, the additional questions' answers (with
+ * their conditions). A refusal carries the messages in the respondent's language; nothing is written.
+ */
+function checkAnswer(
+  survey: SurveyDetail,
+  contactLocale: string,
+  answer: AnswerInput,
+  given: GivenAnswers | undefined,
+): Rejected | { answers: ExtraAnswer[] } {
+  const lang = pickLanguage(contactLocale, survey.language);
+  const problem = scoreProblem(survey.type, answer.score, lang);
+  if (problem) return { kind: 'rejected', survey, contactLocale, errors: { score: problem } };
+  const read = readExtraAnswers(survey.extraQuestions, given ?? (() => undefined), {
+    score: answer.score,
+    lang,
+    surveyLanguage: survey.language,
+    partial: answer.autosave === '1',
+  });
+  if (Object.keys(read.errors).length > 0) return { kind: 'rejected', survey, contactLocale, errors: read.errors };
+  return { answers: read.answers };
+}
+
+/**
+ * The answer's own fields, as every write stores them: the band of the score on the survey's scale,
+ * and the standard questions only where the survey asks them. A change replaces every answer.
+ */
+function answerFields(survey: SurveyDetail, answer: AnswerInput, answers: ExtraAnswer[], now: Date) {
   return {
     score: answer.score,
-    category: categoryOf(answer.score),
-    repurchase: answer.repurchase,
-    comment: answer.comment,
+    category: bandOf(survey.type, answer.score),
+    repurchase: survey.askRepurchase ? answer.repurchase : undefined,
+    comment: survey.askReason ? answer.comment : '',
+    answers,
     submittedAt: now,
   };
 }

@@ -4,7 +4,7 @@ import type { Request, Response, Router } from 'express';
 import { pickLanguage } from '../vocabulary/languages.js';
 import { WORDING } from '../vocabulary/wording.js';
 import { fieldErrorsOf } from '../web/validate.js';
-import { errorsOf, typedValues, type RespondPages } from './respond-pages.js';
+import { errorsOf, givenIn, typedValues, type RespondPages } from './respond-pages.js';
 import { answerInputSchema, linkScoreSchema } from './response.schemas.js';
 import type { ResponsesService } from './responses.service.js';
 
@@ -67,8 +67,12 @@ export function webLinkRoutes(
       webLink: true,
     };
     if (!parsed.success) return pages.form(res, { ...page, errors: errorsOf(fieldErrorsOf(parsed.error), lang) });
-    const outcome = await responses.answerWebLink({ webLinkId: id, answer: parsed.data });
+    const outcome = await responses.answerWebLink({ webLinkId: id, answer: parsed.data, given: givenIn(raw), lang });
     if (outcome.kind === 'invalid') return pages.invalid(req, res);
+    if (outcome.kind === 'rejected') {
+      const { score, ...questionErrors } = outcome.errors;
+      return pages.form(res, { ...page, errors: score ? { score } : {}, questionErrors });
+    }
     if (outcome.kind === 'closed') return pages.gone(res, 'closed', outcome.survey, '');
     if (outcome.kind === 'bad-stamp')
       return pages.form(res, { ...page, errors: { stamp: WORDING[lang].page.errors.stamp } });

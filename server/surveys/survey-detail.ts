@@ -1,5 +1,7 @@
 import { DEFAULT_FOLLOW_UP_MAX_SCORE, DEFAULT_QUESTIONS, DEFAULT_REMINDER_AFTER_DAYS } from '../vocabulary/defaults.js';
+import { SCALES, type SurveyType } from '../vocabulary/scales.js';
 import { autopilotSettingsOf, type AutopilotSettings } from './autopilot-settings.js';
+import type { ExtraQuestion } from './extra-questions.js';
 import type { SurveyDoc, SurveyStatus } from './survey.model.js';
 import type { SurveySettings } from './surveys.schemas.js';
 
@@ -14,6 +16,12 @@ export interface SurveySummary {
 /** A survey as pages, email rendering and the API see it: a plain object with every default filled in. */
 export interface SurveyDetail extends SurveySettings {
   id: string;
+  /** The first question's scale (vocabulary/scales.ts), chosen when the survey is created. */
+  type: SurveyType;
+  askRepurchase: boolean;
+  askReason: boolean;
+  /** The additional questions in order, archived ones included (extra-questions.ts). */
+  extraQuestions: ExtraQuestion[];
   status: SurveyStatus;
   pausedReason: string;
   /** The anonymous web link's id (/s/<id>) while the link is on. */
@@ -41,6 +49,10 @@ export function surveyDetailOf(d: SurveyDoc): SurveyDetail {
     id: String(d._id),
     name: d.name,
     companyName: d.companyName,
+    type: d.type && d.type in SCALES ? d.type : 'nps',
+    askRepurchase: d.askRepurchase ?? true,
+    askReason: d.askReason ?? true,
+    extraQuestions: (d.extraQuestions ?? []).map(extraQuestionOf),
     recommendQuestion: d.questions?.recommend ?? DEFAULT_QUESTIONS.recommend,
     repurchaseQuestion: d.questions?.repurchase ?? DEFAULT_QUESTIONS.repurchase,
     reasonQuestion: d.questions?.reason ?? DEFAULT_QUESTIONS.reason,
@@ -64,5 +76,22 @@ export function surveyDetailOf(d: SurveyDoc): SurveyDetail {
     deliveredCount: d.deliveredCount ?? 0,
     createdAt: d.createdAt ?? undefined,
     updatedAt: d.updatedAt ?? undefined,
+  };
+}
+
+/** A stored question as a plain object (no Mongoose arrays or empty language keys). */
+function extraQuestionOf(q: NonNullable<SurveyDoc['extraQuestions']>[number]): ExtraQuestion {
+  const text = (t: Record<string, unknown> | null | undefined) =>
+    Object.fromEntries(Object.entries(t ?? {}).filter(([, v]) => typeof v === 'string' && v !== '')) as ExtraQuestion['text'];
+  return {
+    id: q.id,
+    kind: q.kind,
+    text: text(q.text),
+    options: (q.options ?? []).map((o) => ({ id: o.id, text: text(o.text) })),
+    required: q.required ?? false,
+    ...(q.showIf && typeof q.showIf.from === 'number' && typeof q.showIf.to === 'number'
+      ? { showIf: { from: q.showIf.from, to: q.showIf.to } }
+      : {}),
+    archived: q.archived ?? false,
   };
 }

@@ -3,6 +3,8 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 import { DEFAULT_AUTOPILOT, DEFAULT_FOLLOW_UP_MAX_SCORE, DEFAULT_REMINDER_AFTER_DAYS } from '../vocabulary/defaults.js';
 import { SURVEY_LANGUAGES } from '../vocabulary/languages.js';
+import { SURVEY_TYPES } from '../vocabulary/scales.js';
+import { EXTRA_QUESTION_KINDS } from './extra-questions.js';
 
 export const SURVEY_STATUSES = ['draft', 'active', 'paused', 'closed'] as const;
 export type SurveyStatus = (typeof SURVEY_STATUSES)[number];
@@ -18,8 +20,26 @@ const autoReplySchema = new Schema(
   { _id: false },
 );
 
+const localised = Object.fromEntries(SURVEY_LANGUAGES.map((l) => [l, { type: String, maxlength: 300 }]));
+
+/** An additional question (extra-questions.ts): ids are stable, answers refer to them. */
+const extraQuestionSchema = new Schema(
+  {
+    id: { type: String, required: true, maxlength: 8 },
+    kind: { type: String, enum: EXTRA_QUESTION_KINDS, required: true },
+    text: localised,
+    options: { type: [{ _id: false, id: { type: String, required: true, maxlength: 8 }, text: localised }], default: [] },
+    required: { type: Boolean, default: false },
+    showIf: { type: { _id: false, from: Number, to: Number }, default: undefined },
+    archived: { type: Boolean, default: false },
+  },
+  { _id: false },
+);
+
 export const surveySchema = new Schema(
   {
+    // The first question's scale (vocabulary/scales.ts); surveys from before issue 17 were all NPS.
+    type: { type: String, enum: SURVEY_TYPES, default: 'nps' },
     name: { type: String, required: true, trim: true, maxlength: 200 },
     companyName: { type: String, required: true, trim: true, maxlength: 200 },
     // Question wording; {company} is replaced by companyName when shown.
@@ -28,6 +48,12 @@ export const surveySchema = new Schema(
       repurchase: { type: String, required: true, maxlength: 500 },
       reason: { type: String, required: true, maxlength: 500 },
     },
+    // The standard repurchase and reason questions can be switched off; additional questions follow them.
+    askRepurchase: { type: Boolean, default: true },
+    askReason: { type: Boolean, default: true },
+    extraQuestions: { type: [extraQuestionSchema], default: [] },
+    // Bumped by every save of extraQuestions: a save names the version it started from.
+    questionsVersion: { type: Number, default: 0 },
     senderName: { type: String, trim: true, maxlength: 200, default: '' },
     replyTo: { type: String, trim: true, lowercase: true, maxlength: 254, default: '' },
     emailSubject: { type: String, trim: true, maxlength: 300, default: '' },

@@ -1,6 +1,9 @@
 import mongoose from 'mongoose';
 
 import { DEFAULT_QUESTIONS } from '../vocabulary/defaults.js';
+import { SCALE_WORDING } from '../vocabulary/scale-wording.js';
+import { BANDS, type SurveyType } from '../vocabulary/scales.js';
+import type { ExtraQuestion } from './extra-questions.js';
 import { TRANSITIONS, type StatusAction } from './survey-status.js';
 import type { SurveyDoc, SurveyModel, SurveyStatus } from './survey.model.js';
 
@@ -48,9 +51,38 @@ export class SurveyStore {
     return (await this.surveys.exists({ _id: id })) !== null;
   }
 
-  async create(input: { name: string; companyName: string }, ownerId?: string): Promise<SurveyDoc> {
-    const doc = await this.surveys.create({ ...input, questions: { ...DEFAULT_QUESTIONS }, status: 'draft', ownerId });
+  /** A draft with the standard wording of its type (the first question, and a follow-up rule for the bottom band). */
+  async create(input: { name: string; companyName: string; type?: SurveyType | undefined }, ownerId?: string): Promise<SurveyDoc> {
+    const type = input.type ?? 'nps';
+    const doc = await this.surveys.create({
+      name: input.name,
+      companyName: input.companyName,
+      type,
+      questions: { ...DEFAULT_QUESTIONS, ...(type === 'nps' ? {} : { recommend: SCALE_WORDING[type].en.question }) },
+      followUpRule: { maxScore: BANDS[type].find((b) => b.key === 'detractor')!.to },
+      status: 'draft',
+      ownerId,
+    });
     return doc.toObject<SurveyDoc>();
+  }
+
+  /**
+   * Replaces the additional questions if nobody saved them since `version` was read (two admins
+   * editing at once: the second is told to reload); false when it changed or the survey is closed.
+   */
+  async saveQuestions(id: Id, questions: readonly ExtraQuestion[], version: number): Promise<boolean> {
+    const result = await this.surveys.updateOne(
+      { _id: id, status: trusted({ $ne: 'closed' }), questionsVersion: version === 0 ? trusted({ $in: [0, null] }) : version },
+      { $set: { extraQuestions: questions }, $inc: { questionsVersion: 1 } },
+      { runValidators: true },
+    );
+    return result.matchedCount === 1;
+  }
+
+  /** The migration of issue 17: surveys from before it are NPS surveys (nothing is recounted). */
+  async setMissingTypes(): Promise<number> {
+    const result = await this.surveys.updateMany({ type: trusted({ $exists: false }) }, { $set: { type: 'nps' } });
+    return result.modifiedCount;
   }
 
   /** Saves settings (dotted paths) unless the survey is closed; false when closed or missing. */

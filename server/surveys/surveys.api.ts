@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { idParamsSchema } from '../api/api-schemas.js';
 import { defineEndpoint, type AnyEndpoint } from '../api/endpoint.js';
 import { SURVEY_LANGUAGES } from '../vocabulary/languages.js';
+import { SURVEY_TYPES } from '../vocabulary/scales.js';
+import { extraQuestionsInputSchema } from './extra-questions.js';
 import { autopilotApiSchema, type AutopilotSettingsInput } from './autopilot.schemas.js';
 import type { SurveyDetail } from './survey-detail.js';
 import { STATUS_ACTIONS } from './survey-status.js';
@@ -16,6 +18,8 @@ export const surveyCreateSchema = z.strictObject({
   replyTo: z.email().max(254).optional(),
   emailSubject: z.string().trim().max(300).optional(),
   emailIntro: z.string().max(2000).optional(),
+  type: z.enum(SURVEY_TYPES).optional().describe('The first question: nps (0-10, the default), csat (1-5), ces (1-7) or stars (1-5). Fixed once created.'),
+  questions: extraQuestionsInputSchema.optional().describe('Additional questions, in order (see PATCH).'),
 });
 
 export const surveyUpdateSchema = z.strictObject({
@@ -42,6 +46,13 @@ export const surveyUpdateSchema = z.strictObject({
     .boolean()
     .optional()
     .describe('Also open one when the customer would (probably or definitely) not buy again.'),
+  askRepurchase: z.boolean().optional().describe('Ask the standard "Would you buy again?" question.'),
+  askReason: z.boolean().optional().describe('Ask the standard reason question (the comment).'),
+  questions: extraQuestionsInputSchema
+    .optional()
+    .describe(
+      'The additional questions, all of them in order (archived ones included): up to 5 shown. Give the id of a question or option to keep it; a question with answers cannot be removed or have its options changed (409): archive it.',
+    ),
   accentColor: z
     .union([
       z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: 'expected # and six hex digits, e.g. #1d4ed8' }),
@@ -63,6 +74,10 @@ export function surveyView(s: SurveyDetail) {
     status: s.status,
     companyName: s.companyName,
     language: s.language,
+    type: s.type,
+    askRepurchase: s.askRepurchase,
+    askReason: s.askReason,
+    questions: s.extraQuestions,
     recommendQuestion: s.recommendQuestion,
     repurchaseQuestion: s.repurchaseQuestion,
     reasonQuestion: s.reasonQuestion,
@@ -114,9 +129,16 @@ export function surveysApi(deps: {
       body: surveyCreateSchema,
       status: 201,
       handle: async ({ body }) => {
-        const created = await surveys.create({ name: body.name, companyName: body.companyName });
+        const { questions, type, ...settings } = body;
+        const created = await surveys.create({
+          name: body.name,
+          companyName: body.companyName,
+          type,
+          language: body.language,
+          questions,
+        });
         const current = await surveys.get(created.id);
-        await surveys.update(created.id, { ...current, ...body, replyTo: body.replyTo ?? '' });
+        await surveys.update(created.id, { ...current, ...settings, replyTo: body.replyTo ?? '' });
         return { data: surveyView(await surveys.get(created.id)) };
       },
     }),
@@ -129,9 +151,10 @@ export function surveysApi(deps: {
       body: surveyUpdateSchema,
       handle: async ({ params, body }) => {
         const current = await surveys.get(params.id);
-        const { autopilot, accentColor, footerText, ...settings } = body;
+        const { autopilot, accentColor, footerText, questions, ...settings } = body;
         // Validated as a whole above; the survey's settings first (a closed survey stops here).
         await surveys.update(params.id, { ...current, ...settings });
+        if (questions) await surveys.setQuestions(params.id, questions);
         if (accentColor !== undefined || footerText !== undefined) {
           await deps.saveBrand(params.id, {
             accentColor: (accentColor ?? current.accentColor).toLowerCase(),

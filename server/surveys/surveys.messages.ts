@@ -7,6 +7,9 @@ export const messages = {
   notActive: (status: string) => `The survey is ${status}; activate it before sending.`,
   created: (name: string) => `Survey "${name}" created as a draft. Check its wording below.`,
   saved: 'Survey saved.',
+  questionsSaved: 'Questions saved.',
+  questionsChanged: 'Someone else changed the questions meanwhile. Reload the page and make your change again.',
+  followUpOffScale: (min: number, max: number) => `Choose a score from ${min} to ${max}: this survey's scale.`,
   webLinkOn: 'Web link on: share the address below.',
   webLinkOff: 'Web link off: its address no longer takes answers.',
   statusChanged: {

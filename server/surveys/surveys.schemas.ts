@@ -11,6 +11,11 @@ const text = (label: string, max: number) =>
     .trim()
     .max(max, { error: `Use at most ${max} characters.` });
 
+const yesNo = z
+  .enum(['yes', 'no'], { error: 'Choose yes or no.' })
+  .default('yes')
+  .transform((v) => v === 'yes');
+
 const question = (label: string) =>
   text(label, 500).min(1, { error: `Enter the ${label}; {company} is replaced by the company name.` });
 
@@ -49,6 +54,10 @@ export const surveySettingsSchema = surveyInputSchema.extend({
   ).default(DEFAULT_REMINDER_AFTER_DAYS),
   followUpMaxScore: wholeNumberField(0, 10, 'Choose a score from 0 to 10.').default(DEFAULT_FOLLOW_UP_MAX_SCORE),
   followUpWouldNot: checkbox,
+  // The standard repurchase and reason questions, each can be switched off (issue 17).
+  // A yes/no choice, not a checkbox: a form without the field (an older page) keeps them on.
+  askRepurchase: yesNo,
+  askReason: yesNo,
 });
 export type SurveySettings = z.infer<typeof surveySettingsSchema>;
 

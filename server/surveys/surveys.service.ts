@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
-import { ConflictError } from '../lib/errors.js';
+import { ConflictError, ValidationError } from '../lib/errors.js';
+import { SCALES, type SurveyType } from '../vocabulary/scales.js';
+import { questionEditProblem, questionsFromInput, type ExtraQuestionInput } from './extra-questions.js';
 import { surveyDetailOf, surveySummaryOf, type SurveyDetail, type SurveySummary } from './survey-detail.js';
 import { surveyIdOf, surveyNotFound } from './survey-id.js';
 import { actionVerb, type StatusAction } from './survey-status.js';
@@ -11,7 +13,16 @@ import type { SurveyInput, SurveySettings } from './surveys.schemas.js';
 
 /** Surveys as managers see them: create, read, change settings and status, the web link. */
 export class SurveysService {
-  constructor(private readonly store: SurveyStore) {}
+  constructor(
+    private readonly store: SurveyStore,
+    /** Which of a survey's additional questions have answers (the responses domain reads them). */
+    private readonly answeredQuestions: (surveyId: SurveyDetail['id']) => Promise<Set<string>> = async () => new Set(),
+  ) {}
+
+  /** Issue 17's migration: surveys from before survey types are NPS surveys. */
+  setMissingTypes(): Promise<number> {
+    return this.store.setMissingTypes();
+  }
 
   /** Every survey, newest first (figures come from the results service). */
   async list(): Promise<SurveySummary[]> {
@@ -24,9 +35,42 @@ export class SurveysService {
   }
 
   /** Creates a draft survey with the standard question wording. */
-  async create(input: SurveyInput, ownerId?: string): Promise<{ id: string; name: string }> {
+  /** Creates a draft with the standard wording of its type; questions given are checked before anything is stored. */
+  async create(
+    input: SurveyInput & {
+      type?: SurveyType | undefined;
+      language?: SurveyDetail['language'] | undefined;
+      questions?: readonly ExtraQuestionInput[] | undefined;
+    },
+    ownerId?: string,
+  ): Promise<{ id: string; name: string }> {
+    const built = input.questions
+      ? questionsFromInput(input.questions, { type: input.type ?? 'nps', language: input.language ?? 'en', existing: [] })
+      : undefined;
+    if (built && 'problem' in built) throw new ValidationError(built.problem);
     const doc = await this.store.create(input, ownerId);
+    if (built) await this.store.saveQuestions(doc._id, built.questions, 0);
     return { id: String(doc._id), name: doc.name };
+  }
+
+  /**
+   * Replaces the additional questions (all of them, in order). Refused with a message: more than
+   * five shown, wording missing in the survey's language, a condition off the scale, or a change a
+   * question with answers cannot take (extra-questions.ts questionEditProblem: archive it instead).
+   */
+  async setQuestions(id: string, input: readonly ExtraQuestionInput[]): Promise<SurveyDetail> {
+    const _id = surveyIdOf(id);
+    const doc = await this.store.findById(_id);
+    if (!doc) throw surveyNotFound();
+    if (doc.status === 'closed') throw new ConflictError(messages.closed, 'SURVEY_CLOSED');
+    const survey = surveyDetailOf(doc);
+    const built = questionsFromInput(input, { type: survey.type, language: survey.language, existing: survey.extraQuestions });
+    if ('problem' in built) throw new ValidationError(built.problem);
+    const problem = questionEditProblem(survey.extraQuestions, built.questions, await this.answeredQuestions(survey.id));
+    if (problem) throw new ConflictError(problem, 'QUESTION_HAS_ANSWERS');
+    if (!(await this.store.saveQuestions(_id, built.questions, doc.questionsVersion ?? 0)))
+      throw new ConflictError(messages.questionsChanged, 'QUESTIONS_CHANGED');
+    return { ...survey, extraQuestions: built.questions };
   }
 
   async get(id: string): Promise<SurveyDetail> {
@@ -38,7 +82,13 @@ export class SurveysService {
   /** Saves every setting at once. A closed survey can no longer be edited. */
   async update(id: string, input: SurveySettings): Promise<void> {
     const _id = surveyIdOf(id);
+    const type = (await this.store.findById(_id))?.type ?? 'nps';
+    const { min, max } = SCALES[type];
+    if (input.followUpMaxScore < min || input.followUpMaxScore > max)
+      throw new ValidationError(messages.followUpOffScale(min, max), { followUpMaxScore: messages.followUpOffScale(min, max) });
     const saved = await this.store.saveSettings(_id, {
+      askRepurchase: input.askRepurchase,
+      askReason: input.askReason,
       name: input.name,
       companyName: input.companyName,
       questions: {

@@ -35,3 +35,48 @@ export function isPointOf(type: SurveyType, score: number): boolean {
   const { min, max } = SCALES[type];
   return Number.isInteger(score) && score >= min && score <= max;
 }
+
+/** A score's band, stored as the response's category: NPS's promoter / passive / detractor, and for the other scales their top, middle and bottom (see BANDS). */
+export type Band = 'promoter' | 'passive' | 'detractor';
+
+/**
+ * The three bands of each scale, highest first, with the scores in each: NPS 9-10 / 7-8 / 0-6 (PRODUCT.md),
+ * CSAT and stars 4-5 / 3 / 1-2, CES 5-7 / 4 / 1-3. The comments tab, automatic replies and chat rules
+ * filter on the band, whatever the type.
+ */
+export const BANDS: Record<SurveyType, { key: Band; label: string; from: number; to: number }[]> = {
+  nps: [
+    { key: 'promoter', label: 'Promoters', from: 9, to: 10 },
+    { key: 'passive', label: 'Passives', from: 7, to: 8 },
+    { key: 'detractor', label: 'Detractors', from: 0, to: 6 },
+  ],
+  csat: [
+    { key: 'promoter', label: 'Satisfied', from: 4, to: 5 },
+    { key: 'passive', label: 'Neutral', from: 3, to: 3 },
+    { key: 'detractor', label: 'Dissatisfied', from: 1, to: 2 },
+  ],
+  ces: [
+    { key: 'promoter', label: 'Easy', from: 5, to: 7 },
+    { key: 'passive', label: 'Neutral', from: 4, to: 4 },
+    { key: 'detractor', label: 'Difficult', from: 1, to: 3 },
+  ],
+  stars: [
+    { key: 'promoter', label: '4-5 stars', from: 4, to: 5 },
+    { key: 'passive', label: '3 stars', from: 3, to: 3 },
+    { key: 'detractor', label: '1-2 stars', from: 1, to: 2 },
+  ],
+};
+
+/** The band of a score on a scale; a RangeError for a score that is not a point of it. */
+export function bandOf(type: SurveyType, score: number): Band {
+  if (!isPointOf(type, score)) throw new RangeError(`score must be a whole number ${SCALES[type].min}-${SCALES[type].max}`);
+  return BANDS[type].find((b) => score >= b.from && score <= b.to)!.key;
+}
+
+/** "Detractors (0-6)": a band with its scores, as filters and tables name it. */
+export function bandLabel(type: SurveyType, band: Band): string {
+  const b = BANDS[type].find((x) => x.key === band)!;
+  return `${b.label} (${b.from === b.to ? b.from : `${b.from}-${b.to}`})`;
+}
+
+export const isSurveyType = (v: unknown): v is SurveyType => (SURVEY_TYPES as readonly unknown[]).includes(v);
