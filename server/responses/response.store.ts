@@ -177,11 +177,16 @@ export class ResponseStore {
   }
 
   async eraseContact(contactId: Id, now: Date): Promise<void> {
-    const answered = await this.responses.find({ contactId }).select('_id surveyId submittedAt contactSnapshot').lean();
+    const answered = await this.responses
+      .find({ contactId })
+      .select('_id surveyId submittedAt contactSnapshot answers')
+      .lean();
     for (const r of answered) {
+      // Their words go (the comment and text answers); scores and choices stay in the figures, anonymous.
+      const answers = (r.answers ?? []).filter((a) => typeof a.text !== 'string');
       await this.change(
         { _id: r._id, contactId },
-        { set: { comment: '', contactSnapshot: {} }, unset: { contactId: 1, invitationId: 1 } },
+        { set: { comment: '', contactSnapshot: {}, answers }, unset: { contactId: 1, invitationId: 1 } },
         r.submittedAt,
         now,
       );

@@ -6,7 +6,7 @@ import type { CountedState, CountsPort } from '../responses/counts-port.js';
 import type { ResponseModel } from '../responses/response.model.js';
 import type { InvitationModel } from '../sending/invitation.model.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
-import { DAY_DOC_FIELDS, incrementsOf, mergeDays, type DayCounts, type DayDoc } from './day-counts.js';
+import { DAY_DOC_FIELDS, incrementsOf, isQuestionKey, mergeDays, type DayCounts, type DayDoc } from './day-counts.js';
 import type { DeliveredValueStore } from './delivered-values.store.js';
 import { collectDayDocs, recountPipelines, type RecountedDoc } from './recount.js';
 import { DAY_LAYOUT, type AggregateMetaModel, type ResponseDayModel } from './response-day.model.js';
@@ -86,20 +86,25 @@ export class DayCountStore implements CountsPort {
     const pipelines = recountPipelines(match, timeZone);
     const stream = (pipeline: mongoose.PipelineStage[]) =>
       this.deps.responses.aggregate(pipeline).cursor({ batchSize: 5000 });
-    const [overall, perValue, delivered] = await Promise.all([
+    const [overall, perValue, perAnswer, delivered] = await Promise.all([
       collectDayDocs(stream(pipelines.overall), false),
       collectDayDocs(stream(pipelines.perValue), true),
+      collectDayDocs(stream(pipelines.perAnswer), true),
       days ? [] : this.deliveredCounts(match),
     ]);
     const filter: Record<string, unknown> = surveyId ? { surveyId } : {};
     if (days) filter.day = mongoose.trusted({ $gte: days.fromDay, $lte: days.toDay });
     await this.deps.days.deleteMany(filter);
-    await insertInBatches(this.deps.days, [...overall.docs, ...perValue.docs]);
+    await insertInBatches(this.deps.days, [...overall.docs, ...perValue.docs, ...perAnswer.docs]);
     if (!days) {
       await this.deps.surveys.setDeliveredCounts(delivered, surveyId);
       await this.deps.deliveredValues.rebuild(surveyId);
     }
-    return { days: overall.docs.length, segmentDays: perValue.docs.length, responses: overall.responses };
+    return {
+      days: overall.docs.length,
+      segmentDays: perValue.docs.length + perAnswer.docs.length,
+      responses: overall.responses,
+    };
   }
 
   /**
@@ -162,7 +167,7 @@ export class DayCountStore implements CountsPort {
   /** Property names the survey's answers carry (from the per-value counts). */
   async propertyKeysOf(surveyId: Id): Promise<string[]> {
     const keys = (await this.deps.days.collection.distinct('key', { surveyId })) as string[];
-    return keys.filter((k) => k !== '').sort((a, b) => a.localeCompare(b));
+    return keys.filter((k) => k !== '' && !isQuestionKey(k)).sort((a, b) => a.localeCompare(b));
   }
 
   async daysOf(surveyId: Id, range: DayRange = {}): Promise<DayCounts[]> {

@@ -45,6 +45,33 @@ export function propertiesOf(snapshot: CountedState['contactSnapshot']): [string
   return entries.filter(([, v]) => typeof v === 'string' && v !== '');
 }
 
+/**
+ * The key under which an additional question's answers are counted like a property: "$q:q1". Property
+ * names never start with "$" (vocabulary/properties.ts), so the two can never meet.
+ */
+export const QUESTION_KEY_PREFIX = '$q:';
+export const questionKey = (questionId: string) => `${QUESTION_KEY_PREFIX}${questionId}`;
+export const isQuestionKey = (key: string) => key.startsWith(QUESTION_KEY_PREFIX);
+/** The value counting every response that answered a multiple-choice question (the shares' denominator). */
+export const ANSWERED_VALUE = '*';
+
+/**
+ * The values a response counts under for its additional questions: each chosen option and "*" once
+ * (a multiple choice's options do not add up to its respondents), a rating's number. Text answers are not counted (they are listed like comments).
+ */
+export function answerValuesOf(answers: CountedState['answers']): [string, string][] {
+  const out: [string, string][] = [];
+  for (const a of answers ?? []) {
+    const key = questionKey(a.q);
+    if (typeof a.rating === 'number') out.push([key, String(a.rating)]);
+    else if (a.choices && a.choices.length > 0) {
+      for (const choice of a.choices) out.push([key, choice]);
+      out.push([key, ANSWERED_VALUE]);
+    }
+  }
+  return out;
+}
+
 /** The $inc for one day document, with what to set when the document is new. */
 export interface Increment {
   set: Record<string, unknown>;
@@ -74,7 +101,7 @@ export function incrementsOf(
     };
     const base = `${String(state.surveyId)}|${day}|${state.channel}`;
     bump(base, { surveyId: state.surveyId, day, channel: state.channel, key: '', value: '' });
-    for (const [key, value] of propertiesOf(state.contactSnapshot)) {
+    for (const [key, value] of [...propertiesOf(state.contactSnapshot), ...answerValuesOf(state.answers)]) {
       bump(`${base}|${key}|${value}`, {
         surveyId: state.surveyId,
         day,

@@ -1,7 +1,7 @@
 import type mongoose from 'mongoose';
 
 import { isCounted } from '../vocabulary/answers.js';
-import { cellKey } from './day-counts.js';
+import { ANSWERED_VALUE, cellKey, QUESTION_KEY_PREFIX } from './day-counts.js';
 
 type Row = {
   _id: {
@@ -27,7 +27,7 @@ export type RecountedDoc = Record<string, unknown> & { _id: string; c: Record<st
 export function recountPipelines(
   match: Record<string, unknown>,
   timeZone: string,
-): { overall: mongoose.PipelineStage[]; perValue: mongoose.PipelineStage[] } {
+): { overall: mongoose.PipelineStage[]; perValue: mongoose.PipelineStage[]; perAnswer: mongoose.PipelineStage[] } {
   const day = { $dateToString: { format: '%Y-%m-%d', date: '$submittedAt', timezone: timeZone } };
   const key = { s: '$surveyId', d: day, ch: '$channel', sc: '$score', r: '$repurchase', rv: '$review' };
   return {
@@ -47,6 +47,33 @@ export function recountPipelines(
       },
       { $unwind: '$p' },
       { $group: { _id: { ...key, k: '$p.k', v: '$p.v' }, n: { $sum: 1 } } },
+    ],
+    // The additional questions, as day-counts.ts answerValuesOf counts them: "$q:<id>" = each chosen
+    // option and "*", or the rating.
+    perAnswer: [
+      { $match: { ...match, 'answers.0': { $exists: true } } },
+      { $project: { surveyId: 1, submittedAt: 1, channel: 1, score: 1, repurchase: 1, review: 1, a: '$answers' } },
+      { $unwind: '$a' },
+      {
+        $project: {
+          surveyId: 1,
+          submittedAt: 1,
+          channel: 1,
+          score: 1,
+          repurchase: 1,
+          review: 1,
+          k: { $concat: [QUESTION_KEY_PREFIX, '$a.q'] },
+          v: {
+            $cond: [
+              { $gt: ['$a.rating', null] },
+              [{ $toString: '$a.rating' }],
+              { $cond: [{ $gt: [{ $size: { $ifNull: ['$a.choices', []] } }, 0] }, { $concatArrays: ['$a.choices', [ANSWERED_VALUE]] }, []] },
+            ],
+          },
+        },
+      },
+      { $unwind: '$v' },
+      { $group: { _id: { ...key, k: '$k', v: '$v' }, n: { $sum: 1 } } },
     ],
   };
 }

@@ -6,7 +6,9 @@ import juice from 'juice';
 import { DEFAULT_ACCENT, HEX_COLOUR, textColourOn } from '../branding/colour.js';
 import { viewsDir } from '../lib/paths.js';
 import { pickLanguage, type Language } from '../vocabulary/languages.js';
-import { fillCompany, localisedQuestion, WORDING } from '../vocabulary/wording.js';
+import { firstQuestionIn, scaleWordsOf } from '../vocabulary/scale-wording.js';
+import { pointsOf, type SurveyType } from '../vocabulary/scales.js';
+import { fillCompany, WORDING } from '../vocabulary/wording.js';
 import type { OutgoingMessage } from './mailer.js';
 
 /** What the email needs to know about the survey (a plain object, e.g. from surveys.get). */
@@ -15,6 +17,8 @@ export interface EmailSurvey {
   name: string;
   companyName: string;
   recommendQuestion: string;
+  /** The first question's scale; NPS (0-10) when not given. */
+  type?: SurveyType;
   senderName: string;
   replyTo: string;
   emailSubject: string;
@@ -95,13 +99,21 @@ export function renderSurveyEmail(input: {
   const language = pickLanguage(contact.locale, survey.language);
   const wording = WORDING[language].email;
   const host = new URL(baseUrl).hostname;
-  const question = fillCompany(localisedQuestion('recommend', survey.recommendQuestion, language), survey.companyName);
+  const type = survey.type ?? 'nps';
+  const points = pointsOf(type);
+  const scaleWords = scaleWordsOf(type, language);
+  const question = fillCompany(firstQuestionIn(type, survey.recommendQuestion, language), survey.companyName);
   const subject =
     (input.reminder ? wording.reminderSubjectPrefix : '') +
     (survey.emailSubject ? fillCompany(survey.emailSubject, survey.companyName) : question);
   if (!/^[A-Za-z0-9_-]+$/.test(token)) throw new Error('a link token is base64url');
   const linksFor = (t: string) => ({
-    scores: Array.from({ length: 11 }, (_, score) => ({ score, url: `${baseUrl}/r/${t}/${score}` })),
+    // One link per point of the scale, the same token in each (the page opens with it chosen, unsaved).
+    scores: points.map((score) => ({
+      score,
+      label: type === 'stars' ? `${score} ★` : String(score),
+      url: `${baseUrl}/r/${t}/${score}`,
+    })),
     unsubscribeUrl: `${baseUrl}/u/${t}`,
     honeypotUrl: `${baseUrl}/r/${t}/check`,
   });
@@ -125,6 +137,11 @@ export function renderSurveyEmail(input: {
     footerReason,
     footerLines,
     reminder: input.reminder === true,
+    scaleWords,
+    scaleLow: points[0],
+    scaleHigh: points.at(-1),
+    cellWidth: Math.floor(100 / points.length),
+    stars: type === 'stars',
     accent,
     logo: logo?.view,
     baseUrl,
@@ -138,7 +155,7 @@ export function renderSurveyEmail(input: {
     '',
     ...scores.map((s) => `${wording.textScoreLine(s.score)}${s.url}`),
     '',
-    `0 = ${wording.lowLabel}, 10 = ${wording.highLabel}`,
+    `${points[0]} = ${scaleWords.lowLabel}, ${points.at(-1)} = ${scaleWords.highLabel}`,
     '',
     '--',
     ...footerLines,
