@@ -13,7 +13,8 @@
     var checked = form.querySelector('input[name="score"]:checked');
     var score = checked ? Number(checked.value) : NaN;
     Array.prototype.forEach.call(conditional, function (el) {
-      var shown = score >= Number(el.getAttribute('data-show-from')) && score <= Number(el.getAttribute('data-show-to'));
+      var shown =
+        score >= Number(el.getAttribute('data-show-from')) && score <= Number(el.getAttribute('data-show-to'));
       el.hidden = !shown;
       Array.prototype.forEach.call(el.querySelectorAll('input, textarea'), function (input) {
         input.disabled = !shown;

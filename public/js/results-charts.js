@@ -24,11 +24,17 @@
     return p.high;
   });
   var accent = '#1d4ed8';
+  var name = data.name || 'NPS';
   var known = low.concat(high).filter(function (v) {
     return v !== null;
   });
   var axisMin = Math.max(-100, Math.floor((Math.min.apply(null, known.concat([0])) - 10) / 10) * 10);
   var axisMax = Math.min(100, Math.ceil((Math.max.apply(null, known.concat([0])) + 10) / 10) * 10);
+  // CSAT %, CES and star means have their own scale (the server sends it; NPS keeps the fitted range).
+  if (data.axis && data.axis.min !== -100) {
+    axisMin = data.axis.min;
+    axisMax = data.axis.max;
+  }
 
   // The server-drawn SVG (shown without scripts) gives way to the interactive chart.
   var fallback = document.getElementById('trend-svg');
@@ -50,7 +56,7 @@
           spanGaps: true,
         },
         {
-          label: 'NPS',
+          label: name,
           data: nps,
           borderColor: accent,
           backgroundColor: accent,
@@ -70,7 +76,7 @@
       maintainAspectRatio: false,
       animation: false,
       // The axis spans the band with some room, within -100..100, so changes are visible but not blown up.
-      scales: { y: { min: axisMin, max: axisMax, title: { display: true, text: 'NPS' } } },
+      scales: { y: { min: axisMin, max: axisMax, title: { display: true, text: name } } },
       plugins: {
         legend: {
           labels: {
@@ -83,7 +89,7 @@
           callbacks: {
             afterLabel: function (ctx) {
               var p = points[ctx.dataIndex];
-              return ctx.dataset.label === 'NPS'
+              return ctx.dataset.label === name
                 ? 'n = ' + p.n + (p.few ? ' (few responses)' : '') + '; 95%: ' + p.low + ' to ' + p.high
                 : '';
             },

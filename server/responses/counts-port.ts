@@ -13,7 +13,10 @@ export interface CountedState {
   /** The contact's properties when they answered (a Map from Mongoose documents, an object from lean reads). */
   contactSnapshot?: Map<string, string> | Record<string, string> | null | undefined;
   /** Answers to the survey's additional questions (choices and ratings are counted per value). */
-  answers?: readonly { q: string; choices?: readonly string[] | null | undefined; rating?: number | null | undefined }[] | null | undefined;
+  answers?:
+    | readonly { q: string; choices?: readonly string[] | null | undefined; rating?: number | null | undefined }[]
+    | null
+    | undefined;
 }
 
 /**

@@ -4,12 +4,7 @@
  * option, a missing required answer or an answer to a question the score does not ask -> a message per
  * question in the respondent's language, and nothing is written (the caller stores nothing).
  */
-import {
-  isShownFor,
-  MAX_TEXT_ANSWER,
-  textIn,
-  type ExtraQuestion,
-} from '../surveys/extra-questions.js';
+import { isShownFor, MAX_TEXT_ANSWER, textIn, type ExtraQuestion } from '../surveys/extra-questions.js';
 import type { Language } from '../vocabulary/languages.js';
 import { QUESTION_ERRORS, SCALE_WORDING } from '../vocabulary/scale-wording.js';
 import { isPointOf, type SurveyType } from '../vocabulary/scales.js';

@@ -79,7 +79,12 @@ export function answerOf(
 }
 
 /** A stored answer without Mongoose's array wrappers or empty fields. */
-export function plainAnswer(a: { q: string; choices?: string[] | null; rating?: number | null; text?: string | null }): ExtraAnswer {
+export function plainAnswer(a: {
+  q: string;
+  choices?: string[] | null;
+  rating?: number | null;
+  text?: string | null;
+}): ExtraAnswer {
   return {
     q: a.q,
     ...(a.choices && a.choices.length > 0 ? { choices: [...a.choices] } : {}),

@@ -2,9 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { RateLimitRequestHandler } from 'express-rate-limit';
 
+import { isShownFor, textIn, type ExtraQuestion } from '../surveys/extra-questions.js';
 import type { SurveyDetail } from '../surveys/survey-detail.js';
 import { REPURCHASE_ANSWERS } from '../vocabulary/answers.js';
 import { pickLanguage, type Language } from '../vocabulary/languages.js';
+import { CONDITION_NOTE, firstQuestionIn, scaleWordsOf } from '../vocabulary/scale-wording.js';
+import { pointsOf } from '../vocabulary/scales.js';
 import {
   fillCompany,
   formatDay,
@@ -13,11 +16,8 @@ import {
   WORDING,
   type RespondWording,
 } from '../vocabulary/wording.js';
-import type { StoredAnswer } from './respond-lookup.js';
-import { isShownFor, textIn, type ExtraQuestion } from '../surveys/extra-questions.js';
-import { CONDITION_NOTE, firstQuestionIn, scaleWordsOf } from '../vocabulary/scale-wording.js';
-import { pointsOf } from '../vocabulary/scales.js';
 import { fieldOf } from './extra-answers.js';
+import type { StoredAnswer } from './respond-lookup.js';
 import { linkScoreSchema } from './response.schemas.js';
 
 export type ErrorKey = keyof RespondWording['errors'];

@@ -8,15 +8,20 @@ import type { SurveyDetail } from '../surveys/survey-detail.js';
 import { COUNTED_REVIEW_STATES, isCounted } from '../vocabulary/answers.js';
 import { pickLanguage } from '../vocabulary/languages.js';
 import { bandOf } from '../vocabulary/scales.js';
-import { readExtraAnswers, scoreProblem, type ExtraAnswer } from './extra-answers.js';
 import { automationReasons, emailSignals, seconds, type BotThresholds } from './bot-signals.js';
+import { readExtraAnswers, scoreProblem, type ExtraAnswer } from './extra-answers.js';
 import { newStamp, readStamp } from './page-stamp.js';
 import { answerOf, RespondLookup, type LookupDeps, type OpenInvitation, type StoredAnswer } from './respond-lookup.js';
 import type { AnswerInput } from './response.schemas.js';
 import type { AnswerDoc, ResponseStore } from './response.store.js';
 
 /** Answers the survey refuses (a score off its scale, an additional question's answer): messages by field. */
-export type Rejected = { kind: 'rejected'; survey: SurveyDetail; contactLocale: string; errors: Record<string, string> };
+export type Rejected = {
+  kind: 'rejected';
+  survey: SurveyDetail;
+  contactLocale: string;
+  errors: Record<string, string>;
+};
 
 /** The raw answers to the additional questions, by question id (form fields q_<id>, or the API's object). */
 export type GivenAnswers = (questionId: string) => unknown;
@@ -88,7 +93,11 @@ export class ResponsesService extends RespondLookup {
     const signals = emailSignals({ ...invitation, servedAt: stamp.servedAt, now, clientKey: input.clientKey });
     const reasons = automationReasons(signals, this.r.thresholds);
     const review: 'flagged' | 'none' = reasons.length > 0 ? 'flagged' : 'none';
-    const fields = { ...answerFields(found.survey, input.answer, checked.answers, now), botSignals: { ...signals, reasons }, review };
+    const fields = {
+      ...answerFields(found.survey, input.answer, checked.answers, now),
+      botSignals: { ...signals, reasons },
+      review,
+    };
     const first = {
       ...fields,
       surveyId: invitation.surveyId,

@@ -6,7 +6,16 @@ import type { CountedState, CountsPort } from '../responses/counts-port.js';
 import type { ResponseModel } from '../responses/response.model.js';
 import type { InvitationModel } from '../sending/invitation.model.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
-import { DAY_DOC_FIELDS, incrementsOf, isQuestionKey, mergeDays, type DayCounts, type DayDoc } from './day-counts.js';
+import {
+  DAY_DOC_FIELDS,
+  incrementsOf,
+  isQuestionKey,
+  mergeDays,
+  QUESTION_KEY_END,
+  QUESTION_KEY_PREFIX,
+  type DayCounts,
+  type DayDoc,
+} from './day-counts.js';
 import type { DeliveredValueStore } from './delivered-values.store.js';
 import { collectDayDocs, recountPipelines, type RecountedDoc } from './recount.js';
 import { DAY_LAYOUT, type AggregateMetaModel, type ResponseDayModel } from './response-day.model.js';
@@ -162,6 +171,17 @@ export class DayCountStore implements CountsPort {
       .find(filter, { projection: { _id: 0, day: 1, channel: 1, value: 1, c: 1, flagged: 1 } })
       .toArray();
     return docs as unknown as DayDoc[];
+  }
+
+  /** The per-value day documents of every additional question of the survey ("$q:..." keys: one index range). */
+  async questionDocsOf(surveyId: Id): Promise<(DayDoc & { key: string })[]> {
+    const docs = await this.deps.days.collection
+      .find(
+        { surveyId, key: { $gte: QUESTION_KEY_PREFIX, $lt: QUESTION_KEY_END } },
+        { projection: { _id: 0, key: 1, day: 1, channel: 1, value: 1, c: 1 } },
+      )
+      .toArray();
+    return docs as unknown as (DayDoc & { key: string })[];
   }
 
   /** Property names the survey's answers carry (from the per-value counts). */

@@ -1,10 +1,13 @@
+import { SCALES } from '../vocabulary/scales.js';
+import { CHANGE_UNIT } from './headline.js';
 import type { PeriodFigures } from './survey-figures.js';
 
-/** +3.2 / −3.2 (a real minus sign) / 0.0 */
-export function changeText(change: number | null | undefined): string {
+/** +3.2 / −3.2 (a real minus sign) / 0.0; `decimals` 2 for means. */
+export function changeText(change: number | null | undefined, decimals = 1): string {
   if (change === null || change === undefined) return '';
-  const text = Math.abs(change).toFixed(1);
-  return change > 0 && text !== '0.0' ? `+${text}` : change < 0 && text !== '0.0' ? `\u2212${text}` : text;
+  const text = Math.abs(change).toFixed(decimals);
+  const zero = Number(text) === 0;
+  return change > 0 && !zero ? `+${text}` : change < 0 && !zero ? `\u2212${text}` : text;
 }
 
 /** A sentence with one emphasised part, for pages (<strong>) and plain text alike. */
@@ -29,9 +32,15 @@ const words = (lead: string, strong: string, tail: string): Words => ({
  */
 export function comparisonWords(previous: PeriodFigures['previous']): Words | undefined {
   if (!previous) return undefined;
-  if (!previous.figures.n || previous.change === null) return words('', '', 'no responses, so no comparison.');
-  const change = changeText(previous.change);
+  if (!previous.headline.n || previous.change === null) return words('', '', 'no responses, so no comparison.');
+  const type = previous.headline.type;
+  const change = changeText(previous.change, SCALES[type].headlineIsMean ? 2 : 1);
+  const unit = CHANGE_UNIT[type];
   return previous.significant
-    ? words('', `Change ${change} points: statistically significant`, ' at 95%.')
-    : words(`Difference ${change} points: `, 'not a significant change', ' (it is within what chance alone produces).');
+    ? words('', `Change ${change} ${unit}: statistically significant`, ' at 95%.')
+    : words(
+        `Difference ${change} ${unit}: `,
+        'not a significant change',
+        ' (it is within what chance alone produces).',
+      );
 }

@@ -50,6 +50,8 @@ export function propertiesOf(snapshot: CountedState['contactSnapshot']): [string
  * names never start with "$" (vocabulary/properties.ts), so the two can never meet.
  */
 export const QUESTION_KEY_PREFIX = '$q:';
+/** Just above every question key in sort order ("$q;" follows "$q:..."): the end of their index range. */
+export const QUESTION_KEY_END = '$q;';
 export const questionKey = (questionId: string) => `${QUESTION_KEY_PREFIX}${questionId}`;
 export const isQuestionKey = (key: string) => key.startsWith(QUESTION_KEY_PREFIX);
 /** The value counting every response that answered a multiple-choice question (the shares' denominator). */

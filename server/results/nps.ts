@@ -64,3 +64,14 @@ export function differsSignificantly(a: NpsCounts, b: NpsCounts): boolean {
   const fb = npsFigures(b).interval;
   return Math.abs(fa.centre - fb.centre) > Z95 * Math.sqrt(fa.standardError ** 2 + fb.standardError ** 2);
 }
+
+/** Promoters, passives and detractors in a set of cells. */
+export function countsOf(cells: readonly { score: number; n: number }[]): NpsCounts {
+  const counts = { promoters: 0, passives: 0, detractors: 0 };
+  for (const c of cells) {
+    if (c.score >= 9) counts.promoters += c.n;
+    else if (c.score >= 7) counts.passives += c.n;
+    else counts.detractors += c.n;
+  }
+  return counts;
+}

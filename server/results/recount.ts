@@ -52,27 +52,7 @@ export function recountPipelines(
     // option and "*", or the rating.
     perAnswer: [
       { $match: { ...match, 'answers.0': { $exists: true } } },
-      { $project: { surveyId: 1, submittedAt: 1, channel: 1, score: 1, repurchase: 1, review: 1, a: '$answers' } },
-      { $unwind: '$a' },
-      {
-        $project: {
-          surveyId: 1,
-          submittedAt: 1,
-          channel: 1,
-          score: 1,
-          repurchase: 1,
-          review: 1,
-          k: { $concat: [QUESTION_KEY_PREFIX, '$a.q'] },
-          v: {
-            $cond: [
-              { $gt: ['$a.rating', null] },
-              [{ $toString: '$a.rating' }],
-              { $cond: [{ $gt: [{ $size: { $ifNull: ['$a.choices', []] } }, 0] }, { $concatArrays: ['$a.choices', [ANSWERED_VALUE]] }, []] },
-            ],
-          },
-        },
-      },
-      { $unwind: '$v' },
+      ...answerValueStages({ surveyId: 1, submittedAt: 1, channel: 1, score: 1, repurchase: 1, review: 1 }),
       { $group: { _id: { ...key, k: '$k', v: '$v' }, n: { $sum: 1 } } },
     ],
   };
@@ -111,4 +91,35 @@ export async function collectDayDocs(
     else if (k.rv === 'flagged') doc.flagged += n;
   }
   return { docs: [...docs.values()], responses };
+}
+
+/**
+ * Stages that turn each response into one row per counted answer value (`k` "$q:<id>", `v` an option,
+ * "*" or a rating), keeping the fields in `keep`: day-counts.ts answerValuesOf as a pipeline.
+ */
+export function answerValueStages(keep: Record<string, 1>): mongoose.PipelineStage[] {
+  return [
+    { $project: { ...keep, a: '$answers' } },
+    { $unwind: '$a' },
+    {
+      $project: {
+        ...keep,
+        k: { $concat: [QUESTION_KEY_PREFIX, '$a.q'] },
+        v: {
+          $cond: [
+            { $gt: ['$a.rating', null] },
+            [{ $toString: '$a.rating' }],
+            {
+              $cond: [
+                { $gt: [{ $size: { $ifNull: ['$a.choices', []] } }, 0] },
+                { $concatArrays: ['$a.choices', [ANSWERED_VALUE]] },
+                [],
+              ],
+            },
+          ],
+        },
+      },
+    },
+    { $unwind: '$v' },
+  ];
 }

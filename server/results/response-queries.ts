@@ -2,11 +2,12 @@ import mongoose from 'mongoose';
 
 import type { ContactModel } from '../contacts/contact.model.js';
 import type { ResponseModel } from '../responses/response.model.js';
-import { COUNTED_REVIEW_STATES, isCounted, type NpsCategory, type RepurchaseAnswer } from '../vocabulary/answers.js';
+import { COUNTED_REVIEW_STATES, isCounted, type RepurchaseAnswer } from '../vocabulary/answers.js';
 import type { DayCounts } from './day-counts.js';
-import type { NpsCounts } from './nps.js';
+import type { AnswerCounts } from './question-results.js';
+import { answerValueStages } from './recount.js';
 import type { ResultsQuery } from './results.schemas.js';
-import { addCount } from './segments.js';
+import { addCount, type ScoreCounts } from './segments.js';
 
 type Id = mongoose.Types.ObjectId;
 type Range = { start?: Date | undefined; end?: Date | undefined };
@@ -81,17 +82,53 @@ export class ResponseQueries {
   }
 
   /** Counts per value of `segment` among the responses matching `filter` (one pass). */
-  async segmentCounts(filter: Record<string, unknown>, segment: string): Promise<Map<string, NpsCounts>> {
-    const rows = await this.deps.responses.aggregate<{ _id: { v?: string | null; c: NpsCategory }; n: number }>([
+  async segmentCounts(filter: Record<string, unknown>, segment: string): Promise<Map<string, ScoreCounts>> {
+    const rows = await this.deps.responses.aggregate<{ _id: { v?: string | null; s: number }; n: number }>([
       { $match: { ...filter, review: { $in: [...COUNTED_REVIEW_STATES] } } },
-      { $group: { _id: { v: `$contactSnapshot.${segment}`, c: '$category' }, n: { $sum: 1 } } },
+      { $group: { _id: { v: `$contactSnapshot.${segment}`, s: '$score' }, n: { $sum: 1 } } },
     ]);
-    const byValue = new Map<string, NpsCounts>();
-    for (const { _id: k, n } of rows) if (k.v) addCount(byValue, k.v, k.c, n);
+    const byValue = new Map<string, ScoreCounts>();
+    for (const { _id: k, n } of rows) if (k.v) addCount(byValue, k.v, k.s, n);
     return byValue;
   }
 
-  /** One page of counted comments matching `filter`, newest first, with their total. */
+  /** Counts by score per answer value of one additional question ("$q:q1") among the responses matching `filter`. */
+  async questionSegmentCounts(filter: Record<string, unknown>, key: string): Promise<Map<string, ScoreCounts>> {
+    const rows = await this.deps.responses.aggregate<{ _id: { v: string; s: number }; n: number }>([
+      { $match: { ...filter, review: { $in: [...COUNTED_REVIEW_STATES] }, 'answers.0': { $exists: true } } },
+      ...answerValueStages({ score: 1 }),
+      { $match: { k: key } },
+      { $group: { _id: { v: '$v', s: '$score' }, n: { $sum: 1 } } },
+    ]);
+    const byValue = new Map<string, ScoreCounts>();
+    for (const { _id: k, n } of rows) addCount(byValue, k.v, k.s, n);
+    return byValue;
+  }
+
+  /** Counts per additional question and answer value among the counted responses matching `filter` (one pass). */
+  async answerCounts(filter: Record<string, unknown>): Promise<AnswerCounts> {
+    const rows = await this.deps.responses.aggregate<{ _id: { k: string; v: string }; n: number }>([
+      { $match: { ...filter, review: { $in: [...COUNTED_REVIEW_STATES] }, 'answers.0': { $exists: true } } },
+      ...answerValueStages({}),
+      { $group: { _id: { k: '$k', v: '$v' }, n: { $sum: 1 } } },
+    ]);
+    const out = new Map<string, Map<string, number>>();
+    for (const { _id: k, n } of rows) out.set(k.k, (out.get(k.k) ?? new Map<string, number>()).set(k.v, n));
+    return out;
+  }
+
+  /**
+   * A question's text answers under `filter`, newest first, after the keyset `before`, like the
+   * comments; from the { surveyId, answers.q, submittedAt } index.
+   */
+  async textAnswers(
+    filter: Record<string, unknown>,
+    questionId: string,
+    options: { before?: { at: Date; id: Id }; limit: number },
+  ) {
+    return this.comments({ ...filter, 'answers.q': questionId }, options);
+  }
+
   /**
    * One page of comments, newest first, after the keyset `before` (submitted time and id of the last
    * one shown): no count of every match and no skip, so the cost does not grow with the page number.
@@ -110,7 +147,7 @@ export class ResponseQueries {
       .find({ ...filter, ...after })
       .sort({ submittedAt: -1, _id: -1 })
       .limit(options.limit)
-      .select('surveyId score category repurchase comment submittedAt channel contactId tags')
+      .select('surveyId score category repurchase comment answers submittedAt channel contactId tags')
       .lean();
     const contactIds = docs.flatMap((d) => (d.contactId ? [d.contactId] : []));
     const contacts =

@@ -4,7 +4,9 @@ import { ValidationError } from '../lib/errors.js';
 import type { SurveyDetail } from '../surveys/survey-detail.js';
 import { surveyIdOf } from '../surveys/survey-id.js';
 import { parseInput } from '../web/validate.js';
+import { questionKey } from './day-counts.js';
 import { filterSummary } from './filter-summary.js';
+import { questionLabel } from './question-results.js';
 import { RANGE_LABELS } from './results-view.js';
 import { RANGE_PRESETS, resultsQuerySchema, type ResultsQuery } from './results.schemas.js';
 
@@ -20,6 +22,8 @@ export type FilterLocals = {
   survey: SurveyDetail;
   rangeOptions: { value: string; label: string }[];
   propertyKeys: string[];
+  /** The survey's choice questions, usable as a breakdown like a property ("$q:q1"). */
+  questionSegments: { value: string; label: string }[];
   tags: string[];
   timeZone: string;
   resultsUrl: string;
@@ -54,6 +58,9 @@ export function withFilters<T>(
       survey,
       rangeOptions: RANGE_PRESETS.map((value) => ({ value, label: RANGE_LABELS[value] })),
       propertyKeys,
+      questionSegments: survey.extraQuestions
+        .filter((q) => q.kind === 'single' || q.kind === 'multiple')
+        .map((q) => ({ value: questionKey(q.id), label: questionLabel(q, survey) })),
       tags,
       timeZone: sources.timeZone,
       resultsUrl: `/surveys/${survey.id}/results`,

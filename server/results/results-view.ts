@@ -1,11 +1,15 @@
 /** The results and comments pages as view models, from the service's figures: pure (and tested). */
+import { KIND_LABELS } from '../surveys/extra-questions.js';
 import { REPURCHASE_LABELS } from '../vocabulary/answers.js';
+import { BANDS, SCALES, type SurveyType } from '../vocabulary/scales.js';
 import { changeText, comparisonWords } from './comparison-words.js';
+import type { Headline } from './headline.js';
 import { daysBetween } from './periods.js';
 import { RANGE_PRESETS, type ResultsQuery } from './results.schemas.js';
 import type { CommentsPage, SurveyResults } from './results.service.js';
-import { trendSvg } from './trend-svg.js';
+import { NPS_AXIS, trendSvg, type TrendAxis } from './trend-svg.js';
 import { bucketOf, MAX_TREND_POINTS, type TrendInterval } from './trend.js';
+import { FOOTNOTES } from './type-footnotes.js';
 
 export { changeText } from './comparison-words.js';
 
@@ -33,10 +37,11 @@ export function chartsOf(results: SurveyResults) {
     return bar;
   });
   const max = Math.max(1, ...summary.distribution.map((d) => d.n));
+  const slot = 100 / summary.distribution.length;
   const distribution = summary.distribution.map((d, i) => ({
     ...d,
-    x: i * 9.09 + 0.5,
-    width: 8,
+    x: i * slot + slot * 0.05,
+    width: slot * 0.9,
     height: (100 * d.n) / max,
     y: 100 - (100 * d.n) / max,
   }));
@@ -95,17 +100,76 @@ function pointLabel(p: { from: string; to: string }, interval: TrendInterval): s
   return `${days} (part of the ${interval}: ${n} day${n === 1 ? '' : 's'})`;
 }
 
-/** The trend's points as the chart and its table read them. */
+/** Decimals a survey type's figure is shown with: a mean two, NPS and shares one (intervals). */
+const decimalsOf = (type: SurveyType) => (SCALES[type].headlineIsMean ? 2 : 1);
+
+/** The value axis of the trend chart per type. */
+export function axisOf(type: SurveyType): TrendAxis {
+  if (type === 'nps') return NPS_AXIS;
+  if (type === 'csat') return { min: 0, max: 100, ticks: [100, 75, 50, 25, 0] };
+  const { min, max } = SCALES[type];
+  return { min, max, ticks: Array.from({ length: max - min + 1 }, (_, i) => max - i) };
+}
+
+/**
+ * The trend's points as the chart and its table read them: `nps` is the plotted value (the rounded
+ * NPS, or the CSAT % / mean), `shown` how the table writes it.
+ */
 export function trendRowsOf(trend: SurveyResults['trend']) {
-  return trend.points.map((p) => ({
-    label: pointLabel(p, trend.interval),
-    short: trend.interval === 'month' ? p.key : trend.interval === 'rolling' ? p.to : p.from,
-    nps: p.figures.npsRounded,
-    low: p.figures.n > 0 ? Number(p.figures.interval.low.toFixed(1)) : null,
-    high: p.figures.n > 0 ? Number(p.figures.interval.high.toFixed(1)) : null,
-    n: p.figures.n,
-    few: p.few,
-  }));
+  return trend.points.map((p) => {
+    const h = p.headline;
+    const d = decimalsOf(h.type);
+    return {
+      label: pointLabel(p, trend.interval),
+      short: trend.interval === 'month' ? p.key : trend.interval === 'rolling' ? p.to : p.from,
+      nps: h.type === 'nps' ? p.figures.npsRounded : h.value === null ? null : Number(h.value.toFixed(d)),
+      shown: h.shown,
+      low: h.interval ? Number(h.interval.low.toFixed(d)) : null,
+      high: h.interval ? Number(h.interval.high.toFixed(d)) : null,
+      n: h.n,
+      few: p.few,
+    };
+  });
+}
+
+/** The headline as the page writes it: its name, value, interval ("29.3 to 58.0") and sample size. */
+export function headlineView(h: Headline) {
+  const d = decimalsOf(h.type);
+  const pct = h.type === 'csat' ? '%' : '';
+  return {
+    ...h,
+    intervalText: h.interval ? `${h.interval.low.toFixed(d)}${pct} to ${h.interval.high.toFixed(d)}${pct}` : '',
+    topBox:
+      h.scale?.topBox && h.type !== 'csat'
+        ? {
+            share: h.scale.topBox.share.toFixed(1),
+            low: h.scale.topBox.low.toFixed(1),
+            high: h.scale.topBox.high.toFixed(1),
+            n: h.scale.topBox.n,
+          }
+        : undefined,
+    mean:
+      h.type === 'csat' && h.scale?.mean.mean !== null && h.scale?.mean.mean !== undefined
+        ? { value: h.scale.mean.mean.toFixed(2), interval: h.scale.mean.interval }
+        : undefined,
+  };
+}
+
+/** The words of a survey type on its results page: band names, the distribution's title, the footnote. */
+export function typeWords(type: SurveyType) {
+  const bands = BANDS[type];
+  const { min, max, topBoxFrom } = SCALES[type];
+  return {
+    isNps: type === 'nps',
+    bandsTitle: `${bands
+      .map((b, i) => (i === 0 ? b.label : b.label.toLowerCase()))
+      .join(', ')
+      .replace(/, ([^,]*)$/, ' and $1')}`,
+    bandWord: type === 'nps' ? 'NPS category' : 'Answer band',
+    distributionTitle: `${type === 'stars' ? 'Stars' : 'Scores'} ${min}-${max}`,
+    topBoxLabel: `${topBoxFrom}-${max}`,
+    footnote: type === 'nps' ? undefined : FOOTNOTES[type],
+  };
 }
 
 /** Everything the results page shows besides the common filter locals. */
@@ -114,11 +178,18 @@ export function resultsView(results: SurveyResults, query: ResultsQuery, urls: {
   const filters = filtersOf(query);
   const current: QueryValues = { ...filters, interval: query.interval, segment: query.segment };
   const trendRows = trendRowsOf(results.trend);
+  const type = results.headline.type;
+  const name = results.headline.name;
   return {
     values: query,
     results,
+    headline: headlineView(results.headline),
+    previousHeadline: results.previous ? headlineView(results.previous.headline) : undefined,
+    words: typeWords(type),
+    segmentRows: (results.segments?.rows ?? []).map((r) => ({ ...r, headline: headlineView(r.headline) })),
+    questionRows: questionRowsOf(results, base, urls.comments, query),
     charts: chartsOf(results),
-    changeText: changeText(results.previous?.change),
+    changeText: changeText(results.previous?.change, decimalsOf(type)),
     comparison: comparisonWords(results.previous),
     repurchaseColumns: [...Object.values(REPURCHASE_LABELS), 'Not answered'],
     presetLinks: RANGE_PRESETS.filter((r) => r !== 'custom').map((r) => ({
@@ -139,9 +210,13 @@ export function resultsView(results: SurveyResults, query: ResultsQuery, urls: {
       ...row,
       range: row.low === null ? '' : `${row.low.toFixed(1)} to ${(row.high ?? 0).toFixed(1)}`,
     })),
-    trendData: { interval: results.trend.interval, points: trendRows },
+    trendData: { interval: results.trend.interval, points: trendRows, name, axis: axisOf(type) },
     // The same trend drawn on the server: what the page shows without scripts, and what reports embed.
-    trendSvg: trendSvg(trendRows, 'NPS trend with its 95% band; the same numbers are in the table below'),
+    trendSvg: trendSvg(
+      trendRows,
+      `${name} trend with its 95% band; the same numbers are in the table below`,
+      axisOf(type),
+    ),
     commentsLink: urlWith(urls.comments, filters, {}),
     exportLink: urlWith(`${base}/export.csv`, filters, {}),
     exportLinkBom: urlWith(`${base}/export.csv`, filters, { bom: 1 }),
@@ -167,4 +242,29 @@ export function commentsView(comments: CommentsPage, query: ResultsQuery, urls: 
     newestPage: comments.newest ? undefined : urlWith(base, current, {}),
     olderPage: comments.olderCursor ? urlWith(base, current, { before: comments.olderCursor }) : undefined,
   };
+}
+
+/** The additional questions' results as the page shows them, with links to a breakdown and to text answers. */
+function questionRowsOf(results: SurveyResults, base: string, comments: string, query: ResultsQuery) {
+  const current: QueryValues = { ...filtersOf(query), interval: query.interval };
+  return results.questions.map((q) => ({
+    ...q,
+    kindLabel: KIND_LABELS[q.kind],
+    choice: q.kind === 'single' || q.kind === 'multiple',
+    multiple: q.kind === 'multiple',
+    isRating: q.kind === 'rating',
+    isText: q.kind === 'text',
+    options: q.options?.map((o) => ({
+      ...o,
+      intervalText: o.low === null ? '' : `${o.low.toFixed(1)}% to ${(o.high ?? 0).toFixed(1)}%`,
+    })),
+    meanText:
+      q.rating?.mean.mean === null || q.rating?.mean.mean === undefined ? undefined : q.rating.mean.mean.toFixed(2),
+    meanInterval: q.rating?.mean.interval
+      ? `${q.rating.mean.interval.low.toFixed(2)} to ${q.rating.mean.interval.high.toFixed(2)}`
+      : '',
+    breakdownUrl:
+      q.kind === 'single' || q.kind === 'multiple' ? urlWith(base, current, { segment: `$q:${q.id}` }) : undefined,
+    answersUrl: q.kind === 'text' ? urlWith(comments, filtersOf(query), { question: q.id }) : undefined,
+  }));
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { RESPONSE_CHANNELS } from '../vocabulary/answers.js';
-import { PROPERTY_VALUE_MAX, propertyNameInput } from '../vocabulary/properties.js';
+import { PROPERTY_VALUE_MAX, propertyNameInput, propertyNameProblem } from '../vocabulary/properties.js';
 
 export const RANGE_PRESETS = ['30d', '90d', '12m', 'all', 'custom'] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
@@ -27,6 +27,26 @@ export const reportDay = z
   });
 
 const propertyFilter = z.preprocess(blank, propertyNameInput('Choose a property from the list: the ').optional());
+
+/** A breakdown: a contact property, or an additional question's answers ("$q:q1", day-counts.ts questionKey). */
+const segmentFilter = z.preprocess(
+  blank,
+  z
+    .string()
+    .superRefine((name, ctx) => {
+      const problem = name.startsWith('$q:')
+        ? /^\$q:q[0-9]{1,3}$/.test(name)
+          ? undefined
+          : 'is not a question of this survey'
+        : propertyNameProblem(name);
+      if (problem)
+        ctx.addIssue({
+          code: 'custom',
+          message: `Choose a property or question from the list: "${name.slice(0, 70)}" ${problem}`,
+        });
+    })
+    .optional(),
+);
 
 /**
  * The filters every view of a survey's answers shares - results page, comments, CSV export, API
@@ -80,7 +100,15 @@ export const resultsQuerySchema = z
       blank,
       z.enum(['auto', 'day', 'week', 'month', 'rolling'], { error: 'Choose how to group the trend.' }).default('auto'),
     ),
-    segment: propertyFilter,
+    segment: segmentFilter,
+    // The comments tab lists this question's text answers instead of the comments.
+    question: z.preprocess(
+      blank,
+      z
+        .string()
+        .regex(/^q[0-9]{1,3}$/, { error: 'Choose a question from the list.' })
+        .optional(),
+    ),
     comments: z.preprocess(
       blank,
       z.enum(['all', 'promoter', 'passive', 'detractor'], { error: 'Choose which comments to show.' }).default('all'),

@@ -8,10 +8,18 @@ import { surveyIdOf, surveyNotFound } from '../surveys/survey-id.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
 import { COUNTED_REVIEW_STATES, type NpsCategory, type RepurchaseAnswer } from '../vocabulary/answers.js';
 import type { DayCountStore } from './aggregates.js';
-import { bySurvey, mergeDays, type DayDoc } from './day-counts.js';
+import { ANSWERED_VALUE, bySurvey, isQuestionKey, mergeDays, type DayDoc } from './day-counts.js';
 import type { DeliveredValueStore } from './delivered-values.store.js';
-import { npsFigures, type NpsCounts, type NpsFigures } from './nps.js';
+import { npsFigures, type NpsFigures } from './nps.js';
 import { periodOf, previousPeriodOf, type Period } from './periods.js';
+import {
+  answerCountsOf,
+  optionLabel,
+  questionLabel,
+  questionOf,
+  questionResults,
+  type QuestionResult,
+} from './question-results.js';
 import type { ResponseQueries } from './response-queries.js';
 import type { ResultsQuery } from './results.schemas.js';
 import {
@@ -32,10 +40,13 @@ export const COMMENTS_PER_PAGE = 20;
 export interface SurveyResults extends PeriodFigures {
   period: Period;
   /** `withoutValue`: responses in the view whose contact had no value for the property (in no row). */
-  segments: { property: string; rows: SegmentRow[]; withoutValue: number } | undefined;
+  /** `question`: the breakdown is by an additional question's answers (`property` is its wording). */
+  segments: { property: string; rows: SegmentRow[]; withoutValue: number; question?: true } | undefined;
   representativeness:
     { property: string; rows: RepresentativenessRow[]; invited: number; answered: number } | undefined;
   responseRate: { delivered: number; responded: number; rate: number | null };
+  /** The additional questions' results under the same filters. */
+  questions: QuestionResult[];
 }
 
 export interface SurveyOverview {
@@ -101,11 +112,14 @@ export class ResultsService {
     const readFrom = firstDayToRead(period, previous, query.interval);
     // The survey's day documents are few (a year is at most 365 per channel): read them once, for the
     // figures without a property filter and for the response rate.
-    const [row, propertyDocs, segmentDocs, deliveredByValue] = await Promise.all([
+    const [row, propertyDocs, segmentDocs, deliveredByValue, questionDocs] = await Promise.all([
       this.deps.surveyDays.read(_id),
       query.prop ? counts.segmentDocsOf(_id, query.prop, query.value) : undefined,
       query.segment ? counts.segmentDocsOf(_id, query.segment) : undefined,
-      query.segment ? this.deps.deliveredValues.byValue(_id, query.segment) : undefined,
+      query.segment && !isQuestionKey(query.segment)
+        ? this.deps.deliveredValues.byValue(_id, query.segment)
+        : undefined,
+      query.prop || query.tag ? undefined : counts.questionDocsOf(_id),
     ]);
     if (!row) throw surveyNotFound();
     const survey = surveyDetailOf(row.survey);
@@ -119,18 +133,31 @@ export class ResultsService {
           ),
         )
       : mergeDays(propertyDocs ?? dayDocs, { fromDay: readFrom, toDay: period.toDay, channel: query.channel });
-    const figures = periodFigures(days, { period, previous, interval: query.interval, today: dayIn(now, timeZone) });
+    const type = survey.type;
+    const figures = periodFigures(days, {
+      period,
+      previous,
+      interval: query.interval,
+      today: dayIn(now, timeZone),
+      type,
+    });
     // Response rate (PRODUCT.md): counted email responses / invitations delivered, all time.
-    const segments = await this.segmentsOf(_id, period, query, figures.summary.figures, segmentDocs);
+    const segments = await this.segmentsOf(_id, period, query, figures.headline.n, segmentDocs, survey);
     const delivered = survey.deliveredCount;
     const responded = respondedIn(mergeDays(dayDocs, { channel: 'email' }));
     const represented =
       query.segment && segmentDocs && deliveredByValue
         ? representativenessOf(query.segment, segmentDocs, deliveredByValue, { delivered, answered: responded })
         : undefined;
+    const answerCounts = questionDocs
+      ? answerCountsOf(questionDocs, { fromDay: period.fromDay, toDay: period.toDay, channel: query.channel })
+      : survey.extraQuestions.length > 0
+        ? await queries.answerCounts(queries.filterOf(_id, period, query))
+        : new Map();
     const results: SurveyResults = {
       period,
       ...figures,
+      questions: questionResults(survey, answerCounts),
       segments,
       representativeness: represented,
       responseRate: { delivered, responded, rate: delivered === 0 ? null : share(responded, delivered) },
@@ -209,23 +236,35 @@ export class ResultsService {
     surveyId: mongoose.Types.ObjectId,
     period: Period,
     query: ResultsQuery,
-    total: NpsCounts,
+    all: number,
     segmentDocs: DayDoc[] | undefined,
+    survey: SurveyDetail,
   ): Promise<SurveyResults['segments']> {
     const { segment } = query;
     if (!segment || !segmentDocs) return undefined;
-    const byValue =
-      !query.prop && !query.tag
-        ? countsByValue(segmentDocs, {
-            fromDay: period.fromDay,
-            toDay: period.toDay,
-            channel: query.channel,
-          })
-        : await this.deps.queries.segmentCounts(this.deps.queries.filterOf(surveyId, period, query), segment);
-    const rows = segmentRows(byValue);
-    const withValue = rows.reduce((sum, r) => sum + r.figures.n, 0);
-    const all = total.promoters + total.passives + total.detractors;
-    return { property: segment, rows, withoutValue: Math.max(0, all - withValue) };
+    const question = isQuestionKey(segment) ? questionOf(survey, segment) : undefined;
+    if (isQuestionKey(segment) && !question) return undefined;
+    const { queries } = this.deps;
+    const filtered = Boolean(query.prop || query.tag);
+    const byValue = !filtered
+      ? countsByValue(segmentDocs, { fromDay: period.fromDay, toDay: period.toDay, channel: query.channel })
+      : question
+        ? await queries.questionSegmentCounts(queries.filterOf(surveyId, period, query), segment)
+        : await queries.segmentCounts(queries.filterOf(surveyId, period, query), segment);
+    // A question's "*" counts everyone who answered it: the whole its rows are compared within.
+    const everyone = byValue.get(ANSWERED_VALUE);
+    byValue.delete(ANSWERED_VALUE);
+    const rows = segmentRows(byValue, survey.type, everyone);
+    const withValue = everyone
+      ? everyone.reduce((sum, c) => sum + c.n, 0)
+      : rows.reduce((sum, r) => sum + r.headline.n, 0);
+    if (question) for (const row of rows) row.value = optionLabel(question, row.value, survey);
+    return {
+      property: question ? questionLabel(question, survey) : segment,
+      rows,
+      withoutValue: Math.max(0, all - withValue),
+      ...(question ? { question: true } : {}),
+    };
   }
 }
 
@@ -242,7 +281,7 @@ function representativenessOf(
   const answered = new Map(
     [...countsByValue(segmentDocs, { channel: 'email' })].map(([value, c]) => [
       value,
-      c.promoters + c.passives + c.detractors,
+      c.reduce((sum, cell) => sum + cell.n, 0),
     ]),
   );
   return { property: key, ...representativenessRows(reachByValue(delivered, answered, totals)) };

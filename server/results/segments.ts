@@ -1,13 +1,16 @@
 /** Segments and representativeness: figures per property value, each tested against everyone else. Pure. */
-import { categoryOf, type NpsCategory } from '../vocabulary/answers.js';
+import type { SurveyType } from '../vocabulary/scales.js';
 import { mergeDays, type DayDoc } from './day-counts.js';
-import { differsSignificantly, npsFigures, type NpsCounts, type NpsFigures } from './nps.js';
+import { headlineOf, headlinesDiffer, withoutCells, type Headline } from './headline.js';
+import { countsOf, npsFigures, type NpsFigures } from './nps.js';
 import { twoProportionTest } from './proportions.js';
 import { share } from './summary.js';
 
 export interface SegmentRow {
   value: string;
+  /** NPS arithmetic (NPS surveys); `headline` is the survey type's figure. */
   figures: NpsFigures;
+  headline: Headline;
   /** Differs significantly from everyone else in the view. */
   differs: boolean;
 }
@@ -24,52 +27,61 @@ export interface RepresentativenessRow {
   skew: 'over' | 'under' | undefined;
 }
 
-/** Adds n responses of a category to a value's counts. */
-export function addCount(byValue: Map<string, NpsCounts>, value: string, category: NpsCategory, n: number): void {
-  const counts = byValue.get(value) ?? { promoters: 0, passives: 0, detractors: 0 };
-  if (category === 'promoter') counts.promoters += n;
-  else if (category === 'passive') counts.passives += n;
-  else counts.detractors += n;
-  byValue.set(value, counts);
+/** Counts by score, added up (a cell list per value). */
+export type ScoreCounts = { score: number; n: number }[];
+
+/** Adds n responses with a score to a value's counts. */
+export function addCount(byValue: Map<string, ScoreCounts>, value: string, score: number, n: number): void {
+  const cells = byValue.get(value) ?? [];
+  const cell = cells.find((c) => c.score === score);
+  if (cell) cell.n += n;
+  else cells.push({ score, n });
+  byValue.set(value, cells);
 }
 
-/** Counts per property value from the per-value day documents, within days and a channel. */
+/** Counts by score per property value (or question answer) from the per-value day documents, within days and a channel. */
 export function countsByValue(
   docs: readonly DayDoc[],
   range: { fromDay?: string | undefined; toDay?: string | undefined; channel?: string | undefined },
-): Map<string, NpsCounts> {
+): Map<string, ScoreCounts> {
   const docsByValue = new Map<string, DayDoc[]>();
   for (const doc of docs) docsByValue.set(doc.value ?? '', [...(docsByValue.get(doc.value ?? '') ?? []), doc]);
-  const byValue = new Map<string, NpsCounts>();
+  const byValue = new Map<string, ScoreCounts>();
   for (const [value, valueDocs] of docsByValue) {
     for (const day of mergeDays(valueDocs, range))
-      for (const cell of day.cells) addCount(byValue, value, categoryOf(cell.score), cell.n);
+      for (const cell of day.cells) addCount(byValue, value, cell.score, cell.n);
   }
   return byValue;
 }
 
+const total = (cells: ScoreCounts) => cells.reduce((sum, c) => sum + c.n, 0);
+
 /**
- * NPS per value, highest first, each with whether it differs significantly from everyone else with a
- * value (PRODUCT.md's test, against the other values together). Responses without a value are in no
- * row and in no comparison, so like is compared with like; the page says how many there are.
+ * The headline figure per value, highest first, each with whether it differs significantly from
+ * everyone else with a value (the type's test, headline.ts, against the other values together).
+ * Responses without a value are in no row and in no comparison, so like is compared with like; the
+ * page says how many there are. For a multiple-choice question a response is in every row it chose,
+ * so "the rest" of a row is everyone who answered and did not choose it: pass `everyone` then.
  */
-export function segmentRows(byValue: ReadonlyMap<string, NpsCounts>): SegmentRow[] {
-  const total = { promoters: 0, passives: 0, detractors: 0 };
-  for (const c of byValue.values()) {
-    total.promoters += c.promoters;
-    total.passives += c.passives;
-    total.detractors += c.detractors;
-  }
-  const rows = [...byValue.entries()].map(([value, counts]) => {
-    const rest = {
-      promoters: total.promoters - counts.promoters,
-      passives: total.passives - counts.passives,
-      detractors: total.detractors - counts.detractors,
+export function segmentRows(
+  byValue: ReadonlyMap<string, ScoreCounts>,
+  type: SurveyType = 'nps',
+  everyone?: ScoreCounts,
+): SegmentRow[] {
+  const all = everyone ?? [...byValue.values()].flat();
+  const rows = [...byValue.entries()].map(([value, cells]) => {
+    const rest = withoutCells(all, cells);
+    const headline = headlineOf(type, cells);
+    return {
+      value,
+      figures: npsFigures(countsOf(cells)),
+      headline,
+      differs: total(rest) > 0 && headlinesDiffer(type, cells, rest),
     };
-    const restN = rest.promoters + rest.passives + rest.detractors;
-    return { value, figures: npsFigures(counts), differs: restN > 0 && differsSignificantly(counts, rest) };
   });
-  return rows.sort((a, b) => (b.figures.nps ?? -Infinity) - (a.figures.nps ?? -Infinity) || b.figures.n - a.figures.n);
+  return rows.sort(
+    (a, b) => (b.headline.value ?? -Infinity) - (a.headline.value ?? -Infinity) || b.headline.n - a.headline.n,
+  );
 }
 
 /**

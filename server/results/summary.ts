@@ -1,13 +1,12 @@
 import {
   NPS_CATEGORIES as CATEGORIES,
-  CATEGORY_LABELS,
-  categoryOf,
   REPURCHASE_ANSWERS,
   REPURCHASE_LABELS,
   TOP_2_BOX as TOP_2,
   type NpsCategory,
   type RepurchaseAnswer,
 } from '../vocabulary/answers.js';
+import { bandLabel, BANDS, pointsOf, type SurveyType } from '../vocabulary/scales.js';
 import { npsFigures, type NpsFigures } from './nps.js';
 
 /** Counted responses with one score and one repurchase answer (null: not answered). */
@@ -42,10 +41,15 @@ export interface Summary {
 
 /**
  * Every figure of the results page from counts by score and repurchase answer: NPS and its interval,
- * category shares, the 0-10 distribution, repurchase shares and top-2-box (among those who answered
+ * the bands' shares (promoters / passives / detractors, or a scale's top, middle and bottom; `type`),
+ * the distribution over the scale's points, repurchase shares and top-2-box (among those who answered
  * it), and the cross-tab. Pure; numbers are tested against hand-computed values.
  */
-export function summarise(cells: readonly Cell[]): Summary {
+export function summarise(cells: readonly Cell[], type: SurveyType = 'nps'): Summary {
+  const points = pointsOf(type);
+  const bands = BANDS[type];
+  // The band by its lower bound: a score off the scale (never stored by the app) still lands somewhere.
+  const categoryOf = (score: number) => (bands.find((b) => score >= b.from) ?? bands.at(-1)!).key;
   const byScore = Array.from({ length: 11 }, () => 0);
   const byCategory: Record<NpsCategory, number> = { promoter: 0, passive: 0, detractor: 0 };
   const byAnswer = Object.fromEntries(REPURCHASE_ANSWERS.map((a) => [a, 0])) as Record<RepurchaseAnswer, number>;
@@ -72,11 +76,14 @@ export function summarise(cells: readonly Cell[]): Summary {
     figures,
     categories: CATEGORIES.map((key) => ({
       key,
-      label: CATEGORY_LABELS[key],
+      label: bandLabel(type, key),
       n: byCategory[key],
       share: share(byCategory[key], figures.n),
     })),
-    distribution: byScore.map((n, score) => ({ score, category: categoryOf(score), n, share: share(n, figures.n) })),
+    distribution: points.map((score) => {
+      const n = byScore[score] ?? 0;
+      return { score, category: categoryOf(score), n, share: share(n, figures.n) };
+    }),
     repurchase: {
       answered,
       notAnswered,
@@ -92,7 +99,7 @@ export function summarise(cells: readonly Cell[]): Summary {
       const total = byCategory[key];
       return {
         key,
-        label: CATEGORY_LABELS[key],
+        label: bandLabel(type, key),
         total,
         cells: [...REPURCHASE_ANSWERS, 'none' as const].map((a) => ({
           key: a,

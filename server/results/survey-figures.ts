@@ -1,7 +1,9 @@
 /** Everything the results page shows that comes from day counts alone: pure, so it is tested directly. */
 import { addDays } from '../lib/time-zone.js';
+import type { SurveyType } from '../vocabulary/scales.js';
 import type { DayCounts } from './day-counts.js';
-import { differsSignificantly, npsFigures, type NpsFigures } from './nps.js';
+import { headlineOf, headlinesDiffer, type Headline } from './headline.js';
+import { npsFigures, type NpsFigures } from './nps.js';
 import { daysBetween, inRange, type Period } from './periods.js';
 import { summarise, type Summary } from './summary.js';
 import {
@@ -15,10 +17,15 @@ import {
 } from './trend.js';
 
 export interface PeriodFigures {
+  /** The survey type's headline figure (NPS, CSAT %, CES or star mean) with its interval. */
+  headline: Headline;
   summary: Summary;
   /** Responses in the same filters flagged as automated (excluded, waiting for review). */
   flagged: number;
-  previous: { period: Period; figures: NpsFigures; change: number | null; significant: boolean } | undefined;
+  /** `figures` is the NPS arithmetic (NPS surveys); `headline` every type's; `change` is the headline's. */
+  previous:
+    | { period: Period; figures: NpsFigures; headline: Headline; change: number | null; significant: boolean }
+    | undefined;
   /** `asked` is set when the interval asked for would have drawn more than MAX_TREND_POINTS points. */
   trend: { interval: TrendInterval; asked?: TrendInterval; points: TrendPoint[] };
 }
@@ -35,11 +42,20 @@ export function firstDayToRead(period: Period, previous: Period | undefined, int
  */
 export function periodFigures(
   days: readonly DayCounts[],
-  range: { period: Period; previous: Period | undefined; interval: TrendInterval | 'auto'; today: string },
+  range: {
+    period: Period;
+    previous: Period | undefined;
+    interval: TrendInterval | 'auto';
+    today: string;
+    type?: SurveyType;
+  },
 ): PeriodFigures {
   const { period, previous: previousPeriod, today } = range;
+  const type = range.type ?? 'nps';
   const current = days.filter((d) => inRange(d.day, period.fromDay, period.toDay));
-  const summary = summarise(current.flatMap((d) => d.cells));
+  const cells = current.flatMap((d) => d.cells);
+  const summary = summarise(cells, type);
+  const headline = headlineOf(type, cells);
   const flagged = current.reduce((sum, d) => sum + d.flagged, 0);
   let previous: PeriodFigures['previous'];
   if (previousPeriod) {
@@ -47,12 +63,14 @@ export function periodFigures(
       .filter((d) => inRange(d.day, previousPeriod.fromDay, previousPeriod.toDay))
       .flatMap((d) => d.cells);
     const figures = npsFigures(countsOf(before));
-    const change = summary.figures.nps !== null && figures.nps !== null ? summary.figures.nps - figures.nps : null;
+    const earlier = headlineOf(type, before);
+    const change = headline.value !== null && earlier.value !== null ? headline.value - earlier.value : null;
     previous = {
       period: previousPeriod,
       figures,
+      headline: earlier,
       change,
-      significant: change !== null && differsSignificantly(summary.figures, figures),
+      significant: change !== null && headlinesDiffer(type, cells, before),
     };
   }
   const trendFrom = period.fromDay ?? current[0]?.day ?? today;
@@ -61,13 +79,14 @@ export function periodFigures(
   const wanted = range.interval === 'auto' ? autoInterval(span) : range.interval;
   const interval = fittedInterval(wanted, span);
   return {
+    headline,
     summary,
     flagged,
     previous,
     trend: {
       interval,
       ...(interval !== wanted ? { asked: wanted } : {}),
-      points: trendOf(days, { fromDay: trendFrom, toDay: trendTo }, interval),
+      points: trendOf(days, { fromDay: trendFrom, toDay: trendTo }, interval, type),
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The NPS trend as an SVG drawn on the server: the results page shows it when scripts are off (the
+ * The trend (NPS, or the survey type's headline) as an SVG drawn on the server: the results page shows it when scripts are off (the
  * Chart.js canvas replaces it when they run), the dashboard shows it, and email reports embed it as
  * a PNG rendered from this same SVG. Pure: points in, markup out. Colours and fonts are presentation
  * attributes (no style attribute, no stylesheet), so the strict CSP holds and a rasteriser needs nothing else.
@@ -26,18 +26,26 @@ const MAX_LABELS = 8;
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const fixed = (v: number) => Number(v.toFixed(1));
 
-/** The y position of an NPS value on the fixed -100..100 scale. */
-const yOf = (nps: number) => fixed(TOP + ((100 - nps) / 200) * (H - TOP - BOTTOM));
+/** The value axis: NPS's fixed -100..100, CSAT's 0..100 %, a mean's scale (issue 17). */
+export interface TrendAxis {
+  min: number;
+  max: number;
+  ticks: number[];
+  /** The line drawn darker (0 for NPS), if any. */
+  baseline?: number;
+}
+export const NPS_AXIS: TrendAxis = { min: -100, max: 100, ticks: [100, 50, 0, -50, -100], baseline: 0 };
 
 /** The trend chart; `label` is its accessible name (the same numbers are in a table beside it). */
-export function trendSvg(points: readonly TrendSvgPoint[], label: string): string {
+export function trendSvg(points: readonly TrendSvgPoint[], label: string, axis: TrendAxis = NPS_AXIS): string {
+  const yOf = (v: number) => fixed(TOP + ((axis.max - v) / (axis.max - axis.min)) * (H - TOP - BOTTOM));
   const span = W - LEFT - RIGHT;
   const xOf = (i: number) => fixed(LEFT + (points.length <= 1 ? span / 2 : (i * span) / (points.length - 1)));
   const placed = points.map((p, i) => ({ ...p, x: xOf(i) }));
-  const grid = [100, 50, 0, -50, -100]
+  const grid = axis.ticks
     .map(
       (v) =>
-        `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${yOf(v)}" y2="${yOf(v)}" stroke="${v === 0 ? '#8a94a6' : '#e1e5eb'}" stroke-width="1"/>` +
+        `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${yOf(v)}" y2="${yOf(v)}" stroke="${v === axis.baseline ? '#8a94a6' : '#e1e5eb'}" stroke-width="1"/>` +
         `<text x="${LEFT - 6}" y="${yOf(v) + 4}" text-anchor="end" font-size="11" fill="#4a5568" font-family="DejaVu Sans, Arial, sans-serif">${v}</text>`,
     )
     .join('');

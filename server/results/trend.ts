@@ -1,9 +1,10 @@
 /** The NPS trend over time: buckets of days, and a trailing window. Pure. */
 import { addDays } from '../lib/time-zone.js';
+import type { SurveyType } from '../vocabulary/scales.js';
 import type { DayCounts } from './day-counts.js';
-import { npsFigures, type NpsCounts, type NpsFigures } from './nps.js';
+import { headlineOf, type Headline } from './headline.js';
+import { countsOf, npsFigures, type NpsFigures } from './nps.js';
 import { daysBetween, inRange } from './periods.js';
-import type { Cell } from './summary.js';
 
 export type TrendInterval = 'day' | 'week' | 'month' | 'rolling';
 
@@ -11,7 +12,9 @@ export interface TrendPoint {
   key: string;
   from: string;
   to: string;
+  /** NPS arithmetic on the bucket (meaningful for NPS surveys; the headline is every type's figure). */
   figures: NpsFigures;
+  headline: Headline;
   /** Fewer responses than the small-sample threshold (PRODUCT.md). */
   few: boolean;
 }
@@ -64,20 +67,18 @@ export function bucketOf(
   return { key: day.slice(0, 7), from, to };
 }
 
-/** Promoters, passives and detractors in a set of cells. */
-export function countsOf(cells: readonly Cell[]): NpsCounts {
-  const counts = { promoters: 0, passives: 0, detractors: 0 };
-  for (const c of cells) {
-    if (c.score >= 9) counts.promoters += c.n;
-    else if (c.score >= 7) counts.passives += c.n;
-    else counts.detractors += c.n;
-  }
-  return counts;
-}
+export { countsOf } from './nps.js';
 
-function point(key: string, from: string, to: string, counts: NpsCounts): TrendPoint {
-  const figures = npsFigures(counts);
-  return { key, from, to, figures, few: figures.smallSample };
+/** Counts by score (index = score, 0-10 covers every scale). */
+type ByScore = number[];
+const emptyByScore = (): ByScore => Array.from({ length: 11 }, () => 0);
+const cellsOf = (byScore: ByScore) => byScore.flatMap((n, score) => (n > 0 ? [{ score, n }] : []));
+
+function point(key: string, from: string, to: string, byScore: ByScore, type: SurveyType): TrendPoint {
+  const cells = cellsOf(byScore);
+  const figures = npsFigures(countsOf(cells));
+  const headline = headlineOf(type, cells);
+  return { key, from, to, figures, headline, few: headline.smallSample };
 }
 
 /**
@@ -88,27 +89,32 @@ export function trendOf(
   days: readonly DayCounts[],
   range: { fromDay: string; toDay: string },
   interval: TrendInterval,
+  type: SurveyType = 'nps',
 ): TrendPoint[] {
-  if (interval === 'rolling') return rollingTrend(days, range);
-  const buckets = new Map<string, { from: string; to: string; cells: Cell[] }>();
+  if (interval === 'rolling') return rollingTrend(days, range, type);
+  const buckets = new Map<string, { from: string; to: string; byScore: ByScore }>();
   for (let day = range.fromDay; day <= range.toDay; day = addDays(day, 1)) {
     const b = bucketOf(day, interval);
     if (!buckets.has(b.key)) {
       buckets.set(b.key, {
         from: b.from < range.fromDay ? range.fromDay : b.from,
         to: b.to > range.toDay ? range.toDay : b.to,
-        cells: [],
+        byScore: emptyByScore(),
       });
     }
   }
   for (const d of days) {
     const bucket = buckets.get(bucketOf(d.day, interval).key);
-    if (bucket && inRange(d.day, range.fromDay, range.toDay)) bucket.cells.push(...d.cells);
+    if (bucket && inRange(d.day, range.fromDay, range.toDay)) for (const c of d.cells) bucket.byScore[c.score]! += c.n;
   }
-  return [...buckets.entries()].map(([key, b]) => point(key, b.from, b.to, countsOf(b.cells)));
+  return [...buckets.entries()].map(([key, b]) => point(key, b.from, b.to, b.byScore, type));
 }
 
-function rollingTrend(days: readonly DayCounts[], range: { fromDay: string; toDay: string }): TrendPoint[] {
+function rollingTrend(
+  days: readonly DayCounts[],
+  range: { fromDay: string; toDay: string },
+  type: SurveyType,
+): TrendPoint[] {
   const stride = 7 * rollingStride(daysBetween(range.fromDay, range.toDay) + 1);
   const ends: string[] = [];
   for (let end = bucketOf(range.fromDay, 'week').to; ; end = addDays(end, stride)) {
@@ -118,12 +124,9 @@ function rollingTrend(days: readonly DayCounts[], range: { fromDay: string; toDa
   }
   // One pass over the days in order: each window adds the days entering it and drops those leaving.
   const sorted = [...days].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-  const counts = { promoters: 0, passives: 0, detractors: 0 };
+  const byScore = emptyByScore();
   const shift = (d: DayCounts, sign: 1 | -1) => {
-    const c = countsOf(d.cells);
-    counts.promoters += sign * c.promoters;
-    counts.passives += sign * c.passives;
-    counts.detractors += sign * c.detractors;
+    for (const c of d.cells) byScore[c.score]! += sign * c.n;
   };
   let entered = 0;
   let left = 0;
@@ -131,6 +134,6 @@ function rollingTrend(days: readonly DayCounts[], range: { fromDay: string; toDa
     const from = addDays(to, 1 - ROLLING_DAYS);
     while (entered < sorted.length && sorted[entered]!.day <= to) shift(sorted[entered++]!, 1);
     while (left < entered && sorted[left]!.day < from) shift(sorted[left++]!, -1);
-    return point(to, from, to, { ...counts });
+    return point(to, from, to, [...byScore], type);
   });
 }

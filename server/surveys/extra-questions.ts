@@ -77,9 +77,17 @@ export const extraQuestionInputSchema = z
     if (choice && q.options.length < 2)
       ctx.addIssue({ code: 'custom', path: ['options'], message: 'A choice question needs at least 2 answers.' });
     if (!choice && q.options.length > 0)
-      ctx.addIssue({ code: 'custom', path: ['options'], message: 'Only choice questions have answers to choose from.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['options'],
+        message: 'Only choice questions have answers to choose from.',
+      });
     if (q.showIf && q.showIf.from > q.showIf.to)
-      ctx.addIssue({ code: 'custom', path: ['showIf'], message: 'The lowest score of the condition is above its highest.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['showIf'],
+        message: 'The lowest score of the condition is above its highest.',
+      });
   });
 export type ExtraQuestionInput = z.infer<typeof extraQuestionInputSchema>;
 
@@ -169,8 +177,10 @@ export function questionEditProblem(
     if (!answered.has(old.id)) continue;
     const label = old.text.en || Object.values(old.text).find(Boolean) || old.id;
     const now = after.find((q) => q.id === old.id);
-    if (!now) return `“${label}” has answers, so it cannot be removed: archive it instead (it stays in results and the export).`;
-    if (now.kind !== old.kind) return `“${label}” has answers, so its kind cannot change: archive it and add a new question.`;
+    if (!now)
+      return `“${label}” has answers, so it cannot be removed: archive it instead (it stays in results and the export).`;
+    if (now.kind !== old.kind)
+      return `“${label}” has answers, so its kind cannot change: archive it and add a new question.`;
     if (!sameOptions(old.options, now.options))
       return `“${label}” has answers, so its answers to choose from cannot change: archive it and add a new question.`;
   }

@@ -82,7 +82,9 @@ export function surveyDetailOf(d: SurveyDoc): SurveyDetail {
 /** A stored question as a plain object (no Mongoose arrays or empty language keys). */
 function extraQuestionOf(q: NonNullable<SurveyDoc['extraQuestions']>[number]): ExtraQuestion {
   const text = (t: Record<string, unknown> | null | undefined) =>
-    Object.fromEntries(Object.entries(t ?? {}).filter(([, v]) => typeof v === 'string' && v !== '')) as ExtraQuestion['text'];
+    Object.fromEntries(
+      Object.entries(t ?? {}).filter(([, v]) => typeof v === 'string' && v !== ''),
+    ) as ExtraQuestion['text'];
   return {
     id: q.id,
     kind: q.kind,

@@ -28,7 +28,10 @@ const extraQuestionSchema = new Schema(
     id: { type: String, required: true, maxlength: 8 },
     kind: { type: String, enum: EXTRA_QUESTION_KINDS, required: true },
     text: localised,
-    options: { type: [{ _id: false, id: { type: String, required: true, maxlength: 8 }, text: localised }], default: [] },
+    options: {
+      type: [{ _id: false, id: { type: String, required: true, maxlength: 8 }, text: localised }],
+      default: [],
+    },
     required: { type: Boolean, default: false },
     showIf: { type: { _id: false, from: Number, to: Number }, default: undefined },
     archived: { type: Boolean, default: false },

@@ -52,7 +52,10 @@ export class SurveyStore {
   }
 
   /** A draft with the standard wording of its type (the first question, and a follow-up rule for the bottom band). */
-  async create(input: { name: string; companyName: string; type?: SurveyType | undefined }, ownerId?: string): Promise<SurveyDoc> {
+  async create(
+    input: { name: string; companyName: string; type?: SurveyType | undefined },
+    ownerId?: string,
+  ): Promise<SurveyDoc> {
     const type = input.type ?? 'nps';
     const doc = await this.surveys.create({
       name: input.name,
@@ -72,7 +75,11 @@ export class SurveyStore {
    */
   async saveQuestions(id: Id, questions: readonly ExtraQuestion[], version: number): Promise<boolean> {
     const result = await this.surveys.updateOne(
-      { _id: id, status: trusted({ $ne: 'closed' }), questionsVersion: version === 0 ? trusted({ $in: [0, null] }) : version },
+      {
+        _id: id,
+        status: trusted({ $ne: 'closed' }),
+        questionsVersion: version === 0 ? trusted({ $in: [0, null] }) : version,
+      },
       { $set: { extraQuestions: questions }, $inc: { questionsVersion: 1 } },
       { runValidators: true },
     );

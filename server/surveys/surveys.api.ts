@@ -4,8 +4,8 @@ import { idParamsSchema } from '../api/api-schemas.js';
 import { defineEndpoint, type AnyEndpoint } from '../api/endpoint.js';
 import { SURVEY_LANGUAGES } from '../vocabulary/languages.js';
 import { SURVEY_TYPES } from '../vocabulary/scales.js';
-import { extraQuestionsInputSchema } from './extra-questions.js';
 import { autopilotApiSchema, type AutopilotSettingsInput } from './autopilot.schemas.js';
+import { extraQuestionsInputSchema } from './extra-questions.js';
 import type { SurveyDetail } from './survey-detail.js';
 import { STATUS_ACTIONS } from './survey-status.js';
 import type { SurveysService } from './surveys.service.js';
@@ -18,7 +18,10 @@ export const surveyCreateSchema = z.strictObject({
   replyTo: z.email().max(254).optional(),
   emailSubject: z.string().trim().max(300).optional(),
   emailIntro: z.string().max(2000).optional(),
-  type: z.enum(SURVEY_TYPES).optional().describe('The first question: nps (0-10, the default), csat (1-5), ces (1-7) or stars (1-5). Fixed once created.'),
+  type: z
+    .enum(SURVEY_TYPES)
+    .optional()
+    .describe('The first question: nps (0-10, the default), csat (1-5), ces (1-7) or stars (1-5). Fixed once created.'),
   questions: extraQuestionsInputSchema.optional().describe('Additional questions, in order (see PATCH).'),
 });
 

@@ -45,7 +45,11 @@ export class SurveysService {
     ownerId?: string,
   ): Promise<{ id: string; name: string }> {
     const built = input.questions
-      ? questionsFromInput(input.questions, { type: input.type ?? 'nps', language: input.language ?? 'en', existing: [] })
+      ? questionsFromInput(input.questions, {
+          type: input.type ?? 'nps',
+          language: input.language ?? 'en',
+          existing: [],
+        })
       : undefined;
     if (built && 'problem' in built) throw new ValidationError(built.problem);
     const doc = await this.store.create(input, ownerId);
@@ -64,9 +68,17 @@ export class SurveysService {
     if (!doc) throw surveyNotFound();
     if (doc.status === 'closed') throw new ConflictError(messages.closed, 'SURVEY_CLOSED');
     const survey = surveyDetailOf(doc);
-    const built = questionsFromInput(input, { type: survey.type, language: survey.language, existing: survey.extraQuestions });
+    const built = questionsFromInput(input, {
+      type: survey.type,
+      language: survey.language,
+      existing: survey.extraQuestions,
+    });
     if ('problem' in built) throw new ValidationError(built.problem);
-    const problem = questionEditProblem(survey.extraQuestions, built.questions, await this.answeredQuestions(survey.id));
+    const problem = questionEditProblem(
+      survey.extraQuestions,
+      built.questions,
+      await this.answeredQuestions(survey.id),
+    );
     if (problem) throw new ConflictError(problem, 'QUESTION_HAS_ANSWERS');
     if (!(await this.store.saveQuestions(_id, built.questions, doc.questionsVersion ?? 0)))
       throw new ConflictError(messages.questionsChanged, 'QUESTIONS_CHANGED');
@@ -85,7 +97,9 @@ export class SurveysService {
     const type = (await this.store.findById(_id))?.type ?? 'nps';
     const { min, max } = SCALES[type];
     if (input.followUpMaxScore < min || input.followUpMaxScore > max)
-      throw new ValidationError(messages.followUpOffScale(min, max), { followUpMaxScore: messages.followUpOffScale(min, max) });
+      throw new ValidationError(messages.followUpOffScale(min, max), {
+        followUpMaxScore: messages.followUpOffScale(min, max),
+      });
     const saved = await this.store.saveSettings(_id, {
       askRepurchase: input.askRepurchase,
       askReason: input.askReason,

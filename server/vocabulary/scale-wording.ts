@@ -72,7 +72,13 @@ export const SCALE_WORDING: Record<Exclude<SurveyType, 'nps'>, Record<Language, 
 /** Messages about the additional questions, naming the question, in the respondent's language. */
 export const QUESTION_ERRORS: Record<
   Language,
-  { required: (q: string) => string; option: (q: string) => string; notShown: (q: string) => string; long: (q: string, max: number) => string; one: (q: string) => string }
+  {
+    required: (q: string) => string;
+    option: (q: string) => string;
+    notShown: (q: string) => string;
+    long: (q: string, max: number) => string;
+    one: (q: string) => string;
+  }
 > = {
   en: {
     required: (q) => `Please answer “${q}”.`,
@@ -108,7 +114,10 @@ export function firstQuestionIn(type: SurveyType, surveyText: string, lang: Lang
 }
 
 /** The ends of the scale and the hint for screen readers, for the email and the answer page. */
-export function scaleWordsOf(type: SurveyType, lang: Language): { lowLabel: string; highLabel: string; scaleHint: string } {
+export function scaleWordsOf(
+  type: SurveyType,
+  lang: Language,
+): { lowLabel: string; highLabel: string; scaleHint: string } {
   if (type === 'nps') {
     const { lowLabel, highLabel, scaleHint } = WORDING[lang].page;
     return { lowLabel, highLabel, scaleHint };

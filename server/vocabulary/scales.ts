@@ -69,7 +69,8 @@ export const BANDS: Record<SurveyType, { key: Band; label: string; from: number;
 
 /** The band of a score on a scale; a RangeError for a score that is not a point of it. */
 export function bandOf(type: SurveyType, score: number): Band {
-  if (!isPointOf(type, score)) throw new RangeError(`score must be a whole number ${SCALES[type].min}-${SCALES[type].max}`);
+  if (!isPointOf(type, score))
+    throw new RangeError(`score must be a whole number ${SCALES[type].min}-${SCALES[type].max}`);
   return BANDS[type].find((b) => score >= b.from && score <= b.to)!.key;
 }
 

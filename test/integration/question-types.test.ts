@@ -34,8 +34,22 @@ export const FIVE_QUESTIONS = [
     showIf: { from: 1, to: 2 },
     archived: false,
   },
-  { id: 'q3', kind: 'rating', text: { en: 'Rate your support agent', de: 'Bewerten Sie den Support' }, options: [], required: false, archived: false },
-  { id: 'q4', kind: 'text', text: { en: 'Anything else?', de: 'Sonst noch etwas?' }, options: [], required: false, archived: false },
+  {
+    id: 'q3',
+    kind: 'rating',
+    text: { en: 'Rate your support agent', de: 'Bewerten Sie den Support' },
+    options: [],
+    required: false,
+    archived: false,
+  },
+  {
+    id: 'q4',
+    kind: 'text',
+    text: { en: 'Anything else?', de: 'Sonst noch etwas?' },
+    options: [],
+    required: false,
+    archived: false,
+  },
   {
     id: 'q5',
     kind: 'single',
@@ -85,7 +99,9 @@ describe('survey types and additional questions on the respondent’s side (issu
         baseUrl: ctx.config.baseUrl,
         mailFrom: ctx.config.mailFrom,
       });
-      const scoreLinks = [...new Set([...email.html.matchAll(/href="[^"]*\/r\/[^/"]+\/(\d+)"/g)].map((m) => Number(m[1])))];
+      const scoreLinks = [
+        ...new Set([...email.html.matchAll(/href="[^"]*\/r\/[^/"]+\/(\d+)"/g)].map((m) => Number(m[1]))),
+      ];
       const expected = Array.from({ length: points[1] - points[0] + 1 }, (_, i) => points[0] + i);
       expect(scoreLinks).to.deep.equal(expected);
       expect(email.text).to.contain(`${points[1]}: ${ctx.config.baseUrl}/r/${token}/${points[1]}`);
@@ -98,7 +114,9 @@ describe('survey types and additional questions on the respondent’s side (issu
       expect(page.text).to.match(new RegExp(`name="score" value="${points[1]}" checked`));
       // A point off this scale is refused with the scale's own range.
       if (type !== 'nps') {
-        const off = await request(ctx.app).get(`/r/${token}/${points[1] + 1}`).expect(400);
+        const off = await request(ctx.app)
+          .get(`/r/${token}/${points[1] + 1}`)
+          .expect(400);
         expect(off.text).to.contain(`${points[0]}`);
         expect(off.text).not.to.match(/name="score" value="\d+" checked/);
       }
@@ -113,7 +131,14 @@ describe('survey types and additional questions on the respondent’s side (issu
     for (const q of FIVE_QUESTIONS) expect(page.text).to.contain(q.text.en);
     expect(page.text).to.contain('Only if your answer above is 1 to 2.');
     expect(page.text).to.contain('respond-questions.js');
-    const res = await answer(token, { score: '2', q_q1: 'o2', q_q2: ['o1', 'o3'] as never, q_q3: '4', q_q4: 'Slow', comment: 'Meh' });
+    const res = await answer(token, {
+      score: '2',
+      q_q1: 'o2',
+      q_q2: ['o1', 'o3'] as never,
+      q_q3: '4',
+      q_q4: 'Slow',
+      comment: 'Meh',
+    });
     expect(res.status).to.equal(303);
     const stored = await ctx.models.responses.findOne({}).lean();
     expect(stored!.category).to.equal('detractor');
@@ -130,10 +155,16 @@ describe('survey types and additional questions on the respondent’s side (issu
     const { token } = await invited({ survey, locale: 'de-DE' });
     const cases: [Record<string, unknown>, string][] = [
       [{ score: '5' }, 'Bitte beantworten Sie „Welches Produkt haben Sie gekauft?“.'],
-      [{ score: '5', q_q1: 'o9' }, 'Wählen Sie eine der angebotenen Antworten auf „Welches Produkt haben Sie gekauft?“.'],
+      [
+        { score: '5', q_q1: 'o9' },
+        'Wählen Sie eine der angebotenen Antworten auf „Welches Produkt haben Sie gekauft?“.',
+      ],
       [{ score: '5', q_q1: ['o1', 'o2'] }, 'Wählen Sie nur eine Antwort auf „Welches Produkt haben Sie gekauft?“.'],
       [{ score: '5', q_q1: 'o1', q_q2: 'o1' }, '„Was lief schief?“ wird bei der gewählten Bewertung nicht gefragt'],
-      [{ score: '5', q_q1: 'o1', q_q3: '6' }, 'Wählen Sie eine der angebotenen Antworten auf „Bewerten Sie den Support“.'],
+      [
+        { score: '5', q_q1: 'o1', q_q3: '6' },
+        'Wählen Sie eine der angebotenen Antworten auf „Bewerten Sie den Support“.',
+      ],
       [{ score: '5', q_q1: 'o1', q_q4: 'x'.repeat(501) }, 'länger als 500 Zeichen'],
       [{ score: '9', q_q1: 'o1' }, 'Wählen Sie eine Antwort von 1-5.'],
     ];

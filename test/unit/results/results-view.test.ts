@@ -51,21 +51,67 @@ describe('results page view model', () => {
       to,
       few: n < 30,
       figures: { n, npsRounded: n ? 45 : null, interval: { low: 29.26, high: 58.04 } },
+      headline: {
+        type: 'nps',
+        n,
+        value: n ? 45 : null,
+        shown: n ? '+45' : null,
+        interval: n ? { low: 29.26, high: 58.04 } : null,
+      },
     });
     const trend = {
       interval: 'month',
       points: [point('2026-01', '2026-01-01', '2026-01-31', 100), point('2026-02', '2026-02-01', '2026-02-28', 0)],
     } as unknown as SurveyResults['trend'];
     expect(trendRowsOf(trend)).to.deep.equal([
-      { label: '2026-01-01 – 2026-01-31', short: '2026-01', nps: 45, low: 29.3, high: 58, n: 100, few: false },
-      { label: '2026-02-01 – 2026-02-28', short: '2026-02', nps: null, low: null, high: null, n: 0, few: true },
+      {
+        label: '2026-01-01 – 2026-01-31',
+        short: '2026-01',
+        nps: 45,
+        shown: '+45',
+        low: 29.3,
+        high: 58,
+        n: 100,
+        few: false,
+      },
+      {
+        label: '2026-02-01 – 2026-02-28',
+        short: '2026-02',
+        nps: null,
+        shown: null,
+        low: null,
+        high: null,
+        n: 0,
+        few: true,
+      },
     ]);
     const clipped = {
       interval: 'week' as const,
       points: [
-        { key: '2026-11-30', from: '2026-12-02', to: '2026-12-06', figures: trend.points[1]!.figures, few: true },
-        { key: '2026-12-07', from: '2026-12-07', to: '2026-12-13', figures: trend.points[1]!.figures, few: true },
-        { key: '2026-12-14', from: '2026-12-14', to: '2026-12-14', figures: trend.points[1]!.figures, few: true },
+        {
+          key: '2026-11-30',
+          from: '2026-12-02',
+          to: '2026-12-06',
+          figures: trend.points[1]!.figures,
+          headline: trend.points[1]!.headline,
+          few: true,
+        },
+        {
+          key: '2026-12-07',
+          from: '2026-12-07',
+          to: '2026-12-13',
+          figures: trend.points[1]!.figures,
+          headline: trend.points[1]!.headline,
+          few: true,
+        },
+        {
+          key: '2026-12-14',
+          from: '2026-12-14',
+          to: '2026-12-14',
+          figures: trend.points[1]!.figures,
+          headline: trend.points[1]!.headline,
+          few: true,
+        },
       ],
     };
     expect(trendRowsOf(clipped).map((r) => r.label)).to.deep.equal([

@@ -3,7 +3,12 @@ import { expect } from 'chai';
 import { twoProportionTest } from '../../../server/results/proportions.js';
 import { representativenessRows, segmentRows } from '../../../server/results/segments.js';
 
-const counts = (promoters: number, passives: number, detractors: number) => ({ promoters, passives, detractors });
+/** Promoters, passives and detractors as counts by score (10, 8 and 0). */
+const counts = (promoters: number, passives: number, detractors: number) => [
+  { score: 10, n: promoters },
+  { score: 8, n: passives },
+  { score: 0, n: detractors },
+];
 
 describe('segments and representativeness', () => {
   it('tests two response rates at 95%: 60 of 100 against 40 of 100 differs (z = 2.83), 55 against 45 does not (z = 1.41)', () => {
