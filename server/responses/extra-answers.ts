@@ -20,10 +20,12 @@ export interface ExtraAnswer {
 
 export const fieldOf = (questionId: string) => `q_${questionId}`;
 
-const valuesOf = (raw: unknown): string[] =>
-  (Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw])
+const valuesOf = (raw: unknown): string[] => {
+  const list: unknown[] = Array.isArray(raw) ? (raw as unknown[]) : raw === undefined || raw === null ? [] : [raw];
+  return list
     .map((v) => (typeof v === 'number' ? String(v) : v))
     .filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+};
 
 /** The message for a score that is not a point of the survey's scale, or undefined when it is. */
 export function scoreProblem(type: SurveyType, score: number, lang: Language): string | undefined {

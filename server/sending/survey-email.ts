@@ -100,8 +100,7 @@ export function renderSurveyEmail(input: {
   const wording = WORDING[language].email;
   const host = new URL(baseUrl).hostname;
   const type = survey.type ?? 'nps';
-  const points = pointsOf(type);
-  const scaleWords = scaleWordsOf(type, language);
+  const { points, scaleWords, view: scaleView } = scaleParts(type, language);
   const question = fillCompany(firstQuestionIn(type, survey.recommendQuestion, language), survey.companyName);
   const subject =
     (input.reminder ? wording.reminderSubjectPrefix : '') +
@@ -111,7 +110,7 @@ export function renderSurveyEmail(input: {
     // One link per point of the scale, the same token in each (the page opens with it chosen, unsaved).
     scores: points.map((score) => ({
       score,
-      label: type === 'stars' ? `${score} ★` : String(score),
+      label: scaleView.stars ? `${score} ★` : String(score),
       url: `${baseUrl}/r/${t}/${score}`,
     })),
     unsubscribeUrl: `${baseUrl}/u/${t}`,
@@ -120,11 +119,7 @@ export function renderSurveyEmail(input: {
   const { scores, unsubscribeUrl } = linksFor(token);
   const intro = fillCompany(survey.emailIntro, survey.companyName);
   const footerReason = wording.footerReason(survey.companyName);
-  const accent = survey.accentColor && HEX_COLOUR.test(survey.accentColor) ? survey.accentColor : DEFAULT_ACCENT;
-  const footerLines = (survey.footerText ?? '')
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean);
+  const { accent, footerLines } = lookOf(survey);
   const logo = logoParts(input.logo, survey.companyName);
 
   // The HTML differs between recipients only in the token inside its links, so the token is put into
@@ -137,11 +132,7 @@ export function renderSurveyEmail(input: {
     footerReason,
     footerLines,
     reminder: input.reminder === true,
-    scaleWords,
-    scaleLow: points[0],
-    scaleHigh: points.at(-1),
-    cellWidth: Math.floor(100 / points.length),
-    stars: type === 'stars',
+    ...scaleView,
     accent,
     logo: logo?.view,
     baseUrl,
@@ -173,13 +164,45 @@ export function renderSurveyEmail(input: {
     html,
     text,
     messageId: `<${input.reminder ? 'reminder' : 'invitation'}-${input.invitationId}@${host}>`,
-    headers: {
-      'List-Unsubscribe': `<${unsubscribeUrl}>`,
-      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      'List-Id': listId(survey.name, `survey-${survey.id}.${host}`),
-    },
+    headers: listHeaders(survey, host, unsubscribeUrl),
     ...(logo?.attachment ? { attachments: [logo.attachment] } : {}),
     language,
+  };
+}
+
+/** The brand's accent colour (the standard blue unless a valid one is set) and the footer's lines. */
+function lookOf(survey: EmailSurvey) {
+  const accent = survey.accentColor && HEX_COLOUR.test(survey.accentColor) ? survey.accentColor : DEFAULT_ACCENT;
+  const footerLines = (survey.footerText ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return { accent, footerLines };
+}
+
+/** One-click unsubscribe (RFC 8058) and the list's id. */
+function listHeaders(survey: EmailSurvey, host: string, unsubscribeUrl: string) {
+  return {
+    'List-Unsubscribe': `<${unsubscribeUrl}>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    'List-Id': listId(survey.name, `survey-${survey.id}.${host}`),
+  };
+}
+
+/** The scale's points and the words at its ends, as the email's HTML and text show them. */
+function scaleParts(type: SurveyType, language: Language) {
+  const points = pointsOf(type);
+  const scaleWords = scaleWordsOf(type, language);
+  return {
+    points,
+    scaleWords,
+    view: {
+      scaleWords,
+      scaleLow: points[0],
+      scaleHigh: points.at(-1),
+      cellWidth: Math.floor(100 / points.length),
+      stars: type === 'stars',
+    },
   };
 }
 

@@ -16,7 +16,8 @@ export class SurveysService {
   constructor(
     private readonly store: SurveyStore,
     /** Which of a survey's additional questions have answers (the responses domain reads them). */
-    private readonly answeredQuestions: (surveyId: SurveyDetail['id']) => Promise<Set<string>> = async () => new Set(),
+    private readonly answeredQuestions: (surveyId: SurveyDetail['id']) => Promise<Set<string>> = () =>
+      Promise.resolve(new Set()),
   ) {}
 
   /** Issue 17's migration: surveys from before survey types are NPS surveys. */
