@@ -98,7 +98,7 @@ export class DayCountStore implements CountsPort {
     const [overall, perValue, perAnswer, delivered] = await Promise.all([
       collectDayDocs(stream(pipelines.overall), false),
       collectDayDocs(stream(pipelines.perValue), true),
-      collectDayDocs(stream(pipelines.perAnswer), true),
+      collectDayDocs(stream(pipelines.perAnswer), true, QUESTION_KEY_PREFIX),
       days ? [] : this.deliveredCounts(match),
     ]);
     const filter: Record<string, unknown> = surveyId ? { surveyId } : {};
@@ -187,7 +187,9 @@ export class DayCountStore implements CountsPort {
   /** Property names the survey's answers carry (from the per-value counts). */
   async propertyKeysOf(surveyId: Id): Promise<string[]> {
     const keys = (await this.deps.days.collection.distinct('key', { surveyId })) as string[];
-    return keys.filter((k) => k !== '' && !isQuestionKey(k)).sort((a, b) => a.localeCompare(b));
+    return keys
+      .filter((k) => typeof k === 'string' && k !== '' && !isQuestionKey(k))
+      .sort((a, b) => a.localeCompare(b));
   }
 
   async daysOf(surveyId: Id, range: DayRange = {}): Promise<DayCounts[]> {

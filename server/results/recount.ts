@@ -1,7 +1,7 @@
 import type mongoose from 'mongoose';
 
 import { isCounted } from '../vocabulary/answers.js';
-import { ANSWERED_VALUE, cellKey, QUESTION_KEY_PREFIX } from './day-counts.js';
+import { ANSWERED_VALUE, cellKey } from './day-counts.js';
 
 type Row = {
   _id: {
@@ -12,7 +12,7 @@ type Row = {
     r?: string | null;
     rv: string;
     k?: string;
-    v?: string;
+    v?: string | number | null;
   };
   n: number;
 };
@@ -65,13 +65,16 @@ export function recountPipelines(
 export async function collectDayDocs(
   rows: AsyncIterable<unknown>,
   withProperty: boolean,
+  keyPrefix = '',
 ): Promise<{ docs: RecountedDoc[]; responses: number }> {
   const docs = new Map<string, RecountedDoc>();
   let responses = 0;
   for await (const row of rows) {
     const { _id: k, n } = row as Row;
     responses += n;
-    if (withProperty && (typeof k.v !== 'string' || k.v === '')) continue;
+    if (typeof k.v === 'number') k.v = String(k.v);
+    if (withProperty && (typeof k.v !== 'string' || k.v === '' || typeof k.k !== 'string')) continue;
+    if (keyPrefix) k.k = `${keyPrefix}${k.k}`;
     const id = `${String(k.s)}|${k.d}|${k.ch}` + (withProperty ? `|${k.k}|${k.v}` : '');
     let doc = docs.get(id);
     if (!doc) {
@@ -94,7 +97,7 @@ export async function collectDayDocs(
 }
 
 /**
- * Stages that turn each response into one row per counted answer value (`k` "$q:<id>", `v` an option,
+ * Stages that turn each response into one row per counted answer value (`k` the question id, `v` an option,
  * "*" or a rating), keeping the fields in `keep`: day-counts.ts answerValuesOf as a pipeline.
  */
 export function answerValueStages(keep: Record<string, 1>): mongoose.PipelineStage[] {
@@ -104,20 +107,11 @@ export function answerValueStages(keep: Record<string, 1>): mongoose.PipelineSta
     {
       $project: {
         ...keep,
-        k: { $concat: [QUESTION_KEY_PREFIX, '$a.q'] },
-        v: {
-          $cond: [
-            { $gt: ['$a.rating', null] },
-            [{ $toString: '$a.rating' }],
-            {
-              $cond: [
-                { $gt: [{ $size: { $ifNull: ['$a.choices', []] } }, 0] },
-                { $concatArrays: ['$a.choices', [ANSWERED_VALUE]] },
-                [],
-              ],
-            },
-          ],
-        },
+        // The question id; callers put QUESTION_KEY_PREFIX before it ($concat is not on every engine).
+        k: '$a.q',
+        // The chosen options and "*", or the rating (a number: callers make it a string), or nothing
+        // for a text answer ($unwind then drops it, and takes a lone value as a one-item array).
+        v: { $ifNull: [{ $concatArrays: ['$a.choices', [ANSWERED_VALUE]] }, '$a.rating'] },
       },
     },
     { $unwind: '$v' },

@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 import type { ContactModel } from '../contacts/contact.model.js';
 import type { ResponseModel } from '../responses/response.model.js';
 import { COUNTED_REVIEW_STATES, isCounted, type RepurchaseAnswer } from '../vocabulary/answers.js';
-import type { DayCounts } from './day-counts.js';
+import { QUESTION_KEY_PREFIX, type DayCounts } from './day-counts.js';
 import type { AnswerCounts } from './question-results.js';
 import { answerValueStages } from './recount.js';
 import type { ResultsQuery } from './results.schemas.js';
@@ -94,26 +94,30 @@ export class ResponseQueries {
 
   /** Counts by score per answer value of one additional question ("$q:q1") among the responses matching `filter`. */
   async questionSegmentCounts(filter: Record<string, unknown>, key: string): Promise<Map<string, ScoreCounts>> {
-    const rows = await this.deps.responses.aggregate<{ _id: { v: string; s: number }; n: number }>([
+    const rows = await this.deps.responses.aggregate<{ _id: { v: string | number | null; s: number }; n: number }>([
       { $match: { ...filter, review: { $in: [...COUNTED_REVIEW_STATES] }, 'answers.0': { $exists: true } } },
       ...answerValueStages({ score: 1 }),
-      { $match: { k: key } },
+      { $match: { k: key.slice(QUESTION_KEY_PREFIX.length) } },
       { $group: { _id: { v: '$v', s: '$score' }, n: { $sum: 1 } } },
     ]);
     const byValue = new Map<string, ScoreCounts>();
-    for (const { _id: k, n } of rows) addCount(byValue, k.v, k.s, n);
+    for (const { _id: k, n } of rows) if (k.v !== null && k.v !== undefined) addCount(byValue, String(k.v), k.s, n);
     return byValue;
   }
 
   /** Counts per additional question and answer value among the counted responses matching `filter` (one pass). */
   async answerCounts(filter: Record<string, unknown>): Promise<AnswerCounts> {
-    const rows = await this.deps.responses.aggregate<{ _id: { k: string; v: string }; n: number }>([
+    const rows = await this.deps.responses.aggregate<{ _id: { k: string; v: string | number | null }; n: number }>([
       { $match: { ...filter, review: { $in: [...COUNTED_REVIEW_STATES] }, 'answers.0': { $exists: true } } },
       ...answerValueStages({}),
       { $group: { _id: { k: '$k', v: '$v' }, n: { $sum: 1 } } },
     ]);
     const out = new Map<string, Map<string, number>>();
-    for (const { _id: k, n } of rows) out.set(k.k, (out.get(k.k) ?? new Map<string, number>()).set(k.v, n));
+    for (const { _id: k, n } of rows) {
+      if (k.v === null || k.v === undefined) continue;
+      const key = `${QUESTION_KEY_PREFIX}${k.k}`;
+      out.set(key, (out.get(key) ?? new Map<string, number>()).set(String(k.v), n));
+    }
     return out;
   }
 

@@ -5,63 +5,8 @@ import { renderSurveyEmail } from '../../server/sending/survey-email.js';
 import { surveyDetailOf } from '../../server/surveys/survey-detail.js';
 import { useTestContext } from '../helpers/context.js';
 import { makeSurvey } from '../helpers/factories.js';
+import { FIVE_QUESTIONS } from '../helpers/questions.js';
 import { respondHelpers, stampOf } from '../helpers/respond.js';
-
-/** Five additional questions: every kind, one required, one asked of the bottom band only. */
-export const FIVE_QUESTIONS = [
-  {
-    id: 'q1',
-    kind: 'single',
-    text: { en: 'Which product did you buy?', de: 'Welches Produkt haben Sie gekauft?' },
-    options: [
-      { id: 'o1', text: { en: 'Bike', de: 'Fahrrad' } },
-      { id: 'o2', text: { en: 'Helmet', de: 'Helm' } },
-      { id: 'o3', text: { en: 'Lock', de: 'Schloss' } },
-    ],
-    required: true,
-    archived: false,
-  },
-  {
-    id: 'q2',
-    kind: 'multiple',
-    text: { en: 'What went wrong?', de: 'Was lief schief?' },
-    options: [
-      { id: 'o1', text: { en: 'Late delivery', de: 'Späte Lieferung' } },
-      { id: 'o2', text: { en: 'Damaged', de: 'Beschädigt' } },
-      { id: 'o3', text: { en: 'Wrong item', de: 'Falscher Artikel' } },
-    ],
-    required: false,
-    showIf: { from: 1, to: 2 },
-    archived: false,
-  },
-  {
-    id: 'q3',
-    kind: 'rating',
-    text: { en: 'Rate your support agent', de: 'Bewerten Sie den Support' },
-    options: [],
-    required: false,
-    archived: false,
-  },
-  {
-    id: 'q4',
-    kind: 'text',
-    text: { en: 'Anything else?', de: 'Sonst noch etwas?' },
-    options: [],
-    required: false,
-    archived: false,
-  },
-  {
-    id: 'q5',
-    kind: 'single',
-    text: { en: 'Would you order online again?' },
-    options: [
-      { id: 'o1', text: { en: 'Yes' } },
-      { id: 'o2', text: { en: 'No' } },
-    ],
-    required: false,
-    archived: false,
-  },
-];
 
 describe('survey types and additional questions on the respondent’s side (issue 17)', () => {
   const ctx = useTestContext();
@@ -148,6 +93,15 @@ describe('survey types and additional questions on the respondent’s side (issu
       { q: 'q3', rating: 4 },
       { q: 'q4', text: 'Slow' },
     ]);
+    // The counts kept as the answer arrived are the ones a rebuild from the responses gives.
+    const days = async () =>
+      (await ctx.models.responseDays.find({ surveyId: survey._id }).lean())
+        .map((d) => `${d.key}=${d.value}:${JSON.stringify(d.c)}`)
+        .sort();
+    const live = await days();
+    expect(live).to.include.members(['$q:q1=o2:{"2|":1}', '$q:q1=*:{"2|":1}', '$q:q2=o1:{"2|":1}', '$q:q3=4:{"2|":1}']);
+    await ctx.services.aggregates.rebuild(survey._id);
+    expect(await days()).to.deep.equal(live);
   });
 
   it('refuses a missing required answer, an unknown option and a condition not met, in the customer’s language, writing nothing', async () => {
