@@ -23,6 +23,7 @@ import { SKIP_LABELS } from '../sending/eligibility.js';
 import { outboxRouter } from '../sending/outbox.routes.js';
 import { previewRouter } from '../sending/preview.routes.js';
 import { sendingRouter } from '../sending/sending.routes.js';
+import { questionsRouter } from '../surveys/questions.routes.js';
 import { surveysRouter } from '../surveys/surveys.routes.js';
 import type { Csrf } from '../web/csrf.js';
 import { loginRateLimit, passwordCheckRateLimit } from '../web/rate-limit.js';
@@ -72,6 +73,7 @@ export function mountPages(app: Express, deps: PageDeps): void {
       webLinkPerHour: config.webLinkAnswersPerHour,
     }),
   );
+  app.use(questionsRouter({ surveys: s.surveys }));
   app.use(reviewRouter({ surveys: s.surveys, reviews: s.reviews }));
   app.use(tagsRouter({ tags: s.tags }));
   app.use(apiKeysRouter({ apiKeys: s.apiKeys }));

@@ -85,7 +85,7 @@ export function createServices(deps: ServicesDeps) {
   const stores = createStores(models, timeZone);
 
   const accounts = new AccountsService({ users: models.users, clock });
-  const surveys = new SurveysService(stores.surveys);
+  const surveys = new SurveysService(stores.surveys, (id) => stores.responses.answeredQuestionIds(id));
   const branding = new BrandingService({ surveys: stores.surveys, logos: models.brandLogos });
   const contactImports = new ContactImportService({ contacts: stores.contacts, imports: models.contactImports, clock });
   const sendQueue = new SendQueue({ ...stores, runs: models.sendRuns, clock, sealer: sealers.linkToken });

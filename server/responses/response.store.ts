@@ -106,6 +106,12 @@ export class ResponseStore {
     return { before, after };
   }
 
+  /** Which additional questions of a survey have answers (from the { surveyId, answers.q } index). */
+  async answeredQuestionIds(surveyId: string): Promise<Set<string>> {
+    const ids = await this.responses.distinct('answers.q', { surveyId: new mongoose.Types.ObjectId(surveyId) });
+    return new Set(ids.filter((id): id is string => typeof id === 'string'));
+  }
+
   findByInvitation(invitationId: Id): Promise<AnswerDoc | null> {
     return this.responses
       .findOne({ invitationId })

@@ -117,7 +117,13 @@ const nextId = (prefix: string, taken: readonly string[]) =>
  */
 export function questionsFromInput(
   input: readonly ExtraQuestionInput[],
-  context: { type: SurveyType; language: Language; existing: readonly ExtraQuestion[] },
+  context: {
+    type: SurveyType;
+    language: Language;
+    existing: readonly ExtraQuestion[];
+    /** A new survey: ids in the input are taken as given (a copy of another survey's questions). */
+    idsGiven?: boolean;
+  },
 ): { questions: ExtraQuestion[] } | { problem: string } {
   const { min, max } = SCALES[context.type];
   const known = new Map(context.existing.map((q) => [q.id, q]));
@@ -125,7 +131,8 @@ export function questionsFromInput(
   const out: ExtraQuestion[] = [];
   for (const [i, q] of input.entries()) {
     const name = `Question ${i + 1}`;
-    if (q.id && !known.has(q.id)) return { problem: `${name}: there is no question ${q.id} in this survey.` };
+    if (q.id && !known.has(q.id) && !context.idsGiven)
+      return { problem: `${name}: there is no question ${q.id} in this survey.` };
     if (!q.text[context.language]) return { problem: `${name}: enter its wording in ${context.language}.` };
     if (q.showIf && (q.showIf.from < min || q.showIf.to > max))
       return { problem: `${name}: the condition must lie within the survey's scale, ${min} to ${max}.` };
@@ -134,7 +141,8 @@ export function questionsFromInput(
     const oldOptions = known.get(id)?.options ?? [];
     const optionIds = oldOptions.map((o) => o.id);
     const options = q.options.map((o) => {
-      if (o.id && !optionIds.includes(o.id)) return { id: '', text: o.text };
+      if (o.id && context.idsGiven && !optionIds.includes(o.id)) optionIds.push(o.id);
+      else if (o.id && !optionIds.includes(o.id)) return { id: '', text: o.text };
       const optionId = o.id ?? nextId('o', optionIds);
       optionIds.push(optionId);
       return { id: optionId, text: o.text };
@@ -153,6 +161,8 @@ export function questionsFromInput(
     });
   }
   if (new Set(out.map((q) => q.id)).size !== out.length) return { problem: 'The same question id is given twice.' };
+  if (out.some((q) => new Set(q.options.map((o) => o.id)).size !== q.options.length))
+    return { problem: 'The same answer id is given twice in one question.' };
   const shown = out.filter((q) => !q.archived).length;
   if (shown > MAX_EXTRA_QUESTIONS)
     return { problem: `A survey asks at most ${MAX_EXTRA_QUESTIONS} additional questions; archive one first.` };

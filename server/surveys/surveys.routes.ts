@@ -2,17 +2,33 @@ import { Router } from 'express';
 
 import { ConflictError } from '../lib/errors.js';
 import { SURVEY_LANGUAGES } from '../vocabulary/languages.js';
+import { SCALES, SURVEY_TYPES, type SurveyType } from '../vocabulary/scales.js';
 import { requireRole } from '../web/auth.js';
 import { flash } from '../web/flash.js';
 import { renderInvalid, typedValues } from '../web/forms.js';
 import { parseInput } from '../web/validate.js';
+import type { SurveyDetail } from './survey-detail.js';
 import { deliveryView, overviewRows, type DeliveryProgress, type OverviewLine, type QueueRun } from './surveys-view.js';
 import { messages } from './surveys.messages.js';
-import { statusActionSchema, surveyInputSchema, surveySettingsSchema, webLinkActionSchema } from './surveys.schemas.js';
+import { newSurveySchema, statusActionSchema, surveySettingsSchema, webLinkActionSchema } from './surveys.schemas.js';
 import type { SurveysService } from './surveys.service.js';
 
 const LANGUAGE_NAMES: Record<(typeof SURVEY_LANGUAGES)[number], string> = { en: 'English', de: 'Deutsch' };
 const languageOptions = SURVEY_LANGUAGES.map((value) => ({ value, label: LANGUAGE_NAMES[value] }));
+
+const TYPE_HINTS: Record<SurveyType, string> = {
+  nps: '“How likely are you to recommend us?” 0-10; the Net Promoter Score.',
+  csat: '“How satisfied were you with …?” 1-5; CSAT % is the share answering 4 or 5.',
+  ces: '“It was easy to …” 1-7; the Customer Effort Score is the mean, with the share answering 5-7.',
+  stars: 'A rating of 1 to 5 stars; the average rating, with the share of 4-5 stars.',
+};
+const typeOptions = (current: unknown) =>
+  SURVEY_TYPES.map((value) => ({
+    value,
+    label: SCALES[value].label,
+    hint: TYPE_HINTS[value],
+    checked: value === (current ?? 'nps'),
+  }));
 
 interface SurveysDeps {
   surveys: SurveysService;
@@ -55,6 +71,7 @@ function surveyPages(deps: SurveysDeps): Router {
     res.render('surveys/show', {
       title: survey.name,
       survey,
+      scaleLabel: SCALES[survey.type].label,
       language: LANGUAGE_NAMES[survey.language],
       ...deliveryView(progress, runs, deps.skipLabels),
       flaggedCount,
@@ -72,23 +89,24 @@ function surveyEditing({ surveys }: SurveysDeps): Router {
   const router = Router();
 
   router.get('/surveys/new', requireRole('manager'), (_req, res) => {
-    res.render('surveys/new', { title: 'New survey', values: {} });
+    res.render('surveys/new', { title: 'New survey', values: {}, typeOptions: typeOptions('nps') });
   });
 
   router.post('/surveys', requireRole('manager'), async (req, res) => {
     try {
-      const input = parseInput(surveyInputSchema, req.body);
+      const input = parseInput(newSurveySchema, req.body);
       const survey = await surveys.create(input, req.user!.id);
       flash(req, 'success', messages.created(survey.name));
       res.redirect(303, `/surveys/${survey.id}/edit`);
     } catch (err) {
-      renderInvalid(res, 'surveys/new', err, { title: 'New survey', values: typedValues(req.body) });
+      const values = typedValues(req.body);
+      renderInvalid(res, 'surveys/new', err, { title: 'New survey', values, typeOptions: typeOptions(values.type) });
     }
   });
 
   router.get('/surveys/:id/edit', requireRole('manager'), async (req, res) => {
     const survey = await surveys.get(req.params.id as string);
-    res.render('surveys/edit', { title: `Edit ${survey.name}`, survey, values: survey, languageOptions });
+    res.render('surveys/edit', { title: `Edit ${survey.name}`, ...editPage(survey), values: survey });
   });
 
   router.post('/surveys/:id', requireRole('manager'), async (req, res) => {
@@ -107,8 +125,10 @@ function surveyEditing({ surveys }: SurveysDeps): Router {
         ...typedValues(req.body),
         reminderEnabled: (req.body as Record<string, unknown>).reminderEnabled === 'on',
         followUpWouldNot: (req.body as Record<string, unknown>).followUpWouldNot === 'on',
+        askRepurchase: (req.body as Record<string, unknown>).askRepurchase !== 'no',
+        askReason: (req.body as Record<string, unknown>).askReason !== 'no',
       };
-      renderInvalid(res, 'surveys/edit', err, { title: `Edit ${survey.name}`, survey, values, languageOptions });
+      renderInvalid(res, 'surveys/edit', err, { title: `Edit ${survey.name}`, ...editPage(survey), values });
     }
   });
 
@@ -138,4 +158,10 @@ function surveyEditing({ surveys }: SurveysDeps): Router {
   });
 
   return router;
+}
+
+/** The edit page's fixed parts: the survey, the language choices and its scale in words. */
+function editPage(survey: SurveyDetail) {
+  const { min, max, label } = SCALES[survey.type];
+  return { survey, languageOptions, scaleLabel: label, scaleText: `${min} to ${max}` };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { DEFAULT_FOLLOW_UP_MAX_SCORE, DEFAULT_QUESTIONS, DEFAULT_REMINDER_AFTER_DAYS } from '../vocabulary/defaults.js';
 import { SURVEY_LANGUAGES } from '../vocabulary/languages.js';
+import { SURVEY_TYPES } from '../vocabulary/scales.js';
 import { checkbox, wholeNumberField } from '../web/form-fields.js';
 import { STATUS_ACTIONS } from './survey-status.js';
 
@@ -26,6 +27,11 @@ export const surveyInputSchema = z.object({
   }),
 });
 export type SurveyInput = z.infer<typeof surveyInputSchema>;
+
+/** The new-survey form: the name, the company and the first question's type (fixed once created). */
+export const newSurveySchema = surveyInputSchema.extend({
+  type: z.enum(SURVEY_TYPES, { error: 'Choose the kind of first question.' }).default('nps'),
+});
 
 /** Every editable field of a survey (the edit page). */
 export const surveySettingsSchema = surveyInputSchema.extend({

@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 
 import { ConflictError, ValidationError } from '../lib/errors.js';
 import { SCALES, type SurveyType } from '../vocabulary/scales.js';
-import { questionEditProblem, questionsFromInput, type ExtraQuestionInput } from './extra-questions.js';
+import {
+  extraQuestionsInputSchema,
+  questionEditProblem,
+  questionsFromInput,
+  type ExtraQuestionInput,
+} from './extra-questions.js';
 import { surveyDetailOf, surveySummaryOf, type SurveyDetail, type SurveySummary } from './survey-detail.js';
 import { surveyIdOf, surveyNotFound } from './survey-id.js';
 import { actionVerb, type StatusAction } from './survey-status.js';
@@ -35,7 +40,6 @@ export class SurveysService {
     return (await this.store.list()).map(surveyDetailOf);
   }
 
-  /** Creates a draft survey with the standard question wording. */
   /** Creates a draft with the standard wording of its type; questions given are checked before anything is stored. */
   async create(
     input: SurveyInput & {
@@ -50,6 +54,7 @@ export class SurveysService {
           type: input.type ?? 'nps',
           language: input.language ?? 'en',
           existing: [],
+          idsGiven: true,
         })
       : undefined;
     if (built && 'problem' in built) throw new ValidationError(built.problem);
@@ -69,7 +74,10 @@ export class SurveysService {
     if (!doc) throw surveyNotFound();
     if (doc.status === 'closed') throw new ConflictError(messages.closed, 'SURVEY_CLOSED');
     const survey = surveyDetailOf(doc);
-    const built = questionsFromInput(input, {
+    // The API has parsed its body with this schema already; the questions page's form is checked here.
+    const parsed = extraQuestionsInputSchema.safeParse(input);
+    if (!parsed.success) throw new ValidationError(questionIssue(parsed.error));
+    const built = questionsFromInput(parsed.data, {
       type: survey.type,
       language: survey.language,
       existing: survey.extraQuestions,
@@ -95,9 +103,11 @@ export class SurveysService {
   /** Saves every setting at once. A closed survey can no longer be edited. */
   async update(id: string, input: SurveySettings): Promise<void> {
     const _id = surveyIdOf(id);
-    const type = (await this.store.findById(_id))?.type ?? 'nps';
-    const { min, max } = SCALES[type];
-    if (input.followUpMaxScore < min || input.followUpMaxScore > max)
+    const stored = await this.store.findById(_id);
+    const { min, max } = SCALES[stored?.type ?? 'nps'];
+    // Checked when it changes: a survey made before its type was set keeps what it had.
+    const changed = input.followUpMaxScore !== (stored?.followUpRule?.maxScore ?? input.followUpMaxScore);
+    if (changed && (input.followUpMaxScore < min || input.followUpMaxScore > max))
       throw new ValidationError(messages.followUpOffScale(min, max), {
         followUpMaxScore: messages.followUpOffScale(min, max),
       });
@@ -146,4 +156,11 @@ export class SurveysService {
     if (!current) throw surveyNotFound();
     throw new ConflictError(messages.invalidStatusChange(current, actionVerb(action)), 'INVALID_STATUS_CHANGE');
   }
+}
+
+/** The first problem Zod found in a list of questions, naming the question ("Question 2: ..."). */
+function questionIssue(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
+  const issue = error.issues[0];
+  const at = typeof issue?.path[0] === 'number' ? `Question ${issue.path[0] + 1}: ` : '';
+  return `${at}${issue?.message ?? 'The questions cannot be saved.'}`;
 }
