@@ -23,7 +23,7 @@ describe('editing a survey’s additional questions (issue 17)', () => {
     const survey = await ctx.models.surveys.findOne({ name: 'Support CSAT' }).lean();
     expect(res.headers.location).to.equal(`/surveys/${String(survey!._id)}/edit`);
     expect(survey!.type).to.equal('csat');
-    expect(survey!.questions.recommend).to.equal('How satisfied were you with {company}?');
+    expect(survey!.questions!.recommend).to.equal('How satisfied were you with {company}?');
     expect(survey!.followUpRule!.maxScore).to.equal(2);
     const bad = await agent
       .post('/surveys')
