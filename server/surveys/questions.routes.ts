@@ -58,7 +58,7 @@ export function questionsRouter(deps: { surveys: SurveysService }): Router {
       const to = action === 'up' ? at - 1 : at + 1;
       if (to >= 0 && to < list.length) [list[at], list[to]] = [list[to]!, list[at]!];
     }
-    await apply(req, res, survey, list);
+    await apply(surveys, req, res, survey, list);
   });
 
   /** Parses one question's form, builds the whole list with it and saves it; the form again with messages when refused. */
@@ -103,18 +103,25 @@ export function questionsRouter(deps: { surveys: SurveysService }): Router {
     }
   }
 
-  async function apply(req: Request, res: Response, survey: SurveyDetail, list: ExtraQuestionInput[]) {
-    try {
-      await surveys.setQuestions(survey.id, list);
-      flash(req, 'success', messages.questionsSaved);
-    } catch (err) {
-      if (!(err instanceof ConflictError) && !(err instanceof ValidationError)) throw err;
-      flash(req, 'error', err.message);
-    }
-    res.redirect(303, `/surveys/${survey.id}/questions`);
-  }
-
   return router;
+}
+
+/** Saves a whole list from an action button; what is refused is told in a flash. */
+async function apply(
+  surveys: SurveysService,
+  req: Request,
+  res: Response,
+  survey: SurveyDetail,
+  list: ExtraQuestionInput[],
+) {
+  try {
+    await surveys.setQuestions(survey.id, list);
+    flash(req, 'success', messages.questionsSaved);
+  } catch (err) {
+    if (!(err instanceof ConflictError) && !(err instanceof ValidationError)) throw err;
+    flash(req, 'error', err.message);
+  }
+  res.redirect(303, `/surveys/${survey.id}/questions`);
 }
 
 function gone(req: Request, res: Response, survey: SurveyDetail): void {
