@@ -82,14 +82,15 @@ export class AutoReplies {
    * Answers to surveys with every reply off cost no command (their settings are cached for 10 s).
    */
   async schedule(
-    answer: { _id: Id; surveyId: Id; contactId?: Id | null; score: number; review: string },
+    answer: { _id: Id; surveyId: Id; contactId?: Id | null; score: number; category?: string | null; review: string },
     event: 'response.created' | 'response.updated' = 'response.updated',
   ): Promise<void> {
     if (!answer.contactId) return; // anonymous web-link answers have no one to reply to
     const settings = await this.settingsCache.get(String(answer.surveyId));
     if (!NPS_CATEGORIES.some((c) => settings[c].enabled)) return;
     const { replies, clock } = this.deps;
-    const category = categoryOf(answer.score);
+    // The band the answer was stored with (its survey's scale); NPS's promoter/passive/detractor.
+    const category = (answer.category as NpsCategory | null | undefined) ?? categoryOf(answer.score);
     const now = clock.now();
     // A new answer has nothing to cancel; a changed one may have moved to another category.
     if (event === 'response.updated')
@@ -167,7 +168,7 @@ export class AutoReplies {
     if (alreadySent) return skip('this answer already got a reply');
     if (!response || !contact) return skip('the answer or the contact was deleted');
     if (!isCounted(response.review)) return skip('the answer is flagged as automated');
-    if (categoryOf(response.score) !== reply.category) return skip(`the answer is now ${categoryOf(response.score)}`);
+    if (response.category !== reply.category) return skip(`the answer is now ${response.category}`);
     if (contact.unsubscribedAt) return skip('the contact unsubscribed');
     if (contact.suppressedAt) return skip('the address is suppressed (it bounced or complained)');
     const settings = survey as SurveyReplies | null;

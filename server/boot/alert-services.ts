@@ -8,6 +8,7 @@ import { outboundFetch, type OutboundPolicy } from '../lib/outbound-http.js';
 import type { Sealer } from '../lib/seal.js';
 import { ChatNotifications } from '../notifications/chat.service.js';
 import type { Mailer } from '../sending/mailer.js';
+import { surveyDetailOf } from '../surveys/survey-detail.js';
 import type { Models } from './models.js';
 import type { Stores } from './stores.js';
 
@@ -51,7 +52,16 @@ export function createAlertServices(deps: {
     fetch: outboundFetch(outbound),
     baseUrl: config.baseUrl,
     lookup: {
-      surveyName: async (id) => (await stores.surveys.names([id])).get(String(id)) ?? 'Survey',
+      survey: async (id) => {
+        const doc = await stores.surveys.findById(id);
+        const s = doc ? surveyDetailOf(doc) : undefined;
+        return {
+          name: s?.name ?? 'Survey',
+          type: s?.type ?? 'nps',
+          extraQuestions: s?.extraQuestions ?? [],
+          language: s?.language ?? 'en',
+        };
+      },
       contact: (id) => contactIdentity(id),
       caseIdOf: (responseId) => stores.cases.idOfResponse(responseId),
     },

@@ -24,6 +24,7 @@ import { outboxRouter } from '../sending/outbox.routes.js';
 import { previewRouter } from '../sending/preview.routes.js';
 import { sendingRouter } from '../sending/sending.routes.js';
 import { questionsRouter } from '../surveys/questions.routes.js';
+import { surveyDetailOf } from '../surveys/survey-detail.js';
 import { surveysRouter } from '../surveys/surveys.routes.js';
 import type { Csrf } from '../web/csrf.js';
 import { loginRateLimit, passwordCheckRateLimit } from '../web/rate-limit.js';
@@ -138,7 +139,10 @@ function mountAlertPages(app: Express, s: Services, config: Config): void {
   app.use(
     responsePageRouter({
       response: (id) => s.stores.responses.findById(id),
-      surveyName: async (id) => (await s.stores.surveys.names([id])).get(String(id)),
+      survey: async (id) => {
+        const doc = await s.stores.surveys.findById(id);
+        return doc ? surveyDetailOf(doc) : undefined;
+      },
       contact: (id) => s.contactIdentity(id),
       caseIdOf: (id) => s.stores.cases.idOfResponse(id),
     }),

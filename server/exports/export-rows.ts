@@ -2,7 +2,10 @@
 import type mongoose from 'mongoose';
 
 import { isoWithOffset } from '../lib/time-zone.js';
+import { answerText } from '../surveys/answer-text.js';
+import { textIn, type ExtraQuestion } from '../surveys/extra-questions.js';
 import { REPURCHASE_LABELS, type RepurchaseAnswer } from '../vocabulary/answers.js';
+import type { Language } from '../vocabulary/languages.js';
 import { safeCell } from './csv.js';
 
 export const FIXED_COLUMNS = [
@@ -34,6 +37,7 @@ export interface ExportRow {
   contactSnapshot?: Record<string, string> | null;
   contactId?: mongoose.Types.ObjectId | null;
   tags?: string[];
+  answers?: { q: string; choices?: string[] | null; rating?: number | null; text?: string | null }[] | null;
 }
 
 /** What the rows read besides the responses: the survey, the property columns, the time zone, follow-up statuses. */
@@ -42,11 +46,37 @@ export interface ExportContext {
   properties: readonly string[];
   timeZone: string;
   followUps: ReadonlyMap<string, string>;
+  /** The survey's additional questions, archived ones included: one column each, in order. */
+  questions: readonly ExtraQuestion[];
+  language: Language;
 }
 
-/** The header row: fixed columns, one `property_<name>` per property (sorted), tags, follow-up status. */
-export function headerOf(properties: readonly string[]): (string | number)[] {
-  return [...FIXED_COLUMNS, ...properties.map((key) => `property_${key}`), 'tags', 'follow_up_status'].map(safeCell);
+/**
+ * The header row: fixed columns, one "<id>: <question>" per additional question (in the survey's
+ * order), one `property_<name>` per property (sorted), tags, follow-up status.
+ */
+export function headerOf(
+  properties: readonly string[],
+  questions: readonly ExtraQuestion[] = [],
+  language: Language = 'en',
+): (string | number)[] {
+  return [
+    ...FIXED_COLUMNS,
+    ...questions.map((q) => `${q.id}: ${textIn(q.text, language, language)}`),
+    ...properties.map((key) => `property_${key}`),
+    'tags',
+    'follow_up_status',
+  ].map(safeCell);
+}
+
+/** An answer as its cell: the chosen options' wording joined by "; ", the rating as a number, or the text. */
+function answerCell(
+  q: ExtraQuestion,
+  answer: NonNullable<ExportRow['answers']>[number] | undefined,
+  language: Language,
+) {
+  if (!answer) return '';
+  return typeof answer.rating === 'number' ? answer.rating : answerText(q, answer, language);
 }
 
 /** One response as a CSV row, every cell made safe to open in a spreadsheet. */
@@ -69,6 +99,13 @@ export function rowOf(
     doc.repurchase ? REPURCHASE_LABELS[doc.repurchase] : '',
     doc.comment ?? '',
     doc.channel,
+    ...ctx.questions.map((q) =>
+      answerCell(
+        q,
+        doc.answers?.find((a) => a.q === q.id),
+        ctx.language,
+      ),
+    ),
     ...ctx.properties.map((key) => snapshot[key] ?? ''),
     (doc.tags ?? []).join('; '),
     ctx.followUps.get(String(doc._id)) ?? '',

@@ -8,7 +8,9 @@ import { dayIn } from '../lib/time-zone.js';
 import type { ResponseModel } from '../responses/response.model.js';
 import { periodOf, type Period } from '../results/periods.js';
 import type { ResultsQuery } from '../results/results.schemas.js';
+import type { ExtraQuestion } from '../surveys/extra-questions.js';
 import { COUNTED_REVIEW_STATES } from '../vocabulary/answers.js';
+import type { Language } from '../vocabulary/languages.js';
 import { csvWriter } from './csv.js';
 import type { ExportLogModel } from './export-log.model.js';
 import { exportFileName, headerOf, rowOf, type ExportContext, type ExportRow } from './export-rows.js';
@@ -30,7 +32,7 @@ export interface ExportsDeps {
 }
 
 export interface ExportRequest {
-  survey: { id: string; name: string };
+  survey: { id: string; name: string; extraQuestions?: ExtraQuestion[]; language?: Language };
   query: ResultsQuery;
   bom: boolean;
   userId: string | undefined;
@@ -68,7 +70,16 @@ export class ExportsService {
       this.deps.propertyKeys(surveyId),
       this.deps.followUpStatuses(surveyId),
     ]);
-    const ctx: ExportContext = { surveyName: input.survey.name, properties, timeZone: this.deps.timeZone, followUps };
+    const questions = input.survey.extraQuestions ?? [];
+    const language = input.survey.language ?? 'en';
+    const ctx: ExportContext = {
+      surveyName: input.survey.name,
+      properties,
+      timeZone: this.deps.timeZone,
+      followUps,
+      questions,
+      language,
+    };
     const { query } = input;
     const filters = {
       range: query.range,
@@ -88,7 +99,7 @@ export class ExportsService {
     });
     const rows = { n: 0 };
     const writer = csvWriter({ bom: input.bom });
-    writer.write(headerOf(properties));
+    writer.write(headerOf(properties, questions, language));
     let finished = false;
     try {
       await pipeline(this.cursor(matchOf(surveyId, period, query)).stream(), this.toRows(ctx, rows), writer, input.out);
@@ -129,6 +140,7 @@ export class ExportsService {
         contactSnapshot: 1,
         contactId: 1,
         tags: 1,
+        answers: 1,
       },
       batchSize: 1000,
     });

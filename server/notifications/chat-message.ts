@@ -4,8 +4,12 @@ import type { ChatKind } from './chat-destination.model.js';
 export interface ChatFacts {
   surveyName: string;
   score: number;
-  /** "Promoter", "Passive", "Detractor". */
+  /** The top of the survey's scale (10 for NPS, 5 or 7 for the others). */
+  scaleMax?: number | undefined;
+  /** "Promoter", "Passive", "Detractor", or another scale's band ("Satisfied"). */
   category: string;
+  /** The additional questions' answers as [question, answer]. */
+  answers?: [string, string][] | undefined;
   /** The repurchase answer in words, or undefined when the customer skipped it. */
   repurchase?: string | undefined;
   comment: string;
@@ -48,13 +52,15 @@ export function trimComment(comment: string): string {
   return text.length <= COMMENT_MAX ? text : `${text.slice(0, COMMENT_MAX - 1).trimEnd()}\u2026`;
 }
 
-const titleOf = (f: ChatFacts) => `${f.test ? '[Test] ' : ''}${f.category} (${f.score}/10) \u00b7 ${f.surveyName}`;
+const titleOf = (f: ChatFacts) =>
+  `${f.test ? '[Test] ' : ''}${f.category} (${f.score}/${f.scaleMax ?? 10}) \u00b7 ${f.surveyName}`;
 
 /** The facts as label/value rows, in the order every kind shows them. */
 function rows(f: ChatFacts): [string, string][] {
   const out: [string, string][] = [
     ['Score', `${f.score} (${f.category})`],
     ['Would buy again', f.repurchase ?? 'Not answered'],
+    ...(f.answers ?? []).map(([q, a]): [string, string] => [q, a.length > 300 ? `${a.slice(0, 299)}\u2026` : a]),
   ];
   if (f.contact) out.push(['Customer', f.contact.name ? `${f.contact.name} <${f.contact.email}>` : f.contact.email]);
   return out;

@@ -5,7 +5,9 @@ import { DeliveryQueue, pendingFields, postJson, type PostOutcome } from '../lib
 import { NotFoundError, ValidationError } from '../lib/errors.js';
 import { checkDestination, OutboundBlockedError } from '../lib/outbound-http.js';
 import { ttlCache } from '../lib/ttl-cache.js';
+import { answerRows } from '../surveys/answer-text.js';
 import { categoryOf, REPURCHASE_LABELS, type RepurchaseAnswer } from '../vocabulary/answers.js';
+import { bandWord, SCALES, type Band } from '../vocabulary/scales.js';
 import type { ChatKind } from './chat-destination.model.js';
 import { chatMessage, maskWebhookUrl, testFacts, type ChatFacts } from './chat-message.js';
 import type { AnswerForChat, ChatDeps } from './chat-ports.js';
@@ -162,7 +164,7 @@ export class ChatNotifications {
       answer.contactSnapshot instanceof Map
         ? answer.contactSnapshot
         : new Map(Object.entries(answer.contactSnapshot ?? {}));
-    const category = categoryOf(answer.score);
+    const category = answer.category ?? categoryOf(answer.score);
     const matching = destinations.filter((d) => matchesRule(d.rule as ChatRule, { ...answer, category, properties }));
     if (matching.length === 0) return 0;
     const key = String(answer._id);
@@ -201,17 +203,18 @@ export class ChatNotifications {
 
   private async factsOf(answer: AnswerForChat, withIdentity: boolean): Promise<ChatFacts> {
     const { lookup, baseUrl } = this.deps;
-    const [surveyName, contact, caseId] = await Promise.all([
-      lookup.surveyName(answer.surveyId),
+    const [survey, contact, caseId] = await Promise.all([
+      lookup.survey(answer.surveyId),
       withIdentity && answer.contactId ? lookup.contact(answer.contactId) : null,
       lookup.caseIdOf(answer._id),
     ]);
-    const word = categoryOf(answer.score);
-    const category = word.charAt(0).toUpperCase() + word.slice(1);
+    const band = (answer.category ?? categoryOf(answer.score)) as Band;
     return {
-      surveyName,
+      surveyName: survey.name,
       score: answer.score,
-      category,
+      scaleMax: SCALES[survey.type].max,
+      category: bandWord(survey.type, band),
+      answers: answerRows(survey.extraQuestions, answer.answers, survey.language),
       repurchase: answer.repurchase ? REPURCHASE_LABELS[answer.repurchase as RepurchaseAnswer] : undefined,
       comment: answer.comment ?? '',
       contact: contact ?? undefined,

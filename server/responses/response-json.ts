@@ -13,6 +13,8 @@ export function responseJson(r: {
   submittedAt: Date;
   updatedAt?: Date | null;
   contactSnapshot?: unknown;
+  answers?:
+    readonly { q: string; choices?: readonly string[] | null; rating?: number | null; text?: string | null }[] | null;
 }) {
   const summary = responseSummaryOf(r);
   return {
@@ -22,6 +24,13 @@ export function responseJson(r: {
     // JSON says "no answer" with null, not by leaving the field out.
     repurchase: summary.repurchase ?? null,
     updatedAt: r.updatedAt ?? r.submittedAt,
+    // The additional questions' answers by question id (the survey's `questions` name them).
+    answers: (r.answers ?? []).map((a) => ({
+      question: a.q,
+      ...(a.choices && a.choices.length > 0 ? { choices: [...a.choices] } : {}),
+      ...(typeof a.rating === 'number' ? { rating: a.rating } : {}),
+      ...(typeof a.text === 'string' ? { text: a.text } : {}),
+    })),
     properties: (r.contactSnapshot instanceof Map
       ? Object.fromEntries(r.contactSnapshot as Map<string, string>)
       : (r.contactSnapshot ?? {})) as Record<string, string>,

@@ -2,14 +2,17 @@ import { Router } from 'express';
 import mongoose from 'mongoose';
 
 import { NotFoundError } from '../lib/errors.js';
-import { categoryOf, isCounted, REPURCHASE_LABELS } from '../vocabulary/answers.js';
+import { answerRows } from '../surveys/answer-text.js';
+import type { SurveyDetail } from '../surveys/survey-detail.js';
+import { isCounted, REPURCHASE_LABELS } from '../vocabulary/answers.js';
+import { bandWord, SCALES } from '../vocabulary/scales.js';
 import { requireRole } from '../web/auth.js';
 import type { ResponseDoc } from './response.model.js';
 
 /** What the page needs from other domains (wired in boot/pages.ts). */
 export interface ResponsePageDeps {
   response(id: mongoose.Types.ObjectId): Promise<ResponseDoc | null>;
-  surveyName(id: mongoose.Types.ObjectId): Promise<string | undefined>;
+  survey(id: mongoose.Types.ObjectId): Promise<SurveyDetail | undefined>;
   contact(id: mongoose.Types.ObjectId): Promise<{ name?: string | undefined; email: string } | null>;
   caseIdOf(responseId: mongoose.Types.ObjectId): Promise<string | undefined>;
 }
@@ -25,17 +28,25 @@ export function responsePageRouter(deps: ResponsePageDeps): Router {
         'That answer does not exist (it may have been deleted with its contact).',
         'RESPONSE_NOT_FOUND',
       );
-    const [surveyName, contact, caseId] = await Promise.all([
-      deps.surveyName(doc.surveyId),
+    const [survey, contact, caseId] = await Promise.all([
+      deps.survey(doc.surveyId),
       doc.contactId ? deps.contact(doc.contactId) : null,
       deps.caseIdOf(doc._id),
     ]);
+    const type = survey?.type ?? 'nps';
     res.render('responses/show', {
-      title: `Answer ${doc.score}/10`,
+      title: `Answer ${doc.score}/${SCALES[type].max}`,
       surveyId: String(doc.surveyId),
-      surveyName,
+      surveyName: survey?.name,
       score: doc.score,
-      category: categoryOf(doc.score),
+      scaleMax: SCALES[type].max,
+      category: bandWord(type, doc.category),
+      answers: answerRows(survey?.extraQuestions ?? [], doc.answers, survey?.language ?? 'en').map(
+        ([question, answer]) => ({
+          question,
+          answer,
+        }),
+      ),
       repurchase: doc.repurchase ? REPURCHASE_LABELS[doc.repurchase] : undefined,
       comment: doc.comment,
       submittedAt: doc.submittedAt,

@@ -51,7 +51,8 @@ export function recountPipelines(
     // The additional questions, as day-counts.ts answerValuesOf counts them: "$q:<id>" = each chosen
     // option and "*", or the rating.
     perAnswer: [
-      { $match: { ...match, 'answers.0': { $exists: true } } },
+      // No extra condition on answers: $unwind drops responses without any, and the match keeps its index.
+      { $match: match },
       ...answerValueStages({ surveyId: 1, submittedAt: 1, channel: 1, score: 1, repurchase: 1, review: 1 }),
       { $group: { _id: { ...key, k: '$k', v: '$v' }, n: { $sum: 1 } } },
     ],

@@ -81,3 +81,9 @@ export function bandLabel(type: SurveyType, band: Band): string {
 }
 
 export const isSurveyType = (v: unknown): v is SurveyType => (SURVEY_TYPES as readonly unknown[]).includes(v);
+
+/** One answer's band as a word: "Promoter" for NPS, the band's name for the other scales ("Satisfied"). */
+export function bandWord(type: SurveyType, band: Band): string {
+  if (type === 'nps') return band.charAt(0).toUpperCase() + band.slice(1);
+  return BANDS[type].find((b) => b.key === band)!.label;
+}

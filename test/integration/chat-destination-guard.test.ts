@@ -38,7 +38,7 @@ describe('chat destinations: only public https addresses, unless configured', ()
       fetch: outboundFetch({ ...policy, timeoutMs: 2000 }),
       baseUrl: ctx.config.baseUrl,
       lookup: {
-        surveyName: () => Promise.resolve('S'),
+        survey: () => Promise.resolve({ name: 'S', type: 'nps' as const, extraQuestions: [], language: 'en' as const }),
         contact: () => Promise.resolve(null),
         caseIdOf: () => Promise.resolve(undefined),
       },

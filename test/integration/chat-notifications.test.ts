@@ -189,7 +189,7 @@ describe('chat notifications (Slack, Microsoft Teams, Google Chat)', () => {
       fetch: outboundFetch({ allowPrivate: true, timeoutMs: 300 }),
       baseUrl: ctx.config.baseUrl,
       lookup: {
-        surveyName: () => Promise.resolve('x'),
+        survey: () => Promise.resolve({ name: 'x', type: 'nps' as const, extraQuestions: [], language: 'en' as const }),
         contact: () => Promise.resolve(null),
         caseIdOf: () => Promise.resolve(undefined),
       },

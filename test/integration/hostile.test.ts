@@ -81,7 +81,7 @@ describe('hostile input', () => {
     await request(ctx.app)
       .post(`/r/${link}`)
       .type('form')
-      .send(`score=9&comment=${'x'.repeat(40_000)}`)
+      .send(`score=9&comment=${'x'.repeat(70_000)}`)
       .expect(413);
     const key = (
       await createApiKeysService({ apiKeys: ctx.models.apiKeys, clock: ctx.clock }).create({
