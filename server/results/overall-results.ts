@@ -56,14 +56,19 @@ export class OverallResults {
     },
   ) {}
 
-  /** The ids and names of the surveys asked for: one, or every survey ("all"). */
+  /**
+   * The ids and names of the surveys asked for: one, or every survey ("all"). NPS surveys only: these
+   * figures pool NPS, and a CSAT, CES or star survey's scale would mean nothing in it (their figures
+   * are on their own results pages).
+   */
   async surveysOf(which: string | null | undefined): Promise<{ id: Id; name: string }[]> {
+    const nps = (s: { type?: string | null }) => (s.type ?? 'nps') === 'nps';
     if (which) {
       if (!mongoose.isValidObjectId(which)) return [];
       const found = await this.deps.surveys.byIds([new mongoose.Types.ObjectId(which)]);
-      return found.map((s) => ({ id: s._id, name: s.name }));
+      return found.filter(nps).map((s) => ({ id: s._id, name: s.name }));
     }
-    return (await this.deps.surveys.list()).map((s) => ({ id: s._id, name: s.name }));
+    return (await this.deps.surveys.list()).filter(nps).map((s) => ({ id: s._id, name: s.name }));
   }
 
   /**

@@ -7,9 +7,11 @@ import { surveyDetailOf, type SurveyDetail } from '../surveys/survey-detail.js';
 import { surveyIdOf, surveyNotFound } from '../surveys/survey-id.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
 import { COUNTED_REVIEW_STATES, type NpsCategory, type RepurchaseAnswer } from '../vocabulary/answers.js';
+import { isSurveyType } from '../vocabulary/scales.js';
 import type { DayCountStore } from './aggregates.js';
 import { ANSWERED_VALUE, bySurvey, isQuestionKey, mergeDays, type DayDoc } from './day-counts.js';
 import type { DeliveredValueStore } from './delivered-values.store.js';
+import { headlineOf, type Headline } from './headline.js';
 import { npsFigures, type NpsFigures } from './nps.js';
 import { periodOf, previousPeriodOf, type Period } from './periods.js';
 import {
@@ -51,6 +53,8 @@ export interface SurveyResults extends PeriodFigures {
 
 export interface SurveyOverview {
   figures: NpsFigures;
+  /** The survey type's headline (NPS surveys: the same NPS as `figures`). */
+  headline: Headline;
   delivered: number;
   responded: number;
   rate: number | null;
@@ -203,6 +207,7 @@ export class ResultsService {
     const [docs, surveys] = await Promise.all([this.deps.counts.dayDocsOfSurveys(ids), this.deps.surveys.byIds(ids)]);
     const docsBySurvey = bySurvey(docs);
     const delivered = new Map(surveys.map((s) => [String(s._id), s.deliveredCount ?? 0]));
+    const types = new Map(surveys.map((s) => [String(s._id), isSurveyType(s.type) ? s.type : 'nps']));
     const today = dayIn(this.deps.clock.now(), this.deps.timeZone);
     const from = `${addDays(today, -334).slice(0, 7)}-01`;
     const out = new Map<string, SurveyOverview>();
@@ -211,12 +216,15 @@ export class ResultsService {
       const all = mergeDays(surveyDocs);
       const responded = respondedIn(mergeDays(surveyDocs, { channel: 'email' }));
       const sent = delivered.get(id) ?? 0;
+      const type = types.get(id) ?? 'nps';
+      const cells = all.flatMap((d) => d.cells);
       out.set(id, {
-        figures: npsFigures(countsOf(all.flatMap((d) => d.cells))),
+        figures: npsFigures(countsOf(cells)),
+        headline: headlineOf(type, cells),
         delivered: sent,
         responded,
         rate: sent === 0 ? null : share(responded, sent),
-        trend: trendOf(all, { fromDay: from, toDay: today }, 'month'),
+        trend: trendOf(all, { fromDay: from, toDay: today }, 'month', type),
       });
     }
     return out;

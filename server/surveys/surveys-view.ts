@@ -12,7 +12,16 @@ export interface OverviewLine {
   delivered: number;
   responded: number;
   rate: number | null;
-  trend: readonly { figures: { n: number; nps: number | null } }[];
+  trend: readonly { figures: { n: number; nps: number | null }; headline?: { value: number | null } }[];
+  /** The survey type's figure, for surveys other than NPS. */
+  headline?: {
+    type: string;
+    name: string;
+    shown: string | null;
+    n: number;
+    interval: { low: number; high: number } | null;
+    smallSample: boolean;
+  };
 }
 
 export interface QueueRun {
@@ -49,17 +58,61 @@ export function sparklineOf(
   return { path: path.trim(), label: `Monthly NPS over the last 12 months: ${known.join(', ')}` };
 }
 
+/**
+ * The 12-point sparkline of a CSAT % (0..100) or a mean (1..5, 1..7), bottom to top; gaps break it.
+ */
+export function scaleSparklineOf(
+  points: readonly { headline?: { value: number | null } }[],
+  axis: { min: number; max: number },
+  name: string,
+): { path: string; label: string } | undefined {
+  const step = points.length > 1 ? 100 / (points.length - 1) : 0;
+  let path = '';
+  let drawn = false;
+  points.forEach((p, i) => {
+    const v = p.headline?.value ?? null;
+    if (v === null) return void (drawn = false);
+    path += `${drawn ? 'L' : 'M'}${(i * step).toFixed(1)} ${(40 - (40 * (v - axis.min)) / (axis.max - axis.min)).toFixed(1)} `;
+    drawn = true;
+  });
+  if (!path) return undefined;
+  const known = points.flatMap((p) =>
+    p.headline?.value === null || p.headline?.value === undefined ? [] : [p.headline.value.toFixed(1)],
+  );
+  return { path: path.trim(), label: `Monthly ${name} over the last 12 months: ${known.join(', ')}` };
+}
+
+const AXES: Record<string, { min: number; max: number }> = {
+  csat: { min: 0, max: 100 },
+  ces: { min: 1, max: 7 },
+  stars: { min: 1, max: 5 },
+};
+
 /** The overview's rows: each survey with its figures (none yet for a survey without answers). */
 export function overviewRows<T extends { id: string }>(list: readonly T[], overview: Map<string, OverviewLine>) {
   return list.map((s) => {
     const o = overview.get(s.id);
+    const other = o?.headline && o.headline.type !== 'nps' ? o.headline : undefined;
+    const d = other && other.type !== 'csat' ? 2 : 1;
+    const pct = other?.type === 'csat' ? '%' : '';
     return {
       ...s,
-      figures: o?.figures,
+      figures: other ? undefined : o?.figures,
+      headline: other && {
+        ...other,
+        intervalText: other.interval
+          ? `${other.interval.low.toFixed(d)}${pct} to ${other.interval.high.toFixed(d)}${pct}`
+          : '',
+      },
+      noAnswers: !o || (other ? other.n === 0 : o.figures.n === 0),
       rate: o?.rate,
       delivered: o?.delivered ?? 0,
       responded: o?.responded ?? 0,
-      sparkline: o ? sparklineOf(o.trend) : undefined,
+      sparkline: !o
+        ? undefined
+        : other
+          ? scaleSparklineOf(o.trend, AXES[other.type]!, other.name)
+          : sparklineOf(o.trend),
     };
   });
 }
