@@ -1,10 +1,12 @@
 /** The results and comments pages as view models, from the service's figures: pure (and tested). */
 import { KIND_LABELS } from '../surveys/extra-questions.js';
+import type { SurveyDetail } from '../surveys/survey-detail.js';
 import { REPURCHASE_LABELS } from '../vocabulary/answers.js';
 import { BANDS, SCALES, type SurveyType } from '../vocabulary/scales.js';
 import { changeText, comparisonWords } from './comparison-words.js';
 import type { Headline } from './headline.js';
 import { daysBetween } from './periods.js';
+import { questionLabel } from './question-results.js';
 import { RANGE_PRESETS, type ResultsQuery } from './results.schemas.js';
 import type { CommentsPage, SurveyResults } from './results.service.js';
 import { NPS_AXIS, trendSvg, type TrendAxis } from './trend-svg.js';
@@ -229,11 +231,12 @@ export function resultsView(results: SurveyResults, query: ResultsQuery, urls: {
 export function commentsView(comments: CommentsPage, query: ResultsQuery, urls: { results: string; comments: string }) {
   const base = urls.comments;
   const filters = filtersOf(query);
-  const current: QueryValues = { ...filters, comments: query.comments };
+  const current: QueryValues = { ...filters, comments: query.comments, question: query.question };
   return {
     values: query,
     comments,
     resultsLink: urlWith(urls.results, filters, {}),
+    allCommentsLink: urlWith(base, { ...filters, comments: query.comments }, {}),
     commentFilters: (['all', 'detractor', 'passive', 'promoter'] as const).map((c) => ({
       label: c === 'all' ? 'All' : `${c[0]!.toUpperCase()}${c.slice(1)}s`,
       url: urlWith(base, current, { comments: c }),
@@ -267,4 +270,18 @@ function questionRowsOf(results: SurveyResults, base: string, comments: string, 
       q.kind === 'single' || q.kind === 'multiple' ? urlWith(base, current, { segment: `$q:${q.id}` }) : undefined,
     answersUrl: q.kind === 'text' ? urlWith(comments, filtersOf(query), { question: q.id }) : undefined,
   }));
+}
+
+/** The comments tab's links to each short-text question's answers, and the one shown, if any. */
+export function textQuestionsOf(survey: SurveyDetail, query: ResultsQuery, commentsUrl: string) {
+  const texts = survey.extraQuestions.filter((q) => q.kind === 'text');
+  const shown = texts.find((q) => q.id === query.question);
+  return {
+    questionLabel: shown ? questionLabel(shown, survey) : undefined,
+    textQuestions: texts.map((q) => ({
+      label: questionLabel(q, survey),
+      url: urlWith(commentsUrl, { ...filtersOf(query), comments: query.comments }, { question: q.id }),
+      current: q.id === query.question,
+    })),
+  };
 }

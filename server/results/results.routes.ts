@@ -7,7 +7,7 @@ import { requireRole } from '../web/auth.js';
 import { wholeNumberField } from '../web/form-fields.js';
 import { parseInput } from '../web/validate.js';
 import { withFilters, type FilterSources } from './results-filters.js';
-import { commentsView, resultsView } from './results-view.js';
+import { commentsView, resultsView, textQuestionsOf } from './results-view.js';
 import type { ResultsService } from './results.service.js';
 import type { SaidVsDidService } from './said-vs-did.service.js';
 
@@ -61,6 +61,7 @@ export function resultsRouter(
           ...locals,
           title: `Comments: ${locals.survey.name}`,
           ...commentsView(comments, query, { results: locals.resultsUrl, comments: locals.commentsUrl }),
+          ...textQuestionsOf(locals.survey, query, locals.commentsUrl),
           canSeeContacts: canManage,
           canTag: canManage,
           back: req.originalUrl,

@@ -173,10 +173,11 @@ export class ResultsService {
   async comments(surveyId: string, query: ResultsQuery): Promise<CommentsPage> {
     const { queries, clock, timeZone } = this.deps;
     const period = periodOf(query, clock.now(), timeZone);
+    // A short-text question's answers are listed like comments (`question`), with the same filters.
     const filter: Record<string, unknown> = {
       ...queries.filterOf(surveyIdOf(surveyId), period, query),
       review: mongoose.trusted({ $in: [...COUNTED_REVIEW_STATES] }),
-      comment: mongoose.trusted({ $nin: ['', null] }),
+      ...(query.question ? { 'answers.q': query.question } : { comment: mongoose.trusted({ $nin: ['', null] }) }),
       ...(query.comments !== 'all' ? { category: query.comments } : {}),
     };
     const [at, id] = query.before?.split('.') ?? [];
@@ -191,6 +192,7 @@ export class ResultsService {
         found.docs.length > COMMENTS_PER_PAGE && last ? `${last.submittedAt.getTime()}.${String(last._id)}` : undefined,
       items: shown.map((d) => ({
         ...responseSummaryOf(d),
+        ...(query.question ? { comment: d.answers?.find((a) => a.q === query.question)?.text ?? '' } : {}),
         contactId: d.contactId ? String(d.contactId) : undefined,
         contactName: d.contactId ? found.names.get(String(d.contactId)) : undefined,
         tags: d.tags ?? [],
