@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 import type { Models } from '../server/boot/models.js';
 import { generateToken, hashToken } from '../server/lib/tokens.js';
 import { categoryOf, type RepurchaseAnswer } from '../server/vocabulary/answers.js';
-import { DEFAULT_QUESTIONS } from '../server/vocabulary/defaults.js';
+import { demoAnswers, seedSurveys } from './demo-surveys.js';
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same demo data. */
 export function randomSource(seed: number) {
@@ -111,6 +111,8 @@ export interface DemoOptions {
   withInvitations: boolean;
   /** Create contacts (and link email responses to them) even without invitations. */
   withContacts?: boolean;
+  /** Give the surveys two additional questions (demo-questions.ts) and the responses answers to them. */
+  withQuestions?: boolean;
   now: Date;
   onProgress?: (done: number, total: number) => void;
 }
@@ -130,7 +132,7 @@ export async function seedDemo(
   options: DemoOptions,
 ): Promise<{ surveyIds: mongoose.Types.ObjectId[]; contacts: number; invitations: number; responses: number }> {
   const rand = randomSource(options.seed);
-  const surveyIds = await seedSurveys(models, options.surveys);
+  const surveyIds = await seedSurveys(models, options.surveys, options.withQuestions === true);
   const contactCount = options.withInvitations
     ? Math.max(1, Math.min(options.responses, Math.ceil(options.responses / 1.5)))
     : Math.max(1, Math.min(options.responses, 50_000));
@@ -163,27 +165,6 @@ export async function seedDemo(
     options.onProgress?.(written, options.responses);
   }
   return { surveyIds, contacts: withContacts ? contactCount : 0, invitations, responses: written };
-}
-
-async function seedSurveys(models: Models, count: number): Promise<mongoose.Types.ObjectId[]> {
-  const names = [
-    'Customer NPS (demo)',
-    'After purchase (demo)',
-    'Support follow-up (demo)',
-    'Onboarding (demo)',
-    'Renewal (demo)',
-  ];
-  const surveys = await models.surveys.insertMany(
-    Array.from({ length: count }, (_, i) => ({
-      name: names[i % names.length]! + (i >= names.length ? ` ${i + 1}` : ''),
-      companyName: 'Acme Bikes',
-      questions: { ...DEFAULT_QUESTIONS },
-      status: 'active',
-      senderName: 'Acme Bikes',
-      brand: { accentColor: '#0f766e', footerText: 'Acme Bikes GmbH\nVeloweg 12\n10115 Berlin, Germany' },
-    })),
-  );
-  return surveys.map((s) => s._id);
 }
 
 async function seedContacts(
@@ -284,6 +265,7 @@ function oneAnswer(
     submittedAt,
     firstSubmittedAt: submittedAt,
     contactSnapshot: props,
+    ...(options.withQuestions ? { answers: demoAnswers(rand, score) } : {}),
     botSignals: {
       secondsOnPage: flagged ? 0.4 : 8 + Math.round(rand.next() * 120),
       honeypot: false,

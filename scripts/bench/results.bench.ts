@@ -1,9 +1,10 @@
 /**
  * Results pages at scale: seeds 1,000,000 responses in one survey (size with --responses), recounts
  * the day counts, then times the unfiltered results page (last 12 months), a property-filtered one
- * (plan = Pro), a segmented one and the comments tab, each the median of --runs requests over HTTP by a signed-in
+ * (plan = Pro), a segmented one, one broken down by an additional question's answer and the comments tab, each the median of --runs requests over HTTP by a signed-in
  * viewer. In the same run it times a plain countDocuments over the same responses as the baseline.
- *   npm run bench:results [-- --responses 1000000 --runs 5 --invitations]
+ * By default the survey has two additional questions (a choice and a rating) answered by most.
+ *   npm run bench:results [-- --responses 1000000 --runs 5 --invitations --no-questions]
  */
 import { parseArgs } from 'node:util';
 
@@ -21,6 +22,8 @@ const { values } = parseArgs({
     // With contacts and invitations too (about 1.5 invitations per response), for "who answered vs
     // who was invited" on the segmented page.
     invitations: { type: 'boolean', default: false },
+    // Two additional questions (a single choice and a 1-5 rating) with answers (issue 17).
+    questions: { type: 'boolean', default: true },
   },
 });
 const total = Number(values.responses);
@@ -49,6 +52,7 @@ try {
     months: 18,
     seed: 7,
     withInvitations: values.invitations,
+    withQuestions: values.questions,
     now: new Date(),
     onProgress: (done) =>
       process.stderr.write(`\rseeding ${done.toLocaleString('en')} / ${total.toLocaleString('en')}`),
@@ -80,6 +84,9 @@ try {
   const allTime = await timeRuns(() => page('?range=all'));
   const filtered = await timeRuns(() => page('?range=12m&prop=plan&value=Pro'));
   const segmented = await timeRuns(() => page('?range=12m&segment=plan'));
+  const byAnswer = values.questions
+    ? await timeRuns(() => page(`?range=12m&segment=${encodeURIComponent('$q:q1')}`))
+    : 0;
   const comments = await timeRuns(async () => {
     const res = await agent.get(`/surveys/${String(surveyId)}/results/comments?range=12m`);
     if (res.status !== 200) throw new Error(`comments tab answered ${res.status}`);
@@ -103,6 +110,7 @@ try {
   row('results page, all time, unfiltered', allTime, 300);
   row('results page, plan = Pro (property filter)', filtered, 2000);
   row('results page, segmented by plan', segmented, 2000);
+  if (values.questions) row('results page, NPS by answer to a question', byAnswer, 2000);
   row('comments tab, last 12 months (first page)', comments, 1000);
   console.log(`peak RSS of this process ${stopRss()} MB`);
 } finally {
