@@ -6,8 +6,8 @@ import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js'
 import { ttlCache } from '../lib/ttl-cache.js';
 import type { ResponseStore } from '../responses/response.store.js';
 import type { SurveyStore } from '../surveys/survey.store.js';
-import { categoryOf } from '../vocabulary/answers.js';
 import { DEFAULT_FOLLOW_UP_MAX_SCORE } from '../vocabulary/defaults.js';
+import { bandOf, isPointOf, isSurveyType, type SurveyType } from '../vocabulary/scales.js';
 import { caseIdOf } from './case-id.js';
 import { replyToCustomer } from './followup-reply.js';
 import {
@@ -88,13 +88,16 @@ export class FollowUpsService {
     if (filter.ownerId && mongoose.isValidObjectId(filter.ownerId))
       query.ownerId = new mongoose.Types.ObjectId(filter.ownerId);
     const cases = await this.deps.cases.find(query, 500);
-    const [responses, surveyNames, userNames] = await Promise.all([
+    const [responses, surveyNames, userNames, types] = await Promise.all([
       this.deps.responses.byIds(
         cases.map((c) => c.responseId),
         'score category repurchase comment contactId submittedAt',
       ),
       this.deps.surveys.names(),
       this.deps.users.names(),
+      this.deps.surveys.types(
+        [...new Set(cases.map((c) => String(c.surveyId)))].map((id) => new mongoose.Types.ObjectId(id)),
+      ),
     ]);
     const byResponse = new Map(responses.map((r) => [String(r._id), r]));
     const now = this.deps.clock.now().getTime();
@@ -109,7 +112,7 @@ export class FollowUpsService {
         owner: c.ownerId ? (userNames.get(String(c.ownerId)) ?? '') : '',
         score: r?.score,
         category: r?.category,
-        ...answerChange(c.openedScore, r?.score),
+        ...answerChange(c.openedScore, r?.score, types.get(String(c.surveyId)) ?? 'nps'),
         comment: r?.comment ?? '',
       };
     });
@@ -145,7 +148,7 @@ export class FollowUpsService {
         ? {
             score: response.score,
             category: response.category,
-            ...answerChange(c.openedScore, response.score),
+            ...answerChange(c.openedScore, response.score, isSurveyType(survey?.type) ? survey.type : 'nps'),
             repurchase: response.repurchase ?? undefined,
             comment: response.comment ?? '',
             submittedAt: response.submittedAt,
@@ -205,8 +208,9 @@ export class FollowUpsService {
  * says so: the score it was opened for beside the current one. Cases opened before the score was
  * kept show no change.
  */
-function answerChange(openedScore: number | null | undefined, score: number | undefined) {
+function answerChange(openedScore: number | null | undefined, score: number | undefined, type: SurveyType) {
   if (openedScore === null || openedScore === undefined || score === undefined || openedScore === score)
     return { answerChanged: false };
-  return { answerChanged: true, openedScore, openedCategory: categoryOf(openedScore) };
+  const band = isPointOf(type, openedScore) ? bandOf(type, openedScore) : undefined;
+  return { answerChanged: true, openedScore, openedCategory: band ?? '' };
 }

@@ -11,12 +11,12 @@ import {
   incrementsOf,
   isQuestionKey,
   mergeDays,
-  QUESTION_KEY_END,
   QUESTION_KEY_PREFIX,
   type DayCounts,
   type DayDoc,
 } from './day-counts.js';
 import type { DeliveredValueStore } from './delivered-values.store.js';
+import { addAnswerTotals, answerTotalsPipeline, perAnswerPipeline } from './recount-answers.js';
 import { collectDayDocs, recountPipelines, type RecountedDoc } from './recount.js';
 import { DAY_LAYOUT, type AggregateMetaModel, type ResponseDayModel } from './response-day.model.js';
 
@@ -98,8 +98,12 @@ export class DayCountStore implements CountsPort {
     const [overall, perValue, perAnswer, delivered] = await Promise.all([
       collectDayDocs(stream(pipelines.overall), false),
       collectDayDocs(stream(pipelines.perValue), true),
-      collectDayDocs(stream(pipelines.perAnswer), true, QUESTION_KEY_PREFIX),
+      collectDayDocs(stream(perAnswerPipeline(match, timeZone)), true, QUESTION_KEY_PREFIX),
       days ? [] : this.deliveredCounts(match),
+    ]);
+    await Promise.all([
+      addAnswerTotals(overall.docs, stream(answerTotalsPipeline(match, timeZone, false)), false),
+      addAnswerTotals(perValue.docs, stream(answerTotalsPipeline(match, timeZone, true)), true),
     ]);
     const filter: Record<string, unknown> = surveyId ? { surveyId } : {};
     if (days) filter.day = mongoose.trusted({ $gte: days.fromDay, $lte: days.toDay });
@@ -171,17 +175,6 @@ export class DayCountStore implements CountsPort {
       .find(filter, { projection: { _id: 0, day: 1, channel: 1, value: 1, c: 1, flagged: 1 } })
       .toArray();
     return docs as unknown as DayDoc[];
-  }
-
-  /** The per-value day documents of every additional question of the survey ("$q:..." keys: one index range). */
-  async questionDocsOf(surveyId: Id): Promise<(DayDoc & { key: string })[]> {
-    const docs = await this.deps.days.collection
-      .find(
-        { surveyId, key: { $gte: QUESTION_KEY_PREFIX, $lt: QUESTION_KEY_END } },
-        { projection: { _id: 0, key: 1, day: 1, channel: 1, value: 1, c: 1 } },
-      )
-      .toArray();
-    return docs as unknown as (DayDoc & { key: string })[];
   }
 
   /** Property names the survey's answers carry (from the per-value counts). */

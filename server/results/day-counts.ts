@@ -14,17 +14,21 @@ export interface DayCounts {
   day: string;
   cells: Cell[];
   flagged: number;
+  /** Counted answers to the additional questions: "q1=o2" (question=value, as answerValuesOf) -> n. */
+  answers?: Record<string, number>;
 }
 
 /** A stored day document, as read for merging. */
 /** The fields of a day document the figures read (a projection). */
-export const DAY_DOC_FIELDS = { _id: 0, day: 1, channel: 1, c: 1, flagged: 1 } as const;
+export const DAY_DOC_FIELDS = { _id: 0, day: 1, channel: 1, c: 1, a: 1, flagged: 1 } as const;
 
 export interface DayDoc {
   day: string;
   channel: string;
   value?: string;
   c?: Record<string, number>;
+  /** Counted answers per question and value ("q1=o2"), on the overall and per-property documents. */
+  a?: Record<string, number>;
   flagged?: number;
 }
 
@@ -50,8 +54,6 @@ export function propertiesOf(snapshot: CountedState['contactSnapshot']): [string
  * names never start with "$" (vocabulary/properties.ts), so the two can never meet.
  */
 export const QUESTION_KEY_PREFIX = '$q:';
-/** Just above every question key in sort order ("$q;" follows "$q:..."): the end of their index range. */
-export const QUESTION_KEY_END = '$q;';
 export const questionKey = (questionId: string) => `${QUESTION_KEY_PREFIX}${questionId}`;
 export const isQuestionKey = (key: string) => key.startsWith(QUESTION_KEY_PREFIX);
 /** The value counting every response that answered a multiple-choice question (the shares' denominator). */
@@ -96,21 +98,32 @@ export function incrementsOf(
     if (!counted && state.review !== 'flagged') return; // discarded: counts nowhere
     const day = dayIn(state.submittedAt, timeZone);
     const path = counted ? `c.${cellKey(state.score, state.repurchase)}` : 'flagged';
-    const bump = (id: string, set: Record<string, unknown>) => {
+    const answerValues = answerValuesOf(state.answers);
+    // The answers' totals ride on the overall and per-property documents (the questions' results
+    // read them with the figures); the "$q:" documents carry the score per answer (breakdowns).
+    const answerPaths = counted
+      ? answerValues.map(([key, value]) => `a.${key.slice(QUESTION_KEY_PREFIX.length)}=${value}`)
+      : [];
+    const bump = (id: string, set: Record<string, unknown>, withAnswers: boolean) => {
       let entry = incs.get(id);
       if (!entry) incs.set(id, (entry = { set, inc: {} }));
-      entry.inc[path] = (entry.inc[path] ?? 0) + sign;
+      for (const p of withAnswers ? [path, ...answerPaths] : [path]) entry.inc[p] = (entry.inc[p] ?? 0) + sign;
     };
     const base = `${String(state.surveyId)}|${day}|${state.channel}`;
-    bump(base, { surveyId: state.surveyId, day, channel: state.channel, key: '', value: '' });
-    for (const [key, value] of [...propertiesOf(state.contactSnapshot), ...answerValuesOf(state.answers)]) {
-      bump(`${base}|${key}|${value}`, {
-        surveyId: state.surveyId,
-        day,
-        channel: state.channel,
-        key,
-        value,
-      });
+    bump(base, { surveyId: state.surveyId, day, channel: state.channel, key: '', value: '' }, true);
+    const properties = propertiesOf(state.contactSnapshot);
+    for (const [key, value] of [...properties, ...answerValues]) {
+      bump(
+        `${base}|${key}|${value}`,
+        {
+          surveyId: state.surveyId,
+          day,
+          channel: state.channel,
+          key,
+          value,
+        },
+        !isQuestionKey(key),
+      );
     }
   };
   if (before) add(before, -1);
@@ -127,7 +140,7 @@ export function mergeDays(
   docs: readonly DayDoc[],
   range: { fromDay?: string | undefined; toDay?: string | undefined; channel?: string | undefined } = {},
 ): DayCounts[] {
-  const byDay = new Map<string, { cells: Map<string, number>; flagged: number }>();
+  const byDay = new Map<string, { cells: Map<string, number>; flagged: number; answers?: Record<string, number> }>();
   for (const doc of docs) {
     const outside = (range.fromDay && doc.day < range.fromDay) || (range.toDay && doc.day > range.toDay);
     if (outside || (range.channel && doc.channel !== range.channel)) continue;
@@ -135,6 +148,10 @@ export function mergeDays(
     if (!day) byDay.set(doc.day, (day = { cells: new Map(), flagged: 0 }));
     day.flagged += doc.flagged ?? 0;
     for (const [key, n] of Object.entries(doc.c ?? {})) day.cells.set(key, (day.cells.get(key) ?? 0) + n);
+    if (doc.a) {
+      const answers = (day.answers ??= {});
+      for (const [key, n] of Object.entries(doc.a)) answers[key] = (answers[key] ?? 0) + n;
+    }
   }
   return [...byDay.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
@@ -142,6 +159,7 @@ export function mergeDays(
       day,
       flagged: d.flagged,
       cells: [...d.cells.entries()].filter(([, n]) => n > 0).map(([key, n]) => ({ ...parseCellKey(key), n })),
+      ...(d.answers ? { answers: d.answers } : {}),
     }));
 }
 

@@ -6,7 +6,7 @@
  */
 import { textIn, type ExtraQuestion } from '../surveys/extra-questions.js';
 import type { SurveyDetail } from '../surveys/survey-detail.js';
-import { ANSWERED_VALUE, QUESTION_KEY_PREFIX, type DayDoc } from './day-counts.js';
+import { ANSWERED_VALUE, QUESTION_KEY_PREFIX, type DayCounts } from './day-counts.js';
 import { meanCountsOf, meanFigures, type MeanFigures } from './means.js';
 import { wilsonInterval } from './proportions.js';
 import { share } from './summary.js';
@@ -40,20 +40,17 @@ export function optionLabel(q: ExtraQuestion, value: string, survey: Pick<Survey
   return option ? textIn(option.text, survey.language, survey.language) || value : value;
 }
 
-/** Counts per question and value from the per-value day documents of the questions, within days and a channel. */
-export function answerCountsOf(
-  docs: readonly (DayDoc & { key?: string })[],
-  range: { fromDay?: string | undefined; toDay?: string | undefined; channel?: string | undefined },
-): AnswerCounts {
+/** Counts per question and value from the answer totals of the days in view ("q1=o2" -> n). */
+export function answerCountsOf(days: readonly Pick<DayCounts, 'answers'>[]): AnswerCounts {
   const out = new Map<string, Map<string, number>>();
-  for (const doc of docs) {
-    if ((range.fromDay && doc.day < range.fromDay) || (range.toDay && doc.day > range.toDay)) continue;
-    if (range.channel && doc.channel !== range.channel) continue;
-    const n = Object.values(doc.c ?? {}).reduce((sum, x) => sum + x, 0);
-    if (n === 0 || !doc.key) continue;
-    const values = out.get(doc.key) ?? new Map<string, number>();
-    values.set(doc.value ?? '', (values.get(doc.value ?? '') ?? 0) + n);
-    out.set(doc.key, values);
+  for (const day of days) {
+    for (const [path, n] of Object.entries(day.answers ?? {})) {
+      const at = path.indexOf('=');
+      const key = `${QUESTION_KEY_PREFIX}${path.slice(0, at)}`;
+      const values = out.get(key) ?? new Map<string, number>();
+      values.set(path.slice(at + 1), (values.get(path.slice(at + 1)) ?? 0) + n);
+      out.set(key, values);
+    }
   }
   return out;
 }

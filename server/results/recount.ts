@@ -1,7 +1,7 @@
 import type mongoose from 'mongoose';
 
 import { isCounted } from '../vocabulary/answers.js';
-import { ANSWERED_VALUE, cellKey } from './day-counts.js';
+import { cellKey } from './day-counts.js';
 
 type Row = {
   _id: {
@@ -27,7 +27,7 @@ export type RecountedDoc = Record<string, unknown> & { _id: string; c: Record<st
 export function recountPipelines(
   match: Record<string, unknown>,
   timeZone: string,
-): { overall: mongoose.PipelineStage[]; perValue: mongoose.PipelineStage[]; perAnswer: mongoose.PipelineStage[] } {
+): { overall: mongoose.PipelineStage[]; perValue: mongoose.PipelineStage[] } {
   const day = { $dateToString: { format: '%Y-%m-%d', date: '$submittedAt', timezone: timeZone } };
   const key = { s: '$surveyId', d: day, ch: '$channel', sc: '$score', r: '$repurchase', rv: '$review' };
   return {
@@ -47,14 +47,6 @@ export function recountPipelines(
       },
       { $unwind: '$p' },
       { $group: { _id: { ...key, k: '$p.k', v: '$p.v' }, n: { $sum: 1 } } },
-    ],
-    // The additional questions, as day-counts.ts answerValuesOf counts them: "$q:<id>" = each chosen
-    // option and "*", or the rating.
-    perAnswer: [
-      // No extra condition on answers: $unwind drops responses without any, and the match keeps its index.
-      { $match: match },
-      ...answerValueStages({ surveyId: 1, submittedAt: 1, channel: 1, score: 1, repurchase: 1, review: 1 }),
-      { $group: { _id: { ...key, k: '$k', v: '$v' }, n: { $sum: 1 } } },
     ],
   };
 }
@@ -95,26 +87,4 @@ export async function collectDayDocs(
     else if (k.rv === 'flagged') doc.flagged += n;
   }
   return { docs: [...docs.values()], responses };
-}
-
-/**
- * Stages that turn each response into one row per counted answer value (`k` the question id, `v` an option,
- * "*" or a rating), keeping the fields in `keep`: day-counts.ts answerValuesOf as a pipeline.
- */
-export function answerValueStages(keep: Record<string, 1>): mongoose.PipelineStage[] {
-  return [
-    { $project: { ...keep, a: '$answers' } },
-    { $unwind: '$a' },
-    {
-      $project: {
-        ...keep,
-        // The question id; callers put QUESTION_KEY_PREFIX before it ($concat is not on every engine).
-        k: '$a.q',
-        // The chosen options and "*", or the rating (a number: callers make it a string), or nothing
-        // for a text answer ($unwind then drops it, and takes a lone value as a one-item array).
-        v: { $ifNull: [{ $concatArrays: ['$a.choices', [ANSWERED_VALUE]] }, '$a.rating'] },
-      },
-    },
-    { $unwind: '$v' },
-  ];
 }

@@ -5,7 +5,7 @@ import type { ResponseModel } from '../responses/response.model.js';
 import { COUNTED_REVIEW_STATES, isCounted, type RepurchaseAnswer } from '../vocabulary/answers.js';
 import { QUESTION_KEY_PREFIX, type DayCounts } from './day-counts.js';
 import type { AnswerCounts } from './question-results.js';
-import { answerValueStages } from './recount.js';
+import { answerValueStages } from './recount-answers.js';
 import type { ResultsQuery } from './results.schemas.js';
 import { addCount, type ScoreCounts } from './segments.js';
 

@@ -13,7 +13,7 @@ import { ANSWERED_VALUE, bySurvey, isQuestionKey, mergeDays, type DayDoc } from 
 import type { DeliveredValueStore } from './delivered-values.store.js';
 import { headlineOf, type Headline } from './headline.js';
 import { npsFigures, type NpsFigures } from './nps.js';
-import { periodOf, previousPeriodOf, type Period } from './periods.js';
+import { inRange, periodOf, previousPeriodOf, type Period } from './periods.js';
 import {
   answerCountsOf,
   optionLabel,
@@ -116,14 +116,13 @@ export class ResultsService {
     const readFrom = firstDayToRead(period, previous, query.interval);
     // The survey's day documents are few (a year is at most 365 per channel): read them once, for the
     // figures without a property filter and for the response rate.
-    const [row, propertyDocs, segmentDocs, deliveredByValue, questionDocs] = await Promise.all([
+    const [row, propertyDocs, segmentDocs, deliveredByValue] = await Promise.all([
       this.deps.surveyDays.read(_id),
       query.prop ? counts.segmentDocsOf(_id, query.prop, query.value) : undefined,
       query.segment ? counts.segmentDocsOf(_id, query.segment) : undefined,
       query.segment && !isQuestionKey(query.segment)
         ? this.deps.deliveredValues.byValue(_id, query.segment)
         : undefined,
-      query.prop || query.tag ? undefined : counts.questionDocsOf(_id),
     ]);
     if (!row) throw surveyNotFound();
     const survey = surveyDetailOf(row.survey);
@@ -153,11 +152,13 @@ export class ResultsService {
       query.segment && segmentDocs && deliveredByValue
         ? representativenessOf(query.segment, segmentDocs, deliveredByValue, { delivered, answered: responded })
         : undefined;
-    const answerCounts = questionDocs
-      ? answerCountsOf(questionDocs, { fromDay: period.fromDay, toDay: period.toDay, channel: query.channel })
-      : survey.extraQuestions.length > 0
+    // The answers' totals ride on the day documents just read; a tag filter's days come from the
+    // responses, which then give the totals too.
+    const answerCounts = query.tag
+      ? survey.extraQuestions.length > 0
         ? await queries.answerCounts(queries.filterOf(_id, period, query))
-        : new Map();
+        : new Map<string, Map<string, number>>()
+      : answerCountsOf(days.filter((d) => inRange(d.day, period.fromDay, period.toDay)));
     const results: SurveyResults = {
       period,
       ...figures,

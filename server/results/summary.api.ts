@@ -12,17 +12,32 @@ export const summaryQuerySchema = z.strictObject(summaryQueryShape).superRefine(
 /** The results page's figures as the API shows them. */
 export function summaryJson(r: SurveyResults) {
   const f = r.summary.figures;
+  const h = r.headline;
+  const nps = h.type === 'nps';
   return {
     period: { from: r.period.fromDay ?? null, to: r.period.toDay ?? null },
+    // The survey type's figure (issue 17): NPS, CSAT % (share 4-5), or the CES / star mean, with its
+    // 95% interval; the NPS fields below are null for the other types (their bands are still counted).
+    type: h.type,
+    headline: {
+      name: h.name,
+      value: h.value,
+      interval: h.interval,
+      topBox: h.scale?.topBox ?? null,
+      mean: h.scale ? { value: h.scale.mean.mean, interval: h.scale.mean.interval } : null,
+    },
+    questions: r.questions,
     n: f.n,
     promoters: f.promoters,
     passives: f.passives,
     detractors: f.detractors,
-    nps: f.nps,
-    npsRounded: f.npsRounded,
+    nps: nps ? f.nps : null,
+    npsRounded: nps ? f.npsRounded : null,
     // No responses: no interval (null), as the page shows none.
     interval:
-      f.n === 0 ? null : { low: f.interval.low, high: f.interval.high, marginOfError: f.interval.marginOfError },
+      f.n === 0 || !nps
+        ? null
+        : { low: f.interval.low, high: f.interval.high, marginOfError: f.interval.marginOfError },
     smallSample: f.smallSample,
     flaggedExcluded: r.flagged,
     repurchase: {
@@ -33,7 +48,8 @@ export function summaryJson(r: SurveyResults) {
     },
     previous: r.previous
       ? {
-          nps: r.previous.figures.nps,
+          nps: nps ? r.previous.figures.nps : null,
+          value: r.previous.headline.value,
           n: r.previous.figures.n,
           change: r.previous.change,
           // A change needs responses in both periods; without, there is nothing to test (null).
@@ -51,7 +67,8 @@ export function summaryApi(deps: { results: ResultsService }): AnyEndpoint[] {
     defineEndpoint({
       method: 'get',
       path: '/surveys/:id/summary',
-      summary: 'The NPS figures of the results page for given filters',
+      summary:
+        "The figures of the results page for given filters: the survey type's headline (NPS, CSAT, CES or average rating) and the additional questions' results",
       scope: 'read',
       params: idParamsSchema,
       query: summaryQuerySchema,

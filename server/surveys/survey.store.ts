@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 
 import { DEFAULT_QUESTIONS } from '../vocabulary/defaults.js';
 import { SCALE_WORDING } from '../vocabulary/scale-wording.js';
-import { BANDS, type SurveyType } from '../vocabulary/scales.js';
+import { BANDS, isSurveyType, type SurveyType } from '../vocabulary/scales.js';
 import type { ExtraQuestion } from './extra-questions.js';
 import { TRANSITIONS, type StatusAction } from './survey-status.js';
 import type { SurveyDoc, SurveyModel, SurveyStatus } from './survey.model.js';
@@ -45,6 +45,13 @@ export class SurveyStore {
     const filter = ids ? { _id: trusted({ $in: [...ids] }) } : {};
     const docs = await this.surveys.find(filter).select('name').lean();
     return new Map(docs.map((d) => [String(d._id), d.name]));
+  }
+
+  /** Survey types by id (NPS where none is stored), for lists that show a band per answer. */
+  async types(ids?: readonly Id[]): Promise<Map<string, SurveyType>> {
+    const filter = ids ? { _id: trusted({ $in: [...ids] }) } : {};
+    const docs = await this.surveys.find(filter).select('type').lean();
+    return new Map(docs.map((d) => [String(d._id), isSurveyType(d.type) ? d.type : 'nps']));
   }
 
   async exists(id: Id): Promise<boolean> {
