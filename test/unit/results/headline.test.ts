@@ -49,7 +49,7 @@ describe('the headline figure of each survey type', () => {
       { score: 4, n: 2 },
       { score: 5, n: 2 },
     ]);
-    expect([shownValue('nps', -12.4), shownValue('nps', -0.4), shownValue('csat', 82.35)]).to.deep.equal([
+    expect([shownValue('nps', -12.4), shownValue('nps', -0.4), shownValue('csat', 82.36)]).to.deep.equal([
       '\u221212',
       '0',
       '82.4%',
