@@ -16,7 +16,7 @@ import {
   type DayDoc,
 } from './day-counts.js';
 import type { DeliveredValueStore } from './delivered-values.store.js';
-import { addAnswerTotals, answerTotalsPipeline, perAnswerPipeline } from './recount-answers.js';
+import { addAnswerTotals, ANSWER_TOTAL_FIELDS, perAnswerPipeline } from './recount-answers.js';
 import { collectDayDocs, recountPipelines, type RecountedDoc } from './recount.js';
 import { DAY_LAYOUT, type AggregateMetaModel, type ResponseDayModel } from './response-day.model.js';
 
@@ -101,10 +101,12 @@ export class DayCountStore implements CountsPort {
       collectDayDocs(stream(perAnswerPipeline(match, timeZone)), true, QUESTION_KEY_PREFIX),
       days ? [] : this.deliveredCounts(match),
     ]);
-    await Promise.all([
-      addAnswerTotals(overall.docs, stream(answerTotalsPipeline(match, timeZone, false)), false),
-      addAnswerTotals(perValue.docs, stream(answerTotalsPipeline(match, timeZone, true)), true),
-    ]);
+    // After the grouped reads, not beside them: one plain pass over the same responses.
+    await addAnswerTotals(
+      [...overall.docs, ...perValue.docs],
+      this.deps.responses.collection.find(match, { projection: ANSWER_TOTAL_FIELDS, batchSize: 5000 }),
+      timeZone,
+    );
     const filter: Record<string, unknown> = surveyId ? { surveyId } : {};
     if (days) filter.day = mongoose.trusted({ $gte: days.fromDay, $lte: days.toDay });
     await this.deps.days.deleteMany(filter);

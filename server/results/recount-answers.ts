@@ -6,8 +6,10 @@
  */
 import type mongoose from 'mongoose';
 
+import { dayIn } from '../lib/time-zone.js';
+import type { CountedState } from '../responses/counts-port.js';
 import { isCounted } from '../vocabulary/answers.js';
-import { ANSWERED_VALUE } from './day-counts.js';
+import { ANSWERED_VALUE, answerValuesOf, propertiesOf, QUESTION_KEY_PREFIX } from './day-counts.js';
 import type { RecountedDoc } from './recount.js';
 
 const dayOf = (timeZone: string) => ({
@@ -47,55 +49,40 @@ export function perAnswerPipeline(match: Record<string, unknown>, timeZone: stri
   ];
 }
 
-/** Answer totals per overall day document (`withProperty` false) or per property value's (true). */
-export function answerTotalsPipeline(
-  match: Record<string, unknown>,
-  timeZone: string,
-  withProperty: boolean,
-): mongoose.PipelineStage[] {
-  const keep = { surveyId: 1, submittedAt: 1, channel: 1, review: 1 } as Record<string, 1>;
-  return [
-    { $match: match },
-    ...(withProperty
-      ? [{ $project: { ...keep, answers: 1, p: { $objectToArray: '$contactSnapshot' } } }, { $unwind: '$p' }]
-      : []),
-    ...answerValueStages(withProperty ? { ...keep, p: 1 } : keep),
-    {
-      $group: {
-        _id: {
-          s: '$surveyId',
-          d: dayOf(timeZone),
-          ch: '$channel',
-          rv: '$review',
-          k: '$k',
-          v: '$v',
-          ...(withProperty ? { pk: '$p.k', pv: '$p.v' } : {}),
-        },
-        n: { $sum: 1 },
-      },
-    },
-  ];
-}
-
-/** Adds streamed answer-total rows to the recounted documents they belong to (ids as aggregates.ts writes them). */
+/**
+ * Adds the answer totals (`a`) to the recounted overall and per-property documents from one stream of
+ * the matching responses, folded here with the live counts' own functions (day-counts.ts): a
+ * pipeline crossing properties with answers would send millions of rows through the server.
+ */
 export async function addAnswerTotals(
   docs: readonly RecountedDoc[],
-  rows: AsyncIterable<unknown>,
-  withProperty: boolean,
+  responses: AsyncIterable<unknown>,
+  timeZone: string,
 ): Promise<void> {
-  const byId = new Map(docs.map((d) => [d._id, d]));
-  for await (const row of rows) {
-    const { _id: k, n } = row as {
-      _id: { s: unknown; d: string; ch: string; rv: string; k?: unknown; v?: unknown; pk?: unknown; pv?: unknown };
-      n: number;
-    };
-    if (!isCounted(k.rv) || typeof k.k !== 'string' || (typeof k.v !== 'string' && typeof k.v !== 'number')) continue;
-    if (withProperty && (typeof k.pk !== 'string' || typeof k.pv !== 'string' || k.pv === '')) continue;
-    const id = `${String(k.s)}|${k.d}|${k.ch}` + (withProperty ? `|${k.pk as string}|${k.pv as string}` : '');
+  const byId = new Map(docs.map((d) => [d._id, d as RecountedDoc & { a?: Record<string, number> }]));
+  const add = (id: string, paths: readonly string[]) => {
     const doc = byId.get(id);
-    if (!doc) continue;
-    const answers = ((doc as { a?: Record<string, number> }).a ??= {});
-    const path = `${k.k}=${String(k.v)}`;
-    answers[path] = (answers[path] ?? 0) + n;
+    if (!doc) return;
+    const answers = (doc.a ??= {});
+    for (const path of paths) answers[path] = (answers[path] ?? 0) + 1;
+  };
+  for await (const raw of responses) {
+    const r = raw as CountedState;
+    if (!isCounted(r.review)) continue;
+    const paths = answerValuesOf(r.answers).map(([key, value]) => `${key.slice(QUESTION_KEY_PREFIX.length)}=${value}`);
+    if (paths.length === 0) continue;
+    const base = `${String(r.surveyId)}|${dayIn(r.submittedAt, timeZone)}|${r.channel}`;
+    add(base, paths);
+    for (const [key, value] of propertiesOf(r.contactSnapshot)) add(`${base}|${key}|${value}`, paths);
   }
 }
+
+/** The fields the answer totals read from each response. */
+export const ANSWER_TOTAL_FIELDS = {
+  surveyId: 1,
+  submittedAt: 1,
+  channel: 1,
+  review: 1,
+  contactSnapshot: 1,
+  answers: 1,
+} as const;

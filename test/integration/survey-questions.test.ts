@@ -231,4 +231,30 @@ describe('editing a survey’s additional questions (issue 17)', () => {
     expect(outcomes.find((o) => o !== 'ok')).to.contain('Someone else changed the questions meanwhile');
     expect((await ctx.models.surveys.findById(sid).lean())!.extraQuestions).to.have.length(3);
   });
+
+  it('shows each type’s own first question and scale in the email preview and the test send', async () => {
+    const agent = await signedInAs(ctx, 'manager');
+    for (const [type, subject, points] of [
+      ['ces', '[Test] Acme made it easy for me to handle my issue.', 7],
+      ['stars', '[Test] How would you rate Acme?', 5],
+    ] as const) {
+      const token = await formToken(agent, '/surveys/new');
+      await agent
+        .post('/surveys')
+        .type('form')
+        .send({ _csrf: token, name: `S ${type}`, companyName: 'Acme', type });
+      const survey = (await ctx.models.surveys.findOne({ name: `S ${type}` }).lean())!;
+      const html = (await agent.get(`/surveys/${String(survey._id)}/preview/email`).expect(200)).text;
+      expect(new Set([...html.matchAll(/\/r\/[^/"]+\/(\d+)"/g)].map((m) => m[1])).size).to.equal(points);
+      const csrf = await formToken(agent, `/surveys/${String(survey._id)}/preview`);
+      await agent
+        .post(`/surveys/${String(survey._id)}/test-send`)
+        .type('form')
+        .send({ _csrf: csrf })
+        .expect(303);
+      const sent = await ctx.models.outboxMessages.findOne({ subject }).lean();
+      expect(sent, subject).to.not.equal(null);
+      expect(sent!.text).to.contain(`${points}: `);
+    }
+  });
 });
