@@ -1,19 +1,20 @@
 /** The results and comments pages as view models, from the service's figures: pure (and tested). */
-import { KIND_LABELS } from '../surveys/extra-questions.js';
-import type { SurveyDetail } from '../surveys/survey-detail.js';
 import { REPURCHASE_LABELS } from '../vocabulary/answers.js';
-import { BANDS, SCALES, type SurveyType } from '../vocabulary/scales.js';
+import { BANDS, bandWord, SCALES, type SurveyType } from '../vocabulary/scales.js';
 import { changeText, comparisonWords } from './comparison-words.js';
 import type { Headline } from './headline.js';
 import { daysBetween } from './periods.js';
-import { questionLabel } from './question-results.js';
+import { questionRowsOf } from './question-views.js';
 import { RANGE_PRESETS, type ResultsQuery } from './results.schemas.js';
 import type { CommentsPage, SurveyResults } from './results.service.js';
 import { NPS_AXIS, trendSvg, type TrendAxis } from './trend-svg.js';
 import { bucketOf, MAX_TREND_POINTS, type TrendInterval } from './trend.js';
 import { FOOTNOTES } from './type-footnotes.js';
+import { filtersOf, urlWith, type QueryValues } from './view-urls.js';
 
 export { changeText } from './comparison-words.js';
+export { textQuestionsOf } from './question-views.js';
+export { filtersOf, urlWith, type QueryValues } from './view-urls.js';
 
 export const RANGE_LABELS: Record<(typeof RANGE_PRESETS)[number], string> = {
   '30d': 'Last 30 days',
@@ -62,30 +63,6 @@ export function skewOf(results: SurveyResults): { skewed: boolean; skewedText?: 
     ...(over.length > 0 ? [`${property} ${over.join(', ')} answered more often`] : []),
   ];
   return { skewed: true, skewedText: `${parts.join('; ')}.`.replace(/^./, (c) => c.toUpperCase()) };
-}
-
-export type QueryValues = Record<string, string | number | undefined>;
-
-/** The filters both tabs share (and the CSV export uses), as URL values. */
-export const filtersOf = (query: ResultsQuery): QueryValues => ({
-  range: query.range,
-  from: query.from,
-  to: query.to,
-  prop: query.prop,
-  value: query.value,
-  channel: query.channel,
-  tag: query.tag,
-});
-
-/** The address of the current view with some filters changed (for preset links, tabs and paging). */
-export function urlWith(base: string, query: QueryValues, changes: QueryValues): string {
-  const defaults: QueryValues = { comments: 'all', interval: 'auto' };
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries({ ...query, ...changes })) {
-    if (value !== undefined && value !== '' && defaults[key] !== value) params.set(key, String(value));
-  }
-  const qs = params.toString();
-  return qs ? `${base}?${qs}` : base;
 }
 
 /**
@@ -228,60 +205,34 @@ export function resultsView(results: SurveyResults, query: ResultsQuery, urls: {
 }
 
 /** The comments tab: the page of comments, the category filters and the paging links. */
-export function commentsView(comments: CommentsPage, query: ResultsQuery, urls: { results: string; comments: string }) {
+export function commentsView(
+  comments: CommentsPage,
+  query: ResultsQuery,
+  urls: { results: string; comments: string },
+  type: SurveyType = 'nps',
+) {
   const base = urls.comments;
   const filters = filtersOf(query);
   const current: QueryValues = { ...filters, comments: query.comments, question: query.question };
   return {
     values: query,
-    comments,
+    comments: {
+      ...comments,
+      // The band in the scale's words ("Dissatisfied"); NPS keeps its category as it always read.
+      items: comments.items.map((i) => ({
+        ...i,
+        categoryLabel: type === 'nps' ? i.category : bandWord(type, i.category),
+      })),
+    },
     resultsLink: urlWith(urls.results, filters, {}),
     allCommentsLink: urlWith(base, { ...filters, comments: query.comments }, {}),
     commentFilters: (['all', 'detractor', 'passive', 'promoter'] as const).map((c) => ({
-      label: c === 'all' ? 'All' : `${c[0]!.toUpperCase()}${c.slice(1)}s`,
+      // NPS: "Detractors"; the other scales name their bands ("Dissatisfied", "Difficult").
+      label: c === 'all' ? 'All' : BANDS[type].find((b) => b.key === c)!.label,
       url: urlWith(base, current, { comments: c }),
       current: query.comments === c,
     })),
     newestPage: comments.newest ? undefined : urlWith(base, current, {}),
     olderPage: comments.olderCursor ? urlWith(base, current, { before: comments.olderCursor }) : undefined,
-  };
-}
-
-/** The additional questions' results as the page shows them, with links to a breakdown and to text answers. */
-function questionRowsOf(results: SurveyResults, base: string, comments: string, query: ResultsQuery) {
-  const current: QueryValues = { ...filtersOf(query), interval: query.interval };
-  return results.questions.map((q) => ({
-    ...q,
-    kindLabel: KIND_LABELS[q.kind],
-    choice: q.kind === 'single' || q.kind === 'multiple',
-    multiple: q.kind === 'multiple',
-    isRating: q.kind === 'rating',
-    isText: q.kind === 'text',
-    options: q.options?.map((o) => ({
-      ...o,
-      intervalText: o.low === null ? '' : `${o.low.toFixed(1)}% to ${(o.high ?? 0).toFixed(1)}%`,
-    })),
-    meanText:
-      q.rating?.mean.mean === null || q.rating?.mean.mean === undefined ? undefined : q.rating.mean.mean.toFixed(2),
-    meanInterval: q.rating?.mean.interval
-      ? `${q.rating.mean.interval.low.toFixed(2)} to ${q.rating.mean.interval.high.toFixed(2)}`
-      : '',
-    breakdownUrl:
-      q.kind === 'single' || q.kind === 'multiple' ? urlWith(base, current, { segment: `$q:${q.id}` }) : undefined,
-    answersUrl: q.kind === 'text' ? urlWith(comments, filtersOf(query), { question: q.id }) : undefined,
-  }));
-}
-
-/** The comments tab's links to each short-text question's answers, and the one shown, if any. */
-export function textQuestionsOf(survey: SurveyDetail, query: ResultsQuery, commentsUrl: string) {
-  const texts = survey.extraQuestions.filter((q) => q.kind === 'text');
-  const shown = texts.find((q) => q.id === query.question);
-  return {
-    questionLabel: shown ? questionLabel(shown, survey) : undefined,
-    textQuestions: texts.map((q) => ({
-      label: questionLabel(q, survey),
-      url: urlWith(commentsUrl, { ...filtersOf(query), comments: query.comments }, { question: q.id }),
-      current: q.id === query.question,
-    })),
   };
 }

@@ -60,7 +60,12 @@ export function resultsRouter(
         res.render('results/comments', {
           ...locals,
           title: `Comments: ${locals.survey.name}`,
-          ...commentsView(comments, query, { results: locals.resultsUrl, comments: locals.commentsUrl }),
+          ...commentsView(
+            comments,
+            query,
+            { results: locals.resultsUrl, comments: locals.commentsUrl },
+            locals.survey.type,
+          ),
           ...textQuestionsOf(locals.survey, query, locals.commentsUrl),
           canSeeContacts: canManage,
           canTag: canManage,
