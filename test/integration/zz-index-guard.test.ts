@@ -40,6 +40,8 @@ const ALLOWED: Record<string, string> = {
   // everything, an admin's repair.
   'responses: {} <- (a stream or timer)': 'full recount (the recount pipelines, streamed)',
   'responsedays: {} <- DayCountStore.rebuild': 'full recount',
+  // ... whose one plain pass over the responses adds the additional questions' answer totals.
+  'responses: {} <- addAnswerTotals': 'full recount (answer totals, streamed)',
   // The same rebuild recounts every survey's delivery counts by status (one survey's uses surveyId).
   'invitations: {} <- InvitationCounts.rebuild': 'full recount',
   // The newest comments across a report's (or the dashboard's) surveys: surveyId $in a few ids, then
