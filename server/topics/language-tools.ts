@@ -1,10 +1,12 @@
 /**
  * A comment as words, per language, with real NLP libraries (issue 18): English through wink-nlp and
  * its English model (tokens, Porter stems, negation scope, a sentiment lexicon), German through
- * @nlpjs/lang-de (tokenizer, Snowball stemmer, stopwords, the SentiCon lexicon). Both ship their data
+ * @nlpjs/lang-de (tokenizer, Snowball stemmer, the SentiCon lexicon) with the stopword package's
+ * German list. All ship their data
  * in the npm package; nothing is downloaded at run time. Pure apart from loading the model once.
  */
-import { SentimentDe, StemmerDe, StopwordsDe, TokenizerDe } from '@nlpjs/lang-de';
+import { SentimentDe, StemmerDe, TokenizerDe } from '@nlpjs/lang-de';
+import { deu } from 'stopword';
 import model from 'wink-eng-lite-web-model';
 import winkNLP from 'wink-nlp';
 
@@ -22,6 +24,8 @@ export interface Word {
   /** Which clause of the comment it is in (sentences, and parts split by "but" / "aber"). */
   clause: number;
   stop: boolean;
+  /** English only: the part of speech (NOUN, ADJ, ...), for suggested topics. */
+  pos?: string | undefined;
 }
 
 export interface AnalysedComment {
@@ -38,7 +42,8 @@ const stemIts = its.stem as unknown as typeof its.normal;
 
 const tokenizerDe = new TokenizerDe();
 const stemmerDe = new StemmerDe();
-const stopwordsDe = new StopwordsDe();
+// @nlpjs/lang-de ships no German stopword list (its StopwordsDe starts empty): the stopword package's.
+const STOPWORDS_DE = new Set(deu.flatMap((w) => tokenizerDe.tokenize(w, true)));
 const NEGATIONS_DE = new Set(SentimentDe.negations.words);
 const CLAUSE_BREAKS_DE = new Set(['aber', 'jedoch', 'sondern', 'trotzdem', 'doch']);
 const CLAUSE_BREAKS_EN = new Set(['but', 'however', 'although', 'though', 'yet']);
@@ -51,6 +56,7 @@ function english(text: string): AnalysedComment {
   const negations = tokens.out(its.negationFlag) as boolean[];
   const types = tokens.out<string>(its.type);
   const stops = tokens.out(its.stopWordFlag) as boolean[];
+  const tags = tokens.out<string>(its.pos);
   // Each sentence's first token starts a new clause; so do "," ";" and "but".
   const starts = new Set((doc.sentences().out(its.span) as unknown as [number, number][]).map(([first]) => first));
   const words: Word[] = [];
@@ -62,7 +68,14 @@ function english(text: string): AnalysedComment {
       return;
     }
     if (types[i] !== 'word' && types[i] !== 'number') return;
-    words.push({ normal, stem: stems[i] ?? normal, negated: negations[i] === true, clause, stop: stops[i] === true });
+    words.push({
+      normal,
+      stem: stems[i] ?? normal,
+      negated: negations[i] === true,
+      clause,
+      stop: stops[i] === true,
+      pos: tags[i],
+    });
   });
   return { language: 'en', words, sentiment: Number(doc.out(its.sentiment)) };
 }
@@ -85,7 +98,7 @@ function german(text: string): AnalysedComment {
         negated = true;
         return;
       }
-      words.push({ normal, stem: stems[i] ?? normal, negated, clause, stop: stopwordsDe.isStopword(normal) });
+      words.push({ normal, stem: stems[i] ?? normal, negated, clause, stop: STOPWORDS_DE.has(normal) });
     });
     clause++;
   }

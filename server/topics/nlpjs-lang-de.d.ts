@@ -8,9 +8,6 @@ declare module '@nlpjs/lang-de' {
     /** The stems of already-normalised words. */
     stem(tokens: string[]): string[];
   }
-  export class StopwordsDe {
-    isStopword(word: string): boolean;
-  }
   export const SentimentDe: {
     senticon: Record<string, number>;
     negations: { words: string[] };
