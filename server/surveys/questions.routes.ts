@@ -137,6 +137,7 @@ function pageOf(survey: SurveyDetail) {
     title: `Questions: ${survey.name}`,
     survey,
     scaleText: `${min} to ${max}`,
+    scaleLabel: SCALES[survey.type].label,
     canAdd: shown < MAX_EXTRA_QUESTIONS && survey.status !== 'closed',
     max: MAX_EXTRA_QUESTIONS,
     kindOptions: EXTRA_QUESTION_KINDS.map((value) => ({ value, label: KIND_LABELS[value] })),
