@@ -128,7 +128,11 @@ function mountAlertPages(app: Express, s: Services, config: Config): void {
     reportsRouter({
       reports: s.reports,
       runs: s.reportRuns,
-      surveyOptions: async () => (await s.surveys.list()).map((x) => ({ id: x.id, name: x.name })),
+      surveyOptions: async () =>
+        (await s.surveys.list())
+          // Reports and the dashboard pool NPS surveys (results/overall-results.ts).
+          .filter((x) => x.type === 'nps')
+          .map((x) => ({ id: x.id, name: x.name })),
       userOptions: () => s.accounts.active(),
       timeZone: config.reportTimeZone,
     }),
@@ -159,7 +163,11 @@ function mountHome(app: Express, s: Services, config: Config): void {
       clock: s.clock,
       baseUrl: config.baseUrl,
       timeZone: config.reportTimeZone,
-      surveyOptions: async () => (await s.surveys.list()).map((x) => ({ id: x.id, name: x.name })),
+      surveyOptions: async () =>
+        (await s.surveys.list())
+          // Reports and the dashboard pool NPS surveys (results/overall-results.ts).
+          .filter((x) => x.type === 'nps')
+          .map((x) => ({ id: x.id, name: x.name })),
     }),
   );
 }

@@ -10,6 +10,7 @@ export interface SurveySummary {
   name: string;
   companyName: string;
   status: SurveyStatus;
+  type: SurveyType;
   createdAt: Date | undefined;
 }
 
@@ -40,7 +41,14 @@ export interface SurveyDetail extends SurveySettings {
 }
 
 export function surveySummaryOf(d: SurveyDoc): SurveySummary {
-  return { id: String(d._id), name: d.name, companyName: d.companyName, status: d.status, createdAt: d.createdAt };
+  return {
+    id: String(d._id),
+    name: d.name,
+    companyName: d.companyName,
+    status: d.status,
+    type: d.type && d.type in SCALES ? d.type : 'nps',
+    createdAt: d.createdAt,
+  };
 }
 
 /** A survey document as the plain object pages and email rendering use, with defaults filled in. */
