@@ -46,7 +46,7 @@ export function matchesRule(rule: ChatRule, answer: RuleInput): boolean {
 export function ruleText(rule: ChatRule): string {
   const base = {
     all: 'Every counted answer',
-    detractors: 'Detractors only (NPS 0-6; the bottom band of a CSAT, CES or star survey)',
+    detractors: 'Detractors only (0-6 for NPS)',
     maxScore: `Scores up to ${rule.maxScore ?? 6}`,
     comment: 'Answers with a comment',
   }[rule.when];

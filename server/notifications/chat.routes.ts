@@ -15,7 +15,7 @@ export const KIND_LABELS = { slack: 'Slack', teams: 'Microsoft Teams', googlecha
 
 const RULE_OPTIONS = [
   { value: 'all', label: 'Every counted answer' },
-  { value: 'detractors', label: 'Detractors only (NPS 0-6; the bottom band of a CSAT, CES or star survey)' },
+  { value: 'detractors', label: 'Detractors only (0-6 for NPS)' },
   { value: 'maxScore', label: 'Scores up to ...' },
   { value: 'comment', label: 'Only answers with a comment' },
 ];
