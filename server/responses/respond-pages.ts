@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { RateLimitRequestHandler } from 'express-rate-limit';
 
-import { isShownFor, textIn, type ExtraQuestion } from '../surveys/extra-questions.js';
+import { textIn, type ExtraQuestion } from '../surveys/extra-questions.js';
 import type { SurveyDetail } from '../surveys/survey-detail.js';
 import { REPURCHASE_ANSWERS } from '../vocabulary/answers.js';
 import { pickLanguage, type Language } from '../vocabulary/languages.js';
@@ -141,7 +141,7 @@ export class RespondPages {
       fillCompany(localisedQuestion(kind, text, page.lang), survey.companyName);
     const first = fillCompany(firstQuestionIn(survey.type, survey.recommendQuestion, page.lang), survey.companyName);
     const questionErrors = page.questionErrors ?? {};
-    const errors = { ...(page.errors ?? {}), ...(Object.keys(questionErrors).length > 0 ? {} : {}) };
+    const errors = page.errors ?? {};
     const scaleWords = scaleWordsOf(survey.type, page.lang);
     const stored = page.stored;
     res.status(page.status ?? 200).render('respond/answer', {
@@ -215,7 +215,7 @@ export class RespondPages {
 function extraQuestionsView(questions: readonly ExtraQuestion[], page: FormPage, errors: Record<string, string>) {
   const given = page.values.extra ?? {};
   return questions
-    .filter((q) => isShownFor({ ...q, showIf: undefined }, undefined))
+    .filter((q) => !q.archived)
     .map((q) => {
       const values = given[q.id] ?? [];
       return {
@@ -226,7 +226,7 @@ function extraQuestionsView(questions: readonly ExtraQuestion[], page: FormPage,
         choice: q.kind === 'single' || q.kind === 'multiple',
         inputType: q.kind === 'multiple' ? 'checkbox' : 'radio',
         rating: q.kind === 'rating',
-        text_: q.kind === 'text',
+        isText: q.kind === 'text',
         options:
           q.kind === 'rating'
             ? [1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: String(n), checked: values.includes(String(n)) }))

@@ -122,18 +122,6 @@ export class ResponseQueries {
   }
 
   /**
-   * A question's text answers under `filter`, newest first, after the keyset `before`, like the
-   * comments; from the { surveyId, answers.q, submittedAt } index.
-   */
-  async textAnswers(
-    filter: Record<string, unknown>,
-    questionId: string,
-    options: { before?: { at: Date; id: Id }; limit: number },
-  ) {
-    return this.comments({ ...filter, 'answers.q': questionId }, options);
-  }
-
-  /**
    * One page of comments, newest first, after the keyset `before` (submitted time and id of the last
    * one shown): no count of every match and no skip, so the cost does not grow with the page number.
    * MongoDB answers it from the { surveyId, submittedAt, _id } index.

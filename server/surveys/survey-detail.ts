@@ -1,5 +1,5 @@
 import { DEFAULT_FOLLOW_UP_MAX_SCORE, DEFAULT_QUESTIONS, DEFAULT_REMINDER_AFTER_DAYS } from '../vocabulary/defaults.js';
-import { SCALES, type SurveyType } from '../vocabulary/scales.js';
+import { isSurveyType, type SurveyType } from '../vocabulary/scales.js';
 import { autopilotSettingsOf, type AutopilotSettings } from './autopilot-settings.js';
 import type { ExtraQuestion } from './extra-questions.js';
 import type { SurveyDoc, SurveyStatus } from './survey.model.js';
@@ -46,7 +46,7 @@ export function surveySummaryOf(d: SurveyDoc): SurveySummary {
     name: d.name,
     companyName: d.companyName,
     status: d.status,
-    type: d.type && d.type in SCALES ? d.type : 'nps',
+    type: isSurveyType(d.type) ? d.type : 'nps',
     createdAt: d.createdAt,
   };
 }
@@ -57,7 +57,7 @@ export function surveyDetailOf(d: SurveyDoc): SurveyDetail {
     id: String(d._id),
     name: d.name,
     companyName: d.companyName,
-    type: d.type && d.type in SCALES ? d.type : 'nps',
+    type: isSurveyType(d.type) ? d.type : 'nps',
     askRepurchase: d.askRepurchase ?? true,
     askReason: d.askReason ?? true,
     extraQuestions: (d.extraQuestions ?? []).map(extraQuestionOf),
